@@ -1,0 +1,91 @@
+// buildApp(deps): the platform plugins first (errors, OpenAPI, authentication), then one plugin per domain, then
+// the web console. Everything the app needs comes in through `deps`, so tests build it on an in-memory database.
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import type { FieldCipher } from './platform/crypto/field-cipher.ts';
+import type { Database } from './platform/db/index.ts';
+import { registerErrorHandling, sendError } from './platform/http/error-handler.ts';
+import { healthRoutes } from './platform/http/health.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  cipher: FieldCipher;
+  /** Fastify logger options; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('deps', deps);
+  app.decorateRequest('viewer', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: '社区大脑 Community Brain API',
+        description: '社区精准服务平台接口。所有个人信息默认脱敏；查看完整信息须说明用途并记入审计。',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 取得的令牌' } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+
+  await registerWebConsole(app, deps.config.webDist);
+  return app;
+}
+
+/**
+ * Serves the built console when there is one; unknown non-API paths then get index.html so client-side routes
+ * survive a reload. Every other unknown path gets the platform's 404.
+ */
+async function registerWebConsole(app: FastifyInstance, webDist: string) {
+  const hasConsole = existsSync(`${webDist}/index.html`);
+  if (hasConsole) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.raw.url ?? '/';
+    const isPage = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/docs') && !url.includes('.');
+    if (hasConsole && isPage) return reply.type('text/html').sendFile('index.html');
+    return sendError(reply, request, 'ROUTE_NOT_FOUND');
+  });
+}
+
+export async function databaseAnswers(database: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(database.db);
+    return true;
+  } catch {
+    return false;
+  }
+}

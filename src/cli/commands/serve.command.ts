@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { buildApp } from '../../app.ts';
+import { parseDemoSize } from '../../config.ts';
+import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
+import { buildWebConsole, webBuildIsStale } from '../web-build.ts';
+
+interface ServeOptions extends GlobalOptions {
+  port?: string;
+  host?: string;
+  demo: boolean;
+  demoSize?: string;
+  buildWebIfNeeded?: boolean;
+}
+
+export function registerServeCommand(program: Command) {
+  program
+    .command('serve')
+    .description('启动平台 Start the platform (HTTP API, console, demo district on an empty database)')
+    .option('--port <port>', 'HTTP port (env PORT, default 8080)')
+    .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
+    .option('--no-demo', 'do not load the demo district into an empty database (env DEMO=false)')
+    .option('--demo-size <size>', 'small | medium | large (env DEMO_SIZE, default medium)')
+    .option('--build-web-if-needed', 'build the web console first when its sources are newer than the build')
+    .action(async (_opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServeOptions>();
+      const started = Date.now();
+      const config = configFrom(opts, {
+        ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+        ...(opts.demo === false ? { demo: false } : {}),
+        ...(opts.demoSize ? { demoSize: parseDemoSize(opts.demoSize) } : {}),
+      });
+      const webRoot = path.resolve('web');
+      if (opts.buildWebIfNeeded && webBuildIsStale(webRoot, config.webDist)) {
+        console.log('building the web console …');
+        await buildWebConsole(webRoot);
+      }
+      const runtime = await openRuntime(config);
+      const app = await buildApp({
+        config,
+        database: runtime.database,
+        cipher: runtime.cipher,
+        logger: { level: config.logLevel },
+      });
+      const shutdown = async () => {
+        await app.close();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      console.log(
+        `社区大脑 Community Brain is running at http://localhost:${port}/ (${runtime.database.label}); ` +
+          `API docs at /docs; ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    });
+}

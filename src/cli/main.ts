@@ -1,0 +1,37 @@
+// `cbrain`: the platform's command line. Each command lives in commands/ and is a thin adapter over services.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { MigrationError } from '../platform/db/index.ts';
+import { registerMigrateCommand } from './commands/migrate.command.ts';
+import { registerServeCommand } from './commands/serve.command.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+
+const program = new Command();
+program
+  .name('cbrain')
+  .description('社区大脑 Community Brain — command line')
+  .option('--data <dir>', 'PGlite data directory (env DATA_DIR, default ./data)')
+  .option('--database-url <url>', 'PostgreSQL server URL (env DATABASE_URL); without it the embedded PGlite is used')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  }
+  if (error instanceof CliError) {
+    console.error(`cbrain: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(`cbrain: ${error.message}`);
+    process.exit(EXIT.CONFIG);
+  }
+  console.error(error);
+  process.exit(EXIT.FAILURE);
+}

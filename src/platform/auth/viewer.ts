@@ -1,0 +1,40 @@
+// Who is asking: the signed-in account as every route and presenter sees it. Set by the auth plugin on each request.
+import type { Role } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
+import { type Permission, roleCan } from './roles.ts';
+
+export interface Viewer {
+  accountId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** The account's subtree of the administrative tree, e.g. '/330106/330106001/'. */
+  scopePath: string;
+  /** For a resident: their own person record. */
+  personId: number | null;
+  /** For a service provider: their provider record. */
+  providerId: number | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null;
+  }
+}
+
+/** The viewer, or 401 if nobody is signed in, or 403 if the role lacks the permission. */
+export function requirePermission(viewer: Viewer | null, permission: Permission): Viewer {
+  if (!viewer) throw new AppError('UNAUTHENTICATED');
+  if (!roleCan(viewer.role, permission)) throw new AppError('FORBIDDEN');
+  return viewer;
+}
+
+/** True when `path` lies inside the viewer's scope (paths end in '/', so a prefix test is exact). */
+export function inScope(viewer: Viewer, path: string): boolean {
+  return path.startsWith(viewer.scopePath);
+}
+
+/** A LIKE pattern for the viewer's subtree; paths hold only digits, letters and '/', but escape anyway. */
+export function scopeLikePattern(scopePath: string): string {
+  return `${scopePath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
