@@ -1,7 +1,7 @@
 // Reads a CSV file into a header and string rows, for the command-line engines (linkage, DEA, siting) that take
 // plain CSV. UTF-8 with or without BOM; the caller names columns and gets errors that say file, row and column.
 // Large imports with encodings and quarantine are the ingest domain's job, not this helper's.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 
 export class CsvError extends Error {
@@ -24,9 +24,19 @@ export interface CsvTable {
 }
 
 export async function readCsvTable(file: string, options: { delimiter?: string } = {}): Promise<CsvTable> {
-  const parser = createReadStream(file).pipe(
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CsvError(code === 'ENOENT' ? 'file not found' : `cannot open (${code})`, file);
+  }
+  const input = handle.createReadStream();
+  const parser = input.pipe(
     parse({ bom: true, delimiter: options.delimiter ?? ',', relax_column_count: false, skip_empty_lines: true }),
   );
+  // A read error (a directory, a vanished file) must reach the loop below rather than escape as an exception.
+  input.on('error', (error) => parser.destroy(error));
   let header: string[] | undefined;
   const rows: string[][] = [];
   try {
@@ -46,8 +56,9 @@ export async function readCsvTable(file: string, options: { delimiter?: string }
   } catch (error) {
     if (error instanceof CsvError) throw error;
     const e = error as NodeJS.ErrnoException & { lines?: number };
-    if (e.code === 'ENOENT') throw new CsvError('file not found', file);
     throw new CsvError(e.message, file, e.lines);
+  } finally {
+    await handle.close();
   }
   if (!header) throw new CsvError('the file is empty (no header row)', file);
   return { file, header, rows };
