@@ -12,6 +12,7 @@ import type { FieldCipher } from './platform/crypto/field-cipher.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerErrorHandling, sendError } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
+import { authPlugin } from './platform/auth/auth.plugin.ts';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(authPlugin);
+  // Domain plugins, one per folder under src/domains.
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

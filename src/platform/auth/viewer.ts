@@ -22,9 +22,20 @@ declare module 'fastify' {
   }
 }
 
-/** The viewer, or 401 if nobody is signed in, or 403 if the role lacks the permission. */
-export function requirePermission(viewer: Viewer | null, permission: Permission): Viewer {
-  if (!viewer) throw new AppError('UNAUTHENTICATED');
+/**
+ * The signed-in viewer of a request if its role has the permission: 401 if nobody is signed in (or the session
+ * expired), 403 if the role lacks the permission.
+ */
+export function requirePermission(
+  request: { viewer: Viewer | null; authProblem?: 'invalid' | 'expired' | 'disabled' | null },
+  permission: Permission,
+): Viewer {
+  const viewer = request.viewer;
+  if (!viewer) {
+    if (request.authProblem === 'expired') throw new AppError('SESSION_EXPIRED');
+    if (request.authProblem === 'disabled') throw new AppError('ACCOUNT_DISABLED');
+    throw new AppError('UNAUTHENTICATED');
+  }
   if (!roleCan(viewer.role, permission)) throw new AppError('FORBIDDEN');
   return viewer;
 }

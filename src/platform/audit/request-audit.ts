@@ -1,0 +1,25 @@
+// The audit entry of an HTTP request: who (from the viewer), from where, under which request id. Routes add
+// what was done, to which records, and why.
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../db/index.ts';
+import { type AuditEntry, appendAudit } from './audit-log.ts';
+
+export type RequestAuditEntry = Omit<AuditEntry, 'requestId' | 'accountId' | 'username' | 'role' | 'scopePath' | 'ip'>;
+
+export function auditEntryFor(request: FastifyRequest, entry: RequestAuditEntry): AuditEntry {
+  const v = request.viewer;
+  return {
+    ...entry,
+    requestId: request.id,
+    accountId: v?.accountId ?? null,
+    username: v?.username ?? null,
+    role: v?.role ?? null,
+    scopePath: v?.scopePath ?? null,
+    ip: request.ip,
+  };
+}
+
+/** Appends the request's audit entry, inside `db` when it is the caller's transaction. */
+export function auditRequest(db: Db, request: FastifyRequest, entry: RequestAuditEntry): Promise<void> {
+  return appendAudit(db, auditEntryFor(request, entry));
+}
