@@ -8,11 +8,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { authPlugin } from './platform/auth/auth.plugin.ts';
 import type { FieldCipher } from './platform/crypto/field-cipher.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerErrorHandling, sendError } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
-import { authPlugin } from './platform/auth/auth.plugin.ts';
 
 export interface AppDeps {
   config: Config;
@@ -35,7 +35,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger ?? false,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
   app.decorateRequest('viewer', null);
@@ -53,7 +55,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         version: '0.1.0',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 取得的令牌' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 取得的令牌' },
+        },
       },
       security: [{ bearer: [] }],
     },
@@ -78,7 +82,8 @@ async function registerWebConsole(app: FastifyInstance, webDist: string) {
   if (hasConsole) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) => {
     const url = request.raw.url ?? '/';
-    const isPage = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/docs') && !url.includes('.');
+    const isPage =
+      request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/docs') && !url.includes('.');
     if (hasConsole && isPage) return reply.type('text/html').sendFile('index.html');
     return sendError(reply, request, 'ROUTE_NOT_FOUND');
   });

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
+import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -11,12 +12,16 @@ program
   .name('cbrain')
   .description('社区大脑 Community Brain — command line')
   .option('--data <dir>', 'PGlite data directory (env DATA_DIR, default ./data)')
-  .option('--database-url <url>', 'PostgreSQL server URL (env DATABASE_URL); without it the embedded PGlite is used')
+  .option(
+    '--database-url <url>',
+    'PostgreSQL server URL (env DATABASE_URL); without it the embedded PGlite is used',
+  )
   .showHelpAfterError()
   .exitOverride();
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

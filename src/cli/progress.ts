@@ -21,7 +21,11 @@ export function progressBar(title: string): Progress {
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {percentage}% {value}/{total} {label}`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${title} [{bar}] {percentage}% {value}/{total} {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

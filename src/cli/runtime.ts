@@ -24,7 +24,11 @@ export function configFrom(options: GlobalOptions, overrides: Partial<Config> = 
 
 export async function openRuntime(config: Config): Promise<Runtime> {
   const cipher = createFieldCipher(loadDataKey(config.dataKey, config.dataDir));
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
   await migrate(database);
   return { config, database, cipher, close: () => database.close() };
 }

@@ -16,9 +16,15 @@ function newestMtime(dir: string): number {
 export function webBuildIsStale(webRoot: string, webDist: string): boolean {
   const index = path.join(webDist, 'index.html');
   if (!existsSync(index)) return true;
-  const sources = [path.join(webRoot, 'src'), path.join(webRoot, 'index.html'), path.join(webRoot, 'vite.config.ts')];
+  const sources = [
+    path.join(webRoot, 'src'),
+    path.join(webRoot, 'index.html'),
+    path.join(webRoot, 'vite.config.ts'),
+  ];
   const built = statSync(index).mtimeMs;
-  return sources.some((s) => existsSync(s) && (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs) > built);
+  return sources.some(
+    (s) => existsSync(s) && (statSync(s).isDirectory() ? newestMtime(s) : statSync(s).mtimeMs) > built,
+  );
 }
 
 export async function buildWebConsole(webRoot: string): Promise<void> {

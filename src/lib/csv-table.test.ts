@@ -15,7 +15,10 @@ describe('readCsvTable', () => {
   it('reads a header and rows, dropping a UTF-8 BOM', async () => {
     const t = await readCsvTable(file('a.csv', '\uFEFFid,x\n1,2.5\n2,"3"\n'));
     expect(t.header).toEqual(['id', 'x']);
-    expect(t.rows).toEqual([['1', '2.5'], ['2', '3']]);
+    expect(t.rows).toEqual([
+      ['1', '2.5'],
+      ['2', '3'],
+    ]);
     expect(Array.from(numericColumn(t, 'x'))).toEqual([2.5, 3]);
   });
 

@@ -33,7 +33,12 @@ export async function readCsvTable(file: string, options: { delimiter?: string }
   }
   const input = handle.createReadStream();
   const parser = input.pipe(
-    parse({ bom: true, delimiter: options.delimiter ?? ',', relax_column_count: false, skip_empty_lines: true }),
+    parse({
+      bom: true,
+      delimiter: options.delimiter ?? ',',
+      relax_column_count: false,
+      skip_empty_lines: true,
+    }),
   );
   // A read error (a directory, a vanished file) must reach the loop below rather than escape as an exception.
   input.on('error', (error) => parser.destroy(error));
@@ -67,7 +72,8 @@ export async function readCsvTable(file: string, options: { delimiter?: string }
 /** Index of a named column, or a CsvError that lists the columns there are. */
 export function columnIndex(table: CsvTable, name: string): number {
   const i = table.header.indexOf(name);
-  if (i < 0) throw new CsvError(`no column "${name}"; columns are: ${table.header.join(', ')}`, table.file, 1, name);
+  if (i < 0)
+    throw new CsvError(`no column "${name}"; columns are: ${table.header.join(', ')}`, table.file, 1, name);
   return i;
 }
 

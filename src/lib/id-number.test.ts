@@ -12,7 +12,10 @@ describe('GB 11643 ID numbers', () => {
   it('accepts an abolished area code (valid in history) and lower-case or full-width input', () => {
     expect(parseIdNumber('440524188001010014', TODAY).ok).toBe(true);
     expect(parseIdNumber('11010519491231002x', TODAY).ok).toBe(true);
-    expect(parseIdNumber('１１０１０５１９９００３０７１２３９', TODAY)).toMatchObject({ ok: true, sex: '1' });
+    expect(parseIdNumber('１１０１０５１９９００３０７１２３９', TODAY)).toMatchObject({
+      ok: true,
+      sex: '1',
+    });
   });
 
   it.each([
@@ -33,7 +36,10 @@ describe('GB 11643 ID numbers', () => {
   });
 
   it('refuses to guess the century of a legacy centenarian sequence (996–999)', () => {
-    expect(parseIdNumber('110105010101997', TODAY)).toMatchObject({ ok: false, problem: 'legacy_centenarian' });
+    expect(parseIdNumber('110105010101997', TODAY)).toMatchObject({
+      ok: false,
+      problem: 'legacy_centenarian',
+    });
   });
 
   it('computes the check character over the 17 digits', () => {

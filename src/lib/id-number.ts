@@ -4,9 +4,41 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 /** Earliest birth date we accept: older dates are data-entry errors, not people. */
 const EARLIEST_BIRTH = '18800101';
@@ -38,7 +70,9 @@ export type IdNumberResult =
 /** Full-width digits and letters to ASCII, spaces removed, upper-cased. */
 export function normaliseIdInput(raw: string): string {
   return raw
-    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) =>
+      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+    )
     .replace(/[\s\u3000-]/g, '')
     .toUpperCase();
 }
@@ -106,7 +140,8 @@ export function parseIdNumber(raw: string, today: Date = new Date()): IdNumberRe
 /** Builds a valid number from its parts (the demo generator and tests use it). */
 export function makeIdNumber(areaCode: string, birthDate: string, sequence: number): string {
   const first17 = `${areaCode}${birthDate.replace(/-/g, '')}${String(sequence).padStart(3, '0')}`;
-  if (!/^\d{17}$/.test(first17)) throw new Error(`cannot build an ID number from ${areaCode}/${birthDate}/${sequence}`);
+  if (!/^\d{17}$/.test(first17))
+    throw new Error(`cannot build an ID number from ${areaCode}/${birthDate}/${sequence}`);
   return first17 + idCheckChar(first17);
 }
 

@@ -15,8 +15,34 @@ export function maskPhone(phone: string): string {
 
 /** Compound (two-character) surnames keep both characters, so 欧阳明 becomes 欧阳*, not 欧**. */
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '轩辕', '令狐',
-  '钟离', '端木', '独孤', '南宫', '西门', '万俟', '闻人', '赫连', '澹台', '公冶', '太史', '申屠', '呼延',
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '钟离',
+  '端木',
+  '独孤',
+  '南宫',
+  '西门',
+  '万俟',
+  '闻人',
+  '赫连',
+  '澹台',
+  '公冶',
+  '太史',
+  '申屠',
+  '呼延',
 ]);
 
 export function maskName(name: string): string {

@@ -6,7 +6,9 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 
 export type UsccProblem = 'empty' | 'length' | 'alphabet' | 'division' | 'org_check' | 'check_char';
-export type UsccResult = { ok: true; value: string; divisionCode: string } | { ok: false; problem: UsccProblem; value: string };
+export type UsccResult =
+  | { ok: true; value: string; divisionCode: string }
+  | { ok: false; problem: UsccProblem; value: string };
 
 /** Value of a character in the GB 11714 organisation-code body: digits, then A=10 … Z=35 (full alphabet). */
 function orgCharValue(c: string): number {

@@ -42,12 +42,27 @@ export interface MiniDistrict {
 function square(lng: number, lat: number, d = 0.01) {
   return {
     type: 'Polygon' as const,
-    coordinates: [[[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]],
+    coordinates: [
+      [
+        [lng, lat],
+        [lng + d, lat],
+        [lng + d, lat + d],
+        [lng, lat + d],
+        [lng, lat],
+      ],
+    ],
   };
 }
 
 export async function seedMiniDistrict(db: Db, cipher: FieldCipher): Promise<MiniDistrict> {
-  const division = (code: string, level: number, kind: string, name: string, parent: string | null, path: string) => ({
+  const division = (
+    code: string,
+    level: number,
+    kind: string,
+    name: string,
+    parent: string | null,
+    path: string,
+  ) => ({
     code,
     edition: 2025,
     level,
@@ -68,13 +83,39 @@ export async function seedMiniDistrict(db: Db, cipher: FieldCipher): Promise<Min
       division(MINI.district.code, 3, '市辖区', MINI.district.name, null, MINI.district.path),
       division(MINI.street1.code, 4, '街道', MINI.street1.name, MINI.district.code, MINI.street1.path),
       division(MINI.street2.code, 4, '街道', MINI.street2.name, MINI.district.code, MINI.street2.path),
-      division(MINI.communityA.code, 5, '社区居委会', MINI.communityA.name, MINI.street1.code, MINI.communityA.path),
-      division(MINI.communityB.code, 5, '社区居委会', MINI.communityB.name, MINI.street1.code, MINI.communityB.path),
-      division(MINI.communityC.code, 5, '社区居委会', MINI.communityC.name, MINI.street2.code, MINI.communityC.path),
+      division(
+        MINI.communityA.code,
+        5,
+        '社区居委会',
+        MINI.communityA.name,
+        MINI.street1.code,
+        MINI.communityA.path,
+      ),
+      division(
+        MINI.communityB.code,
+        5,
+        '社区居委会',
+        MINI.communityB.name,
+        MINI.street1.code,
+        MINI.communityB.path,
+      ),
+      division(
+        MINI.communityC.code,
+        5,
+        '社区居委会',
+        MINI.communityC.name,
+        MINI.street2.code,
+        MINI.communityC.path,
+      ),
     ])
     .execute();
 
-  const grid = async (community: { code: string; path: string }, local: string, name: string, lng: number) => {
+  const grid = async (
+    community: { code: string; path: string },
+    local: string,
+    name: string,
+    lng: number,
+  ) => {
     const path = `${community.path}${local}/`;
     const row = await db
       .insertInto('grid')
@@ -200,7 +241,11 @@ export async function seedMiniDistrict(db: Db, cipher: FieldCipher): Promise<Min
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await db.updateTable('household').set({ head_person_id: person.id }).where('id', '=', household.id).execute();
+    await db
+      .updateTable('household')
+      .set({ head_person_id: person.id })
+      .where('id', '=', household.id)
+      .execute();
     persons.push({ id: person.id, name, idNumber, phone, gridPath: target.path, tags });
     seq++;
   }

@@ -58,7 +58,10 @@ export interface TestAppContext extends TestContext {
   app: App;
 }
 
-export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestAppContext> {
+export async function createTestApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+): Promise<TestAppContext> {
   const ctx = await createTestDatabase(backend);
   const config = { ...ctx.config, ...overrides };
   const app = await buildApp({ config, database: ctx.database, cipher: ctx.cipher, logger: false });

@@ -20,7 +20,9 @@ export interface FieldCipher {
 export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
   if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
   // Separate keys for encryption and indexing, derived from the one master key.
-  const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain field encryption v1', 32));
+  const encKey = Buffer.from(
+    hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain field encryption v1', 32),
+  );
   const macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain blind index v1', 32));
   return {
     seal(plain) {
@@ -36,7 +38,10 @@ export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
       const tag = buf.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', encKey, iv);
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     },
     blindIndex(plain) {
       return createHmac('sha256', macKey).update(plain, 'utf8').digest();

@@ -96,7 +96,9 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
             const counter = { n: 0 };
             // PGlite reads COPY input from a Blob; chunks keep any one string below V8's limits.
             for (const chunk of copyChunks(rows, counter)) {
-              await client.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([chunk]) });
+              await client.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+                blob: new Blob([chunk]),
+              });
             }
             return counter.n;
           },
@@ -115,7 +117,11 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, searchPath: string | undefined, poolSize: number): Promise<Database> {
+async function openPostgres(
+  url: string,
+  searchPath: string | undefined,
+  poolSize: number,
+): Promise<Database> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === INT8 || oid === NUMERIC) return parseNumber;

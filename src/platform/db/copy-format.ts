@@ -1,6 +1,15 @@
 // Encodes rows for PostgreSQL's COPY … FROM in text format (tab-separated, \N for NULL), the fastest way to load
 // many rows on both backends.
-export type CopyValue = string | number | boolean | null | undefined | Date | Uint8Array | readonly string[] | object;
+export type CopyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | Date
+  | Uint8Array
+  | readonly string[]
+  | object;
 
 function escapeText(s: string): string {
   // Backslash first, then the characters that would end a field or a row.

@@ -1,6 +1,7 @@
-export { type Backend, type BulkSession, type Database, openDatabase, type OpenOptions } from './connect.ts';
-export { migrate, MigrationError, readMigrations } from './migrate.ts';
+export { type Backend, type BulkSession, type Database, type OpenOptions, openDatabase } from './connect.ts';
+export { MigrationError, migrate, readMigrations } from './migrate.ts';
 export type * from './schema.ts';
+
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 

@@ -3,17 +3,17 @@
 // same but drags in a CLI framework; this is the whole of what we need.)
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  CompiledQuery as Compiled,
   type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type Kysely,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
   type QueryResult,
-  type Kysely,
   type TransactionSettings,
-  CompiledQuery as Compiled,
 } from 'kysely';
 
 class Mutex {

@@ -64,29 +64,34 @@ export function sendError(
 }
 
 export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, request, reply) => {
-    if (error instanceof AppError) return sendError(reply, request, error.code, error.details, error.messageZh);
-    if (error.validation) {
-      const details = error.validation.map((issue) => {
-        const extra = issue.keyword === 'required' ? `/${String(issue.params?.['missingProperty'] ?? '')}` : '';
-        return {
-          field: `${error.validationContext ?? 'body'}${issue.instancePath ?? ''}${extra}`,
-          message: zhForIssue(issue),
-          messageEn: issue.message ?? 'invalid',
-        };
-      });
-      return sendError(reply, request, 'VALIDATION_FAILED', details);
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return sendError(reply, request, 'BAD_JSON');
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, request, 'PAYLOAD_TOO_LARGE');
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE');
-    if (error.statusCode === 429) return sendError(reply, request, 'RATE_LIMITED');
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, request, 'VALIDATION_FAILED', [{ field: 'request', message: error.message }]);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, request, 'INTERNAL');
-  });
+  app.setErrorHandler(
+    (error: FastifyError & { validation?: AjvIssue[]; validationContext?: string }, request, reply) => {
+      if (error instanceof AppError)
+        return sendError(reply, request, error.code, error.details, error.messageZh);
+      if (error.validation) {
+        const details = error.validation.map((issue) => {
+          const extra =
+            issue.keyword === 'required' ? `/${String(issue.params?.['missingProperty'] ?? '')}` : '';
+          return {
+            field: `${error.validationContext ?? 'body'}${issue.instancePath ?? ''}${extra}`,
+            message: zhForIssue(issue),
+            messageEn: issue.message ?? 'invalid',
+          };
+        });
+        return sendError(reply, request, 'VALIDATION_FAILED', details);
+      }
+      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+        return sendError(reply, request, 'BAD_JSON');
+      }
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, request, 'PAYLOAD_TOO_LARGE');
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE');
+      if (error.statusCode === 429) return sendError(reply, request, 'RATE_LIMITED');
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendError(reply, request, 'VALIDATION_FAILED', [{ field: 'request', message: error.message }]);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return sendError(reply, request, 'INTERNAL');
+    },
+  );
 }

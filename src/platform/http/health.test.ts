@@ -12,7 +12,11 @@ describeEachBackend('health and error format', createTestApp, (ctx, backend) => 
     const res = await ctx().app.inject({ method: 'GET', url: '/api/nowhere' });
     expect(res.statusCode).toBe(404);
     const body = res.json();
-    expect(body.error).toMatchObject({ code: 'ROUTE_NOT_FOUND', message: '接口不存在', messageEn: 'No such endpoint' });
+    expect(body.error).toMatchObject({
+      code: 'ROUTE_NOT_FOUND',
+      message: '接口不存在',
+      messageEn: 'No such endpoint',
+    });
     expect(body.error.requestId).toBe(res.headers['x-request-id']);
   });
 
