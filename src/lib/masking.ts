@@ -8,7 +8,7 @@ export function maskIdNumber(id: string): string {
 
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
-  if (digits.length === 11) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+  if (/^1\d{10}$/.test(digits)) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
   if (digits.length > 4) return '*'.repeat(digits.length - 4) + digits.slice(-4);
   return '*'.repeat(digits.length);
 }

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFieldCipher, loadDataKey } from './field-cipher.ts';
+
+describe('field cipher', () => {
+  const cipher = createFieldCipher(Buffer.alloc(32, 1));
+
+  it('round-trips a value and never produces the same ciphertext twice', () => {
+    const a = cipher.seal('11010519491231002X');
+    const b = cipher.seal('11010519491231002X');
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    expect(cipher.open(a)).toBe('11010519491231002X');
+  });
+
+  it('detects a tampered ciphertext', () => {
+    const sealed = Buffer.from(cipher.seal('13812345678'));
+    sealed[sealed.length - 1]! ^= 1;
+    expect(() => cipher.open(sealed)).toThrow();
+  });
+
+  it('gives equal blind indexes for equal values and different ones for another key', () => {
+    expect(Buffer.from(cipher.blindIndex('x')).equals(Buffer.from(cipher.blindIndex('x')))).toBe(true);
+    const other = createFieldCipher(Buffer.alloc(32, 2));
+    expect(Buffer.from(cipher.blindIndex('x')).equals(Buffer.from(other.blindIndex('x')))).toBe(false);
+  });
+
+  it('creates a key file with owner-only permissions and reads the same key back', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'key-'));
+    const first = loadDataKey(undefined, dir);
+    const second = loadDataKey(undefined, dir);
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    expect(statSync(path.join(dir, 'data.key')).mode & 0o077).toBe(0);
+    expect(readFileSync(path.join(dir, 'data.key'), 'utf8').trim()).toBe(
+      Buffer.from(first).toString('base64'),
+    );
+  });
+
+  it('prefers a configured key', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+    expect(Buffer.from(loadDataKey(key, '/nonexistent')).toString('base64')).toBe(key);
+  });
+});
