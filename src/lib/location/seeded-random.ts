@@ -1,0 +1,12 @@
+// Deterministic pseudo-random numbers for generated test and benchmark data (mulberry32: 32-bit state, fast,
+// good enough for synthetic coordinates; not for anything secret). The same seed always gives the same data.
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
