@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
+import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
+import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
@@ -22,6 +24,8 @@ program
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerBenchCommand(program);
+registerDeaCommand(program);
+registerPlanCommand(program);
 
 try {
   await program.parseAsync(process.argv);

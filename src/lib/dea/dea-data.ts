@@ -17,6 +17,8 @@ export interface DeaProblem {
   unit?: number;
   column?: string;
   message: string;
+  /** For a duplicate id: the 0-based position of the unit that used it first. */
+  duplicateOf?: number;
 }
 
 /** Data a DEA model cannot be run on; `problems` lists every problem found (up to a limit). */
@@ -26,7 +28,8 @@ export class DeaDataError extends Error {
       problems
         .map(
           (p) =>
-            `${p.unit !== undefined ? `unit #${p.unit + 1} ` : ''}${p.column ? `[${p.column}] ` : ''}${p.message}`,
+            `${p.unit !== undefined ? `unit #${p.unit + 1} ` : ''}${p.column ? `[${p.column}] ` : ''}${p.message}` +
+            (p.duplicateOf !== undefined ? ` (first used by unit #${p.duplicateOf + 1})` : ''),
         )
         .join('; '),
     );
@@ -73,8 +76,7 @@ export function validateDeaData(data: DeaData): string[] {
   data.ids.forEach((id, j) => {
     if (id.trim() === '') add({ unit: j, message: 'the unit id is empty' });
     const first = firstRowOf.get(id);
-    if (first !== undefined)
-      add({ unit: j, message: `duplicate id "${id}" (first used by unit #${first + 1})` });
+    if (first !== undefined) add({ unit: j, message: `duplicate id "${id}"`, duplicateOf: first });
     else firstRowOf.set(id, j);
   });
   const checkValues = (columns: Float64Array[], columnNames: string[]) => {

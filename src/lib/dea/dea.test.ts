@@ -304,7 +304,7 @@ describe('DEA data validation', () => {
     d.ids = ['a', '', 'a'];
     expect(problemsOf(d)).toEqual([
       { unit: 1, message: 'the unit id is empty' },
-      { unit: 2, message: 'duplicate id "a" (first used by unit #1)' },
+      { unit: 2, message: 'duplicate id "a"', duplicateOf: 0 },
     ]);
   });
 

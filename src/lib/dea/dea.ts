@@ -31,6 +31,8 @@ export interface DeaOptions {
    * above 1 (input) and may have no feasible reference at all (often under BCC); those report status 'infeasible'.
    */
   superEfficiency?: boolean;
+  /** Called every 50 units and at the end, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface DeaPeer {
@@ -314,6 +316,7 @@ export async function runDea(data: DeaData, options: DeaOptions): Promise<DeaRes
     solver = new FrontierSolver(highs, model, d, superEfficiency);
     for (let o = 0; o < n; o++) {
       results.push(evaluateUnit(solver, data, d, o, { inputOriented, superEfficiency, numRows }));
+      if ((o + 1) % 50 === 0 || o + 1 === n) options.onProgress?.(o + 1, n);
     }
   } finally {
     model.dispose();

@@ -301,7 +301,7 @@ describe('facility location input checks', () => {
     problem.demand.weight[1] = -3;
     problem.sites.y[1] = 95;
     expect(problemsOf(() => solveLocation('pcenter', problem))).toEqual([
-      { set: 'demand', index: 2, field: 'id', message: 'duplicate id "d0" (first at #1)' },
+      { set: 'demand', index: 2, field: 'id', message: 'duplicate id "d0"', duplicateOf: 0 },
       { set: 'sites', index: 1, field: 'y', message: 'latitude 95 is outside −90…90' },
       { set: 'demand', index: 1, field: 'weight', message: '-3 is not a weight ≥ 0' },
     ]);

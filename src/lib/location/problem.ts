@@ -93,6 +93,8 @@ export interface LocationInputProblem {
   index?: number;
   field?: 'id' | 'x' | 'y' | 'weight' | 'capacity' | 'fixed' | 'radius' | 'p' | 'timeLimit';
   message: string;
+  /** For a duplicate id: the 0-based row that used it first. */
+  duplicateOf?: number;
 }
 
 export class LocationInputError extends Error {
@@ -101,7 +103,8 @@ export class LocationInputError extends Error {
       problems
         .map(
           (p) =>
-            `${p.set}${p.index !== undefined ? ` #${p.index + 1}` : ''}${p.field ? ` [${p.field}]` : ''}: ${p.message}`,
+            `${p.set}${p.index !== undefined ? ` #${p.index + 1}` : ''}${p.field ? ` [${p.field}]` : ''}: ${p.message}` +
+            (p.duplicateOf !== undefined ? ` (first at #${p.duplicateOf + 1})` : ''),
         )
         .join('; '),
     );
@@ -177,7 +180,7 @@ function checkIds(set: 'demand' | 'sites', ids: string[], add: (p: LocationInput
     if (id.trim() === '') add({ set, index: i, field: 'id', message: 'the id is empty' });
     const seen = first.get(id);
     if (seen !== undefined)
-      add({ set, index: i, field: 'id', message: `duplicate id "${id}" (first at #${seen + 1})` });
+      add({ set, index: i, field: 'id', message: `duplicate id "${id}"`, duplicateOf: seen });
     else first.set(id, i);
   });
 }

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { csvDir, runCli } from './engine-cli.testing.ts';
+
+const file = csvDir('cbrain-dea-');
+
+// Cooper, Seiford & Tone (2007), the 12-hospital example (Table 1.5: doctors, nurses → outpatients,
+// inpatients), written with a UTF-8 BOM as spreadsheet exports are.
+const HOSPITALS = file(
+  'hospitals.csv',
+  '\uFEFFhospital,doctors,nurses,outpatients,inpatients\n' +
+    'A,20,151,100,90\nB,19,131,150,50\nC,25,160,160,55\nD,27,168,180,72\nE,22,158,94,66\nF,55,255,230,90\n' +
+    'G,33,235,220,88\nH,31,206,152,80\nI,30,244,190,100\nJ,50,268,250,100\nK,53,306,260,147\nL,38,284,250,120\n',
+);
+const HOSPITAL_ARGS = [
+  '--id',
+  'hospital',
+  '--inputs',
+  'doctors,nurses',
+  '--outputs',
+  'outpatients,inpatients',
+];
+
+describe('cbrain dea', () => {
+  it('prints the CCR scores of the hospital example as published (A, B, D efficient; C 0.883 … L 0.958)', async () => {
+    const r = await runCli([
+      'dea',
+      '--input',
+      HOSPITALS,
+      ...HOSPITAL_ARGS,
+      '--model',
+      'ccr',
+      '--orientation',
+      'input',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      model: 'ccr',
+      orientation: 'input',
+      returnsToScale: 'constant',
+      tolerance: 1e-6,
+      inputs: ['doctors', 'nurses'],
+      outputs: ['outpatients', 'inpatients'],
+      units: 12,
+      efficientUnits: 3,
+    });
+    const published = [1, 1, 0.883, 1, 0.763, 0.835, 0.902, 0.796, 0.96, 0.871, 0.955, 0.958];
+    expect(out.results.map((u: { efficiency: number }) => u.efficiency)).toEqual(
+      published.map((v) => expect.closeTo(v, 3)),
+    );
+    const c = out.results[2];
+    expect(c).toMatchObject({ id: 'C', status: 'inefficient' });
+    expect(Object.keys(c.slacks.inputs)).toEqual(['doctors', 'nurses']);
+    expect(c.peers.length).toBeGreaterThan(0);
+    // The target of an input-oriented CCR unit uses θ·x − s⁻ of each input.
+    expect(c.targets.inputs.doctors).toBeCloseTo(c.efficiency * 25 - c.slacks.inputs.doctors, 9);
+  });
+
+  it('runs BCC output-oriented and reports φ as radialScore and 1/φ as efficiency', async () => {
+    const r = await runCli([
+      'dea',
+      '--input',
+      HOSPITALS,
+      ...HOSPITAL_ARGS,
+      '--model',
+      'bcc',
+      '--orientation',
+      'output',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.returnsToScale).toBe('variable');
+    for (const u of out.results) {
+      expect(u.radialScore).toBeGreaterThanOrEqual(1);
+      expect(u.efficiency).toBeCloseTo(1 / u.radialScore, 12);
+    }
+  });
+
+  it('exits 1 naming file, line and column for a negative value and for a duplicate id', async () => {
+    const bad = file('bad.csv', 'id,x,y\na,1,2\nb,-3,2\na,2,2\n');
+    const r = await runCli(['dea', '--input', bad, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${bad}:3 [x]: -3 is negative`);
+    expect(r.stderr).toContain(`${bad}:4: duplicate id "a" (first on line 2)`);
+  });
+
+  it('exits 1 for a non-numeric cell and for a unit whose outputs are all zero', async () => {
+    const text = file('text.csv', 'id,x,y\na,1,2\nb,lots,2\n');
+    const r1 = await runCli(['dea', '--input', text, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain(`${text}:3 [x]: "lots" is not a number`);
+    const zero = file('zero.csv', 'id,x,y\na,1,2\nb,2,0\n');
+    const r2 = await runCli(['dea', '--input', zero, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/zero\.csv:3: unit "b" has every output zero/);
+  });
+
+  it('exits 2 for a column the file lacks and for an unknown model', async () => {
+    const r1 = await runCli([
+      'dea',
+      '--input',
+      HOSPITALS,
+      '--id',
+      'hospital',
+      '--inputs',
+      'beds',
+      '--outputs',
+      'inpatients',
+    ]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/no column "beds"; columns are: hospital, doctors/);
+    const r2 = await runCli(['dea', '--input', HOSPITALS, ...HOSPITAL_ARGS, '--model', 'sbm']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/Allowed choices are ccr, bcc/);
+  });
+});
