@@ -117,6 +117,12 @@ describe('DEA on the Färe–Grosskopf–Lovell data (published scores, peers an
       'weakly-efficient',
     ]);
     expect(r.efficientUnits).toBe(3);
+    expect(unit(r, '11')).toMatchObject({
+      efficient: false,
+      weaklyEfficient: true,
+      lambdas: { '1': expect.closeTo(1, 9) },
+    });
+    expect(unit(r, '4')).toMatchObject({ efficient: true, weaklyEfficient: false });
     // Unit 6: θ = 5/9, x = (23, 6), s⁻ = (4.444, 0): target (23·5/9 − 4.444, 6·5/9) = (8.333, 3.333), y = 9.
     const six = unit(r, '6');
     expect(six.targets.inputs['x1']).toBeCloseTo(25 / 3, 7);

@@ -49,12 +49,18 @@ export interface DeaUnitResult {
    * dominated); inefficient: score below 1; infeasible: no reference exists (super-efficiency only).
    */
   status: DeaStatus;
+  /** status === 'efficient' (Pareto–Koopmans: score 1 and no slack). */
+  efficient: boolean;
+  /** status === 'weakly-efficient' (score 1, some slack). */
+  weaklyEfficient: boolean;
   /** θ* (input orientation) or 1/φ* (output orientation), in (0, 1]; above 1 only for super-efficiency. */
   efficiency: number | null;
   /** The radial score itself: θ* for input orientation, φ* (≥ 1) for output orientation. */
   radialScore: number | null;
   /** Reference units with λ > 0 and their λ, from the phase-2 solution. */
   peers: DeaPeer[];
+  /** The same λ as `peers`, keyed by unit id. */
+  lambdas: Record<string, number>;
   slacks: { inputs: Record<string, number>; outputs: Record<string, number> };
   /** Projection onto the frontier: θ*x − s⁻ and y + s⁺ (input), or x − s⁻ and φ*y + s⁺ (output). */
   targets: { inputs: Record<string, number>; outputs: Record<string, number> };
@@ -445,9 +451,12 @@ function infeasibleUnit(data: DeaData, id: string, status: string): DeaUnitResul
   return {
     id,
     status: 'infeasible',
+    efficient: false,
+    weaklyEfficient: false,
     efficiency: null,
     radialScore: null,
     peers: [],
+    lambdas: {},
     slacks: { inputs: zeros(data.inputNames), outputs: zeros(data.outputNames) },
     targets: { inputs: zeros(data.inputNames), outputs: zeros(data.outputNames) },
     note:
@@ -508,9 +517,12 @@ function unitResult(
   return {
     id: data.ids[o]!,
     status,
+    efficient: status === 'efficient',
+    weaklyEfficient: status === 'weakly-efficient',
     efficiency,
     radialScore: score,
     peers,
+    lambdas: Object.fromEntries(peers.map((peer) => [peer.id, peer.lambda])),
     slacks: { inputs: slackIn, outputs: slackOut },
     targets: { inputs: targetIn, outputs: targetOut },
     ...(note ? { note } : {}),

@@ -166,7 +166,7 @@ export function lagrangianMedian(
   upper: number,
   start: number[],
   options: { deadline: number; maxIterations: number },
-): { bound: number; iterations: number } {
+): { bound: number; iterations: number; openBound: Float64Array } {
   const { numDemand: n, numSites: m, distance, weight } = inst;
   const u = new Float64Array(n);
   const startNear = nearestOf(inst, start);
@@ -177,6 +177,7 @@ export function lagrangianMedian(
   const free = Array.from({ length: m }, (_, j) => j).filter((j) => !isFixed[j]);
   const chosen = new Uint8Array(m);
   const g = new Float64Array(n);
+  const openBound = new Float64Array(m);
   let bound = Number.NEGATIVE_INFINITY;
   let step = 2;
   let since = 0;
@@ -209,6 +210,9 @@ export function lagrangianMedian(
     if (value > bound) {
       bound = value;
       since = 0;
+      // Bound on any solution that opens j: swap j for the least useful free site of this relaxation.
+      const last = inst.p > inst.fixed.length ? rho[free[inst.p - inst.fixed.length - 1]!]! : 0;
+      for (let j = 0; j < m; j++) openBound[j] = chosen[j] ? value : value - last + rho[j]!;
     } else if (++since >= 20) {
       step /= 2;
       since = 0;
@@ -229,37 +233,41 @@ export function lagrangianMedian(
     const t = (step * Math.max(upper - value, 1e-9 * (1 + Math.abs(upper)))) / norm;
     for (let i = 0; i < n; i++) u[i]! += t * g[i]!;
   }
-  return { bound, iterations };
+  return { bound, iterations, openBound };
 }
 
-/** Elloumi's chain MIP for the uncapacitated p-median; null when it would exceed MAX_CHAIN_COLUMNS. */
-function chainModel(inst: MedianInstance) {
+/**
+ * Elloumi's chain MIP for the uncapacitated p-median over the `allowed` sites (others stay closed); null when
+ * it would exceed MAX_CHAIN_COLUMNS.
+ */
+function chainModel(inst: MedianInstance, allowed: Uint8Array) {
   const { numDemand: n, numSites: m, distance, weight, p } = inst;
   const isFixed = new Uint8Array(m);
   for (const j of inst.fixed) isFixed[j] = 1;
   const b = new LinearProgramBuilder();
-  for (let j = 0; j < m; j++) b.addColumn(0, isFixed[j] ? 1 : 0, 1, true);
+  for (let j = 0; j < m; j++) b.addColumn(0, isFixed[j] ? 1 : 0, allowed[j] ? 1 : 0, true);
   let offset = 0;
-  const order = Array.from({ length: m }, (_, j) => j);
+  const order = Array.from({ length: m }, (_, j) => j).filter((j) => allowed[j]);
+  const k = order.length;
   const levels: { demand: number; distance: number; column: number }[] = [];
   for (let i = 0; i < n; i++) {
     const row = i * m;
     order.sort((a, b2) => distance[row + a]! - distance[row + b2]!);
     const w = weight[i]!;
     offset += w * distance[row + order[0]!]!;
-    let k = 0;
+    let next = 0;
     let previousZ = -1; // z_0 ≡ 1
-    while (k < m) {
-      const level = distance[row + order[k]!]!;
+    while (next < k) {
+      const level = distance[row + order[next]!]!;
       const atLevel: number[] = [];
       let hasFixed = false;
-      while (k < m && distance[row + order[k]!]! === level) {
-        atLevel.push(order[k]!);
-        if (isFixed[order[k]!]) hasFixed = true;
-        k++;
+      while (next < k && distance[row + order[next]!]! === level) {
+        atLevel.push(order[next]!);
+        if (isFixed[order[next]!]) hasFixed = true;
+        next++;
       }
       // z at this level is 0 when a fixed site is here, when fewer than p sites lie farther, or at the end.
-      const terminal = hasFixed || m - k < p || k === m;
+      const terminal = hasFixed || k - next < p || next === k;
       const indices = [...atLevel];
       const values = atLevel.map(() => 1);
       if (previousZ >= 0) {
@@ -268,7 +276,7 @@ function chainModel(inst: MedianInstance) {
       }
       let z = -1;
       if (!terminal) {
-        z = b.addColumn(w * (distance[row + order[k]!]! - level), 0, 1);
+        z = b.addColumn(w * (distance[row + order[next]!]! - level), 0, 1);
         levels.push({ demand: i, distance: level, column: z });
         indices.push(z);
         values.push(1);
@@ -443,36 +451,49 @@ export async function solvePMedian(problem: LocationProblem): Promise<LocationRe
 
   if (!capacitated) {
     objective = medianCost(inst, open);
-    bound = Number.NEGATIVE_INFINITY;
-    const chain = chainModel(inst);
-    if (chain && secondsLeft(deadline) > 0.05) {
-      methods.push('HiGHS MIP (Elloumi chain formulation)');
-      const near = nearestOf(inst, open);
-      const start = new Float64Array(chain.lp.colCost.length);
-      for (const j of open) start[j] = 1;
-      for (const level of chain.levels) start[level.column] = near.d1[level.demand]! > level.distance ? 1 : 0;
-      const mip = await solveLinearProgram(chain.lp, { timeLimit: secondsLeft(deadline), start });
-      if (mip.x) {
-        const candidate: number[] = [];
-        for (let j = 0; j < m; j++) if (mip.x[j]! > 0.5) candidate.push(j);
-        const cost = medianCost(inst, candidate);
-        if (candidate.length === p && cost < objective) {
-          open = candidate;
-          objective = cost;
+    const incumbentCost = objective;
+    // The Lagrangian bound may already prove the heuristic optimal; it also rules out every site whose bound
+    // when forced open is at least the incumbent's cost, which shrinks the exact model.
+    const lagrangian = lagrangianMedian(inst, objective, open, {
+      deadline: started + (deadline - started) * 0.3,
+      maxIterations: 2000,
+    });
+    methods.push(`Lagrangian bound (${lagrangian.iterations} iterations)`);
+    bound = lagrangian.bound;
+    if (objective - bound <= Math.max(1e-6, 1e-9 * Math.abs(objective))) {
+      proof = 'bound';
+    } else {
+      const allowed = new Uint8Array(m);
+      for (let j = 0; j < m; j++) allowed[j] = lagrangian.openBound[j]! < incumbentCost - 1e-6 ? 1 : 0;
+      for (const j of [...open, ...fixed]) allowed[j] = 1;
+      const kept = allowed.reduce((a, v) => a + v, 0);
+      if (kept < m) methods.push(`${m - kept} sites ruled out by Lagrangian costs`);
+      const chain = chainModel(inst, allowed);
+      if (chain && secondsLeft(deadline) > 0.05) {
+        methods.push('HiGHS MIP (Elloumi chain formulation)');
+        const near = nearestOf(inst, open);
+        const start = new Float64Array(chain.lp.colCost.length);
+        for (const j of open) start[j] = 1;
+        for (const level of chain.levels)
+          start[level.column] = near.d1[level.demand]! > level.distance ? 1 : 0;
+        const mip = await solveLinearProgram(chain.lp, { timeLimit: secondsLeft(deadline), start });
+        if (mip.x) {
+          const candidate: number[] = [];
+          for (let j = 0; j < m; j++) if (mip.x[j]! > 0.5) candidate.push(j);
+          const cost = medianCost(inst, candidate);
+          if (candidate.length === p && cost < objective) {
+            open = candidate;
+            objective = cost;
+          }
         }
+        // Solutions with a ruled-out site cost at least the incumbent, so the optimum is ≥ min(incumbent, MIP bound).
+        if (mip.bound !== null) bound = Math.max(bound, Math.min(incumbentCost, mip.bound + chain.offset));
+        if (mip.optimal) proof = 'highs';
+        else if (objective - bound <= Math.max(1e-6, 1e-9 * Math.abs(objective))) proof = 'bound';
+        else stoppedBy = 'time-limit';
+      } else {
+        stoppedBy = chain ? 'time-limit' : 'size-limit';
       }
-      if (mip.bound !== null) bound = mip.bound + chain.offset;
-      if (mip.optimal) proof = 'highs';
-    }
-    if (proof === null) {
-      const lagrangian = lagrangianMedian(inst, objective, open, {
-        deadline,
-        maxIterations: 1000,
-      });
-      methods.push(`Lagrangian bound (${lagrangian.iterations} iterations)`);
-      bound = Math.max(bound, lagrangian.bound);
-      if (objective - bound <= Math.max(1e-6, 1e-9 * Math.abs(objective))) proof = 'bound';
-      else stoppedBy = chain ? 'time-limit' : 'size-limit';
     }
   } else {
     const cap = capacity!;
