@@ -2,32 +2,12 @@
 // efficiency spread 0.3–1). Target: 1,000 units within 10 s on a 2-core machine. The figures include validation,
 // both phases (radial score, then slack maximisation) and the pricing rounds of the frontier column generation.
 import { runDea } from '../src/lib/dea/dea.ts';
-import type { DeaData } from '../src/lib/dea/dea-data.ts';
-import { seededRandom } from '../src/lib/location/seeded-random.ts';
-
-function generatedUnits(n: number, seed: number): DeaData {
-  const rnd = seededRandom(seed);
-  const inputs = Array.from({ length: 3 }, () => new Float64Array(n));
-  const outputs = Array.from({ length: 2 }, () => new Float64Array(n));
-  for (let j = 0; j < n; j++) {
-    const size = 1 + 9 * rnd();
-    for (const column of inputs) column[j] = size * (0.5 + rnd());
-    const efficiency = 0.3 + 0.7 * rnd();
-    for (const column of outputs) column[j] = size * efficiency * (0.5 + rnd());
-  }
-  return {
-    ids: Array.from({ length: n }, (_, j) => `U${j + 1}`),
-    inputNames: ['staff', 'budget', 'floorArea'],
-    outputNames: ['served', 'visits'],
-    inputs,
-    outputs,
-  };
-}
+import { generatedDeaUnits } from '../src/lib/dea/generated-units.ts';
 
 export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const sizes = opts.size === 'large' ? [1000, 5000] : [1000];
   for (const n of sizes) {
-    const data = generatedUnits(n, 2024);
+    const data = generatedDeaUnits({ units: n, inputs: 3, outputs: 2, seed: 2024 });
     for (const model of ['ccr', 'bcc'] as const) {
       for (const orientation of ['input', 'output'] as const) {
         const r = await runDea(data, { model, orientation });

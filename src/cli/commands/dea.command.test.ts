@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvDir, runCli } from './engine-cli.testing.ts';
+import { csvDir, runCli, runJson } from './engine-cli.testing.ts';
 
 const file = csvDir('cbrain-dea-');
 
@@ -20,20 +20,23 @@ const HOSPITAL_ARGS = [
   'outpatients,inpatients',
 ];
 
+async function hospitals(model: string, orientation: string) {
+  const run = await runJson([
+    'dea',
+    '--input',
+    HOSPITALS,
+    ...HOSPITAL_ARGS,
+    '--model',
+    model,
+    '--orientation',
+    orientation,
+  ]);
+  return run.json;
+}
+
 describe('cbrain dea', () => {
   it('prints the CCR scores of the hospital example as published (A, B, D efficient; C 0.883 … L 0.958)', async () => {
-    const r = await runCli([
-      'dea',
-      '--input',
-      HOSPITALS,
-      ...HOSPITAL_ARGS,
-      '--model',
-      'ccr',
-      '--orientation',
-      'input',
-    ]);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = await hospitals('ccr', 'input');
     expect(out).toMatchObject({
       model: 'ccr',
       orientation: 'input',
@@ -57,18 +60,7 @@ describe('cbrain dea', () => {
   });
 
   it('runs BCC output-oriented and reports φ as radialScore and 1/φ as efficiency', async () => {
-    const r = await runCli([
-      'dea',
-      '--input',
-      HOSPITALS,
-      ...HOSPITAL_ARGS,
-      '--model',
-      'bcc',
-      '--orientation',
-      'output',
-    ]);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = await hospitals('bcc', 'output');
     expect(out.returnsToScale).toBe('variable');
     for (const u of out.results) {
       expect(u.radialScore).toBeGreaterThanOrEqual(1);

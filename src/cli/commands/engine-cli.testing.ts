@@ -18,6 +18,13 @@ export function runCli(args: string[]): Promise<CliRun> {
   });
 }
 
+/** Runs a command that must succeed (exit 0) and returns its JSON output. */
+export async function runJson(args: string[]) {
+  const run = await runCli(args);
+  if (run.code !== 0) throw new Error(`cbrain ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return { ...run, json: JSON.parse(run.stdout) };
+}
+
 /** A temporary directory; `write(name, text)` puts a file in it and returns its path. */
 export function csvDir(prefix: string) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));

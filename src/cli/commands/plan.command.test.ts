@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvDir, runCli } from './engine-cli.testing.ts';
+import { csvDir, runCli, runJson } from './engine-cli.testing.ts';
 
 const file = csvDir('cbrain-plan-');
 
@@ -11,9 +11,7 @@ const FILES = ['--demand', DEMAND, '--sites', SITES];
 
 describe('cbrain plan', () => {
   it('mclp: picks the two sites that reach the most weight and says it is proven optimal', async () => {
-    const r = await runCli(['plan', 'mclp', ...FILES, '--radius', '200', '--p', '2']);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = (await runJson(['plan', 'mclp', ...FILES, '--radius', '200', '--p', '2'])).json;
     expect(out).toMatchObject({
       model: 'mclp',
       status: 'optimal',
@@ -33,16 +31,12 @@ describe('cbrain plan', () => {
   it('pmedian: honours a fixed site, and a capacity read from the sites file changes the plan', async () => {
     // s3 exists already (fixed). Without capacities s1 serves d1 and d2: 10·50 + 5·50 + 8·900 + 3·√20000.
     const open = file('sites-fixed.csv', 'id,x,y,fixed\ns1,50,0,0\ns2,0,800,0\ns3,900,900,1\n');
-    const r1 = await runCli(['plan', 'pmedian', '--demand', DEMAND, '--sites', open, '--p', '2']);
-    expect(r1.code).toBe(0);
-    const free = JSON.parse(r1.stdout);
+    const free = (await runJson(['plan', 'pmedian', '--demand', DEMAND, '--sites', open, '--p', '2'])).json;
     expect(free).toMatchObject({ optimal: true, sites: ['s1', 's3'], fixedSites: ['s3'] });
     expect(free.objective).toBeCloseTo(500 + 250 + 7200 + 3 * Math.sqrt(20000), 6);
     // With s1 limited to 12, d1 and d2 no longer fit together; {s2, s3} becomes cheaper than splitting them.
     const capped = file('sites-cap.csv', 'id,x,y,capacity,fixed\ns1,50,0,12,0\ns2,0,800,,0\ns3,900,900,,1\n');
-    const r2 = await runCli(['plan', 'pmedian', '--demand', DEMAND, '--sites', capped, '--p', '2']);
-    expect(r2.code).toBe(0);
-    const out = JSON.parse(r2.stdout);
+    const out = (await runJson(['plan', 'pmedian', '--demand', DEMAND, '--sites', capped, '--p', '2'])).json;
     expect(out).toMatchObject({
       optimal: true,
       sites: ['s2', 's3'],
@@ -54,34 +48,32 @@ describe('cbrain plan', () => {
   });
 
   it('lscp: an uncoverable point makes the model infeasible, naming the point', async () => {
-    const r = await runCli(['plan', 'lscp', ...FILES, '--radius', '120']);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const { json: out, stderr } = await runJson(['plan', 'lscp', ...FILES, '--radius', '120']);
     expect(out.status).toBe('infeasible');
     expect(out.optimal).toBe(false);
     expect(out.uncoverableDemand).toEqual(['d4']); // 141 m from s3
-    expect(r.stderr).toMatch(/lscp is infeasible.*d4/);
+    expect(stderr).toMatch(/lscp is infeasible.*d4/);
   });
 
   it('pcenter on longitude/latitude: minimises the largest great-circle distance', async () => {
     const demand = file('ll-demand.csv', 'id,lng,lat\na,116.30,39.90\nb,116.31,39.90\nc,116.40,39.95\n');
     const sites = file('ll-sites.csv', 'id,lng,lat\nx,116.305,39.90\ny,116.40,39.949\nz,116.35,39.92\n');
-    const r = await runCli([
-      'plan',
-      'pcenter',
-      '--demand',
-      demand,
-      '--sites',
-      sites,
-      '--lat',
-      'lat',
-      '--lng',
-      'lng',
-      '--p',
-      '2',
-    ]);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = (
+      await runJson([
+        'plan',
+        'pcenter',
+        '--demand',
+        demand,
+        '--sites',
+        sites,
+        '--lat',
+        'lat',
+        '--lng',
+        'lng',
+        '--p',
+        '2',
+      ])
+    ).json;
     expect(out.input.metric).toBe('haversine');
     expect(out.sites).toEqual(['x', 'y']);
     // a and b are 0.005° of longitude from x at 39.9° N: 2πR·0.005/360·cos(39.9°) ≈ 426.6 m.

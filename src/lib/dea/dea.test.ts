@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../location/seeded-random.ts';
 import { type DeaResult, runDea } from './dea.ts';
 import { type DeaData, DeaDataError, validateDeaData } from './dea-data.ts';
+import { generatedDeaUnits } from './generated-units.ts';
 
 function dataOf(ids: string[], inputs: Record<string, number[]>, outputs: Record<string, number[]>): DeaData {
   return {
@@ -167,23 +167,8 @@ describe('DEA on the examples of Cooper, Seiford & Tone (2007)', () => {
   });
 });
 
-function randomData(seed: number, n: number, m: number, s: number): DeaData {
-  const rnd = seededRandom(seed);
-  const inputs = Array.from({ length: m }, () => new Float64Array(n));
-  const outputs = Array.from({ length: s }, () => new Float64Array(n));
-  for (let j = 0; j < n; j++) {
-    const size = 1 + 9 * rnd();
-    for (const c of inputs) c[j] = size * (0.5 + rnd());
-    const eff = 0.3 + 0.7 * rnd();
-    for (const c of outputs) c[j] = size * eff * (0.5 + rnd());
-  }
-  return {
-    ids: Array.from({ length: n }, (_, j) => `U${j}`),
-    inputNames: inputs.map((_, i) => `in${i}`),
-    outputNames: outputs.map((_, r) => `out${r}`),
-    inputs,
-    outputs,
-  };
+function randomData(seed: number, units: number, inputs: number, outputs: number): DeaData {
+  return generatedDeaUnits({ units, inputs, outputs, seed });
 }
 
 describe('DEA properties on generated data', () => {

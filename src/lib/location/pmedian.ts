@@ -5,11 +5,13 @@
 // Uncapacitated:
 //   1. greedy (add the site that saves most) + fast vertex substitution (Teitz & Bart 1968, with Whitaker's
 //      1983 nearest/second-nearest bookkeeping, O(n·m) per sweep);
-//   2. exact: the MIP of Elloumi (2010), which has the same LP bound as the classic formulation but, written as
-//      a chain over each point's distinct distances, needs O(n·m) non-zeros instead of O(n·m) rows of y ≤ x;
-//      solved by HiGHS from the heuristic's solution for the time left;
-//   3. instances too large for the MIP get a Lagrangian lower bound (relaxing "each point assigned once"),
-//      so the reported gap is real.
+//   2. a Lagrangian lower bound (relaxing "each point assigned once"; subgradient ascent). It may prove the
+//      heuristic optimal outright; otherwise every site whose bound when forced open is at least the heuristic's
+//      cost is ruled out (Lagrangian reduced-cost fixing), since no better solution can use it;
+//   3. exact: the MIP of Elloumi (2010) over the remaining sites, which has the same LP bound as the classic
+//      formulation but, written as a chain over each point's distinct distances, needs O(n·m) non-zeros instead
+//      of n·m rows y ≤ x; HiGHS solves it from the heuristic's solution for the time left. Instances too large
+//      for it keep the Lagrangian bound, so the reported gap is real either way.
 // Capacitated: a regret-greedy assignment of the heuristic's sites as a start, the single-source MIP solved by
 // HiGHS; its bound, or the uncapacitated Lagrangian bound (capacities only raise the cost), gives the gap.
 import { LinearProgramBuilder, relativeGap, solveLinearProgram } from '../lp/highs.ts';
