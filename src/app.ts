@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { authPlugin } from './platform/auth/auth.plugin.ts';
 import type { FieldCipher } from './platform/crypto/field-cipher.ts';
 import type { Database } from './platform/db/index.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(healthRoutes);
   await app.register(authPlugin);
+  await app.register(auditRoutes);
   // Domain plugins, one per folder under src/domains.
 
   await registerWebConsole(app, deps.config.webDist);

@@ -2,11 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
+import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
+import { registerUserCommand } from './commands/user.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
 const program = new Command();
@@ -26,6 +28,8 @@ registerMigrateCommand(program);
 registerBenchCommand(program);
 registerDeaCommand(program);
 registerPlanCommand(program);
+registerUserCommand(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -37,7 +37,8 @@ export function canonicalJson(value: unknown): string {
 type HashedFields = Omit<AuditLogRow, 'hash'>;
 
 export function chainHash(row: HashedFields): string {
-  const occurredAt = row.occurred_at instanceof Date ? row.occurred_at.toISOString() : String(row.occurred_at);
+  const occurredAt =
+    row.occurred_at instanceof Date ? row.occurred_at.toISOString() : String(row.occurred_at);
   const content = canonicalJson([
     Number(row.seq),
     occurredAt,
@@ -126,7 +127,11 @@ export async function verifyAuditChain(
   db: Db,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<AuditVerifyResult> {
-  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const head = await db
+    .selectFrom('audit_chain_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
   const total = Number(
     (await db.selectFrom('audit_log').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n,
   );
@@ -161,7 +166,12 @@ export async function verifyAuditChain(
     after = Number(page[page.length - 1]!.seq);
   }
   if (Number(head.seq) !== expectedSeq - 1 || head.hash !== prev) {
-    return fail(checked, expectedSeq, 'head_mismatch', `链尾与记录的链头不符：第 ${expectedSeq} 条之后的条目被删除`);
+    return fail(
+      checked,
+      expectedSeq,
+      'head_mismatch',
+      `链尾与记录的链头不符：第 ${expectedSeq} 条之后的条目被删除`,
+    );
   }
   return { ok: true, checked };
 }

@@ -4,7 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
 import { type AuditEntry, appendAudit } from './audit-log.ts';
 
-export type RequestAuditEntry = Omit<AuditEntry, 'requestId' | 'accountId' | 'username' | 'role' | 'scopePath' | 'ip'>;
+export type RequestAuditEntry = Omit<
+  AuditEntry,
+  'requestId' | 'accountId' | 'username' | 'role' | 'scopePath' | 'ip'
+>;
 
 export function auditEntryFor(request: FastifyRequest, entry: RequestAuditEntry): AuditEntry {
   const v = request.viewer;

@@ -1,0 +1,18 @@
+/** Chinese and English labels of the audit actions, for the auditor's filter and table. */
+export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
+  'auth.login': { zh: '登录', en: 'Sign in' },
+  'auth.logout': { zh: '退出登录', en: 'Sign out' },
+  'account.create': { zh: '新建账号', en: 'Create account' },
+  'account.update': { zh: '修改账号', en: 'Update account' },
+  'person.search': { zh: '查询居民', en: 'Search residents' },
+  'person.read': { zh: '查看居民档案', en: 'Read resident record' },
+  'person.unmask': { zh: '查看完整个人信息', en: 'Unmask personal data' },
+  'person.create': { zh: '新增居民', en: 'Create resident' },
+  'person.update': { zh: '修改居民信息', en: 'Update resident' },
+  'household.read': { zh: '查看户信息', en: 'Read household' },
+  'house.read': { zh: '查看房屋', en: 'Read house' },
+  'building.read': { zh: '查看楼栋住户', en: 'Read building residents' },
+  'audit.read': { zh: '查阅审计日志', en: 'Read audit log' },
+  'audit.verify': { zh: '校验审计链', en: 'Verify audit chain' },
+  'audit.export': { zh: '导出审计日志', en: 'Export audit log' },
+};

@@ -1,0 +1,270 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { seedMiniDistrict } from '../../testing/fixtures.ts';
+import { authed, login } from '../../testing/http.ts';
+import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
+import { createFieldCipher } from '../crypto/field-cipher.ts';
+import { type Database, migrate, openDatabase } from '../db/index.ts';
+import { appendAudit, verifyAuditChain } from './audit-log.ts';
+
+const PASSWORD = 'Passw0rd!2026';
+
+async function writeEntries(database: Database, n: number) {
+  for (let i = 0; i < n; i++) {
+    await appendAudit(database.db, {
+      action: 'person.read',
+      entityType: 'person',
+      entityIds: [i],
+      username: 'u',
+    });
+  }
+}
+
+/** What a database superuser could do behind the application's back. */
+async function tamper(database: Database, statement: string) {
+  await database.bulk(async (s) => {
+    await s.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
+    await s.exec(statement);
+    await s.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
+  });
+}
+
+describeEachBackend(
+  'audit trail',
+  async (backend) => {
+    const ctx = await createTestApp(backend);
+    await seedMiniDistrict(ctx.database.db, ctx.cipher);
+    return ctx;
+  },
+  (ctx) => {
+    it('an intact chain verifies, and the application cannot update or delete entries', async () => {
+      const { database } = ctx();
+      await writeEntries(database, 5);
+      expect((await verifyAuditChain(database.db)).ok).toBe(true);
+      await expect(sql`UPDATE audit_log SET action = 'x' WHERE seq = 1`.execute(database.db)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(sql`DELETE FROM audit_log WHERE seq = 1`.execute(database.db)).rejects.toThrow(
+        /append-only/,
+      );
+    });
+
+    it('only the auditor may read, verify and export the trail; every other role gets 403', async () => {
+      const { app } = ctx();
+      for (const user of ['admin', 'street1', 'cw_a', 'gw_a1', 'hotline', 'resident_a1']) {
+        const token = await login(app, user, PASSWORD);
+        for (const url of ['/api/audit', '/api/audit/verify', '/api/audit/export.csv']) {
+          const res = await app.inject({ method: 'GET', url, headers: authed(token) });
+          expect(res.statusCode, `${user} ${url}`).toBe(403);
+        }
+      }
+      expect((await app.inject({ method: 'GET', url: '/api/audit' })).statusCode).toBe(401);
+    });
+
+    it('lists newest first with filters, and records that the auditor read it', async () => {
+      const { app, database } = ctx();
+      const token = await login(app, 'auditor', PASSWORD);
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/audit?action=auth.login&outcome=ok&pageSize=5',
+        headers: authed(token),
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.items.length).toBeGreaterThan(0);
+      expect(body.items.every((i: { action: string }) => i.action === 'auth.login')).toBe(true);
+      expect(body.items[0].actionLabel).toBe('登录');
+      const seqs = body.items.map((i: { seq: number }) => i.seq);
+      expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+      const reads = await database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'audit.read')
+        .execute();
+      expect(reads.length).toBeGreaterThan(0);
+    });
+
+    it('answers a malformed date filter with 400', async () => {
+      const { app } = ctx();
+      const token = await login(app, 'auditor', PASSWORD);
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/audit?from=yesterday',
+        headers: authed(token),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0].field).toContain('from');
+    });
+
+    it('exports CSV with a BOM and formula-looking values escaped', async () => {
+      const { app, database } = ctx();
+      await appendAudit(database.db, {
+        action: 'person.unmask',
+        purpose: '=HYPERLINK("http://x")',
+        username: 'u',
+      });
+      const token = await login(app, 'auditor', PASSWORD);
+      const res = await app.inject({ method: 'GET', url: '/api/audit/export.csv', headers: authed(token) });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/csv/);
+      expect(res.body.startsWith('\uFEFF序号')).toBe(true);
+      expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);
+      expect(res.body).not.toMatch(/,=HYPERLINK/);
+    });
+
+    it('reports an altered entry at exactly its sequence number, through the API too', async () => {
+      const { app, database } = ctx();
+      await writeEntries(database, 3);
+      const target = Number(
+        (await sql<{ s: number }>`select max(seq) - 1 as s from audit_log`.execute(database.db)).rows[0]!.s,
+      );
+      await tamper(database, `UPDATE audit_log SET purpose = 'forged' WHERE seq = ${target}`);
+      const result = await verifyAuditChain(database.db);
+      expect(result).toMatchObject({ ok: false, firstProblem: { seq: target, kind: 'altered' } });
+      const token = await login(app, 'auditor', PASSWORD);
+      const res = await app.inject({ method: 'GET', url: '/api/audit/verify', headers: authed(token) });
+      expect(res.json()).toMatchObject({ ok: false, firstProblem: { seq: target, kind: 'altered' } });
+    });
+  },
+);
+
+describeEachBackend(
+  'audit chain tampering',
+  async (backend) => {
+    const ctx = await createTestApp(backend);
+    return ctx;
+  },
+  (ctx) => {
+    it('finds a deleted middle entry, a forged insertion and a truncated tail', async () => {
+      const { database } = ctx();
+      await writeEntries(database, 6);
+      await tamper(database, 'DELETE FROM audit_log WHERE seq = 3');
+      expect(await verifyAuditChain(database.db)).toMatchObject({
+        ok: false,
+        firstProblem: { seq: 4, kind: 'deleted' },
+      });
+      // Put a forged entry in the gap: right number, but it cannot carry the right links.
+      await tamper(
+        database,
+        `INSERT INTO audit_log (seq, occurred_at, action, outcome, prev_hash, hash)
+         VALUES (3, now(), 'person.read', 'ok', repeat('a', 64), repeat('b', 64))`,
+      );
+      expect(await verifyAuditChain(database.db)).toMatchObject({
+        ok: false,
+        firstProblem: { seq: 3, kind: 'inserted_or_reordered' },
+      });
+      await tamper(database, 'DELETE FROM audit_log WHERE seq >= 3');
+      expect(await verifyAuditChain(database.db)).toMatchObject({
+        ok: false,
+        firstProblem: { kind: 'head_mismatch' },
+      });
+    });
+  },
+);
+
+describe('cbrain audit verify and cbrain user add (embedded database on disk)', () => {
+  const cli = (dataDir: string, ...args: string[]) =>
+    spawnSync(process.execPath, ['bin/cbrain.mjs', '--data', dataDir, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '', CBRAIN_DATA_KEY: Buffer.alloc(32, 5).toString('base64') },
+    });
+
+  it('exits 0 on an intact chain and 3 naming the altered entry after tampering', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cbrain-audit-'));
+    let database = await openDatabase({ dataDir });
+    await migrate(database);
+    await writeEntries(database, 4);
+    await database.close();
+
+    const ok = cli(dataDir, 'audit', 'verify');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('audit chain intact: 4 entries');
+
+    database = await openDatabase({ dataDir });
+    await tamper(database, `UPDATE audit_log SET username = 'someone-else' WHERE seq = 2`);
+    await database.close();
+
+    const broken = cli(dataDir, 'audit', 'verify');
+    expect(broken.status).toBe(3);
+    expect(broken.stderr).toContain('entry 2 (altered)');
+  }, 120_000);
+
+  it('adds an account with a valid role and scope, and refuses a bad role with exit 2', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cbrain-user-'));
+    const database = await openDatabase({ dataDir });
+    await migrate(database);
+    await seedMiniDistrict(database.db, createFieldCipher(Buffer.alloc(32, 5)));
+    await database.close();
+
+    const added = cli(
+      dataDir,
+      'user',
+      'add',
+      '--username',
+      'newworker',
+      '--password',
+      'Worker2026ok',
+      '--role',
+      'community_worker',
+      '--scope',
+      '330192001001',
+    );
+    expect(added.status, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      username: 'newworker',
+      scopePath: '/330192/330192001/330192001001/',
+    });
+
+    const badRole = cli(
+      dataDir,
+      'user',
+      'add',
+      '--username',
+      'x1y',
+      '--password',
+      'Worker2026ok',
+      '--role',
+      'king',
+      '--scope',
+      '330192',
+    );
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toContain('unknown role');
+
+    const badScope = cli(
+      dataDir,
+      'user',
+      'add',
+      '--username',
+      'x2y',
+      '--password',
+      'Worker2026ok',
+      '--role',
+      'grid_worker',
+      '--scope',
+      '999999',
+    );
+    expect(badScope.status).toBe(1);
+    expect(badScope.stderr).toContain('SCOPE_INVALID');
+
+    const weak = cli(
+      dataDir,
+      'user',
+      'add',
+      '--username',
+      'x3y',
+      '--password',
+      'short',
+      '--role',
+      'grid_worker',
+      '--scope',
+      '330192',
+    );
+    expect(weak.status).toBe(2);
+    expect(weak.stderr).toContain('密码至少 8 位');
+  }, 120_000);
+});
