@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
+import { accountsRoutes } from './platform/auth/accounts.routes.ts';
 import { authPlugin } from './platform/auth/auth.plugin.ts';
 import type { FieldCipher } from './platform/crypto/field-cipher.ts';
 import type { Database } from './platform/db/index.ts';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes);
   await app.register(authPlugin);
   await app.register(auditRoutes);
+  await app.register(accountsRoutes);
   // Domain plugins, one per folder under src/domains.
 
   await registerWebConsole(app, deps.config.webDist);
