@@ -15,6 +15,7 @@ import type { FieldCipher } from './platform/crypto/field-cipher.ts';
 import type { Database } from './platform/db/index.ts';
 import { registerErrorHandling, sendError } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
+import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  registerSecurityHeaders(app, deps.config.mapTileUrl);
 
   await app.register(swagger, {
     openapi: {

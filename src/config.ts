@@ -24,6 +24,9 @@ export interface Config {
   /** Consecutive failed logins before the account is locked. */
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /** Sign-in attempts allowed per client address and per username, each per minute. */
+  loginRatePerClient: number;
+  loginRatePerUsername: number;
   /** base64 of 32 bytes: key for field encryption and blind indexes. Generated into dataDir if absent. */
   dataKey: string | undefined;
   /** Optional raster tile URL template for the console map ({z}/{x}/{y}); without it the map draws our own GeoJSON only. */
@@ -84,6 +87,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionMaxHours: intVar(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),
+    loginRatePerClient: intVar(env, 'LOGIN_RATE_PER_CLIENT', 30, 1, 100_000),
+    loginRatePerUsername: intVar(env, 'LOGIN_RATE_PER_USERNAME', 10, 1, 100_000),
     dataKey,
     mapTileUrl: env['MAP_TILE_URL'] || undefined,
     webDist: path.resolve(env['WEB_DIST'] || 'web/dist'),

@@ -25,7 +25,16 @@ export interface TestContext {
 
 export async function createTestDatabase(backend: Backend): Promise<TestContext> {
   const cipher = createFieldCipher(TEST_DATA_KEY);
-  const config = loadConfig({ DEMO: 'false', WEB_DIST: '/nonexistent' }, { port: 0, host: '127.0.0.1' });
+  // Tests sign in many times a minute from one address; the throttle has its own test.
+  const config = loadConfig(
+    {
+      DEMO: 'false',
+      WEB_DIST: '/nonexistent',
+      LOGIN_RATE_PER_CLIENT: '100000',
+      LOGIN_RATE_PER_USERNAME: '100000',
+    },
+    { port: 0, host: '127.0.0.1' },
+  );
   if (backend === 'pglite') {
     const database = await openDatabase();
     await migrate(database);

@@ -17,12 +17,16 @@ export interface NewAccountInput {
   providerId?: number | null;
 }
 
-export async function createAccount(db: Db, input: NewAccountInput): Promise<{ id: number; scopePath: string }> {
+export async function createAccount(
+  db: Db,
+  input: NewAccountInput,
+): Promise<{ id: number; scopePath: string }> {
   const problems: FieldProblem[] = [];
   if (!/^[A-Za-z0-9_.-]{3,64}$/.test(input.username)) {
     problems.push({ field: 'username', message: '用户名须为 3–64 位字母、数字、点、下划线或连字符' });
   }
-  for (const message of passwordProblems(input.password, input.username)) problems.push({ field: 'password', message });
+  for (const message of passwordProblems(input.password, input.username))
+    problems.push({ field: 'password', message });
   if (!ROLES.includes(input.role)) problems.push({ field: 'role', message: `未知角色 ${input.role}` });
   if (input.role === 'resident' && !input.personId) {
     problems.push({ field: 'personId', message: '居民账号须关联居民档案' });
@@ -33,15 +37,24 @@ export async function createAccount(db: Db, input: NewAccountInput): Promise<{ i
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', problems);
 
   const scope = await resolveScope(db, input.scopePath);
-  if (!scope) throw new AppError('SCOPE_INVALID', [{ field: 'scope', message: `管辖范围 ${input.scopePath} 不存在` }]);
+  if (!scope)
+    throw new AppError('SCOPE_INVALID', [{ field: 'scope', message: `管辖范围 ${input.scopePath} 不存在` }]);
   if (input.personId) {
-    const person = await db.selectFrom('person').select('scope_path').where('id', '=', input.personId).executeTakeFirst();
+    const person = await db
+      .selectFrom('person')
+      .select('scope_path')
+      .where('id', '=', input.personId)
+      .executeTakeFirst();
     if (!person) throw new AppError('PERSON_NOT_FOUND');
     if (!person.scope_path.startsWith(scope.path)) {
       throw new AppError('SCOPE_INVALID', [{ field: 'personId', message: '居民不在该管辖范围内' }]);
     }
   }
-  const taken = await db.selectFrom('account').select('id').where('username', '=', input.username).executeTakeFirst();
+  const taken = await db
+    .selectFrom('account')
+    .select('id')
+    .where('username', '=', input.username)
+    .executeTakeFirst();
   if (taken) throw new AppError('USERNAME_TAKEN');
 
   const row = await db

@@ -8,6 +8,7 @@ import { auditEntryFor } from '../audit/request-audit.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { AccountOut, presentAccount } from './account.presenter.ts';
+import { SlidingWindowThrottle } from './login-throttle.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { scopeName } from './scope.ts';
 import { checkSession, openSession, revokeSession, type SessionPolicy } from './sessions.ts';
@@ -55,6 +56,9 @@ async function authPluginImpl(app: FastifyInstance) {
   const db = database.db;
   const policy: SessionPolicy = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
 
+  const perClient = new SlidingWindowThrottle({ limit: config.loginRatePerClient, windowMs: 60_000 });
+  const perUsername = new SlidingWindowThrottle({ limit: config.loginRatePerUsername, windowMs: 60_000 });
+
   app.decorateRequest('authProblem', null);
   app.decorateRequest('bearerToken', null);
   app.addHook('onRequest', async (request) => {
@@ -79,8 +83,15 @@ async function authPluginImpl(app: FastifyInstance) {
     },
     async (request) => {
       const { username, password } = request.body as { username: string; password: string };
+      if (!perClient.take(request.ip) || !perUsername.take(username.toLowerCase())) {
+        throw new AppError('RATE_LIMITED', undefined, '登录尝试过于频繁，请一分钟后再试');
+      }
       const now = new Date();
-      const account = await db.selectFrom('account').selectAll().where('username', '=', username).executeTakeFirst();
+      const account = await db
+        .selectFrom('account')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
       const audit = (outcome: 'ok' | 'denied' | 'failed', reason: string, a?: AccountRow) =>
         appendAudit(db, {
           ...auditEntryFor(request, { action: 'auth.login', outcome, details: { reason } }),
@@ -101,7 +112,11 @@ async function authPluginImpl(app: FastifyInstance) {
       if (account.locked_until && new Date(account.locked_until) > now) {
         await audit('denied', 'locked', account);
         const minutes = Math.ceil((new Date(account.locked_until).getTime() - now.getTime()) / 60_000);
-        throw new AppError('ACCOUNT_LOCKED', undefined, `登录失败次数过多，账号已临时锁定，请 ${minutes} 分钟后再试`);
+        throw new AppError(
+          'ACCOUNT_LOCKED',
+          undefined,
+          `登录失败次数过多，账号已临时锁定，请 ${minutes} 分钟后再试`,
+        );
       }
       if (!(await verifyPassword(account.password_hash, password))) {
         const failures = account.failed_logins + 1;
@@ -110,7 +125,9 @@ async function authPluginImpl(app: FastifyInstance) {
           .updateTable('account')
           .set({
             failed_logins: lock ? 0 : failures,
-            locked_until: lock ? new Date(now.getTime() + config.loginLockMinutes * 60_000) : account.locked_until,
+            locked_until: lock
+              ? new Date(now.getTime() + config.loginLockMinutes * 60_000)
+              : account.locked_until,
           })
           .where('id', '=', account.id)
           .execute();
@@ -122,7 +139,11 @@ async function authPluginImpl(app: FastifyInstance) {
             `连续 ${failures} 次密码错误，账号已锁定 ${config.loginLockMinutes} 分钟`,
           );
         }
-        throw new AppError('LOGIN_FAILED', undefined, `用户名或密码错误（还可尝试 ${config.loginMaxFailures - failures} 次）`);
+        throw new AppError(
+          'LOGIN_FAILED',
+          undefined,
+          `用户名或密码错误（还可尝试 ${config.loginMaxFailures - failures} 次）`,
+        );
       }
       const updated = await db
         .updateTable('account')
@@ -146,7 +167,9 @@ async function authPluginImpl(app: FastifyInstance) {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: '退出登录', response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    {
+      schema: { tags: ['auth'], summary: '退出登录', response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    },
     async (request) => {
       if (request.bearerToken) {
         await revokeSession(db, request.bearerToken);
@@ -161,7 +184,11 @@ async function authPluginImpl(app: FastifyInstance) {
     { schema: { tags: ['auth'], summary: '当前登录账号', response: { 200: AccountOut } } },
     async (request) => {
       const viewer = requireViewer(request);
-      const account = await db.selectFrom('account').selectAll().where('id', '=', viewer.accountId).executeTakeFirstOrThrow();
+      const account = await db
+        .selectFrom('account')
+        .selectAll()
+        .where('id', '=', viewer.accountId)
+        .executeTakeFirstOrThrow();
       return presentAccount(account, await scopeName(db, account.scope_path));
     },
   );

@@ -8,7 +8,11 @@ const PASSWORD = 'Passw0rd!2026';
 describeEachBackend(
   'sign-in, sessions and lockout',
   async (backend) => {
-    const ctx = await createTestApp(backend, { loginMaxFailures: 3, loginLockMinutes: 15, sessionIdleMinutes: 30 });
+    const ctx = await createTestApp(backend, {
+      loginMaxFailures: 3,
+      loginLockMinutes: 15,
+      sessionIdleMinutes: 30,
+    });
     await seedMiniDistrict(ctx.database.db, ctx.cipher);
     return ctx;
   },
@@ -30,7 +34,11 @@ describeEachBackend(
 
     it('stores only a hash of the password (argon2id) and of the session token', async () => {
       const { database } = ctx();
-      const account = await database.db.selectFrom('account').selectAll().where('username', '=', 'cw_a').executeTakeFirstOrThrow();
+      const account = await database.db
+        .selectFrom('account')
+        .selectAll()
+        .where('username', '=', 'cw_a')
+        .executeTakeFirstOrThrow();
       expect(account.password_hash).toMatch(/^\$argon2id\$/);
       const token = await login(ctx().app, 'cw_a', PASSWORD);
       const sessions = await database.db.selectFrom('login_session').select('token_hash').execute();
@@ -39,8 +47,16 @@ describeEachBackend(
 
     it('answers 401 LOGIN_FAILED for a wrong password and for an unknown user alike', async () => {
       const { app } = ctx();
-      const wrong = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'street1', password: 'nope' } });
-      const unknown = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ghost', password: 'nope' } });
+      const wrong = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'street1', password: 'nope' },
+      });
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'ghost', password: 'nope' },
+      });
       expect(wrong.statusCode).toBe(401);
       expect(unknown.statusCode).toBe(401);
       expect(wrong.json().error.code).toBe('LOGIN_FAILED');
@@ -63,8 +79,14 @@ describeEachBackend(
 
     it('rejects a missing token with 401 UNAUTHENTICATED and a garbage token likewise', async () => {
       const { app } = ctx();
-      expect((await app.inject({ method: 'GET', url: '/api/auth/me' })).json().error.code).toBe('UNAUTHENTICATED');
-      const garbage = await app.inject({ method: 'GET', url: '/api/auth/me', headers: authed('x'.repeat(43)) });
+      expect((await app.inject({ method: 'GET', url: '/api/auth/me' })).json().error.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      const garbage = await app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: authed('x'.repeat(43)),
+      });
       expect(garbage.statusCode).toBe(401);
     });
 
@@ -85,20 +107,60 @@ describeEachBackend(
       const { app } = ctx();
       const token = await login(app, 'admin', PASSWORD);
       await app.inject({ method: 'POST', url: '/api/auth/logout', headers: authed(token) });
-      expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: authed(token) })).statusCode).toBe(401);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/auth/me', headers: authed(token) })).statusCode,
+      ).toBe(401);
     });
 
     it('audits successful and failed sign-ins', async () => {
       const { database } = ctx();
-      const rows = await database.db.selectFrom('audit_log').select(['action', 'outcome', 'username']).execute();
+      const rows = await database.db
+        .selectFrom('audit_log')
+        .select(['action', 'outcome', 'username'])
+        .execute();
       expect(rows).toContainEqual({ action: 'auth.login', outcome: 'ok', username: 'cw_a' });
       expect(rows).toContainEqual({ action: 'auth.login', outcome: 'failed', username: 'ghost' });
     });
 
     it('answers a login body with a missing field with 400 and the field named', async () => {
-      const res = await ctx().app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'a' } });
+      const res = await ctx().app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'a' },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.details[0].field).toBe('body/password');
+    });
+  },
+);
+
+describeEachBackend(
+  'sign-in throttling and security headers',
+  (backend) => createTestApp(backend, { loginRatePerClient: 3, loginRatePerUsername: 100 }),
+  (ctx) => {
+    it('answers the fourth sign-in attempt within a minute from one address with 429 RATE_LIMITED', async () => {
+      const { app } = ctx();
+      const attempt = () =>
+        app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'nobody', password: 'x' },
+        });
+      for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
+      const limited = await attempt();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: '登录尝试过于频繁，请一分钟后再试',
+      });
+    });
+
+    it('sends security headers and no-store on API answers', async () => {
+      const res = await ctx().app.inject({ method: 'GET', url: '/api/health' });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     });
   },
 );

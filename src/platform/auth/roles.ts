@@ -42,7 +42,14 @@ export type Permission =
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
-export const SENSITIVE_FIELDS: readonly SensitiveField[] = ['name', 'idNumber', 'phone', 'address', 'tags', 'ethnicity'];
+export const SENSITIVE_FIELDS: readonly SensitiveField[] = [
+  'name',
+  'idNumber',
+  'phone',
+  'address',
+  'tags',
+  'ethnicity',
+];
 
 const ALL_FIELDS = SENSITIVE_FIELDS;
 
@@ -53,21 +60,52 @@ interface RoleRule {
 
 export const ROLE_RULES: Record<Role, RoleRule> = {
   district_admin: {
-    permissions: ['geo:read', 'person:read', 'org:read', 'facility:read', 'provider:read', 'stats:read', 'account:manage'],
+    permissions: [
+      'geo:read',
+      'person:read',
+      'org:read',
+      'facility:read',
+      'provider:read',
+      'stats:read',
+      'account:manage',
+    ],
     unmaskable: [],
   },
   street_officer: {
-    permissions: ['geo:read', 'person:read', 'person:unmask', 'org:read', 'facility:read', 'provider:read', 'stats:read'],
+    permissions: [
+      'geo:read',
+      'person:read',
+      'person:unmask',
+      'org:read',
+      'facility:read',
+      'provider:read',
+      'stats:read',
+    ],
     unmaskable: ALL_FIELDS,
   },
   community_worker: {
     permissions: [
-      'geo:read', 'person:read', 'person:write', 'person:unmask', 'org:read', 'facility:read', 'provider:read', 'stats:read',
+      'geo:read',
+      'person:read',
+      'person:write',
+      'person:unmask',
+      'org:read',
+      'facility:read',
+      'provider:read',
+      'stats:read',
     ],
     unmaskable: ALL_FIELDS,
   },
   grid_worker: {
-    permissions: ['geo:read', 'person:read', 'person:write', 'person:unmask', 'org:read', 'facility:read', 'stats:read'],
+    permissions: [
+      'geo:read',
+      'person:read',
+      'person:write',
+      'person:unmask',
+      'org:read',
+      'facility:read',
+      'stats:read',
+    ],
     unmaskable: ALL_FIELDS,
   },
   // Operators call residents back: they may see a name and phone for a stated purpose, not ID numbers or tags.

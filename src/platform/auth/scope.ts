@@ -25,8 +25,13 @@ export async function resolveScope(db: Db, spec: string): Promise<ResolvedScope 
       .select(['path', 'name', 'level'])
       .where('path', '=', path)
       .executeTakeFirst();
-    if (division) return { path: division.path, name: division.name, level: LEVEL_NAMES[division.level] ?? 'district' };
-    const grid = await db.selectFrom('grid').select(['path', 'name']).where('path', '=', path).executeTakeFirst();
+    if (division)
+      return { path: division.path, name: division.name, level: LEVEL_NAMES[division.level] ?? 'district' };
+    const grid = await db
+      .selectFrom('grid')
+      .select(['path', 'name'])
+      .where('path', '=', path)
+      .executeTakeFirst();
     return grid ? { path: grid.path, name: grid.name, level: 'grid' } : null;
   }
   const gridMatch = s.match(/^(\d{12})[/-](\w+)$/);
@@ -45,7 +50,9 @@ export async function resolveScope(db: Db, spec: string): Promise<ResolvedScope 
       .select(['path', 'name', 'level'])
       .where('code', '=', s.padEnd(12, '0'))
       .executeTakeFirst();
-    return division ? { path: division.path, name: division.name, level: LEVEL_NAMES[division.level] ?? 'district' } : null;
+    return division
+      ? { path: division.path, name: division.name, level: LEVEL_NAMES[division.level] ?? 'district' }
+      : null;
   }
   return null;
 }

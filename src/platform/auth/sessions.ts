@@ -34,18 +34,33 @@ export async function openSession(
   return { token, expiresAt };
 }
 
-export type SessionCheck = { ok: true; account: AccountRow } | { ok: false; problem: 'invalid' | 'expired' | 'disabled' };
+export type SessionCheck =
+  | { ok: true; account: AccountRow }
+  | { ok: false; problem: 'invalid' | 'expired' | 'disabled' };
 
 /** Don't write last_seen_at on every request: once a minute is enough for the idle timeout. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function checkSession(db: Db, token: string, policy: SessionPolicy, now = new Date()): Promise<SessionCheck> {
+export async function checkSession(
+  db: Db,
+  token: string,
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<SessionCheck> {
   const hash = tokenHash(token);
-  const session = await db.selectFrom('login_session').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  const session = await db
+    .selectFrom('login_session')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
   if (!session || session.revoked_at) return { ok: false, problem: 'invalid' };
   const idleLimit = new Date(session.last_seen_at.getTime() + policy.idleMinutes * 60_000);
   if (now > new Date(session.expires_at) || now > idleLimit) return { ok: false, problem: 'expired' };
-  const account = await db.selectFrom('account').selectAll().where('id', '=', session.account_id).executeTakeFirst();
+  const account = await db
+    .selectFrom('account')
+    .selectAll()
+    .where('id', '=', session.account_id)
+    .executeTakeFirst();
   if (!account) return { ok: false, problem: 'invalid' };
   if (account.disabled) return { ok: false, problem: 'disabled' };
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
