@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { escapeFormula } from '../../lib/csv-table.ts';
 import { requirePermission } from '../auth/viewer.ts';
-import type { Db } from '../db/index.ts';
+import type { AuditLogRow, Db } from '../db/index.ts';
 import { offsetOf, PageQuery, pageOf } from '../http/pagination.ts';
 import { AUDIT_ACTION_LABELS } from './audit-actions.ts';
 import { verifyAuditChain } from './audit-log.ts';
@@ -52,21 +52,7 @@ function filtered(db: Db, f: AuditFilter) {
   return q;
 }
 
-function present(r: {
-  seq: number;
-  occurred_at: Date;
-  request_id: string | null;
-  username: string | null;
-  role: string | null;
-  scope_path: string | null;
-  action: string;
-  entity_type: string | null;
-  entity_ids: string[];
-  purpose: string | null;
-  outcome: string;
-  ip: string | null;
-  details: Record<string, unknown>;
-}) {
+function present(r: AuditLogRow) {
   return {
     seq: Number(r.seq),
     occurredAt: new Date(r.occurred_at).toISOString(),
