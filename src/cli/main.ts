@@ -5,6 +5,7 @@ import { MigrationError } from '../platform/db/index.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
+import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -25,6 +26,7 @@ program
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerDemoCommand(program);
 registerBenchCommand(program);
 registerDeaCommand(program);
 registerPlanCommand(program);

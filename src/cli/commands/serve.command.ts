@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { parseDemoSize } from '../../config.ts';
+import { isDatabaseEmpty, loadDemo } from '../../domains/demo/index.ts';
+import { progressBar } from '../progress.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 import { buildWebConsole, webBuildIsStale } from '../web-build.ts';
 
@@ -37,6 +39,20 @@ export function registerServeCommand(program: Command) {
         await buildWebConsole(webRoot);
       }
       const runtime = await openRuntime(config);
+      if (config.demo && (await isDatabaseEmpty(runtime.database.db))) {
+        console.log(`loading the demo district (${config.demoSize}) into the empty database …`);
+        const bar = progressBar('demo');
+        const summary = await loadDemo(runtime.database, runtime.cipher, {
+          size: config.demoSize,
+          seed: config.demoSeed,
+          onProgress: (done, total, label) => bar.update(done, total, label),
+        });
+        bar.stop();
+        console.log(
+          `demo district loaded: ${summary.persons} residents, ${summary.households} households, ` +
+            `${summary.grids} grids in ${(summary.generateSeconds + summary.loadSeconds).toFixed(1)} s`,
+        );
+      }
       const app = await buildApp({
         config,
         database: runtime.database,

@@ -1,0 +1,554 @@
+// Generates the demo district and loads it with COPY in one transaction, so an interrupted load leaves nothing.
+import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
+import { hashPassword } from '../../platform/auth/passwords.ts';
+import type { Role } from '../../platform/auth/roles.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
+import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from './district-layout.ts';
+import { generatePopulation, type Population } from './population.ts';
+import { SeededRandom } from './random.ts';
+import { generateSupply, type Supply } from './services-supply.ts';
+
+export interface DemoDistrict {
+  layout: DemoLayout;
+  population: Population;
+  supply: Supply;
+  today: string;
+}
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  displayName: string;
+  role: Role;
+  /** How the account's scope is found in the generated district. */
+  scope: 'district' | 'street1' | 'community1' | 'community2' | 'grid1' | 'provider1' | 'resident1';
+}
+
+/** The demo accounts (README lists the same). Browser tests and docs use this list. */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  {
+    username: 'admin',
+    password: 'Admin@2026',
+    displayName: '区管理员 王立',
+    role: 'district_admin',
+    scope: 'district',
+  },
+  {
+    username: 'street01',
+    password: 'Street@2026',
+    displayName: '街道干部 陈晓',
+    role: 'street_officer',
+    scope: 'street1',
+  },
+  {
+    username: 'community01',
+    password: 'Community@2026',
+    displayName: '社工 李敏',
+    role: 'community_worker',
+    scope: 'community1',
+  },
+  {
+    username: 'community02',
+    password: 'Community@2026',
+    displayName: '社工 赵婷',
+    role: 'community_worker',
+    scope: 'community2',
+  },
+  {
+    username: 'grid01',
+    password: 'Grid@2026',
+    displayName: '网格员 周强',
+    role: 'grid_worker',
+    scope: 'grid1',
+  },
+  {
+    username: 'hotline',
+    password: 'Hotline@2026',
+    displayName: '话务员 孙悦',
+    role: 'hotline_operator',
+    scope: 'district',
+  },
+  {
+    username: 'provider01',
+    password: 'Provider@2026',
+    displayName: '服务商 颐康',
+    role: 'service_provider',
+    scope: 'provider1',
+  },
+  {
+    username: 'resident01',
+    password: 'Resident@2026',
+    displayName: '居民',
+    role: 'resident',
+    scope: 'resident1',
+  },
+  {
+    username: 'auditor',
+    password: 'Auditor@2026',
+    displayName: '审计员 吴宁',
+    role: 'auditor',
+    scope: 'district',
+  },
+];
+
+export { DEMO_DISTRICT };
+
+export function generateDemoDistrict(opts: { size: DemoSize; seed: number; today?: string }): DemoDistrict {
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const rng = new SeededRandom(opts.seed);
+  const layout = generateLayout(opts.size, rng);
+  const population = generatePopulation(layout.grids, opts.size, new SeededRandom(opts.seed + 1), today);
+  const supply = generateSupply(layout, new SeededRandom(opts.seed + 2));
+  return { layout, population, supply, today };
+}
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const person = await db.selectFrom('person').select('id').limit(1).executeTakeFirst();
+  const division = await db.selectFrom('admin_division').select('code').limit(1).executeTakeFirst();
+  return !person && !division;
+}
+
+export interface DemoSummary {
+  size: DemoSize;
+  streets: number;
+  communities: number;
+  grids: number;
+  buildings: number;
+  houses: number;
+  households: number;
+  persons: number;
+  facilities: number;
+  organizations: number;
+  providers: number;
+  accounts: number;
+  generateSeconds: number;
+  loadSeconds: number;
+}
+
+export class DemoNotEmptyError extends Error {
+  constructor() {
+    super(
+      '数据库中已有数据，演示数据只能加载到空数据库 (the database already holds data; the demo loads into an empty one)',
+    );
+  }
+}
+
+type Progress = (done: number, total: number, label: string) => void;
+
+export async function loadDemo(
+  database: Database,
+  cipher: FieldCipher,
+  opts: { size: DemoSize; seed: number; today?: string; onProgress?: Progress },
+): Promise<DemoSummary> {
+  if (!(await isDatabaseEmpty(database.db))) throw new DemoNotEmptyError();
+  const progress = opts.onProgress ?? (() => {});
+  const t0 = performance.now();
+  progress(0, 10, '生成 generating');
+  const demo = generateDemoDistrict(opts);
+  const t1 = performance.now();
+  const { layout, population: pop, supply } = demo;
+  const accountHashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
+  const src = 'demo';
+  const stamp = new Date(`${demo.today}T00:00:00+08:00`);
+  await database.bulk(async (s) => {
+    progress(1, 10, '区划 divisions');
+    const divisions = [layout.district, ...layout.streets, ...layout.communities];
+    await s.copy(
+      'admin_division',
+      [
+        'code',
+        'edition',
+        'level',
+        'kind',
+        'name',
+        'parent_code',
+        'path',
+        'ur_class',
+        'boundary',
+        'center_lng',
+        'center_lat',
+        'source',
+        'source_updated_at',
+      ],
+      divisions.map((d) => [
+        d.code,
+        DEMO_DISTRICT.edition,
+        d.level,
+        d.kind,
+        d.name,
+        d.parentCode,
+        d.path,
+        d.level === 5 ? '111' : null,
+        d.boundary,
+        d.centerLng,
+        d.centerLat,
+        src,
+        stamp,
+      ]),
+    );
+    await s.copy(
+      'grid',
+      [
+        'id',
+        'community_code',
+        'street_code',
+        'local_code',
+        'name',
+        'path',
+        'boundary',
+        'center_lng',
+        'center_lat',
+        'area_m2',
+        'source',
+        'source_updated_at',
+      ],
+      layout.grids.map((g) => [
+        g.id,
+        g.communityCode,
+        g.streetCode,
+        g.localCode,
+        g.name,
+        g.path,
+        g.polygon,
+        g.centerLng,
+        g.centerLat,
+        g.areaM2,
+        src,
+        stamp,
+      ]),
+    );
+    progress(2, 10, '楼栋 buildings');
+    await s.copy(
+      'building',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'name',
+        'compound',
+        'road',
+        'road_no',
+        'building_no',
+        'address',
+        'use_type',
+        'floors',
+        'units',
+        'built_year',
+        'lng',
+        'lat',
+        'source',
+        'source_updated_at',
+      ],
+      pop.buildings.map((b) => [
+        b.id,
+        b.grid.streetCode,
+        b.grid.id,
+        b.grid.path,
+        b.name,
+        b.compound,
+        b.road,
+        b.roadNo,
+        b.buildingNo,
+        b.address,
+        'residential',
+        b.floors,
+        b.units,
+        b.builtYear,
+        b.lng,
+        b.lat,
+        src,
+        stamp,
+      ]),
+    );
+    progress(3, 10, '房屋 houses');
+    await s.copy(
+      'house',
+      [
+        'id',
+        'building_id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'unit_no',
+        'floor',
+        'room_no',
+        'address',
+        'area_m2',
+        'use_type',
+        'occupancy',
+        'source',
+        'source_updated_at',
+      ],
+      pop.houses.map((h) => [
+        h.id,
+        h.buildingId,
+        h.grid.streetCode,
+        h.grid.id,
+        h.grid.path,
+        h.unitNo,
+        h.floor,
+        h.roomNo,
+        h.address,
+        Math.max(20, h.areaM2),
+        'residential',
+        h.occupancy,
+        src,
+        stamp,
+      ]),
+    );
+    progress(4, 10, '户 households');
+    await s.copy(
+      'household',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'house_id',
+        'household_no',
+        'registration_type',
+        'head_person_id',
+        'member_count',
+        'source',
+        'source_updated_at',
+      ],
+      pop.households.map((h) => [
+        h.id,
+        h.grid.streetCode,
+        h.grid.id,
+        h.grid.path,
+        h.houseId,
+        h.householdNo,
+        h.registrationType,
+        h.headPersonId,
+        h.memberCount,
+        src,
+        stamp,
+      ]),
+    );
+    progress(5, 10, '居民 residents');
+    await s.copy(
+      'person',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'household_id',
+        'house_id',
+        'name',
+        'sex',
+        'birth_date',
+        'id_type',
+        'id_number_cipher',
+        'id_number_hash',
+        'id_number_masked',
+        'phone_cipher',
+        'phone_hash',
+        'phone_masked',
+        'ethnicity',
+        'registration_type',
+        'relation_to_head',
+        'tags',
+        'source',
+        'source_updated_at',
+      ],
+      (function* () {
+        for (const p of pop.persons) {
+          yield [
+            p.id,
+            p.grid.streetCode,
+            p.grid.id,
+            p.grid.path,
+            p.householdId,
+            p.houseId,
+            p.name,
+            p.sex,
+            p.birthDate,
+            p.idType,
+            p.idNumber ? cipher.seal(p.idNumber) : null,
+            p.idNumber ? cipher.blindIndex(p.idNumber) : null,
+            p.idNumber ? maskIdNumber(p.idNumber) : null,
+            p.phone ? cipher.seal(p.phone) : null,
+            p.phone ? cipher.blindIndex(p.phone) : null,
+            p.phone ? maskPhone(p.phone) : null,
+            p.ethnicity,
+            p.registrationType,
+            p.relationToHead,
+            p.tags,
+            src,
+            stamp,
+          ];
+        }
+      })(),
+    );
+    progress(7, 10, '组织与设施 organizations and facilities');
+    await s.copy(
+      'organization',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'uscc',
+        'name',
+        'kind',
+        'industry',
+        'legal_rep_name',
+        'contact_phone',
+        'address',
+        'lng',
+        'lat',
+        'employees',
+        'source',
+        'source_updated_at',
+      ],
+      supply.organizations.map((o) => [
+        o.id,
+        o.grid.streetCode,
+        o.grid.id,
+        o.grid.path,
+        o.uscc,
+        o.name,
+        o.kind,
+        o.industry,
+        o.legalRepName,
+        o.contactPhone,
+        o.address,
+        o.lng,
+        o.lat,
+        o.employees,
+        src,
+        stamp,
+      ]),
+    );
+    await s.copy(
+      'facility',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'type',
+        'name',
+        'address',
+        'lng',
+        'lat',
+        'capacity',
+        'floor_m2',
+        'opening_hours',
+        'source',
+        'source_updated_at',
+      ],
+      supply.facilities.map((f) => [
+        f.id,
+        f.grid.streetCode,
+        f.grid.id,
+        f.grid.path,
+        f.type,
+        f.name,
+        f.address,
+        f.lng,
+        f.lat,
+        f.capacity,
+        f.floorM2,
+        f.openingHours,
+        src,
+        stamp,
+      ]),
+    );
+    await s.copy(
+      'service_provider',
+      [
+        'id',
+        'street_code',
+        'scope_path',
+        'organization_id',
+        'name',
+        'kind',
+        'service_categories',
+        'capacity_per_month',
+        'rating',
+        'contact_phone',
+        'source',
+        'source_updated_at',
+      ],
+      supply.providers.map((p) => [
+        p.id,
+        p.streetCode,
+        p.scopePath,
+        p.organizationId,
+        p.name,
+        p.kind,
+        p.serviceCategories,
+        p.capacityPerMonth,
+        p.rating,
+        p.contactPhone,
+        src,
+        stamp,
+      ]),
+    );
+    progress(8, 10, '账号 accounts');
+    const grid1 = layout.grids[0]!;
+    const resident1 = pop.persons.find(
+      (p) => p.grid.id === grid1.id && p.idType === '111' && p.relationToHead === '02',
+    )!;
+    const scopes: Record<DemoAccount['scope'], string> = {
+      district: layout.district.path,
+      street1: layout.streets[0]!.path,
+      community1: layout.communities[0]!.path,
+      community2: layout.communities[1]!.path,
+      grid1: grid1.path,
+      provider1: supply.providers[0]!.scopePath,
+      resident1: grid1.path,
+    };
+    await s.copy(
+      'account',
+      ['id', 'username', 'display_name', 'password_hash', 'role', 'scope_path', 'person_id', 'provider_id'],
+      DEMO_ACCOUNTS.map((a, i) => [
+        i + 1,
+        a.username,
+        a.scope === 'resident1' ? resident1.name : a.displayName,
+        accountHashes[i]!,
+        a.role,
+        scopes[a.scope],
+        a.scope === 'resident1' ? resident1.id : null,
+        a.scope === 'provider1' ? supply.providers[0]!.id : null,
+      ]),
+    );
+    progress(9, 10, '索引 sequences');
+    // Rows were loaded with explicit ids: move each identity sequence past them so later inserts work.
+    for (const table of [
+      'grid',
+      'building',
+      'house',
+      'household',
+      'person',
+      'organization',
+      'facility',
+      'service_provider',
+      'account',
+    ]) {
+      await s.exec(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
+    }
+  });
+  progress(10, 10, '完成 done');
+  return {
+    size: opts.size,
+    streets: layout.streets.length,
+    communities: layout.communities.length,
+    grids: layout.grids.length,
+    buildings: pop.buildings.length,
+    houses: pop.houses.length,
+    households: pop.households.length,
+    persons: pop.persons.length,
+    facilities: supply.facilities.length,
+    organizations: supply.organizations.length,
+    providers: supply.providers.length,
+    accounts: DEMO_ACCOUNTS.length,
+    generateSeconds: (t1 - t0) / 1000,
+    loadSeconds: (performance.now() - t1) / 1000,
+  };
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import turfArea from '@turf/area';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { featureCollection, polygon } from '@turf/helpers';
+import union from '@turf/union';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { ageOn, parseIdNumber } from '../../lib/id-number.ts';
+import { parseUscc } from '../../lib/uscc.ts';
+import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
+import { DEMO_ACCOUNTS, DemoNotEmptyError, generateDemoDistrict, loadDemo } from './index.ts';
+
+const TODAY = '2026-11-23';
+const small = generateDemoDistrict({ size: 'small', seed: 7, today: TODAY });
+
+function fingerprint(d: ReturnType<typeof generateDemoDistrict>): string {
+  const h = createHash('sha256');
+  for (const p of d.population.persons)
+    h.update(`${p.name}|${p.idNumber}|${p.phone}|${p.birthDate}|${p.tags.join(',')}\n`);
+  return h.digest('hex');
+}
+
+describe('the demo district generator', () => {
+  it('is deterministic: the same seed gives the same residents, another seed different ones', () => {
+    expect(fingerprint(generateDemoDistrict({ size: 'small', seed: 7, today: TODAY }))).toBe(
+      fingerprint(small),
+    );
+    expect(fingerprint(generateDemoDistrict({ size: 'small', seed: 8, today: TODAY }))).not.toBe(
+      fingerprint(small),
+    );
+  });
+
+  it('gives every resident with an ID card a valid, unique number that agrees with sex and birth date', () => {
+    const seen = new Set<string>();
+    for (const p of small.population.persons) {
+      if (p.idType === '414') {
+        expect(p.idNumber).toBeNull();
+        continue;
+      }
+      const parsed = parseIdNumber(p.idNumber!, new Date(`${TODAY}T00:00:00Z`));
+      expect(parsed.ok, p.idNumber!).toBe(true);
+      if (parsed.ok) {
+        expect(parsed.sex).toBe(p.sex);
+        expect(parsed.birthDate).toBe(p.birthDate);
+      }
+      expect(seen.has(p.idNumber!)).toBe(false);
+      seen.add(p.idNumber!);
+    }
+  });
+
+  it('has an ageing population (≥20% aged 60+) and elderly living alone who are 65+ and alone', () => {
+    const persons = small.population.persons;
+    const aged = persons.filter((p) => ageOn(p.birthDate, TODAY) >= 60).length;
+    expect(aged / persons.length).toBeGreaterThanOrEqual(0.2);
+    const households = new Map(small.population.households.map((h) => [h.id, h]));
+    const alone = persons.filter((p) => p.tags.includes('elderly_alone'));
+    expect(alone.length).toBeGreaterThan(0);
+    for (const p of alone) {
+      expect(ageOn(p.birthDate, TODAY)).toBeGreaterThanOrEqual(65);
+      expect(households.get(p.householdId)!.memberCount).toBe(1);
+    }
+  });
+
+  it('tiles the district with grid polygons: no overlaps, no gaps', () => {
+    const grids = small.layout.grids;
+    const total = grids.reduce((s, g) => s + turfArea(g.polygon), 0);
+    const merged = union(featureCollection(grids.map((g) => polygon(g.polygon.coordinates))))!;
+    const districtArea = turfArea(small.layout.district.boundary);
+    // Overlaps would make the sum exceed the union; gaps would make the union smaller than the district.
+    expect(Math.abs(total - turfArea(merged)) / districtArea).toBeLessThan(1e-6);
+    expect(Math.abs(turfArea(merged) - districtArea) / districtArea).toBeLessThan(1e-6);
+  });
+
+  it('places every building inside its grid, and every grid path below its community and street', () => {
+    for (const b of small.population.buildings) {
+      expect(booleanPointInPolygon([b.lng, b.lat], b.grid.polygon)).toBe(true);
+      expect(b.address).toContain('号楼');
+    }
+    for (const g of small.layout.grids) {
+      expect(g.path.startsWith(`/330192/${g.streetCode}/${g.communityCode}/`)).toBe(true);
+    }
+  });
+
+  it('gives organizations valid unified social credit codes', () => {
+    for (const o of small.supply.organizations) expect(parseUscc(o.uscc).ok, o.uscc).toBe(true);
+  });
+});
+
+describeEachBackend('loading the demo district', createTestDatabase, (ctx) => {
+  it('loads the small district with its demo accounts, and refuses a second load without changing anything', async () => {
+    const { database, cipher } = ctx();
+    const summary = await loadDemo(database, cipher, { size: 'small', seed: 7, today: TODAY });
+    expect(summary.persons).toBe(small.population.persons.length);
+    const db = database.db;
+    const count = async (table: 'person' | 'grid' | 'account') =>
+      Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count('person')).toBe(summary.persons);
+    expect(await count('grid')).toBe(summary.grids);
+    const accounts = await db
+      .selectFrom('account')
+      .select(['username', 'role', 'scope_path', 'person_id'])
+      .execute();
+    expect(accounts.map((a) => a.username).sort()).toEqual(DEMO_ACCOUNTS.map((a) => a.username).sort());
+    const resident = accounts.find((a) => a.username === 'resident01')!;
+    const person = await db
+      .selectFrom('person')
+      .select(['scope_path'])
+      .where('id', '=', resident.person_id!)
+      .executeTakeFirstOrThrow();
+    expect(person.scope_path).toBe(resident.scope_path);
+    // Encrypted at rest, found by the blind index, masked for lists.
+    const sample = small.population.persons.find((p) => p.idNumber)!;
+    const row = await db
+      .selectFrom('person')
+      .select(['id_number_cipher', 'id_number_masked'])
+      .where('id_number_hash', '=', cipher.blindIndex(sample.idNumber!))
+      .executeTakeFirstOrThrow();
+    expect(cipher.open(row.id_number_cipher!)).toBe(sample.idNumber);
+    expect(row.id_number_masked).toBe(`${sample.idNumber!.slice(0, 6)}********${sample.idNumber!.slice(-4)}`);
+    // Every row's scope path is its grid's.
+    const mismatched = await sql<{ n: number }>`
+      select count(*)::int as n from person p join grid g on g.id = p.grid_id where p.scope_path <> g.path`.execute(
+      db,
+    );
+    expect(mismatched.rows[0]!.n).toBe(0);
+    // Later inserts get fresh ids.
+    const next = await sql<{
+      id: number;
+    }>`select nextval(pg_get_serial_sequence('person', 'id'))::int as id`.execute(db);
+    expect(next.rows[0]!.id).toBeGreaterThan(summary.persons);
+
+    await expect(loadDemo(database, cipher, { size: 'small', seed: 8, today: TODAY })).rejects.toBeInstanceOf(
+      DemoNotEmptyError,
+    );
+    expect(await count('person')).toBe(summary.persons);
+  });
+});

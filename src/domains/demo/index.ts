@@ -1,0 +1,13 @@
+// The demo district: a deterministic, generated district (fictional 云溪区) for `npm start`, tests and benchmarks.
+
+export {
+  DEMO_ACCOUNTS,
+  type DemoAccount,
+  type DemoDistrict,
+  DemoNotEmptyError,
+  type DemoSummary,
+  generateDemoDistrict,
+  isDatabaseEmpty,
+  loadDemo,
+} from './demo-loader.ts';
+export { DEMO_DISTRICT, type DemoSize, generateLayout } from './district-layout.ts';
