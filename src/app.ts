@@ -8,6 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { geographyRoutes } from './domains/geography/index.ts';
+import { peopleRoutes } from './domains/people/index.ts';
+import { statsRoutes } from './domains/stats/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { accountsRoutes } from './platform/auth/accounts.routes.ts';
 import { authPlugin } from './platform/auth/auth.plugin.ts';
@@ -74,6 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes);
   await app.register(accountsRoutes);
   // Domain plugins, one per folder under src/domains.
+  await app.register(peopleRoutes);
+  await app.register(geographyRoutes);
+  await app.register(statsRoutes);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

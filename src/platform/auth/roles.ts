@@ -110,7 +110,15 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
   },
   // Operators call residents back: they may see a name and phone for a stated purpose, not ID numbers or tags.
   hotline_operator: {
-    permissions: ['geo:read', 'person:read', 'person:unmask', 'org:read', 'facility:read', 'provider:read'],
+    permissions: [
+      'geo:read',
+      'person:read',
+      'person:unmask',
+      'org:read',
+      'facility:read',
+      'provider:read',
+      'stats:read',
+    ],
     unmaskable: ['name', 'phone', 'address'],
   },
   service_provider: {

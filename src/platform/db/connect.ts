@@ -79,9 +79,9 @@ function copyStatement(table: string, columns: readonly string[], from: string):
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir, {
-    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString },
-  });
+  const options = { parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString } };
+  // PGlite(undefined, options) ignores the options: an in-memory database takes them as its only argument.
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   return {

@@ -1,0 +1,3 @@
+// Geography (地): the administrative tree, grids and their map layers.
+export { geographyRoutes } from './geography.routes.ts';
+export { gridFigures } from './grid-figures.repository.ts';
