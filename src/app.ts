@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { codesRoutes } from './domains/codes/index.ts';
 import { geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(peopleRoutes);
   await app.register(geographyRoutes);
   await app.register(statsRoutes);
+  await app.register(codesRoutes);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

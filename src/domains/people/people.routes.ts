@@ -1,70 +1,32 @@
 // Resident search, detail, purpose-bound unmasking and the resident's own record. Scope and masking are
 // enforced here and in the presenter; every response with personal data is audited.
-import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { normaliseIdInput, parseIdNumber } from '../../lib/id-number.ts';
 import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
 import { auditRequest } from '../../platform/audit/request-audit.ts';
-import { roleMayUnmask, SENSITIVE_FIELDS, type SensitiveField } from '../../platform/auth/roles.ts';
-import { requirePermission } from '../../platform/auth/viewer.ts';
+import { roleMayUnmask, type SensitiveField } from '../../platform/auth/roles.ts';
+import { requirePermission, type Viewer } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { offsetOf, PageQuery, pageOf } from '../../platform/http/pagination.ts';
+import { offsetOf } from '../../platform/http/pagination.ts';
+import { codeLabelsOf } from '../codes/index.ts';
 import {
-  PersonDetailOut,
-  PersonSummaryOut,
+  type Presenting,
   presentPersonDetail,
   presentPersonSummary,
   unmaskedValues,
 } from './person.presenter.ts';
-import { findPersonInScope, findPersons, type PersonQuery } from './person.repository.ts';
+import { countPersons, findPersonInScope, findPersons, type PersonQuery } from './person.repository.ts';
+import {
+  IdParams,
+  PersonDetailOut,
+  PersonPageOut,
+  PersonSearchQuery,
+  UnmaskBody,
+  UnmaskOut,
+} from './person.schema.ts';
 
-const SearchQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    q: Type.Optional(Type.String({ maxLength: 64, description: '姓名前缀，或完整身份证号/手机号' })),
-    gridId: Type.Optional(Type.Integer({ minimum: 1 })),
-    within: Type.Optional(
-      Type.String({ pattern: '^/[0-9A-Za-z/]+/$', maxLength: 200, description: '区划路径' }),
-    ),
-    tag: Type.Optional(Type.String({ pattern: '^[a-z_]+$', maxLength: 40 })),
-    ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 130 })),
-    ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 130 })),
-    sex: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('2')])),
-    registrationType: Type.Optional(
-      Type.Union([
-        Type.Literal('household'),
-        Type.Literal('floating'),
-        Type.Literal('foreign'),
-        Type.Literal('unsettled'),
-      ]),
-    ),
-  }),
-]);
-type SearchQuery = Static<typeof SearchQuery>;
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-
-const FieldSchema = Type.Union(SENSITIVE_FIELDS.map((f) => Type.Literal(f)));
-const UnmaskBody = Type.Object(
-  {
-    fields: Type.Array(FieldSchema, { minItems: 1, maxItems: SENSITIVE_FIELDS.length, uniqueItems: true }),
-    purpose: Type.String({ maxLength: 200, description: '查看用途（至少 4 个字），记入审计日志' }),
-  },
-  { additionalProperties: false },
-);
-
-const UnmaskOut = Type.Object({
-  id: Type.Integer(),
-  purpose: Type.String(),
-  values: Type.Object({
-    name: Type.Optional(Type.String()),
-    idNumber: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    phone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    address: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    tags: Type.Optional(Type.Array(Type.String())),
-    ethnicity: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  }),
-});
+/** Totals above this are reported as a lower bound (`totalExact: false`), so a page never counts a district. */
+const COUNT_CAP = 10_000;
 
 function yearsBefore(date: Date, years: number): string {
   const d = new Date(date);
@@ -75,6 +37,12 @@ function yearsBefore(date: Date, years: number): string {
 export async function peopleRoutes(app: FastifyInstance) {
   const { database, cipher } = app.deps;
   const db = database.db;
+  const presenting = async (viewer: Viewer): Promise<Presenting> => ({
+    viewer,
+    cipher,
+    labels: await codeLabelsOf(db),
+    today: new Date().toISOString().slice(0, 10),
+  });
 
   app.get(
     '/api/persons',
@@ -82,13 +50,13 @@ export async function peopleRoutes(app: FastifyInstance) {
       schema: {
         tags: ['people'],
         summary: '居民查询（本管辖范围内，字段默认脱敏）',
-        querystring: SearchQuery,
-        response: { 200: pageOf(PersonSummaryOut) },
+        querystring: PersonSearchQuery,
+        response: { 200: PersonPageOut },
       },
     },
     async (request) => {
       const viewer = requirePermission(request, 'person:read');
-      const q = request.query as SearchQuery;
+      const q = request.query as PersonSearchQuery;
       if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) {
         throw new AppError('VALIDATION_FAILED', [
           { field: 'querystring/ageMin', message: '最小年龄不能大于最大年龄' },
@@ -130,16 +98,23 @@ export async function peopleRoutes(app: FastifyInstance) {
           auditedQuery = text;
         }
       }
-      const { rows, total } = await findPersons(db, query);
+      const [rows, counted] = await Promise.all([
+        findPersons(db, query),
+        countPersons(db, query, COUNT_CAP + 1),
+      ]);
+      const totalExact = counted <= COUNT_CAP;
+      const total = Math.min(counted, COUNT_CAP);
       await auditRequest(db, request, {
         action: 'person.search',
         entityType: 'person',
         entityIds: rows.map((r) => r.id),
         details: { q: auditedQuery ?? null, filters: { ...q, q: undefined }, total },
       });
+      const ctx = await presenting(viewer);
       return {
-        items: rows.map((r) => presentPersonSummary(r, viewer, cipher)),
+        items: rows.map((r) => presentPersonSummary(r, ctx)),
         total,
+        totalExact,
         page: q.page,
         pageSize: q.pageSize,
       };
@@ -158,11 +133,11 @@ export async function peopleRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'person:read');
-      const { id } = request.params as Static<typeof IdParams>;
+      const { id } = request.params as IdParams;
       const person = await findPersonInScope(db, viewer.scopePath, id);
       if (!person) throw new AppError('PERSON_NOT_FOUND');
       await auditRequest(db, request, { action: 'person.read', entityType: 'person', entityIds: [id] });
-      return presentPersonDetail(person, viewer, cipher);
+      return presentPersonDetail(person, await presenting(viewer));
     },
   );
 
@@ -179,8 +154,8 @@ export async function peopleRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'person:unmask');
-      const { id } = request.params as Static<typeof IdParams>;
-      const body = request.body as Static<typeof UnmaskBody>;
+      const { id } = request.params as IdParams;
+      const body = request.body as UnmaskBody;
       const purpose = body.purpose.trim();
       if (Array.from(purpose).length < 4) {
         throw new AppError('PURPOSE_REQUIRED', [
@@ -231,7 +206,7 @@ export async function peopleRoutes(app: FastifyInstance) {
         entityType: 'person',
         entityIds: [person.id],
       });
-      return presentPersonDetail(person, viewer, cipher);
+      return presentPersonDetail(person, await presenting(viewer));
     },
   );
 }

@@ -1,20 +1,13 @@
 // The one place where a resident's data leaves the server. Every field that identifies or labels a person is
 // masked here unless the viewer is the resident themself; plaintext is only ever produced by `unmaskedValues`,
-// which the unmask route calls after checking the role and recording the purpose.
-import { Type } from '@sinclair/typebox';
+// which the unmask service calls after checking the role and recording the purpose. Houses, households and
+// buildings present their members through these functions too.
 import { ageOn } from '../../lib/id-number.ts';
 import { maskAddress, maskName } from '../../lib/masking.ts';
-import type { SensitiveField } from '../../platform/auth/roles.ts';
+import { SENSITIVE_FIELDS, type SensitiveField } from '../../platform/auth/roles.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-
-export const SEX_LABELS: Record<string, string> = { '0': '未知', '1': '男', '2': '女', '9': '未说明' };
-export const REGISTRATION_LABELS: Record<string, string> = {
-  household: '户籍人口',
-  floating: '流动人口',
-  foreign: '境外人员',
-  unsettled: '未落户人员',
-};
+import type { CodeLabels } from '../codes/index.ts';
 
 /** What the repository selects for a person, with the names of grid and community joined in. */
 export interface PersonRecord {
@@ -44,92 +37,66 @@ export interface PersonRecord {
   building_id: number | null;
 }
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-
-export const PersonSummaryOut = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  sex: Type.String(),
-  sexLabel: Type.String(),
-  age: Type.Union([Type.Integer(), Type.Null()]),
-  birthYear: Type.Union([Type.Integer(), Type.Null()]),
-  idNumber: Nullable(Type.String()),
-  phone: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  registrationType: Type.String(),
-  registrationTypeLabel: Type.String(),
-  tags: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  tagsMasked: Type.Boolean(),
-  tagCount: Type.Integer(),
-  gridId: Type.Integer(),
-  gridName: Type.String(),
-  communityName: Type.String(),
-  masked: Type.Array(Type.String(), { description: '仍处于脱敏状态的字段' }),
-});
-
-export const PersonDetailOut = Type.Intersect([
-  PersonSummaryOut,
-  Type.Object({
-    ethnicity: Nullable(Type.String()),
-    relationToHead: Nullable(Type.String()),
-    householdId: Type.Union([Type.Integer(), Type.Null()]),
-    houseId: Type.Union([Type.Integer(), Type.Null()]),
-    buildingId: Type.Union([Type.Integer(), Type.Null()]),
-    source: Type.String(),
-    sourceUpdatedAt: Nullable(Type.String()),
-    updatedAt: Type.String(),
-  }),
-]);
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** Who is looking, and what the presenter needs to open or label values. */
+export interface Presenting {
+  viewer: Viewer;
+  cipher: FieldCipher;
+  labels: CodeLabels;
+  /** ISO date ages are computed on. */
+  today: string;
 }
 
 function isSelf(viewer: Viewer, p: PersonRecord): boolean {
   return viewer.role === 'resident' && viewer.personId === p.id;
 }
 
-export function presentPersonSummary(p: PersonRecord, viewer: Viewer, cipher: FieldCipher) {
-  const self = isSelf(viewer, p);
+function isoOrNull(d: Date | string | null): string | null {
+  return d ? new Date(d).toISOString() : null;
+}
+
+export function presentPersonSummary(p: PersonRecord, ctx: Presenting) {
+  const self = isSelf(ctx.viewer, p);
+  const { cipher, labels } = ctx;
   return {
     id: p.id,
     name: self ? p.name : maskName(p.name),
     sex: p.sex,
-    sexLabel: SEX_LABELS[p.sex] ?? p.sex,
-    age: p.birth_date ? ageOn(p.birth_date, today()) : null,
+    sexLabel: labels.label('sex', p.sex),
+    age: p.birth_date ? ageOn(p.birth_date, ctx.today) : null,
     birthYear: p.birth_date ? Number(p.birth_date.slice(0, 4)) : null,
     idNumber: self && p.id_number_cipher ? cipher.open(p.id_number_cipher) : p.id_number_masked,
     phone: self && p.phone_cipher ? cipher.open(p.phone_cipher) : p.phone_masked,
     address: p.address ? (self ? p.address : maskAddress(p.address)) : null,
     registrationType: p.registration_type,
-    registrationTypeLabel: REGISTRATION_LABELS[p.registration_type] ?? p.registration_type,
+    registrationTypeLabel: labels.label('registration_type', p.registration_type),
     tags: self ? p.tags : null,
     tagsMasked: !self,
     tagCount: p.tags.length,
     gridId: p.grid_id,
     gridName: p.grid_name,
     communityName: p.community_name,
-    masked: self ? [] : ['name', 'idNumber', 'phone', 'address', 'tags', 'ethnicity'],
+    masked: self ? [] : [...SENSITIVE_FIELDS],
   };
 }
 
-export function presentPersonDetail(p: PersonRecord, viewer: Viewer, cipher: FieldCipher) {
-  const self = isSelf(viewer, p);
+export function presentPersonDetail(p: PersonRecord, ctx: Presenting) {
+  const self = isSelf(ctx.viewer, p);
   return {
-    ...presentPersonSummary(p, viewer, cipher),
+    ...presentPersonSummary(p, ctx),
     ethnicity: self ? p.ethnicity : null,
     relationToHead: p.relation_to_head,
+    relationLabel: p.relation_to_head ? ctx.labels.label('family_relation', p.relation_to_head) : null,
     householdId: p.household_id,
     houseId: p.house_id,
     buildingId: p.building_id,
     source: p.source,
-    sourceUpdatedAt: p.source_updated_at ? new Date(p.source_updated_at).toISOString() : null,
-    updatedAt: new Date(p.updated_at).toISOString(),
+    sourceUpdatedAt: isoOrNull(p.source_updated_at),
+    updatedAt: isoOrNull(p.updated_at) ?? '',
   };
 }
 
-/** Plaintext of the requested fields, for the unmask route only (after its role check and audit entry). */
-export function unmaskedValues(p: PersonRecord, fields: SensitiveField[], cipher: FieldCipher) {
+/** Plaintext of the requested fields, for the unmask service only (after its role check and audit entry). */
+export function unmaskedValues(p: PersonRecord, fields: readonly SensitiveField[], cipher: FieldCipher) {
   const values: Partial<Record<SensitiveField, string | string[] | null>> = {};
   for (const f of fields) {
     if (f === 'name') values.name = p.name;
@@ -140,4 +107,9 @@ export function unmaskedValues(p: PersonRecord, fields: SensitiveField[], cipher
     if (f === 'ethnicity') values.ethnicity = p.ethnicity;
   }
   return values;
+}
+
+/** A place's address as every list shows it: down to the building, never the unit and room. */
+export function presentAddress(address: string | null): string | null {
+  return address ? maskAddress(address) : null;
 }

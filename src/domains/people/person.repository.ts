@@ -1,7 +1,8 @@
-// SQL for residents: every query is bounded by the viewer's scope path (a prefix test on an indexed column).
+// SQL for residents and households: every query is bounded by the viewer's scope path (a prefix test on an
+// indexed column), and grid and community names are joined in the same query, never fetched per row.
 import { sql } from 'kysely';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { Db, NewPerson, PersonUpdate } from '../../platform/db/index.ts';
 import type { PersonRecord } from './person.presenter.ts';
 
 export interface PersonQuery {
@@ -20,16 +21,23 @@ export interface PersonQuery {
   offset: number;
 }
 
-function base(db: Db, q: PersonQuery) {
-  let query = db
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function personsInScope(db: Db, scopePath: string) {
+  return db
     .selectFrom('person as p')
     .innerJoin('grid as g', 'g.id', 'p.grid_id')
     .innerJoin('admin_division as c', 'c.code', 'g.community_code')
     .leftJoin('house as h', 'h.id', 'p.house_id')
-    .where('p.scope_path', 'like', scopeLikePattern(q.scopePath));
+    .where('p.scope_path', 'like', scopeLikePattern(scopePath));
+}
+
+function matching(db: Db, q: PersonQuery) {
+  let query = personsInScope(db, q.scopePath);
   if (q.within) query = query.where('p.scope_path', 'like', scopeLikePattern(q.within));
-  if (q.namePrefix)
-    query = query.where('p.name', 'like', `${q.namePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (q.namePrefix) query = query.where('p.name', 'like', `${escapeLike(q.namePrefix)}%`);
   if (q.idNumberHash) query = query.where('p.id_number_hash', '=', q.idNumberHash);
   if (q.phoneHash) query = query.where('p.phone_hash', '=', q.phoneHash);
   if (q.gridId) query = query.where('p.grid_id', '=', q.gridId);
@@ -68,12 +76,27 @@ const COLUMNS = [
   'h.building_id as building_id',
 ] as const;
 
-export async function findPersons(db: Db, q: PersonQuery): Promise<{ rows: PersonRecord[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    base(db, q).select(COLUMNS).orderBy('p.id').limit(q.limit).offset(q.offset).execute(),
-    base(db, q).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as PersonRecord[], total: Number(count.n) };
+export async function findPersons(db: Db, q: PersonQuery): Promise<PersonRecord[]> {
+  const rows = await matching(db, q)
+    .select(COLUMNS)
+    .orderBy('p.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  return rows as PersonRecord[];
+}
+
+/**
+ * How many persons match, counting at most `cap` of them: counting a whole district of a million residents for
+ * every page would cost more than the page itself. The count is still bounded by the scope like the rows.
+ */
+export async function countPersons(db: Db, q: PersonQuery, cap: number): Promise<number> {
+  const limited = matching(db, q).select('p.id').limit(cap);
+  const row = await db
+    .selectFrom(limited.as('m'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function findPersonInScope(
@@ -81,9 +104,148 @@ export async function findPersonInScope(
   scopePath: string,
   id: number,
 ): Promise<PersonRecord | undefined> {
-  const row = await base(db, { scopePath, limit: 1, offset: 0 })
-    .select(COLUMNS)
-    .where('p.id', '=', id)
-    .executeTakeFirst();
+  const row = await personsInScope(db, scopePath).select(COLUMNS).where('p.id', '=', id).executeTakeFirst();
   return row as PersonRecord | undefined;
+}
+
+/** Members of the given households, heads first, in one query. */
+export async function findMembersOfHouseholds(
+  db: Db,
+  scopePath: string,
+  householdIds: number[],
+): Promise<PersonRecord[]> {
+  if (householdIds.length === 0) return [];
+  const rows = await personsInScope(db, scopePath)
+    .select(COLUMNS)
+    .where('p.household_id', 'in', householdIds)
+    .orderBy('p.household_id')
+    .orderBy(sql`coalesce(p.relation_to_head, '99')`)
+    .orderBy('p.id')
+    .execute();
+  return rows as PersonRecord[];
+}
+
+export async function idNumberTaken(db: Db, idNumberHash: Uint8Array, exceptId?: number): Promise<boolean> {
+  let query = db.selectFrom('person').select('id').where('id_number_hash', '=', idNumberHash);
+  if (exceptId) query = query.where('id', '<>', exceptId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+export async function insertPerson(db: Db, values: NewPerson): Promise<number> {
+  const row = await db.insertInto('person').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updatePerson(db: Db, id: number, values: PersonUpdate): Promise<void> {
+  await db
+    .updateTable('person')
+    .set({ ...values, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface HouseholdRecord {
+  id: number;
+  household_no: string;
+  registration_type: string;
+  member_count: number;
+  house_id: number | null;
+  head_person_id: number | null;
+  grid_id: number;
+  grid_name: string;
+  scope_path: string;
+  street_code: string;
+  address: string | null;
+}
+
+function householdsInScope(db: Db, scopePath: string) {
+  return db
+    .selectFrom('household as hh')
+    .innerJoin('grid as g', 'g.id', 'hh.grid_id')
+    .leftJoin('house as h', 'h.id', 'hh.house_id')
+    .where('hh.scope_path', 'like', scopeLikePattern(scopePath))
+    .select([
+      'hh.id',
+      'hh.household_no',
+      'hh.registration_type',
+      'hh.member_count',
+      'hh.house_id',
+      'hh.head_person_id',
+      'hh.grid_id',
+      'g.name as grid_name',
+      'hh.scope_path',
+      'hh.street_code',
+      'h.address as address',
+    ]);
+}
+
+export function findHouseholdInScope(
+  db: Db,
+  scopePath: string,
+  id: number,
+): Promise<HouseholdRecord | undefined> {
+  return householdsInScope(db, scopePath).where('hh.id', '=', id).executeTakeFirst();
+}
+
+export function findHouseholdsOfHouse(
+  db: Db,
+  scopePath: string,
+  houseId: number,
+): Promise<HouseholdRecord[]> {
+  return householdsInScope(db, scopePath).where('hh.house_id', '=', houseId).orderBy('hh.id').execute();
+}
+
+export async function adjustMemberCount(db: Db, householdId: number, by: number): Promise<void> {
+  await db
+    .updateTable('household')
+    .set((eb) => ({ member_count: eb('member_count', '+', by), updated_at: sql<Date>`now()` }))
+    .where('id', '=', householdId)
+    .execute();
+}
+
+/** Where a new person goes: a grid, house or household inside the scope, with the fields copied from it. */
+export interface Placement {
+  grid_id: number;
+  street_code: string;
+  scope_path: string;
+  house_id: number | null;
+  household_id: number | null;
+}
+
+export async function gridPlacement(
+  db: Db,
+  scopePath: string,
+  gridId: number,
+): Promise<Placement | undefined> {
+  const g = await db
+    .selectFrom('grid')
+    .select(['id', 'street_code', 'path'])
+    .where('id', '=', gridId)
+    .where('path', 'like', scopeLikePattern(scopePath))
+    .executeTakeFirst();
+  return (
+    g && { grid_id: g.id, street_code: g.street_code, scope_path: g.path, house_id: null, household_id: null }
+  );
+}
+
+export async function housePlacement(
+  db: Db,
+  scopePath: string,
+  houseId: number,
+): Promise<Placement | undefined> {
+  const h = await db
+    .selectFrom('house')
+    .select(['id', 'grid_id', 'street_code', 'scope_path'])
+    .where('id', '=', houseId)
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .executeTakeFirst();
+  return (
+    h && {
+      grid_id: h.grid_id,
+      street_code: h.street_code,
+      scope_path: h.scope_path,
+      house_id: h.id,
+      household_id: null,
+    }
+  );
 }
