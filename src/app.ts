@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
 import { geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
+import { placesRoutes } from './domains/places/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { accountsRoutes } from './platform/auth/accounts.routes.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(geographyRoutes);
   await app.register(statsRoutes);
   await app.register(codesRoutes);
+  await app.register(placesRoutes);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;
