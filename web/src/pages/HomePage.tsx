@@ -28,6 +28,7 @@ function AgeChart({ bands }: { bands: Overview['ageBands'] }) {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
     chart.setOption({
+      animationDuration: 300,
       tooltip: {},
       grid: { left: 60, right: 16, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: bands.map((b) => b.band) },

@@ -4,6 +4,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { Breadcrumb, Button, Card, Space, Typography } from 'antd';
 import type { GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
+// MapLibre's worker is an ES module; Vite bundles it as a worker of its own and gives its URL.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { useT } from '../i18n.tsx';
@@ -24,6 +26,8 @@ interface Collection {
     properties: AreaProps;
   }>;
 }
+
+maplibregl.setWorkerUrl(workerUrl);
 
 const NEXT: Record<string, 'community' | 'grid' | null> = {
   street: 'community',
@@ -54,6 +58,7 @@ export default function MapPage() {
     Array<{ name: string; path: string | null; level: 'street' | 'community' | 'grid' }>
   >([{ name: t('street'), path: null, level: 'street' }]);
   const [selected, setSelected] = useState<AreaProps | null>(null);
+  const [ready, setReady] = useState(false);
   const current = trail[trail.length - 1]!;
 
   useEffect(() => {
@@ -89,14 +94,9 @@ export default function MapPage() {
         source: 'areas',
         paint: { 'line-color': '#334', 'line-width': 1 },
       });
-      m.addLayer({
-        id: 'label',
-        type: 'symbol',
-        source: 'areas',
-        layout: { 'text-field': ['get', 'name'], 'text-size': 12 },
-      });
+      // No text labels: symbol text needs a glyph server, and the map must work without any outside service.
       map.current = m;
-      setTrail((x) => [...x]);
+      setReady(true);
     });
     m.on('click', 'fill', (e: MapLayerMouseEvent) => {
       const p = e.features?.[0]?.properties as AreaProps | undefined;
@@ -110,7 +110,7 @@ export default function MapPage() {
 
   useEffect(() => {
     const m = map.current;
-    if (!m) return;
+    if (!m || !ready) return;
     const params = new URLSearchParams({ level: current.level });
     if (current.path) params.set('within', current.path);
     api<Collection>(`/api/map/areas.geojson?${params}`).then((data) => {
@@ -118,7 +118,7 @@ export default function MapPage() {
       const b = bounds(data);
       if (b) m.fitBounds(b, { padding: 24, duration: 300 });
     });
-  }, [current]);
+  }, [current, ready]);
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
