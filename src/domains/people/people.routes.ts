@@ -6,6 +6,7 @@ import { requirePermission } from '../../platform/auth/viewer.ts';
 import { actorOf, createPeopleService } from './people.service.ts';
 import {
   HouseholdWithMembersOut,
+  HouseWithHouseholdsOut,
   IdParams,
   PersonCreateBody,
   PersonDetailOut,
@@ -128,6 +129,22 @@ export async function peopleRoutes(app: FastifyInstance) {
     async (request) => {
       const viewer = requirePermission(request, 'person:read');
       return people.readHousehold(actorOf(request, viewer), (request.params as IdParams).id);
+    },
+  );
+
+  app.get(
+    '/api/houses/:id',
+    {
+      schema: {
+        tags: ['people'],
+        summary: '房屋及其中的户和成员（成员字段脱敏；范围外一律 404）',
+        params: IdParams,
+        response: { 200: HouseWithHouseholdsOut },
+      },
+    },
+    async (request) => {
+      const viewer = requirePermission(request, 'person:read');
+      return people.readHouse(actorOf(request, viewer), (request.params as IdParams).id);
     },
   );
 }

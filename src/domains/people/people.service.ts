@@ -24,6 +24,7 @@ import {
   countPersons,
   findHouseholdInScope,
   findHouseholdsOfHouse,
+  findHouseInScope,
   findMembersOfHouseholds,
   findPersonInScope,
   findPersons,
@@ -498,7 +499,39 @@ export function createPeopleService(database: Database, cipher: FieldCipher) {
     }));
   }
 
-  return { search, read, readSelf, unmask, create, update, readHousehold, householdsOfHouse };
+  /** A house with its households and their members (masked; addresses to the building), audited. */
+  async function readHouse(actor: Actor, id: number) {
+    const house = await findHouseInScope(db, actor.viewer.scopePath, id);
+    if (!house) throw new AppError('HOUSE_NOT_FOUND');
+    const households = await householdsOfHouse(actor.viewer, id);
+    await actor.audit(db, {
+      action: 'house.read',
+      entityType: 'house',
+      entityIds: [id],
+      details: { personIds: households.flatMap((hh) => hh.members.map((m) => m.id)) },
+    });
+    const labels = await codeLabelsOf(db);
+    return {
+      house: {
+        id: house.id,
+        buildingId: house.building_id,
+        buildingName: house.building_name,
+        unitNo: house.unit_no,
+        floor: house.floor,
+        roomNo: house.room_no,
+        address: presentAddress(house.address),
+        areaM2: house.area_m2 === null ? null : Number(house.area_m2),
+        useType: house.use_type,
+        occupancy: house.occupancy,
+        occupancyLabel: labels.label('house_occupancy', house.occupancy),
+        gridId: house.grid_id,
+        gridName: house.grid_name,
+      },
+      households,
+    };
+  }
+
+  return { search, read, readSelf, unmask, create, update, readHousehold, readHouse };
 }
 
 export type PeopleService = ReturnType<typeof createPeopleService>;

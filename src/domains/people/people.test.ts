@@ -119,6 +119,31 @@ describeEachBackend(
       expect(audited.length).toBeGreaterThan(0);
     });
 
+    it('a house shows its households and masked members inside the scope, 404 outside, and is audited', async () => {
+      const detail = (await call('admin', 'GET', `/api/persons/${person(0).id}`)).json();
+      const res = await call('gw_a1', 'GET', `/api/houses/${detail.houseId}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().house).toMatchObject({ id: detail.houseId, roomNo: '502', floor: 5, areaM2: 78.5 });
+      expect(res.json().house.address).toMatch(/1号楼\*\*\*\*$/);
+      expect(res.json().households).toEqual([
+        expect.objectContaining({
+          id: detail.householdId,
+          members: [expect.objectContaining({ name: '张*国' })],
+        }),
+      ]);
+      expect(res.body).not.toContain(person(0).phone);
+      const outside = await call('cw_c', 'GET', `/api/houses/${detail.houseId}`);
+      expect([outside.statusCode, outside.json().error.code]).toEqual([404, 'HOUSE_NOT_FOUND']);
+      const audited = await ctx()
+        .database.db.selectFrom('audit_log')
+        .select('entity_ids')
+        .where('action', '=', 'house.read')
+        .execute();
+      expect(audited.map((a) => (a.entity_ids as Array<number | string>).map(Number))).toEqual([
+        [detail.houseId],
+      ]);
+    });
+
     it('creates a resident in a grid of the scope, masked in the answer and audited', async () => {
       const idNumber = makeIdNumber('330192', '1990-03-15', 41);
       const res = await call('cw_a', 'POST', '/api/persons', {

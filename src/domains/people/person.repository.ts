@@ -249,3 +249,28 @@ export async function housePlacement(
     }
   );
 }
+
+/** A house inside the scope, with the building and grid it belongs to. */
+export function findHouseInScope(db: Db, scopePath: string, id: number) {
+  return db
+    .selectFrom('house as h')
+    .innerJoin('building as b', 'b.id', 'h.building_id')
+    .innerJoin('grid as g', 'g.id', 'h.grid_id')
+    .where('h.scope_path', 'like', scopeLikePattern(scopePath))
+    .where('h.id', '=', id)
+    .select([
+      'h.id',
+      'h.building_id',
+      'b.name as building_name',
+      'h.unit_no',
+      'h.floor',
+      'h.room_no',
+      'h.address',
+      'h.area_m2',
+      'h.use_type',
+      'h.occupancy',
+      'h.grid_id',
+      'g.name as grid_name',
+    ])
+    .executeTakeFirst();
+}

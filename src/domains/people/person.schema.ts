@@ -176,3 +176,31 @@ export const HouseholdWithMembersOut = Type.Object({
   household: HouseholdOut,
   members: Type.Array(PersonSummaryOut),
 });
+
+export const HouseWithHouseholdsOut = Type.Object({
+  house: Type.Object({
+    id: Type.Integer(),
+    buildingId: Type.Integer(),
+    buildingName: Type.String(),
+    unitNo: Nullable(Type.String()),
+    floor: Nullable(Type.Integer()),
+    roomNo: Type.String(),
+    address: Nullable(Type.String({ description: '住址（只到楼栋）' })),
+    areaM2: Nullable(Type.Number()),
+    useType: Type.String(),
+    occupancy: Type.String(),
+    occupancyLabel: Type.String(),
+    gridId: Type.Integer(),
+    gridName: Type.String(),
+  }),
+  households: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      householdNo: Type.String(),
+      registrationType: Type.String(),
+      registrationTypeLabel: Type.String(),
+      memberCount: Type.Integer(),
+      members: Type.Array(PersonSummaryOut),
+    }),
+  ),
+});
