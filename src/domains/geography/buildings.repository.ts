@@ -1,6 +1,7 @@
 // SQL for buildings and their houses, bounded by the viewer's scope path. Household and resident counts are
 // aggregated in the same query (grouped subqueries), never fetched per building or per house.
 import { sql } from 'kysely';
+import { likeContains } from '../../lib/like-pattern.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 
@@ -10,10 +11,6 @@ export interface BuildingFilter {
   q?: string;
   limit: number;
   offset: number;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function buildingsInScope(db: Db, scopePath: string) {
@@ -47,7 +44,7 @@ export async function findBuildings(db: Db, f: BuildingFilter) {
   let query = buildingsInScope(db, f.scopePath);
   if (f.gridId) query = query.where('b.grid_id', '=', f.gridId);
   if (f.q) {
-    const pattern = `%${escapeLike(f.q)}%`;
+    const pattern = likeContains(f.q);
     query = query.where((eb) => eb.or([eb('b.name', 'like', pattern), eb('b.address', 'like', pattern)]));
   }
   const [rows, count] = await Promise.all([

@@ -1,6 +1,7 @@
 // SQL for residents and households: every query is bounded by the viewer's scope path (a prefix test on an
 // indexed column), and grid and community names are joined in the same query, never fetched per row.
 import { sql } from 'kysely';
+import { likePrefix } from '../../lib/like-pattern.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db, NewPerson, PersonUpdate } from '../../platform/db/index.ts';
 import type { PersonRecord } from './person.presenter.ts';
@@ -21,10 +22,6 @@ export interface PersonQuery {
   offset: number;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function personsInScope(db: Db, scopePath: string) {
   return db
     .selectFrom('person as p')
@@ -37,7 +34,7 @@ function personsInScope(db: Db, scopePath: string) {
 function matching(db: Db, q: PersonQuery) {
   let query = personsInScope(db, q.scopePath);
   if (q.within) query = query.where('p.scope_path', 'like', scopeLikePattern(q.within));
-  if (q.namePrefix) query = query.where('p.name', 'like', `${escapeLike(q.namePrefix)}%`);
+  if (q.namePrefix) query = query.where('p.name', 'like', likePrefix(q.namePrefix));
   if (q.idNumberHash) query = query.where('p.id_number_hash', '=', q.idNumberHash);
   if (q.phoneHash) query = query.where('p.phone_hash', '=', q.phoneHash);
   if (q.gridId) query = query.where('p.grid_id', '=', q.gridId);

@@ -1,6 +1,7 @@
 // SQL for organizations, facilities and service providers: every list is bounded by the viewer's scope path,
 // and grid names are joined in the same query.
 import { sql } from 'kysely';
+import { likeContains } from '../../lib/like-pattern.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 
@@ -8,10 +9,6 @@ export interface ListWindow {
   scopePath: string;
   limit: number;
   offset: number;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Rows of one page and the total inside the scope, from the same filtered query. */
@@ -34,7 +31,7 @@ export function findOrganizations(db: Db, f: OrganizationFilter) {
     .selectFrom('organization as o')
     .innerJoin('grid as g', 'g.id', 'o.grid_id')
     .where('o.scope_path', 'like', scopeLikePattern(f.scopePath));
-  if (f.q) query = query.where('o.name', 'like', `%${escapeLike(f.q)}%`);
+  if (f.q) query = query.where('o.name', 'like', likeContains(f.q));
   if (f.kind) query = query.where('o.kind', '=', f.kind as 'enterprise');
   if (f.gridId) query = query.where('o.grid_id', '=', f.gridId);
   return pageAndTotal(
@@ -74,7 +71,7 @@ export function findFacilities(db: Db, f: FacilityFilter) {
     .innerJoin('grid as g', 'g.id', 'f.grid_id')
     .innerJoin('facility_type as t', 't.code', 'f.type')
     .where('f.scope_path', 'like', scopeLikePattern(f.scopePath));
-  if (f.q) query = query.where('f.name', 'like', `%${escapeLike(f.q)}%`);
+  if (f.q) query = query.where('f.name', 'like', likeContains(f.q));
   if (f.type) query = query.where('f.type', '=', f.type);
   if (f.gridId) query = query.where('f.grid_id', '=', f.gridId);
   return pageAndTotal(
@@ -114,7 +111,7 @@ export function findProviders(db: Db, f: ProviderFilter) {
   let query = db
     .selectFrom('service_provider as s')
     .where('s.scope_path', 'like', scopeLikePattern(f.scopePath));
-  if (f.q) query = query.where('s.name', 'like', `%${escapeLike(f.q)}%`);
+  if (f.q) query = query.where('s.name', 'like', likeContains(f.q));
   if (f.category) query = query.where(sql<boolean>`s.service_categories @> ARRAY[${f.category}]::text[]`);
   return pageAndTotal(
     query
