@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ageOn, parseIdNumber } from '../../lib/id-number.ts';
 import { parseUscc } from '../../lib/uscc.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
-import { DEMO_ACCOUNTS, DemoNotEmptyError, generateDemoDistrict, loadDemo } from './index.ts';
+import { DEMO_ACCOUNTS, DEMO_DISTRICT, DemoNotEmptyError, generateDemoDistrict, loadDemo } from './index.ts';
 
 const TODAY = '2026-11-23';
 const small = generateDemoDistrict({ size: 'small', seed: 7, today: TODAY });
@@ -81,6 +81,17 @@ describe('the demo district generator', () => {
     }
   });
 
+  it('gives registered (户籍) residents area codes of the district or of its city, floating ones of other provinces', () => {
+    const area = (p: { idNumber: string | null }) => p.idNumber!.slice(0, 6);
+    const registered = small.population.persons.filter((p) => p.registrationType === 'household');
+    const floating = small.population.persons.filter((p) => p.registrationType === 'floating');
+    expect(registered.length).toBeGreaterThan(floating.length);
+    for (const p of registered) expect(area(p).slice(0, 4)).toBe(DEMO_DISTRICT.code.slice(0, 4));
+    const local = registered.filter((p) => area(p) === DEMO_DISTRICT.code).length;
+    expect(local / registered.length).toBeGreaterThan(0.4);
+    for (const p of floating) expect(area(p).slice(0, 2)).not.toBe(DEMO_DISTRICT.code.slice(0, 2));
+  });
+
   it('gives organizations valid unified social credit codes', () => {
     for (const o of small.supply.organizations) expect(parseUscc(o.uscc).ok, o.uscc).toBe(true);
   });
@@ -101,7 +112,23 @@ describeEachBackend('loading the demo district', createTestDatabase, (ctx) => {
       .select(['username', 'role', 'scope_path', 'person_id'])
       .execute();
     expect(accounts.map((a) => a.username).sort()).toEqual(DEMO_ACCOUNTS.map((a) => a.username).sort());
+    const { district, streets, communities, grids } = small.layout;
+    const expectedScope: Record<string, string> = {
+      district: district.path,
+      street1: streets[0]!.path,
+      community1: communities[0]!.path,
+      community2: communities[1]!.path,
+      grid1: grids.find((g) => g.path.startsWith(communities[0]!.path))!.path,
+    };
+    for (const demo of DEMO_ACCOUNTS) {
+      const account = accounts.find((a) => a.username === demo.username)!;
+      expect(account.role, demo.username).toBe(demo.role);
+      if (expectedScope[demo.scope])
+        expect(account.scope_path, demo.username).toBe(expectedScope[demo.scope]);
+    }
+    expect(communities[1]!.parentCode).toBe(streets[0]!.code);
     const resident = accounts.find((a) => a.username === 'resident01')!;
+    expect(resident.scope_path).toBe(expectedScope['grid1']);
     const person = await db
       .selectFrom('person')
       .select(['scope_path'])
@@ -117,12 +144,15 @@ describeEachBackend('loading the demo district', createTestDatabase, (ctx) => {
       .executeTakeFirstOrThrow();
     expect(cipher.open(row.id_number_cipher!)).toBe(sample.idNumber);
     expect(row.id_number_masked).toBe(`${sample.idNumber!.slice(0, 6)}********${sample.idNumber!.slice(-4)}`);
-    // Every row's scope path is its grid's.
-    const mismatched = await sql<{ n: number }>`
-      select count(*)::int as n from person p join grid g on g.id = p.grid_id where p.scope_path <> g.path`.execute(
-      db,
-    );
-    expect(mismatched.rows[0]!.n).toBe(0);
+    // Every resident-data row's scope path is its grid's, below its street.
+    for (const table of ['building', 'house', 'household', 'person', 'organization', 'facility'] as const) {
+      const mismatched = await sql<{ n: number }>`
+        select count(*)::int as n from ${sql.table(table)} r join grid g on g.id = r.grid_id
+        where r.scope_path <> g.path or r.scope_path not like '/330192/' || r.street_code || '/%'`.execute(
+        db,
+      );
+      expect(mismatched.rows[0]!.n, table).toBe(0);
+    }
     // Later inserts get fresh ids.
     const next = await sql<{
       id: number;
