@@ -1,6 +1,7 @@
 // Every role against every route that returns personal data, inside and outside its scope: status codes, that
 // nothing from outside the scope appears in any list or count, exact masked forms, and purpose-bound unmasking.
 import { expect, it } from 'vitest';
+import { type Permission, roleCan } from '../../platform/auth/roles.ts';
 import { type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend, type TestAppContext } from '../../testing/test-context.ts';
@@ -10,7 +11,39 @@ const PASSWORD = 'Passw0rd!2026';
 interface Ctx extends TestAppContext {
   mini: MiniDistrict;
   tokens: Record<string, string>;
+  /** Household, house and building of each mini-district person, by person index. */
+  places: Array<{ householdId: number; houseId: number; buildingId: number }>;
 }
+
+/**
+ * Record routes that show residents or where they live: one row each. A role without the permission gets 403;
+ * with it, a record of a visible resident answers 200 with nothing in clear, any other 404 with `notFound`.
+ */
+const RECORD_ROUTES: Array<{
+  route: string;
+  url: (p: Ctx['places'][number]) => string;
+  permission: Permission;
+  notFound: string;
+}> = [
+  {
+    route: 'household',
+    url: (p) => `/api/households/${p.householdId}`,
+    permission: 'person:read',
+    notFound: 'HOUSEHOLD_NOT_FOUND',
+  },
+  {
+    route: 'house',
+    url: (p) => `/api/houses/${p.houseId}`,
+    permission: 'person:read',
+    notFound: 'HOUSE_NOT_FOUND',
+  },
+  {
+    route: 'building',
+    url: (p) => `/api/buildings/${p.buildingId}`,
+    permission: 'geo:read',
+    notFound: 'BUILDING_NOT_FOUND',
+  },
+];
 
 // Persons of the mini district by index: 0 张建国 (grid a1, resident_a1's own record), 1 李秀英 (a1),
 // 2 王浩然 (a2), 3 欧阳明 (community B), 4 陈欣怡 (street 2, community C).
@@ -25,6 +58,12 @@ const VISIBLE: Record<string, number[] | 'forbidden'> = {
   resident_a1: 'forbidden',
 };
 
+/** The person indexes inside an account's scope, for routes that do not depend on person:read. */
+function allInScope(user: string): number[] {
+  const byScope: Record<string, number[]> = { auditor: [0, 1, 2, 3, 4], resident_a1: [0, 1] };
+  return byScope[user] ?? [];
+}
+
 describeEachBackend(
   'access matrix: scope and masking for every role',
   async (backend): Promise<Ctx> => {
@@ -32,7 +71,17 @@ describeEachBackend(
     const mini = await seedMiniDistrict(ctx.database.db, ctx.cipher);
     const tokens: Record<string, string> = {};
     for (const user of Object.keys(VISIBLE)) tokens[user] = await login(ctx.app, user, PASSWORD);
-    return { ...ctx, mini, tokens };
+    const places: Ctx['places'] = [];
+    for (const p of mini.persons) {
+      const row = await ctx.database.db
+        .selectFrom('person as p')
+        .innerJoin('house as h', 'h.id', 'p.house_id')
+        .select(['p.household_id', 'p.house_id', 'h.building_id'])
+        .where('p.id', '=', p.id)
+        .executeTakeFirstOrThrow();
+      places.push({ householdId: row.household_id!, houseId: row.house_id!, buildingId: row.building_id });
+    }
+    return { ...ctx, mini, tokens, places };
   },
   (ctx) => {
     const get = (user: string, url: string) =>
@@ -89,6 +138,38 @@ describeEachBackend(
           } else {
             expect(res.statusCode).toBe(404);
             expect(res.json().error.code).toBe('PERSON_NOT_FOUND');
+          }
+        }
+      },
+    );
+
+    const recordCases = Object.keys(VISIBLE).flatMap((user) =>
+      RECORD_ROUTES.map((r) => [user, r.route] as const),
+    );
+    it.each(recordCases)(
+      '%s: the %s record of each resident answers 200 masked in scope, 404 outside',
+      async (user, route) => {
+        const { mini, places } = ctx();
+        const row = RECORD_ROUTES.find((r) => r.route === route)!;
+        const role = mini.accounts[user]!.role;
+        // Buildings name no resident, so a role that may not search residents may still see the buildings of its scope.
+        const visible =
+          VISIBLE[user] === 'forbidden' ? (route === 'building' ? allInScope(user) : []) : VISIBLE[user]!;
+        for (const [i, p] of mini.persons.entries()) {
+          const res = await get(user, row.url(places[i]!));
+          if (!roleCan(role, row.permission)) {
+            expect(res.statusCode).toBe(403);
+            continue;
+          }
+          if ((visible as number[]).includes(i)) {
+            expect(res.statusCode).toBe(200);
+            expect(res.body).not.toContain(p.idNumber);
+            expect(res.body).not.toContain(p.phone);
+            expect(res.body).not.toContain(p.name);
+            expect(res.body).not.toMatch(/\d+室/);
+          } else {
+            expect(res.statusCode).toBe(404);
+            expect(res.json().error.code).toBe(row.notFound);
           }
         }
       },
