@@ -81,6 +81,28 @@ describe('the demo district generator', () => {
     }
   });
 
+  it('houses every resident in a building of their own grid, and every household has its head among its members', () => {
+    const { buildings, houses, households, persons } = small.population;
+    const buildingById = new Map(buildings.map((b) => [b.id, b]));
+    const houseById = new Map(houses.map((h) => [h.id, h]));
+    const householdById = new Map(households.map((h) => [h.id, h]));
+    const members = new Map<number, number>();
+    for (const p of persons) {
+      const house = houseById.get(p.houseId)!;
+      const building = buildingById.get(house.buildingId)!;
+      expect(householdById.get(p.householdId)!.houseId).toBe(p.houseId);
+      expect(building.grid.id).toBe(p.grid.id);
+      expect(house.grid.id).toBe(p.grid.id);
+      expect(booleanPointInPolygon([building.lng, building.lat], p.grid.polygon)).toBe(true);
+      members.set(p.householdId, (members.get(p.householdId) ?? 0) + 1);
+    }
+    const personById = new Map(persons.map((p) => [p.id, p]));
+    for (const h of households) {
+      expect(members.get(h.id)).toBe(h.memberCount);
+      expect(personById.get(h.headPersonId)!.householdId).toBe(h.id);
+    }
+  });
+
   it('gives registered (户籍) residents area codes of the district or of its city, floating ones of other provinces', () => {
     const area = (p: { idNumber: string | null }) => p.idNumber!.slice(0, 6);
     const registered = small.population.persons.filter((p) => p.registrationType === 'household');
