@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
-import { buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
+import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
@@ -85,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(codesRoutes);
   await app.register(placesRoutes);
   await app.register(buildingsRoutes);
+  await app.register(areaDetailRoutes);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;
