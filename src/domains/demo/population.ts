@@ -212,12 +212,12 @@ export function generatePopulation(
   const phones = new Set<string>();
 
   const idFor = (area: string, birth: string, sex: '1' | '2') => {
-    const key = area + birth;
+    // Sequence numbers per area, birth date and sex: odd for men, even for women (GB 11643 position 17).
+    const key = area + birth + sex;
     const k = idSeq.get(key) ?? 0;
+    if (k >= 499) throw new Error(`demo generator: more than 499 people share area ${area}, birth ${birth} and sex`);
     idSeq.set(key, k + 1);
-    // Sequence numbers: odd for men, even for women (GB 11643 position 17).
-    const seq = 2 * (k % 499) + (sex === '1' ? 1 : 2);
-    return makeIdNumber(area, birth, seq);
+    return makeIdNumber(area, birth, 2 * k + (sex === '1' ? 1 : 2));
   };
   const newPhone = () => {
     for (;;) {
@@ -233,7 +233,9 @@ export function generatePopulation(
     const m = rng.int(1, 12);
     const d = rng.int(1, 28);
     const date = `${by}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-    return date > today ? `${year - 1}-01-01` : date;
+    // A date after today (babies, with today early in the year) moves a year back; one fixed fallback date
+    // would give hundreds of babies the same birth date and run out of ID sequence numbers.
+    return date > today ? `${by - 1}${date.slice(4)}` : date;
   };
 
   grids.forEach((grid, gi) => {
