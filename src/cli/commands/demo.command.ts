@@ -39,7 +39,12 @@ export function registerDemoCommand(program: Command) {
         bar.stop();
         console.log(
           JSON.stringify(
-            { ...summary, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
+            {
+              ...summary,
+              generateSeconds: Number(summary.generateSeconds.toFixed(2)),
+              loadSeconds: Number(summary.loadSeconds.toFixed(2)),
+              peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+            },
             null,
             2,
           ),
