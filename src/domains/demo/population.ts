@@ -215,7 +215,8 @@ export function generatePopulation(
     // Sequence numbers per area, birth date and sex: odd for men, even for women (GB 11643 position 17).
     const key = area + birth + sex;
     const k = idSeq.get(key) ?? 0;
-    if (k >= 499) throw new Error(`demo generator: more than 499 people share area ${area}, birth ${birth} and sex`);
+    if (k >= 499)
+      throw new Error(`demo generator: more than 499 people share area ${area}, birth ${birth} and sex`);
     idSeq.set(key, k + 1);
     return makeIdNumber(area, birth, 2 * k + (sex === '1' ? 1 : 2));
   };
