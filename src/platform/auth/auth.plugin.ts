@@ -81,10 +81,13 @@ async function authPluginImpl(app: FastifyInstance) {
         response: { 200: LoginResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
-      if (!perClient.take(request.ip) || !perUsername.take(username.toLowerCase())) {
-        throw new AppError('RATE_LIMITED', undefined, '登录尝试过于频繁，请一分钟后再试');
+      const waitMs = perClient.take(request.ip) || perUsername.take(username.toLowerCase());
+      if (waitMs > 0) {
+        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+        reply.header('retry-after', String(seconds));
+        throw new AppError('RATE_LIMITED', undefined, `登录尝试过于频繁，请 ${seconds} 秒后再试`);
       }
       const now = new Date();
       const account = await db

@@ -1,7 +1,8 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
+import { contentSecurityPolicy } from '../http/security-headers.ts';
 
 const PASSWORD = 'Passw0rd!2026';
 
@@ -149,18 +150,63 @@ describeEachBackend(
       for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
       const limited = await attempt();
       expect(limited.statusCode).toBe(429);
-      expect(limited.json().error).toMatchObject({
-        code: 'RATE_LIMITED',
-        message: '登录尝试过于频繁，请一分钟后再试',
+      expect(limited.json().error).toMatchObject({ code: 'RATE_LIMITED', messageEn: expect.any(String) });
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(limited.json().error.message).toBe(`登录尝试过于频繁，请 ${retryAfter} 秒后再试`);
+      // Another address is not affected.
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.0.0.9',
+        payload: { username: 'nobody', password: 'x' },
       });
+      expect(other.statusCode).toBe(401);
     });
 
-    it('sends security headers and no-store on API answers', async () => {
-      const res = await ctx().app.inject({ method: 'GET', url: '/api/health' });
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('DENY');
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    it('sends security headers and no-store on API answers, errors included', async () => {
+      for (const url of ['/api/health', '/api/persons', '/api/no-such-route']) {
+        const res = await ctx().app.inject({ method: 'GET', url });
+        expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+        expect(res.headers['x-frame-options'], url).toBe('DENY');
+        expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+        expect(res.headers['cache-control'], url).toBe('no-store');
+        expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+      }
     });
   },
 );
+
+describeEachBackend(
+  'sign-in throttling per username',
+  (backend) => createTestApp(backend, { loginRatePerClient: 1000, loginRatePerUsername: 2 }),
+  (ctx) => {
+    it('refuses the third attempt at one username within a minute even from different addresses', async () => {
+      const attempt = (username: string, remoteAddress: string) =>
+        ctx().app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress,
+          payload: { username, password: 'wrong-password-1' },
+        });
+      expect((await attempt('target', '10.0.0.1')).statusCode).toBe(401);
+      expect((await attempt('Target', '10.0.0.2')).statusCode).toBe(401);
+      const third = await attempt('TARGET', '10.0.0.3');
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('RATE_LIMITED');
+      expect((await attempt('someone_else', '10.0.0.3')).statusCode).toBe(401);
+    });
+  },
+);
+
+describe('content security policy', () => {
+  it('allows the console its blob: workers and images, and a configured tile server, nothing else', () => {
+    const csp = contentSecurityPolicy('https://tiles.example.org/{z}/{x}/{y}.png');
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("worker-src 'self' blob:");
+    expect(csp).toContain("img-src 'self' data: blob: https://tiles.example.org");
+    expect(csp).toContain("connect-src 'self' https://tiles.example.org");
+    expect(contentSecurityPolicy(undefined)).toContain("connect-src 'self';");
+  });
+});

@@ -27,13 +27,20 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   return false;
 }
 
-/** Problems with a new password, in Chinese; empty when it is acceptable. */
-export function passwordProblems(password: string, username: string): string[] {
-  const problems: string[] = [];
-  if (password.length < 8) problems.push('密码至少 8 位');
-  if (password.length > 128) problems.push('密码不能超过 128 位');
-  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) problems.push('密码须同时包含字母和数字');
+export interface PolicyProblem {
+  message: string;
+  messageEn: string;
+}
+
+/** Problems with a new password, in Chinese and English; empty when it is acceptable. */
+export function passwordProblems(password: string, username: string): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  if (password.length < 8) problems.push({ message: '密码至少 8 位', messageEn: 'At least 8 characters' });
+  if (password.length > 128)
+    problems.push({ message: '密码不能超过 128 位', messageEn: 'At most 128 characters' });
+  if (!/[A-Za-z]/.test(password) || !/\d/.test(password))
+    problems.push({ message: '密码须同时包含字母和数字', messageEn: 'Use both letters and digits' });
   if (username && password.toLowerCase().includes(username.toLowerCase()))
-    problems.push('密码不能包含用户名');
+    problems.push({ message: '密码不能包含用户名', messageEn: 'The password must not contain the username' });
   return problems;
 }
