@@ -1,3 +1,4 @@
+// `cbrain audit verify`: recomputes the audit trail's SM3 hash chain (exit 0 intact, 3 broken).
 import type { Command } from 'commander';
 import { verifyAuditChain } from '../../platform/audit/audit-log.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -19,8 +20,17 @@ export function registerAuditCommand(program: Command) {
         bar.stop();
         if (!result.ok) {
           const p = result.firstProblem!;
+          // Name the entry as the trail now shows it, so the auditor can find it in the console.
+          const row = await runtime.database.db
+            .selectFrom('audit_log')
+            .select(['occurred_at', 'action', 'username'])
+            .where('seq', '=', p.seq)
+            .executeTakeFirst();
+          const shown = row
+            ? `; it reads: ${new Date(row.occurred_at).toISOString()} ${row.action} by ${row.username ?? '-'}`
+            : '';
           throw new CliError(
-            `审计链校验失败 audit chain broken at entry ${p.seq} (${p.kind}): ${p.message}; ` +
+            `审计链校验失败 audit chain broken at entry ${p.seq} (${p.kind}): ${p.message}${shown}; ` +
               `${result.checked} entries before it are intact`,
             EXIT.VERIFY_FAILED,
           );

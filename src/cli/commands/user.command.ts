@@ -1,7 +1,10 @@
+// `cbrain user add | list`: accounts from the command line, e.g. the first district administrator of a new install.
 import type { Command } from 'commander';
-import { createAccount } from '../../platform/auth/accounts.service.ts';
+import { presentAccount } from '../../platform/auth/account.presenter.ts';
+import { accountInputProblems, createAccount } from '../../platform/auth/accounts.service.ts';
 import { ROLE_LABELS, ROLES, type Role } from '../../platform/auth/roles.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { scopeName } from '../../platform/auth/scope.ts';
+import { AppError, errors, type FieldProblem } from '../../platform/http/errors.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 
@@ -15,11 +18,27 @@ interface AddOptions extends GlobalOptions {
   providerId?: string;
 }
 
-function optionalId(raw: string | undefined, option: string): number | null {
+/** A failed look-up (a taken username, a scope that does not exist) exits 1, bad options exit 2. */
+function cliErrorOf(error: AppError): CliError {
+  const { zh, en } = errors[error.code];
+  return problemsError(
+    `${error.messageZh ?? zh} ${en} (${error.code})`,
+    error.details ?? [],
+    error.code === 'VALIDATION_FAILED' ? EXIT.USAGE : EXIT.FAILURE,
+  );
+}
+
+function problemsError(headline: string, problems: FieldProblem[], exitCode: number): CliError {
+  const lines = problems.map((p) => `  ${p.field}: ${p.message}${p.messageEn ? ` — ${p.messageEn}` : ''}`);
+  return new CliError([headline, ...lines].join('\n'), exitCode);
+}
+
+function optionalId(raw: string | undefined, field: string, problems: FieldProblem[]): number | null {
   if (raw === undefined) return null;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${option} must be a positive integer`, EXIT.USAGE);
-  return n;
+  if (Number.isInteger(n) && n > 0) return n;
+  problems.push({ field, message: '须为正整数', messageEn: 'must be a positive integer' });
+  return null;
 }
 
 export function registerUserCommand(program: Command) {
@@ -39,37 +58,35 @@ export function registerUserCommand(program: Command) {
     .option('--provider-id <id>', 'service-provider accounts: the provider record')
     .action(async (_opts, cmd: Command) => {
       const o = cmd.optsWithGlobals<AddOptions>();
-      if (!ROLES.includes(o.role as Role)) {
-        throw new CliError(`未知角色 unknown role "${o.role}"; roles: ${ROLES.join(', ')}`, EXIT.USAGE);
-      }
+      // Every problem with the options at once, before the database is opened.
+      const problems = accountInputProblems({
+        username: o.username,
+        password: o.password,
+        role: o.role as Role,
+      });
+      const personId = optionalId(o.personId, '--person-id', problems);
+      const providerId = optionalId(o.providerId, '--provider-id', problems);
+      if (problems.length > 0) throw problemsError('选项不正确 Invalid options', problems, EXIT.USAGE);
       const runtime = await openRuntime(configFrom(o));
       try {
-        const created = await createAccount(runtime.database.db, {
+        const db = runtime.database.db;
+        const created = await createAccount(db, {
           username: o.username,
           password: o.password,
           displayName: o.displayName ?? o.username,
           role: o.role as Role,
           scopePath: o.scope,
-          personId: optionalId(o.personId, '--person-id'),
-          providerId: optionalId(o.providerId, '--provider-id'),
+          personId,
+          providerId,
         });
-        console.log(
-          JSON.stringify({
-            id: created.id,
-            username: o.username,
-            role: o.role,
-            scopePath: created.scopePath,
-          }),
-        );
+        const row = await db
+          .selectFrom('account')
+          .selectAll()
+          .where('id', '=', created.id)
+          .executeTakeFirstOrThrow();
+        console.log(JSON.stringify(presentAccount(row, await scopeName(db, row.scope_path))));
       } catch (error) {
-        if (error instanceof AppError) {
-          const details = (error.details ?? []).map((d) => `  ${d.field}: ${d.message}`).join('\n');
-          const usage = error.code === 'VALIDATION_FAILED';
-          throw new CliError(
-            `${error.messageZh ?? error.message} (${error.code})${details ? `\n${details}` : ''}`,
-            usage ? EXIT.USAGE : EXIT.FAILURE,
-          );
-        }
+        if (error instanceof AppError) throw cliErrorOf(error);
         throw error;
       } finally {
         await runtime.close();
@@ -77,7 +94,7 @@ export function registerUserCommand(program: Command) {
     });
   user
     .command('list')
-    .description('列出账号 List accounts')
+    .description('列出账号 List accounts: id, username, role, scope path, display name, state')
     .action(async (_opts, cmd: Command) => {
       const runtime = await openRuntime(configFrom(cmd.optsWithGlobals<GlobalOptions>()));
       try {
@@ -92,7 +109,9 @@ export function registerUserCommand(program: Command) {
             : r.locked_until && new Date(r.locked_until) > new Date()
               ? ' [锁定 locked]'
               : '';
-          console.log(`${r.id}\t${r.username}\t${ROLE_LABELS[r.role].zh}\t${r.scope_path}${state}`);
+          console.log(
+            `${r.id}\t${r.username}\t${ROLE_LABELS[r.role].zh}\t${r.scope_path}\t${r.display_name}${state}`,
+          );
         }
       } finally {
         await runtime.close();

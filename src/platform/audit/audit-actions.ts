@@ -1,4 +1,5 @@
-/** Chinese and English labels of the audit actions, for the auditor's filter and table. */
+/** Chinese and English labels of the audit actions, for the auditor's filter and table. Domains that audit a
+ * new action add its label here. */
 export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'auth.login': { zh: '登录', en: 'Sign in' },
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
@@ -16,3 +17,8 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'audit.verify': { zh: '校验审计链', en: 'Verify audit chain' },
   'audit.export': { zh: '导出审计日志', en: 'Export audit log' },
 };
+
+/** The label of an action; an action without one (a domain added it later) shows its own name. */
+export function auditActionLabel(action: string): { zh: string; en: string } {
+  return AUDIT_ACTION_LABELS[action] ?? { zh: action, en: action };
+}

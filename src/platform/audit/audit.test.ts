@@ -88,16 +88,65 @@ describeEachBackend(
       expect(reads.length).toBeGreaterThan(0);
     });
 
-    it('answers a malformed date filter with 400', async () => {
-      const { app } = ctx();
+    it('filters by username, entity, outcome and China-time dates, and answers bad filters with 400', async () => {
+      const { app, database } = ctx();
+      await appendAudit(database.db, [
+        { action: 'person.read', username: 'filter_u', entityType: 'person', entityIds: [4242] },
+        {
+          action: 'person.read',
+          username: 'filter_u',
+          entityType: 'person',
+          entityIds: [7],
+          outcome: 'denied',
+        },
+        { action: 'household.read', username: 'filter_v', entityType: 'household', entityIds: [4242] },
+      ]);
       const token = await login(app, 'auditor', PASSWORD);
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/audit?from=yesterday',
-        headers: authed(token),
+      const get = async (query: string) => {
+        const res = await app.inject({ method: 'GET', url: `/api/audit?${query}`, headers: authed(token) });
+        expect(res.statusCode, query).toBe(200);
+        return res.json() as { total: number; items: Array<Record<string, unknown>> };
+      };
+      const byUser = await get('username=filter_u');
+      expect(byUser.total).toBe(2);
+      expect(byUser.items.map((i) => i['entityIds'])).toEqual([['7'], ['4242']]);
+      expect((await get('username=filter_u&outcome=denied')).items.map((i) => i['entityIds'])).toEqual([
+        ['7'],
+      ]);
+      const byEntity = await get('entityType=person&entityId=4242');
+      expect(byEntity.items.map((i) => i['username'])).toEqual(['filter_u']);
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const tomorrow = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10);
+      expect((await get(`username=filter_v&from=${today}&to=${today}`)).total).toBe(1);
+      expect((await get(`username=filter_v&from=${tomorrow}`)).total).toBe(0);
+      for (const [query, field] of [
+        ['from=yesterday', 'from'],
+        [`from=${tomorrow}&to=${today}`, 'to'],
+        ['outcome=maybe', 'outcome'],
+        ['pageSize=500', 'pageSize'],
+      ] as const) {
+        const res = await app.inject({ method: 'GET', url: `/api/audit?${query}`, headers: authed(token) });
+        expect(res.statusCode, query).toBe(400);
+        expect(res.json().error.details[0].field, query).toContain(field);
+      }
+    });
+
+    it('lists the actions with Chinese labels, including actions only found in the trail', async () => {
+      const { app, database } = ctx();
+      await appendAudit(database.db, { action: 'custom.thing', username: 'u' });
+      const token = await login(app, 'auditor', PASSWORD);
+      const res = await app.inject({ method: 'GET', url: '/api/audit/actions', headers: authed(token) });
+      const actions = res.json() as Array<{ action: string; label: string; labelEn: string }>;
+      expect(actions).toContainEqual({
+        action: 'person.unmask',
+        label: '查看完整个人信息',
+        labelEn: 'Unmask personal data',
       });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().error.details[0].field).toContain('from');
+      expect(actions).toContainEqual({
+        action: 'custom.thing',
+        label: 'custom.thing',
+        labelEn: 'custom.thing',
+      });
     });
 
     it('exports CSV with a BOM and formula-looking values escaped', async () => {
@@ -107,13 +156,38 @@ describeEachBackend(
         purpose: '=HYPERLINK("http://x")',
         username: 'u',
       });
+      await appendAudit(database.db, {
+        action: 'person.read',
+        username: '@evil',
+        purpose: '+1',
+        entityIds: [-5],
+      });
       const token = await login(app, 'auditor', PASSWORD);
-      const res = await app.inject({ method: 'GET', url: '/api/audit/export.csv', headers: authed(token) });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/audit/export.csv?action=person.unmask',
+        headers: authed(token),
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body.startsWith('\uFEFF序号')).toBe(true);
       expect(res.body).toContain(`"'=HYPERLINK(""http://x"")"`);
-      expect(res.body).not.toMatch(/,=HYPERLINK/);
+      expect(res.body).not.toMatch(/(^|,)=HYPERLINK/m);
+      expect(res.body).not.toContain('@evil');
+      const all = await app.inject({ method: 'GET', url: '/api/audit/export.csv', headers: authed(token) });
+      const lines = all.body.split('\r\n');
+      expect(lines.length - 2).toBe(Number(all.headers['x-total-count']));
+      const evil = lines.find((l) => l.includes('evil'))!;
+      expect(evil).toContain(",'@evil,");
+      expect(evil).toContain(",'-5,");
+      expect(evil).toContain(",'+1,");
+      const exports = await database.db
+        .selectFrom('audit_log')
+        .select('details')
+        .where('action', '=', 'audit.export')
+        .execute();
+      expect(exports.map((e) => e.details['filter'])).toContainEqual({ action: 'person.unmask' });
     });
 
     it('reports an altered entry at exactly its sequence number, through the API too', async () => {
@@ -191,6 +265,7 @@ describe('cbrain audit verify and cbrain user add (embedded database on disk)', 
     const broken = cli(dataDir, 'audit', 'verify');
     expect(broken.status).toBe(3);
     expect(broken.stderr).toContain('entry 2 (altered)');
+    expect(broken.stderr).toContain('person.read by someone-else');
   }, 120_000);
 
   it('adds an account with a valid role and scope, and refuses a bad role with exit 2', async () => {
@@ -219,21 +294,24 @@ describe('cbrain audit verify and cbrain user add (embedded database on disk)', 
       scopePath: '/330192/330192001/330192001001/',
     });
 
-    const badRole = cli(
+    const badOptions = cli(
       dataDir,
       'user',
       'add',
       '--username',
       'x1y',
       '--password',
-      'Worker2026ok',
+      'short',
       '--role',
       'king',
       '--scope',
       '330192',
+      '--person-id',
+      'abc',
     );
-    expect(badRole.status).toBe(2);
-    expect(badRole.stderr).toContain('unknown role');
+    expect(badOptions.status).toBe(2);
+    for (const text of ['未知角色', 'Unknown role', '密码至少 8 位', 'At least 8 characters', '--person-id'])
+      expect(badOptions.stderr).toContain(text);
 
     const badScope = cli(
       dataDir,
@@ -251,20 +329,9 @@ describe('cbrain audit verify and cbrain user add (embedded database on disk)', 
     expect(badScope.status).toBe(1);
     expect(badScope.stderr).toContain('SCOPE_INVALID');
 
-    const weak = cli(
-      dataDir,
-      'user',
-      'add',
-      '--username',
-      'x3y',
-      '--password',
-      'short',
-      '--role',
-      'grid_worker',
-      '--scope',
-      '330192',
-    );
-    expect(weak.status).toBe(2);
-    expect(weak.stderr).toContain('密码至少 8 位');
+    const listed = cli(dataDir, 'user', 'list');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/\tnewworker\t社区工作者\t\/330192\/330192001\/330192001001\//);
+    expect(listed.stdout).not.toContain('x2y');
   }, 120_000);
 });
