@@ -2,6 +2,7 @@
 // administrator's management of them — always inside the administrator's own scope, always audited, and the
 // audit never holds a password.
 import { sql, type Updateable } from 'kysely';
+import { likeContains } from '../../lib/like-pattern.ts';
 import type { RequestAuditEntry } from '../audit/request-audit.ts';
 import type { AccountRow, AccountTable, Db, Role } from '../db/index.ts';
 import { AppError, type FieldProblem } from '../http/errors.ts';
@@ -176,7 +177,7 @@ export async function listAccounts(
   let base = db.selectFrom('account').where('scope_path', 'like', scopeLikePattern(admin.scopePath));
   if (query.role) base = base.where('role', '=', query.role);
   if (query.q) {
-    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeContains(query.q);
     base = base.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like)]));
   }
   const [rows, count] = await Promise.all([

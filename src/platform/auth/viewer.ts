@@ -1,4 +1,5 @@
 // Who is asking: the signed-in account as every route and presenter sees it. Set by the auth plugin on each request.
+import { likePrefix } from '../../lib/like-pattern.ts';
 import type { Role } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { type Permission, roleCan } from './roles.ts';
@@ -47,5 +48,5 @@ export function inScope(viewer: Viewer, path: string): boolean {
 
 /** A LIKE pattern for the viewer's subtree; paths hold only digits, letters and '/', but escape anyway. */
 export function scopeLikePattern(scopePath: string): string {
-  return `${scopePath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return likePrefix(scopePath);
 }
