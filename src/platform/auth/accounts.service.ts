@@ -123,26 +123,32 @@ export async function createAccount(
   const providerId = input.providerId ?? null;
   const links = await linkProblems(db, input.role, scope.path, personId, providerId);
   if (links.length > 0) throw new AppError('VALIDATION_FAILED', links);
+  // 'Admin' beside 'admin' would let one pass for the other in the audit trail.
   const taken = await db
     .selectFrom('account')
     .select('id')
-    .where('username', '=', input.username)
+    .where(sql<string>`lower(username)`, '=', input.username.toLowerCase())
     .executeTakeFirst();
   if (taken) throw new AppError('USERNAME_TAKEN');
 
+  const passwordHash = await hashPassword(input.password);
   const row = await db
     .insertInto('account')
     .values({
       username: input.username,
       display_name: input.displayName,
-      password_hash: await hashPassword(input.password),
+      password_hash: passwordHash,
       role: input.role,
       scope_path: scope.path,
       person_id: personId,
       provider_id: providerId,
     })
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: { code?: string }) => {
+      // Two requests for one new name at once: the unique constraint decides, and the loser hears why.
+      throw error.code === '23505' ? new AppError('USERNAME_TAKEN') : error;
+    });
   return { id: row.id, scopePath: scope.path };
 }
 

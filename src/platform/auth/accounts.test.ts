@@ -107,7 +107,7 @@ describeEachBackend<TestAppContext & { mini: MiniDistrict; elsewhereId: number }
       expect(rows).toEqual([]);
     });
 
-    it('rejects a weak password with 400 naming the field, a bad role with 400 and a taken name with 409', async () => {
+    it('rejects a weak password with 400 naming the field, a bad role with 400 and a taken name (in any case) with 409', async () => {
       const weak = await post(newWorker('worker_w', '330192001001', 'abcdefgh'));
       expect(weak.statusCode).toBe(400);
       expect(weak.json().error.details).toEqual([
@@ -116,9 +116,19 @@ describeEachBackend<TestAppContext & { mini: MiniDistrict; elsewhereId: number }
       const badRole = await post({ ...newWorker('worker_r', '330192001001'), role: 'king' });
       expect(badRole.statusCode).toBe(400);
       expect(badRole.json().error.details[0].field).toBe('body/role');
-      const taken = await post(newWorker('cw_a', '330192001001'));
-      expect(taken.statusCode).toBe(409);
-      expect(taken.json().error.code).toBe('USERNAME_TAKEN');
+      for (const name of ['cw_a', 'CW_A']) {
+        const taken = await post(newWorker(name, '330192001001'));
+        expect(taken.statusCode, name).toBe(409);
+        expect(taken.json().error.code).toBe('USERNAME_TAKEN');
+      }
+    });
+
+    it('of two simultaneous requests for one new username, one gets 201 and the other 409', async () => {
+      const [a, b] = await Promise.all([
+        post(newWorker('worker_twin', '330192001001')),
+        post(newWorker('worker_twin', '330192001002')),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     });
 
     it('a resident account needs a person record inside its scope', async () => {
