@@ -31,8 +31,12 @@ function personsInScope(db: Db, scopePath: string) {
     .where('p.scope_path', 'like', scopeLikePattern(scopePath));
 }
 
+/**
+ * The search conditions, on the person table alone: a count needs no join (grid and community are foreign keys,
+ * so the joins never drop a row), and the page joins names only for the rows it returns.
+ */
 function matching(db: Db, q: PersonQuery) {
-  let query = personsInScope(db, q.scopePath);
+  let query = db.selectFrom('person as p').where('p.scope_path', 'like', scopeLikePattern(q.scopePath));
   if (q.within) query = query.where('p.scope_path', 'like', scopeLikePattern(q.within));
   if (q.namePrefix) query = query.where('p.name', 'like', likePrefix(q.namePrefix));
   if (q.idNumberHash) query = query.where('p.id_number_hash', '=', q.idNumberHash);
@@ -74,11 +78,11 @@ const COLUMNS = [
 ] as const;
 
 export async function findPersons(db: Db, q: PersonQuery): Promise<PersonRecord[]> {
-  const rows = await matching(db, q)
+  const page = matching(db, q).select('p.id').orderBy('p.id').limit(q.limit).offset(q.offset);
+  const rows = await personsInScope(db, q.scopePath)
+    .where('p.id', 'in', page)
     .select(COLUMNS)
     .orderBy('p.id')
-    .limit(q.limit)
-    .offset(q.offset)
     .execute();
   return rows as PersonRecord[];
 }

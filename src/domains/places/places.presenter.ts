@@ -77,6 +77,7 @@ export interface ProviderRow {
   rating: string | number | null;
   contact_phone: string | null;
   organization_id: number | null;
+  scope_path: string;
 }
 
 export function presentProvider(p: ProviderRow) {
@@ -89,5 +90,6 @@ export function presentProvider(p: ProviderRow) {
     rating: p.rating === null ? null : Number(p.rating),
     contactPhone: p.contact_phone,
     organizationId: p.organization_id,
+    scopePath: p.scope_path,
   };
 }

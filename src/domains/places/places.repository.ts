@@ -22,6 +22,8 @@ async function pageAndTotal<R>(
 
 export interface OrganizationFilter extends ListWindow {
   q?: string;
+  /** A validated unified social credit code: matched exactly. */
+  uscc?: string;
   kind?: string;
   gridId?: number;
 }
@@ -32,6 +34,7 @@ export function findOrganizations(db: Db, f: OrganizationFilter) {
     .innerJoin('grid as g', 'g.id', 'o.grid_id')
     .where('o.scope_path', 'like', scopeLikePattern(f.scopePath));
   if (f.q) query = query.where('o.name', 'like', likeContains(f.q));
+  if (f.uscc) query = query.where('o.uscc', '=', f.uscc);
   if (f.kind) query = query.where('o.kind', '=', f.kind as 'enterprise');
   if (f.gridId) query = query.where('o.grid_id', '=', f.gridId);
   return pageAndTotal(
@@ -107,10 +110,19 @@ export interface ProviderFilter extends ListWindow {
   category?: string;
 }
 
+/**
+ * Providers serve an area, usually a whole street. A viewer sees those whose area lies inside their scope and
+ * those whose area contains it: a community worker needs the providers serving their street.
+ */
 export function findProviders(db: Db, f: ProviderFilter) {
   let query = db
     .selectFrom('service_provider as s')
-    .where('s.scope_path', 'like', scopeLikePattern(f.scopePath));
+    .where((eb) =>
+      eb.or([
+        eb('s.scope_path', 'like', scopeLikePattern(f.scopePath)),
+        sql<boolean>`starts_with(${f.scopePath}, s.scope_path)`,
+      ]),
+    );
   if (f.q) query = query.where('s.name', 'like', likeContains(f.q));
   if (f.category) query = query.where(sql<boolean>`s.service_categories @> ARRAY[${f.category}]::text[]`);
   return pageAndTotal(
@@ -124,6 +136,7 @@ export function findProviders(db: Db, f: ProviderFilter) {
         's.rating',
         's.contact_phone',
         's.organization_id',
+        's.scope_path',
       ])
       .orderBy('s.id')
       .limit(f.limit)

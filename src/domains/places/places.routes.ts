@@ -3,7 +3,9 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { parseUscc } from '../../lib/uscc.ts';
 import { requirePermission } from '../../platform/auth/viewer.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf, pageOf } from '../../platform/http/pagination.ts';
 import { presentFacility, presentOrganization, presentProvider } from './places.presenter.ts';
 import { findFacilities, findFacilityTypes, findOrganizations, findProviders } from './places.repository.ts';
@@ -16,6 +18,36 @@ import {
   ProviderOut,
   ProviderQuery,
 } from './places.schema.ts';
+
+const USCC_PROBLEMS: Record<string, string> = {
+  alphabet: '含有统一社会信用代码不使用的字符（I、O、Z、S、V 等）',
+  division: '第 3–8 位应为行政区划代码',
+  org_check: '组织机构代码校验位错误',
+  check_char: '统一社会信用代码校验位错误',
+};
+
+/**
+ * The organizations search box: 18 letters and digits are meant as a unified social credit code (GB 32100),
+ * checked and matched exactly, so a mistyped code answers 400 rather than an empty list; anything else is part
+ * of a name.
+ */
+function organizationSearch(text: string | undefined): { q?: string; uscc?: string } {
+  const trimmed = text?.trim();
+  if (!trimmed) return {};
+  const compact = trimmed.replace(/[\s-]/g, '').toUpperCase();
+  if (!/^[0-9A-Z]{18}$/.test(compact)) return { q: trimmed };
+  const parsed = parseUscc(compact);
+  if (!parsed.ok) {
+    throw new AppError('USCC_INVALID', [
+      {
+        field: 'querystring/q',
+        message: USCC_PROBLEMS[parsed.problem] ?? '统一社会信用代码不正确',
+        messageEn: `Check failed: ${parsed.problem}`,
+      },
+    ]);
+  }
+  return { uscc: parsed.value };
+}
 
 export async function placesRoutes(app: FastifyInstance) {
   const db = app.deps.database.db;
@@ -37,7 +69,7 @@ export async function placesRoutes(app: FastifyInstance) {
         scopePath: viewer.scopePath,
         limit: q.pageSize,
         offset: offsetOf(q),
-        q: q.q?.trim() || undefined,
+        ...organizationSearch(q.q),
         kind: q.kind,
         gridId: q.gridId,
       });

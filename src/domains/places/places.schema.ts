@@ -4,11 +4,15 @@ import { PageQuery } from '../../platform/http/pagination.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Search = Type.String({ maxLength: 64, description: '名称包含的文字' });
+const OrganizationSearch = Type.String({
+  maxLength: 64,
+  description: '名称包含的文字，或完整的 18 位统一社会信用代码（校验后精确查找）',
+});
 
 export const OrganizationQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    q: Type.Optional(Search),
+    q: Type.Optional(OrganizationSearch),
     kind: Type.Optional(
       Type.Union(
         [
@@ -96,4 +100,5 @@ export const ProviderOut = Type.Object({
   rating: Nullable(Type.Number()),
   contactPhone: Nullable(Type.String({ description: '服务热线（机构电话，公开）' })),
   organizationId: Nullable(Type.Integer()),
+  scopePath: Type.String({ description: '服务区域（区划路径）' }),
 });

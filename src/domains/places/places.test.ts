@@ -1,6 +1,7 @@
 // Organizations, facilities, facility types and providers: lists stay inside the viewer's scope (rows and
 // totals), a legal representative's name and phone are masked, filters narrow, bad input gets a 400.
 import { expect, it } from 'vitest';
+import { makeUscc } from '../../lib/uscc.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
@@ -10,6 +11,8 @@ interface Ctx extends TestAppContext {
   mini: MiniDistrict;
   tokens: Record<string, string>;
 }
+
+const USCC_A1 = makeUscc('91', '330192', 'MA2B3C4D')!;
 
 async function seedPlaces(db: Db, mini: MiniDistrict) {
   for (const [key, grid] of Object.entries(mini.grids)) {
@@ -22,6 +25,7 @@ async function seedPlaces(db: Db, mini: MiniDistrict) {
         scope_path: grid.path,
         name: `${grid.name}物业公司`,
         kind: 'enterprise',
+        uscc: key === 'a1' ? USCC_A1 : null,
         legal_rep_name: '欧阳明华',
         contact_phone: '13912345678',
         address: `${grid.name}路 1 号`,
@@ -135,6 +139,43 @@ describeEachBackend(
       expect((await get('admin', '/api/organizations?kind=bank')).statusCode).toBe(400);
       expect((await get('admin', '/api/facilities?pageSize=500')).statusCode).toBe(400);
       expect((await get('admin', '/api/providers?category=DROP%20TABLE')).statusCode).toBe(400);
+    });
+
+    it('finds an organization by its full credit code, inside the scope only; a wrong check character is a 400', async () => {
+      const { a1 } = ctx().mini.grids;
+      const found = (await get('cw_a', `/api/organizations?q=${USCC_A1.toLowerCase()}`)).json();
+      expect(found.items.map((o: { gridId: number; uscc: string }) => [o.gridId, o.uscc])).toEqual([
+        [a1.id, USCC_A1],
+      ]);
+      expect((await get('cw_c', `/api/organizations?q=${USCC_A1}`)).json()).toMatchObject({
+        items: [],
+        total: 0,
+      });
+      const wrongCheck = USCC_A1.slice(0, 17) + (USCC_A1.endsWith('0') ? '1' : '0');
+      const res = await get('cw_a', `/api/organizations?q=${wrongCheck}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'USCC_INVALID', details: [{ field: 'querystring/q' }] });
+    });
+
+    it('shows a community the providers serving its whole street, never those of another street', async () => {
+      const { database } = ctx();
+      await database.db
+        .insertInto('service_provider')
+        .values({
+          street_code: MINI.street1.code.slice(0, 9),
+          scope_path: MINI.street1.path,
+          name: '东湖街道居家养老服务中心',
+          kind: 'social_org',
+          service_categories: ['home_care'],
+          source: 'test',
+        })
+        .execute();
+      const forA = (await get('cw_a', '/api/providers?q=居家养老')).json();
+      expect(forA.items).toEqual([
+        expect.objectContaining({ name: '东湖街道居家养老服务中心', scopePath: MINI.street1.path }),
+      ]);
+      expect((await get('cw_c', '/api/providers?q=居家养老')).json()).toMatchObject({ items: [], total: 0 });
+      expect((await get('admin', '/api/providers?q=居家养老')).json().total).toBe(1);
     });
 
     it('reads a code table, and answers 404 for an unknown one', async () => {
