@@ -99,7 +99,7 @@ export function generateDemoDistrict(opts: { size: DemoSize; seed: number; today
   const rng = new SeededRandom(opts.seed);
   const layout = generateLayout(opts.size, rng);
   const population = generatePopulation(layout.grids, opts.size, new SeededRandom(opts.seed + 1), today);
-  const supply = generateSupply(layout, new SeededRandom(opts.seed + 2));
+  const supply = generateSupply(layout, population.buildings, new SeededRandom(opts.seed + 2));
   return { layout, population, supply, today };
 }
 
@@ -504,6 +504,11 @@ export async function loadDemo(
       provider1: supply.providers[0]!.scopePath,
       resident1: grid1.path,
     };
+    // Accounts are written here rather than through createAccount (accounts.service.ts) for two reasons: they must
+    // be inside this transaction, which createAccount cannot join (it takes a Kysely Db, and this is a raw COPY
+    // session), and the demo passwords fixed for the README and browser tests (Admin@2026 for admin, …) break the
+    // password policy's "must not contain the username" rule that createAccount enforces. The hash is the same
+    // argon2id hashPassword the service uses, and the scopes and links come from the generated district itself.
     await s.copy(
       'account',
       ['id', 'username', 'display_name', 'password_hash', 'role', 'scope_path', 'person_id', 'provider_id'],

@@ -6,6 +6,7 @@ import union from '@turf/union';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ageOn, parseIdNumber } from '../../lib/id-number.ts';
+import { haversine } from '../../lib/location/geometry.ts';
 import { parseUscc } from '../../lib/uscc.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
 import { DEMO_ACCOUNTS, DEMO_DISTRICT, DemoNotEmptyError, generateDemoDistrict, loadDemo } from './index.ts';
@@ -114,6 +115,82 @@ describe('the demo district generator', () => {
     for (const p of floating) expect(area(p).slice(0, 2)).not.toBe(DEMO_DISTRICT.code.slice(0, 2));
   });
 
+  it('has special groups at the rates the brief sets: ~6% disabled, 2–3% low-income households, 10–15% of the 60+ alone', () => {
+    const { persons, households } = small.population;
+    const aged = persons.filter((p) => ageOn(p.birthDate, TODAY) >= 60).length;
+    const share = (tag: string) => persons.filter((p) => p.tags.includes(tag)).length;
+    const householdsWith = (tag: string) =>
+      new Set(persons.filter((p) => p.tags.includes(tag)).map((p) => p.householdId)).size;
+    expect(share('disabled') / persons.length).toBeGreaterThan(0.04);
+    expect(share('disabled') / persons.length).toBeLessThan(0.08);
+    expect(householdsWith('low_income') / households.length).toBeGreaterThan(0.015);
+    expect(householdsWith('low_income') / households.length).toBeLessThan(0.04);
+    expect(householdsWith('low_income_edge')).toBeGreaterThan(0);
+    expect(share('elderly_alone') / aged).toBeGreaterThan(0.08);
+    expect(share('elderly_alone') / aged).toBeLessThan(0.17);
+    // 留守儿童 are children living with their grandparents, not with a parent.
+    const left = persons.filter((p) => p.tags.includes('left_behind_child'));
+    expect(left.length).toBeGreaterThan(0);
+    for (const p of left) {
+      expect(ageOn(p.birthDate, TODAY)).toBeLessThan(16);
+      expect(p.relationToHead).toBe('40');
+    }
+  });
+
+  it('gives every resident who has a phone a unique 11-digit mobile number, and some old people none', () => {
+    const phones = small.population.persons.flatMap((p) => (p.phone ? [p.phone] : []));
+    for (const phone of phones) expect(phone).toMatch(/^1[3-9]\d{9}$/);
+    expect(new Set(phones).size).toBe(phones.length);
+    expect(small.population.persons.some((p) => !p.phone && ageOn(p.birthDate, TODAY) >= 80)).toBe(true);
+  });
+
+  it('writes addresses in the standard form, down to 号楼 for buildings and to the room for houses', () => {
+    const buildingById = new Map(small.population.buildings.map((b) => [b.id, b]));
+    for (const h of small.population.houses) {
+      const b = buildingById.get(h.buildingId)!;
+      expect(b.address).toBe(
+        `浙江省杭州市云溪区${b.grid.streetName}${b.road}${b.roadNo}${b.compound}${b.buildingNo}号楼`,
+      );
+      expect(h.address).toBe(`${b.address}${h.unitNo}单元${h.roomNo}室`);
+      expect(h.roomNo).toMatch(new RegExp(`^${h.floor}\\d{2}$`));
+    }
+  });
+
+  it('makes every community and street boundary the union of its grids', () => {
+    const { grids, communities, streets } = small.layout;
+    for (const division of [...communities, ...streets]) {
+      const own = grids.filter((g) => g.path.startsWith(division.path));
+      const sum = own.reduce((s, g) => s + turfArea(g.polygon), 0);
+      expect(own.length).toBeGreaterThan(0);
+      expect(Math.abs(turfArea(division.boundary) - sum) / sum, division.name).toBeLessThan(1e-6);
+    }
+  });
+
+  it('places facilities inside their grids, covering most residents but leaving the named gaps uncovered', () => {
+    const { facilities, serviceGaps } = small.supply;
+    for (const f of facilities)
+      expect(booleanPointInPolygon([f.lng, f.lat], f.grid.polygon), f.name).toBe(true);
+    const houseBuilding = new Map(small.population.houses.map((h) => [h.id, h.buildingId]));
+    const buildingById = new Map(small.population.buildings.map((b) => [b.id, b]));
+    expect(serviceGaps.map((g) => g.facilityType).sort()).toEqual(['ELDER_DAY_CARE', 'KINDERGARTEN']);
+    for (const gap of serviceGaps) {
+      const sites = facilities.filter((f) => f.type === gap.facilityType);
+      const inGap = new Set(gap.gridIds);
+      expect(inGap.size).toBeGreaterThan(0);
+      expect(sites.filter((f) => inGap.has(f.grid.id))).toEqual([]);
+      // Share of residents with a facility of the type within 300 m (GB 50180's 5-minute radius).
+      const tally = { gap: { covered: 0, all: 0 }, elsewhere: { covered: 0, all: 0 } };
+      for (const p of small.population.persons) {
+        const b = buildingById.get(houseBuilding.get(p.houseId)!)!;
+        const t = inGap.has(p.grid.id) ? tally.gap : tally.elsewhere;
+        t.all++;
+        if (sites.some((f) => haversine(b.lng, b.lat, f.lng, f.lat) <= 300)) t.covered++;
+      }
+      expect(tally.elsewhere.covered / tally.elsewhere.all, gap.facilityType).toBeGreaterThan(0.75);
+      expect(tally.gap.covered / tally.gap.all, gap.facilityType).toBeLessThan(0.5);
+    }
+  });
+
   it('gives organizations valid unified social credit codes', () => {
     for (const o of small.supply.organizations) expect(parseUscc(o.uscc).ok, o.uscc).toBe(true);
   });
@@ -175,15 +252,52 @@ describeEachBackend('loading the demo district', createTestDatabase, (ctx) => {
       );
       expect(mismatched.rows[0]!.n, table).toBe(0);
     }
+    // …and below its community.
+    const outsideCommunity = await sql<{ n: number }>`
+      select count(*)::int as n from person r join grid g on g.id = r.grid_id
+      join admin_division c on c.code = g.community_code
+      where c.level <> 5 or r.scope_path not like c.path || '%'`.execute(db);
+    expect(outsideCommunity.rows[0]!.n).toBe(0);
+    // Relations, ethnicities and tags are codes of the seeded code tables.
+    const unknownCodes = await sql<{ n: number }>`
+      select count(*)::int as n from person p
+      where not exists (select 1 from code_value v where v.code_set = 'family_relation' and v.code = p.relation_to_head)
+         or (p.ethnicity is not null and not exists
+              (select 1 from code_value v where v.code_set = 'ethnicity' and v.code = p.ethnicity))
+         or exists (select 1 from unnest(p.tags) t
+              where not exists (select 1 from code_value v where v.code_set = 'person_tag' and v.code = t))`.execute(
+      db,
+    );
+    expect(unknownCodes.rows[0]!.n).toBe(0);
     // Later inserts get fresh ids.
     const next = await sql<{
       id: number;
     }>`select nextval(pg_get_serial_sequence('person', 'id'))::int as id`.execute(db);
     expect(next.rows[0]!.id).toBeGreaterThan(summary.persons);
 
+    const tables = [
+      'admin_division',
+      'grid',
+      'building',
+      'house',
+      'household',
+      'person',
+      'organization',
+      'facility',
+      'service_provider',
+      'account',
+    ] as const;
+    const counts = async () =>
+      Promise.all(
+        tables.map(async (t) =>
+          Number((await db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n),
+        ),
+      );
+    const before = await counts();
     await expect(loadDemo(database, cipher, { size: 'small', seed: 8, today: TODAY })).rejects.toBeInstanceOf(
       DemoNotEmptyError,
     );
-    expect(await count('person')).toBe(summary.persons);
+    expect(await counts()).toEqual(before);
+    expect(before[tables.indexOf('person')]).toBe(summary.persons);
   });
 });

@@ -3,6 +3,7 @@
 // communities of neighbouring cells and communities into streets. Street and community boundaries are the
 // unions of their cells.
 import turfArea from '@turf/area';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { featureCollection, polygon } from '@turf/helpers';
 import union from '@turf/union';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
@@ -50,7 +51,9 @@ export interface DemoGrid {
   name: string;
   path: string;
   communityCode: string;
+  communityName: string;
   streetCode: string;
+  streetName: string;
   polygon: Polygon;
   centerLng: number;
   centerLat: number;
@@ -137,6 +140,7 @@ export function generateLayout(size: DemoSize, rng: SeededRandom): DemoLayout {
   for (let sr = 0; sr < shape.streetRows.length - 1; sr++) {
     for (let sc = 0; sc < shape.streetCols.length - 1; sc++) {
       streetNo++;
+      const streetName = STREET_NAMES[streetNo - 1] ?? `第${streetNo}街道`;
       const streetCode9 = `${DEMO_DISTRICT.code}${String(streetNo).padStart(3, '0')}`;
       const streetPath = `${districtPath}${streetCode9}/`;
       // Snake order through the street's block keeps consecutive cells adjacent, so chunks are contiguous.
@@ -177,7 +181,9 @@ export function generateLayout(size: DemoSize, rng: SeededRandom): DemoLayout {
             name: `${communityName}第${k + 1}网格`,
             path: `${communityPath}${localCode}/`,
             communityCode,
+            communityName,
             streetCode: streetCode9,
+            streetName,
             polygon: poly,
             centerLng: +cx.toFixed(6),
             centerLat: +cy.toFixed(6),
@@ -206,7 +212,7 @@ export function generateLayout(size: DemoSize, rng: SeededRandom): DemoLayout {
         code: `${streetCode9}000`,
         level: 4,
         kind: '街道',
-        name: STREET_NAMES[streetNo - 1] ?? `第${streetNo}街道`,
+        name: streetName,
         parentCode: districtCode12,
         path: streetPath,
         boundary: unionOf(streetPolys),
@@ -239,4 +245,54 @@ export function generateLayout(size: DemoSize, rng: SeededRandom): DemoLayout {
     centerLat: DEMO_DISTRICT.centerLat,
   };
   return { district, streets, communities, grids };
+}
+
+/** Metres per degree of latitude, and of longitude at the district's latitude. */
+const M_PER_DEG_LAT = 110_950;
+const M_PER_DEG_LNG = 111_320 * Math.cos((DEMO_DISTRICT.centerLat * Math.PI) / 180);
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/**
+ * A point inside a grid cell and away from its edges: a weighted mean of the cell's four corners with the
+ * weights kept off 0 and 1. Jitter can make a cell slightly concave, so the point is checked and redrawn.
+ */
+export function pointInGrid(grid: DemoGrid, rng: SeededRandom, margin = 0.12): [number, number] {
+  const [a, b, c, d] = grid.polygon.coordinates[0] as [number, number][];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const u = margin + rng.next() * (1 - 2 * margin);
+    const v = margin + rng.next() * (1 - 2 * margin);
+    const wa = (1 - u) * (1 - v);
+    const wb = u * (1 - v);
+    const wc = u * v;
+    const wd = (1 - u) * v;
+    const point: [number, number] = [
+      round6(wa * a![0] + wb * b![0] + wc * c![0] + wd * d![0]),
+      round6(wa * a![1] + wb * b![1] + wc * c![1] + wd * d![1]),
+    ];
+    if (booleanPointInPolygon(point, grid.polygon)) return point;
+  }
+  return [grid.centerLng, grid.centerLat];
+}
+
+/** A point within `radiusM` metres of (lng, lat) and inside the grid; (lng, lat) itself if none is found. */
+export function pointNear(
+  grid: DemoGrid,
+  rng: SeededRandom,
+  lng: number,
+  lat: number,
+  radiusM: number,
+): [number, number] {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const r = radiusM * Math.sqrt(rng.next());
+    const angle = rng.next() * 2 * Math.PI;
+    const point: [number, number] = [
+      round6(lng + (r * Math.cos(angle)) / M_PER_DEG_LNG),
+      round6(lat + (r * Math.sin(angle)) / M_PER_DEG_LAT),
+    ];
+    if (booleanPointInPolygon(point, grid.polygon)) return point;
+  }
+  return [lng, lat];
 }

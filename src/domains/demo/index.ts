@@ -11,3 +11,4 @@ export {
   loadDemo,
 } from './demo-loader.ts';
 export { DEMO_DISTRICT, type DemoSize, generateLayout } from './district-layout.ts';
+export { KINDERGARTEN_GAP_REMOTENESS, type ServiceGap } from './services-supply.ts';

@@ -3,9 +3,8 @@
 // three-generation homes; elderly people living alone, disabled and low-income residents occur at realistic
 // rates. ID numbers are valid (GB 11643), unique, and agree with sex and birth date.
 import { makeIdNumber } from '../../lib/id-number.ts';
-import type { DemoGrid } from './district-layout.ts';
-import { DEMO_DISTRICT, type DemoSize } from './district-layout.ts';
-import { givenNamePool, SURNAMES } from './names.ts';
+import { DEMO_DISTRICT, type DemoGrid, type DemoSize, pointInGrid, pointNear } from './district-layout.ts';
+import { ETHNICITIES, givenNameFor, SURNAMES } from './names.ts';
 import type { SeededRandom } from './random.ts';
 
 export interface BuildingRow {
@@ -59,7 +58,8 @@ export interface PersonRow {
   idType: '111' | '414';
   idNumber: string | null;
   phone: string | null;
-  ethnicity: string;
+  /** GB/T 3304 code; null for foreign nationals, to whom the Chinese ethnicity code does not apply. */
+  ethnicity: string | null;
   registrationType: RegistrationType;
   relationToHead: string;
   tags: string[];
@@ -77,10 +77,14 @@ const ROADS =
   '湖滨路 文三路 学院路 古墩路 莫干山路 教工路 天目山路 保俶路 求是路 丰潭路 紫金港路 余杭塘路 西溪路 留下街 花园路 云溪大道 翠苑路 桃源街 青莲路 春晖路'.split(
     ' ',
   );
-const COMPOUND_WORDS =
-  '幸福里 阳光苑 翠竹园 金色家园 和平新村 春江花月 锦绣华庭 明珠小区 清水湾 桂花城 望湖苑 东方名府 绿园 文澜雅苑 星河湾 梧桐苑 枫林晚 紫薇园 新华坊 安居小区'.split(
+const COMPOUND_PREFIXES =
+  '幸福 阳光 翠竹 金色 和平 春江 锦绣 明珠 清水 桂花 望湖 东方 绿园 文澜 星河 梧桐 枫林 紫薇 新华 安居 云溪 景芳 采荷 南苑 北景 嘉绿 丰潭 骆家 府苑 兰亭 颐和 馨园 蓝湾 银杏 香樟 玉泉 湖畔 青枫 朝晖 德苑'.split(
     ' ',
   );
+/** Old compounds (1980s–90s work-unit housing) and newer commercial estates are named differently. */
+const OLD_SUFFIXES = ['新村', '小区', '里', '坊', '苑'];
+const NEW_SUFFIXES = ['花园', '家园', '华庭', '府', '公寓', '雅苑', '名邸', '嘉园', '城'];
+const PHASES = ['一期', '二期', '三期', '东区', '西区', '南区', '北区'];
 /** Area codes of other provinces' counties, for floating residents' ID numbers (real-format codes). */
 const OTHER_AREAS = [
   '341102',
@@ -133,6 +137,7 @@ const PHONE_PREFIXES = [
   '199',
 ];
 const SURNAME_TOTAL = SURNAMES.reduce((s, [, w]) => s + w, 0);
+const ETHNICITY_TOTAL = ETHNICITIES.reduce((s, [, w]) => s + w, 0);
 
 interface Member {
   age: number;
@@ -144,23 +149,39 @@ interface Member {
 function composeHousehold(rng: SeededRandom): { members: Member[]; kind: string } {
   const r = rng.next();
   const sexOf = () => (rng.chance(0.5) ? '1' : '2') as '1' | '2';
-  if (r < 0.1)
+  const child = (parentAge: number, relation: 'child' | 'grandchild'): Member => {
+    const sex = sexOf();
+    const age = relation === 'child' ? Math.max(0, Math.min(parentAge - 20, rng.int(0, 24))) : rng.int(3, 15);
+    return { age, sex, relation: relation === 'grandchild' ? '40' : sex === '1' ? '20' : '30' };
+  };
+  // About one household in twelve is an old person alone, so that 10–15% of people aged 60+ live alone.
+  if (r < 0.08)
     return {
       kind: 'elderly_alone',
       members: [{ age: rng.int(65, 96), sex: rng.chance(0.62) ? '2' : '1', relation: '02' }],
     };
-  if (r < 0.17) return { kind: 'single', members: [{ age: rng.int(20, 58), sex: sexOf(), relation: '02' }] };
-  if (r < 0.34) {
+  if (r < 0.145) return { kind: 'single', members: [{ age: rng.int(20, 58), sex: sexOf(), relation: '02' }] };
+  if (r < 0.325) {
     const a = rng.int(60, 90);
     return {
       kind: 'elderly_couple',
       members: [
         { age: a, sex: '1', relation: '02' },
-        { age: Math.max(58, a - rng.int(0, 5)), sex: '2', relation: '10' },
+        { age: Math.max(60, a - rng.int(0, 5)), sex: '2', relation: '10' },
       ],
     };
   }
-  if (r < 0.45) {
+  if (r < 0.335) {
+    // Skip-generation: grandparents raising grandchildren whose parents work elsewhere (留守儿童).
+    const g = rng.int(58, 78);
+    const members: Member[] = [{ age: g, sex: sexOf(), relation: '02' }];
+    if (rng.chance(0.6))
+      members.push({ age: g + rng.int(-3, 3), sex: members[0]!.sex === '1' ? '2' : '1', relation: '10' });
+    members.push(child(g, 'grandchild'));
+    if (rng.chance(0.3)) members.push(child(g, 'grandchild'));
+    return { kind: 'skip_generation', members };
+  }
+  if (r < 0.44) {
     const a = rng.int(24, 59);
     return {
       kind: 'couple',
@@ -175,16 +196,9 @@ function composeHousehold(rng: SeededRandom): { members: Member[]; kind: string 
     { age: parent, sex: '1', relation: '02' },
     { age: Math.max(20, parent - rng.int(-2, 5)), sex: '2', relation: '10' },
   ];
-  const children = r < 0.78 ? 1 : 2;
-  for (let c = 0; c < children; c++) {
-    const sex = sexOf();
-    members.push({
-      age: Math.max(0, Math.min(parent - 20, rng.int(0, 24))),
-      sex,
-      relation: sex === '1' ? '20' : '30',
-    });
-  }
-  if (r >= 0.86) {
+  const children = r < 0.77 ? 1 : 2;
+  for (let c = 0; c < children; c++) members.push(child(parent, 'child'));
+  if (r >= 0.85) {
     // Three generations: one or two grandparents live with the family.
     const g = rng.int(Math.max(parent + 22, 55), Math.min(parent + 40, 95));
     members.push({ age: g, sex: '2', relation: '50' });
@@ -239,25 +253,47 @@ export function generatePopulation(
     return date > today ? `${by - 1}${date.slice(4)}` : date;
   };
 
+  const compoundNames = new Set<string>();
+  const compoundName = (isOld: boolean) => {
+    const suffixes = isOld ? OLD_SUFFIXES : NEW_SUFFIXES;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const name = rng.pick(COMPOUND_PREFIXES) + rng.pick(suffixes);
+      if (!compoundNames.has(name)) {
+        compoundNames.add(name);
+        return name;
+      }
+    }
+    // A crowded district reuses a name with a phase or part, as real estates do (望湖苑二期, 幸福里东区).
+    for (let n = 0; ; n++) {
+      const base = rng.pick(COMPOUND_PREFIXES) + rng.pick(suffixes);
+      const name = `${base}${PHASES[n % PHASES.length]}${n >= PHASES.length ? Math.floor(n / PHASES.length) + 1 : ''}`;
+      if (!compoundNames.has(name)) {
+        compoundNames.add(name);
+        return name;
+      }
+    }
+  };
+
   grids.forEach((grid, gi) => {
     const target = Math.round((TARGET_RESIDENTS[size] * weights[gi]!) / weightSum);
     let residents = 0;
-    let compoundNo = 0;
     while (residents < target) {
-      compoundNo++;
       const isOld = rng.chance(0.6 - 0.4 * grid.remoteness);
-      const compound = `${rng.pick(COMPOUND_WORDS)}${compoundNo > 1 ? compoundNo : ''}`;
+      const compound = compoundName(isOld);
       const road = rng.pick(ROADS);
       const roadNo = `${rng.int(1, 400)}号`;
+      const [compoundLng, compoundLat] = pointInGrid(grid, rng, 0.18);
       const nBuildings = rng.int(2, 8);
+      const base =
+        `${DEMO_DISTRICT.province}${DEMO_DISTRICT.city}${DEMO_DISTRICT.name}${grid.streetName}` +
+        `${road}${roadNo}${compound}`;
       for (let b = 1; b <= nBuildings && residents < target; b++) {
         const floors = isOld ? rng.pick([5, 6, 6, 7]) : rng.pick([11, 18, 18, 26, 32]);
         const units = isOld ? rng.int(2, 4) : rng.int(1, 3);
+        const perFloor = isOld ? 2 : rng.int(2, 4);
         const buildingId = buildings.length + 1;
-        const base = `${DEMO_DISTRICT.province}${DEMO_DISTRICT.city}${DEMO_DISTRICT.name}${road}${roadNo}${compound}`;
-        // Inside the grid: near its centre, well within the jittered cell.
-        const lng = +(grid.centerLng + (rng.next() - 0.5) * 0.0022).toFixed(6);
-        const lat = +(grid.centerLat + (rng.next() - 0.5) * 0.0018).toFixed(6);
+        // Buildings of a compound stand together, inside the grid.
+        const [lng, lat] = pointNear(grid, rng, compoundLng, compoundLat, 90);
         buildings.push({
           id: buildingId,
           grid,
@@ -275,7 +311,7 @@ export function generatePopulation(
         });
         for (let u = 1; u <= units && residents < target; u++) {
           for (let f = 1; f <= floors && residents < target; f++) {
-            for (let r = 1; r <= 2 && residents < target; r++) {
+            for (let r = 1; r <= perFloor && residents < target; r++) {
               const houseId = houses.length + 1;
               const roomNo = `${f}${String(r).padStart(2, '0')}`;
               const vacant = rng.chance(0.07);
@@ -288,47 +324,60 @@ export function generatePopulation(
                 floor: f,
                 roomNo,
                 address: `${base}${b}号楼${u}单元${roomNo}室`,
-                areaM2: Math.round((isOld ? rng.normal(62, 12) : rng.normal(98, 22)) * 100) / 100,
+                areaM2: Math.max(
+                  25,
+                  Math.round((isOld ? rng.normal(62, 12) : rng.normal(98, 22)) * 100) / 100,
+                ),
                 occupancy: vacant ? 'vacant' : rented ? 'rented' : 'owner',
               });
               if (vacant) continue;
               const { members, kind } = composeHousehold(rng);
-              const reg: RegistrationType = rented
-                ? rng.weighted([
-                    ['floating', 70],
-                    ['household', 22],
-                    ['unsettled', 5],
-                    ['foreign', 3],
-                  ] as const)
-                : rng.weighted([
-                    ['household', 93],
-                    ['floating', 5],
-                    ['unsettled', 2],
-                  ] as const);
+              const reg: RegistrationType =
+                kind === 'skip_generation'
+                  ? 'household'
+                  : rented
+                    ? rng.weighted([
+                        ['floating', 70],
+                        ['household', 22],
+                        ['unsettled', 5],
+                        ['foreign', 3],
+                      ] as const)
+                    : rng.weighted([
+                        ['household', 93],
+                        ['floating', 5],
+                        ['unsettled', 2],
+                      ] as const);
               const householdId = households.length + 1;
-              const lowIncome = rng.chance(0.025 + 0.02 * (isOld ? 1 : 0));
+              // 低保 about 2.5% of households (more in the old compounds), 低保边缘 another 1.5%.
+              const income = rng.next();
+              const lowIncomeShare = isOld ? 0.03 : 0.018;
+              const incomeTag =
+                income < lowIncomeShare
+                  ? 'low_income'
+                  : income < lowIncomeShare + 0.015
+                    ? 'low_income_edge'
+                    : null;
               const surname = rng.weighted(SURNAMES, SURNAME_TOTAL);
               const firstPersonId = persons.length + 1;
               for (const m of members) {
                 const sex = m.sex;
                 const birthDate = birthDateFor(m.age);
                 const by = Number(birthDate.slice(0, 4));
-                const pool = givenNamePool(by, sex);
-                // Spouses and grandparents usually have other surnames; children take the head's.
-                const ownSurname =
-                  m.relation === '02' || m.relation === '20' || m.relation === '30'
-                    ? surname
-                    : rng.weighted(SURNAMES, SURNAME_TOTAL);
-                const given = rng.chance(0.25 + (by < 1970 ? 0.1 : 0))
-                  ? rng.pick(pool)
-                  : rng.pick(pool) + rng.pick(pool);
+                // Spouses and grandparents usually have other surnames; children and grandchildren take the head's.
+                const ownSurname = ['02', '20', '30', '40'].includes(m.relation)
+                  ? surname
+                  : rng.weighted(SURNAMES, SURNAME_TOTAL);
+                const given = givenNameFor(by, sex, () => rng.next());
                 const area = reg === 'floating' ? rng.pick(OTHER_AREAS) : rng.pick(HOME_AREAS);
                 const tags: string[] = [];
                 if (kind === 'elderly_alone') tags.push('elderly_alone');
                 if (kind === 'elderly_couple') tags.push('elderly_empty_nest');
-                if (rng.chance(m.age >= 60 ? 0.09 : 0.035)) tags.push('disabled');
-                if (lowIncome) tags.push('low_income');
-                if (lowIncome && m.age < 16 && rng.chance(0.2)) tags.push('child_difficulty');
+                if (m.relation === '40' && m.age < 16) tags.push('left_behind_child');
+                // Disability rises with age: about 6% overall, 12% of people aged 60+.
+                if (rng.chance(m.age >= 60 ? 0.12 : 0.045)) tags.push('disabled');
+                if (incomeTag) tags.push(incomeTag);
+                if (incomeTag === 'low_income' && m.age < 16 && rng.chance(0.2))
+                  tags.push('child_difficulty');
                 if (m.age >= 55 && rng.chance(0.01)) tags.push('special_care');
                 if (m.age >= 18 && rng.chance(0.0015))
                   tags.push(rng.pick(['severe_mental', 'community_correction', 'released_prisoner']));
@@ -346,7 +395,7 @@ export function generatePopulation(
                   idType: foreign ? '414' : '111',
                   idNumber: foreign ? null : idFor(area, birthDate.replace(/-/g, ''), sex),
                   phone: m.age >= 14 && !(m.age >= 80 && rng.chance(0.4)) ? newPhone() : null,
-                  ethnicity: rng.chance(0.97) ? '01' : String(rng.int(2, 56)).padStart(2, '0'),
+                  ethnicity: foreign ? null : rng.weighted(ETHNICITIES, ETHNICITY_TOTAL),
                   registrationType: reg,
                   relationToHead: m.relation,
                   tags,
