@@ -1,8 +1,9 @@
 // Every role against every route that returns personal data, inside and outside its scope: status codes, that
 // nothing from outside the scope appears in any list or count, exact masked forms, and purpose-bound unmasking.
 import { expect, it } from 'vitest';
+import { createAccount } from '../../platform/auth/accounts.service.ts';
 import { type Permission, roleCan } from '../../platform/auth/roles.ts';
-import { type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
+import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend, type TestAppContext } from '../../testing/test-context.ts';
 
@@ -54,14 +55,39 @@ const VISIBLE: Record<string, number[] | 'forbidden'> = {
   cw_c: [4],
   gw_a1: [0, 1],
   hotline: [0, 1, 2, 3, 4],
+  provider1: 'forbidden',
   auditor: 'forbidden',
   resident_a1: 'forbidden',
 };
 
-/** The person indexes inside an account's scope, for routes that do not depend on person:read. */
-function allInScope(user: string): number[] {
-  const byScope: Record<string, number[]> = { auditor: [0, 1, 2, 3, 4], resident_a1: [0, 1] };
-  return byScope[user] ?? [];
+/** The indexes of the persons living inside an account's scope, whatever the account may do with them. */
+function inScopeOf(mini: MiniDistrict, user: string): number[] {
+  const scope = mini.accounts[user]!.scopePath;
+  return mini.persons.flatMap((p, i) => (p.gridPath.startsWith(scope) ? [i] : []));
+}
+
+/** A service provider serving street 1, and its account (the mini district has none). */
+async function addProviderAccount(ctx: TestAppContext, mini: MiniDistrict) {
+  const provider = await ctx.database.db
+    .insertInto('service_provider')
+    .values({
+      street_code: MINI.street1.code.slice(0, 9),
+      scope_path: MINI.street1.path,
+      name: '东湖助老服务社',
+      kind: 'social_org',
+      source: 'test',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const account = await createAccount(ctx.database.db, {
+    username: 'provider1',
+    password: MINI.password,
+    displayName: 'provider1',
+    role: 'service_provider',
+    scopePath: MINI.street1.path,
+    providerId: provider.id,
+  });
+  mini.accounts['provider1'] = { id: account.id, role: 'service_provider', scopePath: account.scopePath };
 }
 
 describeEachBackend(
@@ -69,6 +95,7 @@ describeEachBackend(
   async (backend): Promise<Ctx> => {
     const ctx = await createTestApp(backend);
     const mini = await seedMiniDistrict(ctx.database.db, ctx.cipher);
+    await addProviderAccount(ctx, mini);
     const tokens: Record<string, string> = {};
     for (const user of Object.keys(VISIBLE)) tokens[user] = await login(ctx.app, user, PASSWORD);
     const places: Ctx['places'] = [];
@@ -154,7 +181,11 @@ describeEachBackend(
         const role = mini.accounts[user]!.role;
         // Buildings name no resident, so a role that may not search residents may still see the buildings of its scope.
         const visible =
-          VISIBLE[user] === 'forbidden' ? (route === 'building' ? allInScope(user) : []) : VISIBLE[user]!;
+          VISIBLE[user] === 'forbidden'
+            ? route === 'building'
+              ? inScopeOf(mini, user)
+              : []
+            : VISIBLE[user]!;
         for (const [i, p] of mini.persons.entries()) {
           const res = await get(user, row.url(places[i]!));
           if (!roleCan(role, row.permission)) {
@@ -184,7 +215,8 @@ describeEachBackend(
         idNumber: persons[0]!.idNumber,
         tags: ['elderly_alone'],
       });
-      expect((await get('cw_a', '/api/me/person')).statusCode).toBe(403);
+      for (const user of Object.keys(VISIBLE).filter((u) => u !== 'resident_a1'))
+        expect((await get(user, '/api/me/person')).statusCode).toBe(403);
     });
 
     const UNMASK: Array<[string, string[], number]> = [
@@ -194,7 +226,9 @@ describeEachBackend(
       ['hotline', ['phone', 'name'], 200],
       ['hotline', ['idNumber'], 403],
       ['admin', ['phone'], 403],
+      ['hotline', ['tags'], 403],
       ['auditor', ['phone'], 403],
+      ['provider1', ['name'], 403],
       ['resident_a1', ['phone'], 403],
     ];
     it.each(UNMASK)(
@@ -227,6 +261,20 @@ describeEachBackend(
             entity_ids: [String(target.id)],
             outcome: 'ok',
           });
+        } else {
+          expect(res.body).not.toContain(target.phone);
+          expect(res.body).not.toContain('张建国');
+          // A role with person:unmask asking for a field it may not see is recorded as a refusal, purpose included.
+          if (roleCan(mini.accounts[user]!.role, 'person:unmask')) {
+            const denied = await database.db
+              .selectFrom('audit_log')
+              .select(['purpose', 'outcome'])
+              .where('action', '=', 'person.unmask')
+              .where('username', '=', user)
+              .where('outcome', '=', 'denied')
+              .execute();
+            expect(denied).toContainEqual({ purpose: `入户走访核实 ${user}`, outcome: 'denied' });
+          }
         }
       },
     );
@@ -277,29 +325,32 @@ describeEachBackend(
       expect((await get('admin', '/api/persons?pageSize=500')).statusCode).toBe(400);
     });
 
-    it.each(Object.entries(VISIBLE))(
-      '%s: the overview and the map count only what is in scope',
-      async (user, visible) => {
+    it.each(Object.keys(VISIBLE))(
+      '%s: the overview and the map count only what is in scope, and nothing for a `within` outside it',
+      async (user) => {
+        const { mini } = ctx();
+        const { role, scopePath } = mini.accounts[user]!;
+        const count = inScopeOf(mini, user).length;
         const overview = await get(user, '/api/stats/overview');
-        const map = await get(user, '/api/map/areas.geojson?level=grid');
-        if (user === 'resident_a1') {
-          expect(overview.statusCode).toBe(403);
-          expect(map.statusCode).toBe(403);
-          return;
+        if (!roleCan(role, 'stats:read')) expect(overview.statusCode).toBe(403);
+        else expect(overview.json().population).toBe(count);
+        for (const level of ['grid', 'community', 'street']) {
+          const map = await get(user, `/api/map/areas.geojson?level=${level}`);
+          if (!roleCan(role, 'geo:read')) {
+            expect(map.statusCode).toBe(403);
+            continue;
+          }
+          const features = map.json().features as Array<{ properties: { population: number; path: string } }>;
+          for (const f of features) expect(f.properties.path.startsWith(scopePath)).toBe(true);
+          if (level === 'grid') expect(features.reduce((s, f) => s + f.properties.population, 0)).toBe(count);
         }
-        if (user === 'auditor') {
-          expect(overview.json().population).toBe(5);
-          expect(map.statusCode).toBe(403);
-          return;
+        if (roleCan(role, 'geo:read')) {
+          const outside = await get(user, '/api/map/areas.geojson?level=grid&within=/330999/');
+          expect(outside.json().features).toEqual([]);
+          const other = user === 'cw_c' ? MINI.communityA.path : MINI.communityC.path;
+          const beside = (await get(user, `/api/map/areas.geojson?level=grid&within=${other}`)).json();
+          if (!other.startsWith(scopePath)) expect(beside.features).toEqual([]);
         }
-        const count = (visible as number[]).length;
-        expect(overview.json().population).toBe(count);
-        const features = map.json().features as Array<{ properties: { population: number; path: string } }>;
-        expect(features.reduce((s, f) => s + f.properties.population, 0)).toBe(count);
-        const scope = ctx().mini.accounts[user]!.scopePath;
-        for (const f of features) expect(f.properties.path.startsWith(scope)).toBe(true);
-        const outside = await get(user, '/api/map/areas.geojson?level=grid&within=/330999/');
-        if (scope !== '/330192/') expect(outside.json().features).toEqual([]);
       },
     );
 
