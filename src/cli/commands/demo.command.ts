@@ -14,8 +14,15 @@ export function registerDemoCommand(program: Command) {
   program
     .command('demo')
     .description('加载演示区 Load the generated demo district into an empty database')
-    .option('--size <size>', 'small (≈3,000 residents) | medium (≈100,000) | large (≈1,000,000)', 'medium')
-    .option('--seed <n>', 'generator seed (env DEMO_SEED); the same seed gives the same district')
+    .option(
+      '--size <size>',
+      '规模 size: small (约 3,000 居民 residents) | medium (约 10 万) | large (约 100 万)',
+      'medium',
+    )
+    .option(
+      '--seed <n>',
+      '随机种子 generator seed (env DEMO_SEED); 同一种子生成同一演示区 same seed, same district',
+    )
     .action(async (_opts, cmd: Command) => {
       const o = cmd.optsWithGlobals<DemoOptions>();
       let size: ReturnType<typeof parseDemoSize>;
