@@ -112,10 +112,10 @@ export const SURNAMES: ReadonlyArray<readonly [string, number]> = [
 ];
 
 /**
- * Given names by generation and sex: whole two-character names as people of that generation were named, plus the
- * single characters used as one-character names. Drawing whole names (rather than pairing random characters)
- * keeps names plausible, and the short lists make repeats (王伟, 李秀英) and homophones (王伟/汪伟, 子涵 for
- * boys and girls) as common as they are in real registers.
+ * Given names by generation and sex: two-character names as people of that generation were named, and the
+ * characters used as one-character names. Names are drawn from these lists or recombined from their characters
+ * (never from random characters), which keeps them plausible; short lists make repeats (王伟, 李秀英) and
+ * homophones (王伟/汪伟, 子涵 for boys and girls) as common as they are in real registers.
  */
 const GIVEN_NAMES = {
   // Born before 1960: the revolutionary and traditional names of the 1930s–50s.
