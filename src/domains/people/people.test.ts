@@ -1,7 +1,7 @@
 // Resident search (name prefix, full ID number, phone), filters and paging; households; creating and correcting
 // records with ID-number, phone and duplicate checks. Bad input always gets a clear 4xx and writes nothing.
 import { expect, it } from 'vitest';
-import { makeIdNumber } from '../../lib/id-number.ts';
+import { makeIdNumber, upgradeId15 } from '../../lib/id-number.ts';
 import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend, type TestAppContext } from '../../testing/test-context.ts';
@@ -212,6 +212,81 @@ describeEachBackend(
       const mismatch = await call('gw_a1', 'POST', '/api/persons', cases[0]![0]);
       expect(mismatch.json().error.details.map((d: { field: string }) => d.field)).toContain('body/sex');
       expect(await countPersons()).toBe(before);
+    });
+
+    it('stores a legacy 15-digit number as 18 digits and adds the resident to a household, counted', async () => {
+      const head = (await call('cw_a', 'GET', `/api/persons/${person(0).id}`)).json();
+      const before = (await call('cw_a', 'GET', `/api/households/${head.householdId}`)).json();
+      const legacy = '330192600203033';
+      const res = await call('cw_a', 'POST', '/api/persons', {
+        name: '吴国栋',
+        idNumber: legacy,
+        phone: '0571-8800 1234',
+        registrationType: 'household',
+        relationToHead: '10',
+        tags: ['disabled'],
+        householdId: head.householdId,
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({
+        sex: '1',
+        birthYear: 1960,
+        idNumber: `330192********${upgradeId15(legacy).slice(-4)}`,
+        phone: '********1234',
+        relationLabel: '配偶',
+        householdId: head.householdId,
+        houseId: head.houseId,
+        gridId: ctx().mini.grids.a1.id,
+        tags: null,
+        tagCount: 1,
+      });
+      const found = (await call('cw_a', 'GET', `/api/persons?q=${upgradeId15(legacy)}`)).json();
+      expect(ids(found)).toEqual([res.json().id]);
+      const after = (await call('cw_a', 'GET', `/api/households/${head.householdId}`)).json();
+      expect(after.household.memberCount).toBe(before.household.memberCount + 1);
+      expect(after.members.map((m: { id: number }) => m.id)).toContain(res.json().id);
+    });
+
+    it('refuses unknown codes and a household outside the scope, naming the field, and writes nothing', async () => {
+      const before = await countPersons();
+      const grid = ctx().mini.grids.a1.id;
+      const idNumber = makeIdNumber('330192', '1970-01-01', 61);
+      const bad = await call('cw_a', 'POST', '/api/persons', {
+        name: '郑明',
+        idNumber,
+        registrationType: 'household',
+        tags: ['disabled', 'vip'],
+        ethnicity: '99',
+        gridId: grid,
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(
+        bad
+          .json()
+          .error.details.map((d: { field: string }) => d.field)
+          .sort(),
+      ).toEqual(['body/ethnicity', 'body/tags/1']);
+      const c1Person = (await call('admin', 'GET', `/api/persons/${person(4).id}`)).json();
+      const outside = await call('cw_a', 'POST', '/api/persons', {
+        name: '郑明',
+        idNumber,
+        registrationType: 'household',
+        householdId: c1Person.householdId,
+      });
+      expect([outside.statusCode, outside.json().error.code]).toEqual([404, 'HOUSEHOLD_NOT_FOUND']);
+      expect(await countPersons()).toBe(before);
+    });
+
+    it('refuses to give a resident the ID number of another with 409, leaving the record unchanged', async () => {
+      const res = await call('cw_a', 'PATCH', `/api/persons/${person(2).id}`, {
+        idNumber: person(1).idNumber,
+      });
+      expect([res.statusCode, res.json().error.code]).toEqual([409, 'DUPLICATE']);
+      const unmasked = await call('cw_a', 'POST', `/api/persons/${person(2).id}/unmask`, {
+        fields: ['idNumber'],
+        purpose: '核对身份证号码',
+      });
+      expect(unmasked.json().values.idNumber).toBe(person(2).idNumber);
     });
 
     it('corrects a record in scope, 404 outside, and refuses a mismatching sex', async () => {
