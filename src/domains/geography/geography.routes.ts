@@ -2,7 +2,7 @@
 // grid; nothing above or beside the viewer's scope is returned, not even as a count.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { requirePermission, scopeLikePattern } from '../../platform/auth/viewer.ts';
+import { inScope, requirePermission, scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Geometry } from '../../platform/db/index.ts';
 import { gridFigures } from './grid-figures.repository.ts';
 
@@ -125,8 +125,7 @@ export async function geographyRoutes(app: FastifyInstance) {
       const viewer = requirePermission(request, 'geo:read');
       const q = request.query as Static<typeof AreasQuery>;
       // Within the scope only: a `within` outside it narrows to nothing.
-      const within =
-        q.within && q.within.startsWith(viewer.scopePath) ? q.within : q.within ? null : viewer.scopePath;
+      const within = q.within === undefined ? viewer.scopePath : inScope(viewer, q.within) ? q.within : null;
       const features: unknown[] = [];
       if (within) {
         const { divisions, grids, figures } = await areasInScope(within);
