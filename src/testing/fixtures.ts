@@ -39,7 +39,8 @@ export interface MiniDistrict {
   accounts: Record<string, { id: number; role: Role; scopePath: string }>;
 }
 
-function square(lng: number, lat: number, d = 0.01) {
+/** A square polygon (GeoJSON, WGS-84) with its south-west corner at lng, lat. */
+export function square(lng: number, lat: number, d = 0.01) {
   return {
     type: 'Polygon' as const,
     coordinates: [

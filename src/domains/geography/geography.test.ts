@@ -1,6 +1,6 @@
 // The division tree each role sees, and the map's area layer: valid GeoJSON, figures and paths inside the scope.
 import { expect, it } from 'vitest';
-import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
+import { MINI, type MiniDistrict, seedMiniDistrict, square } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend, type TestAppContext } from '../../testing/test-context.ts';
 
@@ -23,19 +23,6 @@ interface Feature {
   geometry: { type: string; coordinates: number[][][] | number[][][][] };
   properties: Record<string, unknown>;
 }
-
-const square = (lng: number, lat: number, d: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lng, lat],
-      [lng + d, lat],
-      [lng + d, lat + d],
-      [lng, lat + d],
-      [lng, lat],
-    ],
-  ],
-});
 
 function flatten(node: TreeNode): TreeNode[] {
   return [node, ...node.children.flatMap(flatten)];

@@ -490,11 +490,7 @@ export function createPeopleService(database: Database, cipher: FieldCipher) {
     );
     const ctx = await presenting(viewer);
     return households.map((hh) => ({
-      id: hh.id,
-      householdNo: hh.household_no,
-      registrationType: hh.registration_type,
-      registrationTypeLabel: ctx.labels.label('registration_type', hh.registration_type),
-      memberCount: hh.member_count,
+      ...presentHousehold(hh, ctx.labels),
       members: members.filter((m) => m.household_id === hh.id).map((m) => presentPersonSummary(m, ctx)),
     }));
   }

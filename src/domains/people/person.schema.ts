@@ -194,13 +194,6 @@ export const HouseWithHouseholdsOut = Type.Object({
     gridName: Type.String(),
   }),
   households: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      householdNo: Type.String(),
-      registrationType: Type.String(),
-      registrationTypeLabel: Type.String(),
-      memberCount: Type.Integer(),
-      members: Type.Array(PersonSummaryOut),
-    }),
+    Type.Intersect([HouseholdOut, Type.Object({ members: Type.Array(PersonSummaryOut) })]),
   ),
 });
