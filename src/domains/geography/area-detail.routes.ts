@@ -4,8 +4,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requirePermission } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { bornOnOrBeforeForAge, chinaToday } from '../stats/index.ts';
-import { areaStats, findDivisionInScope, findGridInScope } from './area-detail.repository.ts';
+import { areaStats, chinaToday } from '../stats/index.ts';
+import { findDivisionInScope, findGridInScope } from './area-detail.repository.ts';
 
 const LEVELS: Record<number, string> = { 3: 'district', 4: 'street', 5: 'community' };
 
@@ -39,10 +39,7 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export async function areaDetailRoutes(app: FastifyInstance) {
   const db = app.deps.database.db;
-  const statsOf = (path: string) => {
-    const today = chinaToday();
-    return areaStats(db, path, bornOnOrBeforeForAge(today, 60), bornOnOrBeforeForAge(today, 80));
-  };
+  const statsOf = (path: string) => areaStats(db, path, chinaToday());
 
   app.get(
     '/api/divisions/:code',

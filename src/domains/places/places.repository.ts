@@ -114,15 +114,26 @@ export interface ProviderFilter extends ListWindow {
  * Providers serve an area, usually a whole street. A viewer sees those whose area lies inside their scope and
  * those whose area contains it: a community worker needs the providers serving their street.
  */
-export function findProviders(db: Db, f: ProviderFilter) {
-  let query = db
+function providersServing(db: Db, scopePath: string) {
+  return db
     .selectFrom('service_provider as s')
     .where((eb) =>
       eb.or([
-        eb('s.scope_path', 'like', scopeLikePattern(f.scopePath)),
-        sql<boolean>`starts_with(${f.scopePath}, s.scope_path)`,
+        eb('s.scope_path', 'like', scopeLikePattern(scopePath)),
+        sql<boolean>`starts_with(${scopePath}, s.scope_path)`,
       ]),
     );
+}
+
+export async function countProvidersServing(db: Db, scopePath: string): Promise<number> {
+  const row = await providersServing(db, scopePath)
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function findProviders(db: Db, f: ProviderFilter) {
+  let query = providersServing(db, f.scopePath);
   if (f.q) query = query.where('s.name', 'like', likeContains(f.q));
   if (f.category) query = query.where(sql<boolean>`s.service_categories @> ARRAY[${f.category}]::text[]`);
   return pageAndTotal(

@@ -1,9 +1,11 @@
 // The overview every home page shows: counts inside the viewer's scope, never beyond it.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { scopeName } from '../../platform/auth/scope.ts';
-import { requirePermission, scopeLikePattern } from '../../platform/auth/viewer.ts';
+import { requirePermission } from '../../platform/auth/viewer.ts';
+import { countProvidersServing } from '../places/index.ts';
+import { chinaToday } from './age-cutoffs.ts';
+import { ageBandCounts, areaStats, placeCounts } from './area-figures.repository.ts';
 
 const Overview = Type.Object({
   scopeName: Type.String(),
@@ -14,24 +16,24 @@ const Overview = Type.Object({
   grids: Type.Integer(),
   communities: Type.Integer(),
   aged60Plus: Type.Integer(),
-  aged60Share: Type.Number(),
+  aged60Share: Type.Number({ description: '60 岁及以上人口占比（0–1，三位小数）' }),
   elderlyAlone: Type.Integer(),
   disabled: Type.Integer(),
   lowIncome: Type.Integer(),
   floating: Type.Integer(),
   facilities: Type.Integer(),
   organizations: Type.Integer(),
-  providers: Type.Integer(),
+  providers: Type.Integer({ description: '服务本管辖范围的服务商' }),
   ageBands: Type.Array(Type.Object({ band: Type.String(), count: Type.Integer() })),
 });
 
-const BANDS: Array<[string, number, number]> = [
+const AGE_BANDS = [
   ['0-14', 0, 14],
   ['15-34', 15, 34],
   ['35-59', 35, 59],
   ['60-79', 60, 79],
-  ['80+', 80, 200],
-];
+  ['80+', 80, null],
+] as const;
 
 export async function statsRoutes(app: FastifyInstance) {
   const db = app.deps.database.db;
@@ -46,73 +48,34 @@ export async function statsRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'stats:read');
-      const like = scopeLikePattern(viewer.scopePath);
-      const today = new Date().toISOString().slice(0, 10);
-      const ageExpr = sql`date_part('year', age(${today}::date, birth_date))`;
-      const count = (
-        table: 'household' | 'building' | 'house' | 'grid' | 'facility' | 'organization' | 'service_provider',
-      ) =>
-        sql<{
-          n: number;
-        }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(table === 'grid' ? 'path' : 'scope_path')} like ${like}`
-          .execute(db)
-          .then((r) => Number(r.rows[0]!.n));
-      const [
-        people,
-        households,
-        buildings,
-        houses,
-        grids,
-        facilities,
-        organizations,
-        providers,
-        communities,
-      ] = await Promise.all([
-        sql<Record<string, number>>`
-          select count(*)::int as population,
-                 count(*) filter (where ${ageExpr} >= 60)::int as aged60,
-                 count(*) filter (where tags @> array['elderly_alone'])::int as elderly_alone,
-                 count(*) filter (where tags @> array['disabled'])::int as disabled,
-                 count(*) filter (where tags @> array['low_income'])::int as low_income,
-                 count(*) filter (where registration_type = 'floating')::int as floating,
-                 ${sql.raw(
-                   BANDS.map(
-                     ([b, lo, hi]) =>
-                       `count(*) filter (where date_part('year', age('${today}'::date, birth_date)) between ${lo} and ${hi})::int as "band_${b}"`,
-                   ).join(', '),
-                 )}
-            from person where scope_path like ${like}`.execute(db),
-        count('household'),
-        count('building'),
-        count('house'),
-        count('grid'),
-        count('facility'),
-        count('organization'),
-        count('service_provider'),
-        sql<{
-          n: number;
-        }>`select count(*)::int as n from admin_division where level = 5 and path like ${like}`.execute(db),
+      const scope = viewer.scopePath;
+      const today = chinaToday();
+      const [figures, places, providers, ageBands, name] = await Promise.all([
+        areaStats(db, scope, today),
+        placeCounts(db, scope),
+        countProvidersServing(db, scope),
+        ageBandCounts(db, scope, today, AGE_BANDS),
+        scopeName(db, scope),
       ]);
-      const p = people.rows[0]!;
-      const population = Number(p['population']);
       return {
-        scopeName: await scopeName(db, viewer.scopePath),
-        population,
-        households,
-        buildings,
-        houses,
-        grids,
-        communities: Number(communities.rows[0]!.n),
-        aged60Plus: Number(p['aged60']),
-        aged60Share: population > 0 ? Math.round((Number(p['aged60']) / population) * 1000) / 1000 : 0,
-        elderlyAlone: Number(p['elderly_alone']),
-        disabled: Number(p['disabled']),
-        lowIncome: Number(p['low_income']),
-        floating: Number(p['floating']),
-        facilities,
-        organizations,
+        scopeName: name,
+        population: figures.population,
+        households: figures.households,
+        buildings: figures.buildings,
+        houses: figures.houses,
+        grids: places.grids,
+        communities: places.communities,
+        aged60Plus: figures.aged60Plus,
+        aged60Share:
+          figures.population > 0 ? Math.round((figures.aged60Plus / figures.population) * 1000) / 1000 : 0,
+        elderlyAlone: figures.elderlyAlone,
+        disabled: figures.disabled,
+        lowIncome: figures.lowIncome,
+        floating: figures.floating,
+        facilities: places.facilities,
+        organizations: places.organizations,
         providers,
-        ageBands: BANDS.map(([band]) => ({ band, count: Number(p[`band_${band}`]) })),
+        ageBands,
       };
     },
   );
