@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { bornOnOrBeforeForAge, chinaToday } from '../stats/index.ts';
 
 export interface GridFigures {
   gridId: number;
@@ -11,9 +12,7 @@ export interface GridFigures {
   aged60Plus: number;
 }
 
-export async function gridFigures(db: Db, scopePath: string, today = new Date()): Promise<GridFigures[]> {
-  const cutoff60 = new Date(today);
-  cutoff60.setUTCFullYear(cutoff60.getUTCFullYear() - 60);
+export async function gridFigures(db: Db, scopePath: string, today = chinaToday()): Promise<GridFigures[]> {
   const rows = await sql<{
     grid_id: number;
     path: string;
@@ -24,7 +23,7 @@ export async function gridFigures(db: Db, scopePath: string, today = new Date())
     select g.id as grid_id, g.path,
            count(p.id)::int as population,
            count(distinct p.household_id)::int as households,
-           count(p.id) filter (where p.birth_date <= ${cutoff60.toISOString().slice(0, 10)})::int as aged60
+           count(p.id) filter (where p.birth_date <= ${bornOnOrBeforeForAge(today, 60)})::int as aged60
       from grid g
       left join person p on p.grid_id = g.id
      where g.path like ${scopeLikePattern(scopePath)}
