@@ -12,6 +12,7 @@ import {
   findBuildingsOfGrid,
   findHousesOfBuilding,
 } from './buildings.repository.ts';
+import { findGridInScope } from './area-detail.repository.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -162,6 +163,8 @@ export async function buildingsRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const viewer = requirePermission(request, 'geo:read');
       const { gridId } = request.query as Static<typeof MapQuery>;
+      // A grid outside the scope is not found, as its detail page is: an empty map would say it has no buildings.
+      if (!(await findGridInScope(db, viewer.scopePath, gridId))) throw new AppError('DIVISION_NOT_FOUND');
       const rows = await findBuildingsOfGrid(db, viewer.scopePath, gridId);
       reply.type('application/geo+json');
       return {

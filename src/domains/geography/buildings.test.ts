@@ -88,7 +88,7 @@ describeEachBackend(
       expect(page.items).toHaveLength(1);
     });
 
-    it('the building layer of a grid is valid GeoJSON inside the scope, and empty outside', async () => {
+    it('the building layer of a grid is valid GeoJSON inside the scope, and not found outside', async () => {
       const { a1, c1 } = ctx().mini.grids;
       const res = await get('gw_a1', `/api/map/buildings.geojson?gridId=${a1.id}`);
       expect(res.statusCode).toBe(200);
@@ -102,8 +102,9 @@ describeEachBackend(
         expect(f.properties).toMatchObject({ residents: 1, households: 1, floors: 6 });
         expect(f.properties.address).toMatch(/1号楼$/);
       }
-      const outside = (await get('gw_a1', `/api/map/buildings.geojson?gridId=${c1.id}`)).json();
-      expect(outside.features).toEqual([]);
+      const outside = await get('gw_a1', `/api/map/buildings.geojson?gridId=${c1.id}`);
+      expect(outside.statusCode).toBe(404);
+      expect(outside.json().error.code).toBe('DIVISION_NOT_FOUND');
     });
 
     it('refuses a resident and answers bad input with 400', async () => {

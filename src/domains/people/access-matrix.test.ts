@@ -12,8 +12,8 @@ const PASSWORD = 'Passw0rd!2026';
 interface Ctx extends TestAppContext {
   mini: MiniDistrict;
   tokens: Record<string, string>;
-  /** Household, house and building of each mini-district person, by person index. */
-  places: Array<{ householdId: number; houseId: number; buildingId: number }>;
+  /** Household, house, building and grid of each mini-district person, by person index. */
+  places: Array<{ householdId: number; houseId: number; buildingId: number; gridId: number }>;
 }
 
 /**
@@ -44,7 +44,22 @@ const RECORD_ROUTES: Array<{
     permission: 'geo:read',
     notFound: 'BUILDING_NOT_FOUND',
   },
+  {
+    route: 'grid detail',
+    url: (p) => `/api/grids/${p.gridId}`,
+    permission: 'geo:read',
+    notFound: 'DIVISION_NOT_FOUND',
+  },
+  {
+    route: 'building points of the grid',
+    url: (p) => `/api/map/buildings.geojson?gridId=${p.gridId}`,
+    permission: 'geo:read',
+    notFound: 'DIVISION_NOT_FOUND',
+  },
 ];
+
+/** Routes about places that name no resident: roles that may not search residents still see those of their scope. */
+const PLACE_ROUTES = new Set(['building', 'grid detail', 'building points of the grid']);
 
 // Persons of the mini district by index: 0 张建国 (grid a1, resident_a1's own record), 1 李秀英 (a1),
 // 2 王浩然 (a2), 3 欧阳明 (community B), 4 陈欣怡 (street 2, community C).
@@ -103,10 +118,15 @@ describeEachBackend(
       const row = await ctx.database.db
         .selectFrom('person as p')
         .innerJoin('house as h', 'h.id', 'p.house_id')
-        .select(['p.household_id', 'p.house_id', 'h.building_id'])
+        .select(['p.household_id', 'p.house_id', 'h.building_id', 'p.grid_id'])
         .where('p.id', '=', p.id)
         .executeTakeFirstOrThrow();
-      places.push({ householdId: row.household_id!, houseId: row.house_id!, buildingId: row.building_id });
+      places.push({
+        householdId: row.household_id!,
+        houseId: row.house_id!,
+        buildingId: row.building_id,
+        gridId: row.grid_id,
+      });
     }
     return { ...ctx, mini, tokens, places };
   },
@@ -179,10 +199,10 @@ describeEachBackend(
         const { mini, places } = ctx();
         const row = RECORD_ROUTES.find((r) => r.route === route)!;
         const role = mini.accounts[user]!.role;
-        // Buildings name no resident, so a role that may not search residents may still see the buildings of its scope.
+        // Places name no resident, so a role that may not search residents may still see the places of its scope.
         const visible =
           VISIBLE[user] === 'forbidden'
-            ? route === 'building'
+            ? PLACE_ROUTES.has(route)
               ? inScopeOf(mini, user)
               : []
             : VISIBLE[user]!;
