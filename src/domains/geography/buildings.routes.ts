@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { requirePermission } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf, PageQuery, pageOf } from '../../platform/http/pagination.ts';
+import { findGridInScope } from './area-detail.repository.ts';
 import {
   type BuildingRow,
   findBuildingInScope,
@@ -12,7 +13,6 @@ import {
   findBuildingsOfGrid,
   findHousesOfBuilding,
 } from './buildings.repository.ts';
-import { findGridInScope } from './area-detail.repository.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
