@@ -79,5 +79,5 @@ async function measure(size: DemoSize, backend: 'pglite' | 'postgres'): Promise<
 export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const backends: ('pglite' | 'postgres')[] = PG_URL ? ['pglite', 'postgres'] : ['pglite'];
   for (const backend of backends) await measure('medium', backend);
-  if (opts.size === 'large') await measure('large', PG_URL ? 'postgres' : 'pglite');
+  if (opts.size === 'large') for (const backend of backends) await measure('large', backend);
 }
