@@ -211,7 +211,7 @@ export function registerClassifyCommand(program: Command) {
     .requiredOption('--text <columns>', 'text column(s), comma-separated (joined in order, e.g. title,body)')
     .requiredOption('--label <column>', 'label column')
     .requiredOption('--out <file>', 'where to write the model (JSON)')
-    .option('--buckets <n>', 'hash buckets (model size vs collisions)', String(1 << 18))
+    .option('--buckets <n>', 'hash buckets (model size vs collisions)', String(1 << 20))
     .option('--seed <n>', 'random seed (same seed, same model)', '1')
     .option('--epochs <n>', 'maximum training epochs (early stopping may stop sooner)')
     .option('--no-nb', 'logistic regression only, without the complement naive Bayes second opinion')

@@ -36,7 +36,7 @@ export interface GeneratedRequest {
 
 export interface RequestHistoryOptions {
   seed: number;
-  /** First day (UTC date part is used). */
+  /** First day: its UTC date is taken as a China calendar day; times of day are China time (UTC+8). */
   start: Date;
   days: number;
   /** Mean requests per day (varies by weekday and season). */
@@ -765,7 +765,8 @@ function composeRequest(
   if (leaf.neighbours.length > 0 && r.chance(0.06)) category = r.pick(leaf.neighbours);
 
   const hour = urgent || channel !== 'grid_patrol' ? r.weighted(HOURS) : r.int(8, 17);
-  const receivedAt = new Date(day.getTime() + hour * 3_600_000 + r.int(0, 3_599_999));
+  // `day` is a China calendar day; its midnight is 16:00 UTC the day before.
+  const receivedAt = new Date(day.getTime() - CHINA_OFFSET_MS + hour * 3_600_000 + r.int(0, 3_599_999));
   return {
     text,
     categoryCode: category.code,
@@ -778,7 +779,9 @@ function composeRequest(
   };
 }
 
-/** Hour-of-day weights of calls (Beijing time written as UTC hours of the day; the requests domain shifts them). */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** Hour-of-day weights of calls, China time: few at night, peaks in the morning and afternoon. */
 const HOURS: ReadonlyArray<readonly [number, number]> = Array.from({ length: 24 }, (_, h) => [
   h,
   h < 6 ? 0.3 : h < 8 ? 1 : h < 12 ? 3 : h < 14 ? 2 : h < 18 ? 2.8 : h < 22 ? 2 : 0.8,

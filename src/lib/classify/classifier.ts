@@ -148,7 +148,7 @@ export function trainTextClassifier(
   log(`features of ${examples.length} texts`);
   const counts = examples.map((e) => featureCounts(e.text, features));
   const df = new Map<number, number>();
-  for (const c of counts) for (const b of c.keys()) df.set(b, (df.get(b) ?? 0) + 1);
+  for (const c of counts) for (const b of c.buckets) df.set(b, (df.get(b) ?? 0) + 1);
   const minDf = options.minDocumentFrequency ?? 2;
   const rowBuckets = Uint32Array.from([...df].filter(([, d]) => d >= minDf).map(([b]) => b)).sort();
   const rowOf = new Map<number, number>();

@@ -9,7 +9,7 @@ import { bucketOf } from './hash.ts';
 import { normalizeText } from './normalize.ts';
 
 export interface FeatureOptions {
-  /** Hash buckets (default 2^18). More buckets: fewer collisions, a larger model. */
+  /** Hash buckets (default 2^20). Only buckets that occur in training become model rows, so more buckets mean fewer collisions and a model only somewhat larger. */
   buckets: number;
   wordUnigrams: boolean;
   wordBigrams: boolean;
@@ -20,7 +20,7 @@ export interface FeatureOptions {
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
-  buckets: 1 << 18,
+  buckets: 1 << 20,
   wordUnigrams: true,
   wordBigrams: true,
   charNgrams: [1, 2, 3],
@@ -43,8 +43,22 @@ export function words(normalized: string): string[] {
     .filter((w) => CONTENT.test(w));
 }
 
+/** Hashed feature counts of one text, compact: buckets ascending with their raw counts. */
+export interface FeatureCounts {
+  buckets: Uint32Array;
+  counts: Uint16Array;
+}
+
+/** Hashed feature counts of one text. Typed arrays, not a Map: training holds these for every text at once. */
+export function featureCounts(text: string, options: FeatureOptions): FeatureCounts {
+  const map = featureCountMap(text, options);
+  const buckets = Uint32Array.from(map.keys()).sort();
+  const counts = Uint16Array.from(buckets, (b) => Math.min(65535, map.get(b)!));
+  return { buckets, counts };
+}
+
 /** Hashed feature counts of one text: bucket → raw count. */
-export function featureCounts(text: string, options: FeatureOptions): Map<number, number> {
+export function featureCountMap(text: string, options: FeatureOptions): Map<number, number> {
   const s = normalizeText(text, options.maxChars);
   const counts = new Map<number, number>();
   const add = (f: string) => {
@@ -85,14 +99,15 @@ export const EMPTY_VECTOR: SparseVector = { idx: new Int32Array(0), val: new Flo
  * the result is L2-normalised (an empty text gives the empty vector).
  */
 export function tfidfVector(
-  counts: Map<number, number>,
+  counts: FeatureCounts,
   rowOf: Map<number, number>,
   idf: Float32Array,
 ): SparseVector {
   const rows: number[] = [];
   const vals: number[] = [];
-  for (const [bucket, c] of counts) {
-    const r = rowOf.get(bucket);
+  for (let i = 0; i < counts.buckets.length; i++) {
+    const c = counts.counts[i]!;
+    const r = rowOf.get(counts.buckets[i]!);
     if (r === undefined) continue;
     rows.push(r);
     vals.push((1 + Math.log(c)) * idf[r]!);

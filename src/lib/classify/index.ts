@@ -3,8 +3,9 @@
 //
 // Classification
 //   trainTextClassifier(examples: {text, label}[], options?) → TextClassifier
-//       options: { seed (default 1), features: { buckets (2^18), wordUnigrams, wordBigrams, charNgrams [1,2,3],
-//       maxChars 3000 }, softmax: { l2, learningRate, maxEpochs 20, patience 3, classWeightPower 0.5 },
+//       options: { seed (default 1), features: { buckets (2^20), wordUnigrams, wordBigrams, charNgrams [1,2,3],
+//       maxChars 3000 }, softmax: { l2, learningRate, initialAccumulator, maxEpochs 20, patience 3,
+//       classWeightPower 0.5 },
 //       validationFraction 0.1, refit true, complementNb true, minDocumentFrequency 2, onProgress }
 //       Throws ClassifyDataError for no examples or fewer than 2 labels. Same data + seed → same model.
 //   classifyText(model, text, topK = 3) → { label, confidence, alternatives: [{label, probability}] }

@@ -10,6 +10,12 @@ export interface SoftmaxOptions {
   l2: number;
   /** AdaGrad base learning rate. */
   learningRate: number;
+  /**
+   * Starting value of AdaGrad's squared-gradient sums. Plain AdaGrad (0) takes a full `learningRate` step on every
+   * coordinate the first time it is touched, which throws the logits of a long text (thousands of features) far
+   * off; a small start makes the first steps SGD-like (proportional to the gradient).
+   */
+  initialAccumulator: number;
   maxEpochs: number;
   /** Stop after this many epochs without a better validation macro-F1. */
   patience: number;
@@ -21,6 +27,7 @@ export interface SoftmaxOptions {
 export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = {
   l2: 1e-6,
   learningRate: 0.4,
+  initialAccumulator: 1,
   maxEpochs: 20,
   patience: 3,
   classWeightPower: 0.5,
@@ -118,8 +125,8 @@ export function trainSoftmax(
 ): SoftmaxTraining {
   const K = classes;
   const m: LinearModel = { weights: new Float32Array(rows * K), bias: new Float32Array(K), classes: K };
-  const g2 = new Float32Array(rows * K);
-  const b2 = new Float64Array(K);
+  const g2 = new Float32Array(rows * K).fill(options.initialAccumulator);
+  const b2 = new Float64Array(K).fill(options.initialAccumulator);
   const cw = classWeights(y, K, options.classWeightPower);
   const random = seededRandom(options.seed);
   const order = Int32Array.from({ length: x.length }, (_, i) => i);
