@@ -15,6 +15,7 @@ import { placesRoutes } from './domains/places/index.ts';
 // supply: planning, providers and procurement, deliveries, evaluation
 import { planningRoutes } from './domains/planning/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
+import { supplyRoutes } from './domains/supply/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { accountsRoutes } from './platform/auth/accounts.routes.ts';
 import { authPlugin } from './platform/auth/auth.plugin.ts';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(buildingsRoutes);
   await app.register(areaDetailRoutes);
   await app.register(planningRoutes); // supply
+  await app.register(supplyRoutes); // supply
 
   await registerWebConsole(app, deps.config.webDist);
   return app;
