@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
+import { evaluationRoutes } from './domains/evaluation/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(areaDetailRoutes);
   await app.register(planningRoutes); // supply
   await app.register(supplyRoutes); // supply
+  await app.register(evaluationRoutes); // supply
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

@@ -1,7 +1,7 @@
-import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { CjkFontMissingError, findCjkFont, reportToPdf } from './pdf.ts';
+import { pdfStreams } from './pdf-streams.testing.ts';
 import type { TableReport } from './table-report.ts';
 import { reportToXlsx } from './xlsx.ts';
 
@@ -20,28 +20,6 @@ const REPORT: TableReport = {
     },
   ],
 };
-
-/** Every stream of a PDF, inflated when it is Flate-compressed. */
-function pdfStreams(pdf: Buffer): string[] {
-  const text = pdf.toString('latin1');
-  const out: string[] = [];
-  let from = 0;
-  for (;;) {
-    const open = text.indexOf('>>\nstream\n', from);
-    if (open < 0) break;
-    const start = open + '>>\nstream\n'.length;
-    const end = text.indexOf('\nendstream', start);
-    if (end < 0) break;
-    const raw = pdf.subarray(start, end);
-    try {
-      out.push(inflateSync(raw).toString('latin1'));
-    } catch {
-      out.push(raw.toString('latin1'));
-    }
-    from = end + 10;
-  }
-  return out;
-}
 
 describe('XLSX report', () => {
   it('writes one sheet per table and escapes cells that would run as formulas', async () => {
