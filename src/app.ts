@@ -9,10 +9,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
+import { evaluationRoutes } from './domains/evaluation/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
+// supply: planning, providers and procurement, deliveries, evaluation
+import { planningRoutes } from './domains/planning/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
+import { supplyRoutes } from './domains/supply/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { accountsRoutes } from './platform/auth/accounts.routes.ts';
 import { authPlugin } from './platform/auth/auth.plugin.ts';
@@ -86,6 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(placesRoutes);
   await app.register(buildingsRoutes);
   await app.register(areaDetailRoutes);
+  await app.register(planningRoutes); // supply
+  await app.register(supplyRoutes); // supply
+  await app.register(evaluationRoutes); // supply
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
+// supply: allocation
+import { registerAllocateCommand } from './commands/allocate.command.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
 // classify
@@ -36,6 +38,7 @@ registerUserCommand(program);
 registerAuditCommand(program);
 // classify
 registerClassifyCommand(program);
+registerAllocateCommand(program); // supply
 
 try {
   await program.parseAsync(process.argv);

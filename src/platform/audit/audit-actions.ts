@@ -16,6 +16,21 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'audit.read': { zh: '查阅审计日志', en: 'Read audit log' },
   'audit.verify': { zh: '校验审计链', en: 'Verify audit chain' },
   'audit.export': { zh: '导出审计日志', en: 'Export audit log' },
+  // supply
+  'planning.coverage': { zh: '查看生活圈覆盖', en: 'Read life-circle coverage' },
+  'planning.scenario.create': { zh: '保存规划情景', en: 'Save planning scenario' },
+  'provider.create': { zh: '登记服务商', en: 'Register provider' },
+  'provider.update': { zh: '修改服务商', en: 'Update provider' },
+  'provider.qualification.add': { zh: '登记服务商资质', en: 'Add provider qualification' },
+  'procurement.create': { zh: '新建采购项目', en: 'Create procurement project' },
+  'procurement.bid': { zh: '登记投标', en: 'Record bid' },
+  'provider.match': { zh: '服务商匹配打分', en: 'Score providers' },
+  'provider.choose': { zh: '选定服务商', en: 'Choose provider' },
+  'delivery.create': { zh: '登记服务记录', en: 'Record service delivery' },
+  'delivery.confirm': { zh: '居民确认服务', en: 'Resident confirms service' },
+  'delivery.read': { zh: '查看服务记录', en: 'Read service records' },
+  'evaluation.export': { zh: '导出评价报告', en: 'Export evaluation report' },
+  // end supply
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */

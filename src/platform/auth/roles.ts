@@ -38,7 +38,16 @@ export type Permission =
   | 'provider:read'
   | 'stats:read'
   | 'account:manage'
-  | 'audit:read';
+  | 'audit:read'
+  // supply: planning, providers and procurement, deliveries, evaluation
+  | 'planning:read'
+  | 'planning:write'
+  | 'supply:read'
+  | 'supply:manage'
+  | 'provider:score'
+  | 'delivery:read'
+  | 'delivery:write'
+  | 'evaluation:read';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -68,6 +77,12 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:read',
       'stats:read',
       'account:manage',
+      'planning:read', // supply
+      'planning:write', // supply
+      'supply:read', // supply
+      'supply:manage', // supply
+      'provider:score', // supply
+      'evaluation:read', // supply
     ],
     unmaskable: [],
   },
@@ -80,6 +95,13 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'planning:read', // supply
+      'planning:write', // supply
+      'supply:read', // supply
+      'supply:manage', // supply
+      'provider:score', // supply
+      'delivery:read', // supply
+      'evaluation:read', // supply
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -93,6 +115,14 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'planning:read', // supply
+      'planning:write', // supply
+      'supply:read', // supply
+      'supply:manage', // supply
+      'provider:score', // supply
+      'delivery:read', // supply
+      'delivery:write', // supply
+      'evaluation:read', // supply
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -105,6 +135,10 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'org:read',
       'facility:read',
       'stats:read',
+      'planning:read', // supply
+      'supply:read', // supply
+      'delivery:read', // supply
+      'delivery:write', // supply
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -118,11 +152,13 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'supply:read', // supply
+      'provider:score', // supply
     ],
     unmaskable: ['name', 'phone', 'address'],
   },
   service_provider: {
-    permissions: ['geo:read', 'facility:read', 'provider:read'],
+    permissions: ['geo:read', 'facility:read', 'provider:read', 'delivery:read', 'delivery:write'],
     unmaskable: [],
   },
   resident: {

@@ -185,6 +185,15 @@ export interface ServiceProviderTable extends Provenance {
   capacity_per_month: number | null;
   rating: number | null;
   contact_phone: string | null;
+  // supply (migration 0014)
+  lng: ColumnType<number | null, number | null | undefined, number | null>;
+  lat: ColumnType<number | null, number | null | undefined, number | null>;
+  service_radius_m: ColumnType<number | null, number | null | undefined, number | null>;
+  price_per_hour: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  status: ColumnType<
+    'active' | 'suspended' | 'blacklisted',
+    'active' | 'suspended' | 'blacklisted' | undefined
+  >;
 }
 
 export type Role =
@@ -275,6 +284,15 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   schema_migrations: SchemaMigrationsTable;
+  // supply (migration 0014)
+  planning_scenario: PlanningScenarioTable;
+  provider_qualification: ProviderQualificationTable;
+  match_weight: MatchWeightTable;
+  procurement_project: ProcurementProjectTable;
+  procurement_bid: ProcurementBidTable;
+  provider_choice: ProviderChoiceTable;
+  service_delivery: ServiceDeliveryTable;
+  community_resource: CommunityResourceTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -290,3 +308,118 @@ export type FacilityRow = Selectable<FacilityTable>;
 export type ServiceProviderRow = Selectable<ServiceProviderTable>;
 export type AdminDivisionRow = Selectable<AdminDivisionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+// ---- supply: planning scenarios, providers, procurement, deliveries, evaluation inputs (migration 0014) ----
+type Numeric = ColumnType<string, number | string, number | string>;
+type DateOnly = ColumnType<string, string, string>;
+
+export interface PlanningScenarioTable {
+  id: Generated<number>;
+  scope_path: string;
+  name: string;
+  facility_type: string;
+  params: Json<Record<string, unknown>>;
+  result: Json<Record<string, unknown>>;
+  created_by: number;
+  created_at: Generated<Date>;
+}
+
+export interface ProviderQualificationTable {
+  id: Generated<number>;
+  provider_id: number;
+  kind: string;
+  number: string;
+  issued_by: string | null;
+  categories: Generated<string[]>;
+  valid_from: DateOnly;
+  valid_until: DateOnly;
+  created_at: Generated<Date>;
+}
+
+export type MatchComponent =
+  | 'qualification'
+  | 'category'
+  | 'distance'
+  | 'capacity'
+  | 'price'
+  | 'rating'
+  | 'performance';
+
+export interface MatchWeightTable {
+  weight_set: string;
+  component: MatchComponent;
+  weight: number;
+}
+
+export interface ProcurementProjectTable {
+  id: Generated<number>;
+  street_code: string;
+  scope_path: string;
+  title: string;
+  category: string;
+  description: Generated<string>;
+  budget: Numeric;
+  required_capacity: number;
+  lng: number;
+  lat: number;
+  weight_set: Generated<string>;
+  status: Generated<'open' | 'awarded' | 'cancelled'>;
+  awarded_provider_id: number | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProcurementBidTable {
+  id: Generated<number>;
+  project_id: number;
+  provider_id: number;
+  price: Numeric;
+  capacity: number;
+  note: Generated<string>;
+  submitted_at: Generated<Date>;
+}
+
+export interface ProviderChoiceTable {
+  id: Generated<number>;
+  street_code: string;
+  scope_path: string;
+  subject_kind: 'project' | 'request';
+  subject_id: string;
+  chosen_provider_id: number;
+  top_provider_id: number | null;
+  override: boolean;
+  reason: string;
+  ranking: Json<unknown[]>;
+  chosen_by: number;
+  chosen_at: Generated<Date>;
+}
+
+export interface ServiceDeliveryTable {
+  id: Generated<number>;
+  street_code: string;
+  grid_id: number;
+  scope_path: string;
+  provider_id: number;
+  person_id: number;
+  worker_name: string;
+  category: string;
+  description: Generated<string>;
+  started_at: Timestamp;
+  minutes: number;
+  cost: Numeric;
+  source_kind: 'request' | 'policy' | 'project' | 'plan' | null;
+  source_id: string | null;
+  confirmed_at: Timestamp | null;
+  resident_rating: number | null;
+  recorded_by: number;
+  recorded_at: Generated<Date>;
+}
+
+export interface CommunityResourceTable {
+  community_code: string;
+  street_code: string;
+  year: number;
+  budget: Numeric;
+  staff: number;
+}

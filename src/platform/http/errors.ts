@@ -51,6 +51,52 @@ export const errors = {
   },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用', en: 'The database is unavailable' },
+  // supply: planning, providers, procurement, deliveries, evaluation
+  FACILITY_TYPE_NOT_FOUND: { status: 404, zh: '未找到该设施类型', en: 'Facility type not found' },
+  SITE_OUTSIDE_AREA: {
+    status: 400,
+    zh: '候选点位不在您的管辖范围内',
+    en: 'A candidate site lies outside your area',
+  },
+  NO_DEMAND: {
+    status: 422,
+    zh: '范围内没有符合条件的居民',
+    en: 'No residents in the area match the criteria',
+  },
+  NO_CANDIDATE_SITES: { status: 422, zh: '没有可用的候选点位', en: 'There are no candidate sites' },
+  SCENARIO_NOT_FOUND: { status: 404, zh: '未找到该规划情景', en: 'Scenario not found' },
+  PROVIDER_NOT_FOUND: { status: 404, zh: '未找到该服务商', en: 'Provider not found' },
+  PROJECT_NOT_FOUND: { status: 404, zh: '未找到该采购项目', en: 'Procurement project not found' },
+  PROJECT_CLOSED: { status: 409, zh: '该采购项目已结束', en: 'The procurement project is closed' },
+  WEIGHT_SET_NOT_FOUND: { status: 400, zh: '未找到该权重方案', en: 'Weight set not found' },
+  NO_ELIGIBLE_PROVIDER: { status: 422, zh: '没有可匹配的服务商', en: 'No provider can be matched' },
+  OVERRIDE_REASON_REQUIRED: {
+    status: 400,
+    zh: '未选择排名第一的服务商时须说明理由',
+    en: 'Choosing other than the top-ranked provider needs a reason',
+  },
+  DELIVERY_NOT_FOUND: { status: 404, zh: '未找到该服务记录', en: 'Service record not found' },
+  DELIVERY_ALREADY_CONFIRMED: {
+    status: 409,
+    zh: '该服务记录已确认',
+    en: 'The service record is already confirmed',
+  },
+  ALLOCATION_INFEASIBLE: {
+    status: 422,
+    zh: '约束条件无法同时满足',
+    en: 'The constraints cannot all be met',
+  },
+  DEA_INPUT_INVALID: {
+    status: 422,
+    zh: '评价数据不完整或有误',
+    en: 'The evaluation data is incomplete or wrong',
+  },
+  CJK_FONT_MISSING: {
+    status: 503,
+    zh: '服务器未安装中文字体，无法生成 PDF',
+    en: 'No CJK font is installed on the server; the PDF cannot be made',
+  },
+  // end supply
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系管理员', en: 'Internal server error' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

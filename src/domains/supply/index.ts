@@ -1,0 +1,2 @@
+// Precise supply (精准供给): providers, procurement, matching, service delivery records.
+export { supplyRoutes } from './supply.routes.ts';
