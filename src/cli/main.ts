@@ -6,6 +6,7 @@ import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
+import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -30,6 +31,7 @@ registerDemoCommand(program);
 registerBenchCommand(program);
 registerDeaCommand(program);
 registerPlanCommand(program);
+registerLinkCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
 

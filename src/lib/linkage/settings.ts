@@ -63,8 +63,14 @@ export interface EmSettings {
   tolerance: number;
   /** Random record pairs drawn to estimate u (the level distribution among non-matches). */
   randomPairs: number;
-  /** Keep u at its random-pair estimate instead of re-estimating it by EM on the candidate pairs. */
-  fixU: boolean;
+  /**
+   * Which u scores the pairs. "candidates" (default): u as EM estimates it among the candidate pairs, with
+   * lambda the share of matches among them; robust when non-matches that share blocking keys also agree on
+   * other fields (people of one household share address and phone). "random": u from random pairs and
+   * lambda the match rate among all pairs (the textbook Fellegi–Sunter scoring, as in Splink); it gives full
+   * weight to agreement on fields used for blocking, but trusts conditional independence.
+   */
+  u: 'candidates' | 'random';
 }
 
 export interface Thresholds {
@@ -120,7 +126,7 @@ export const DEFAULT_EM: EmSettings = {
   maxIterations: 100,
   tolerance: 1e-5,
   randomPairs: 300_000,
-  fixU: false,
+  u: 'candidates',
 };
 
 type Json = Record<string, unknown>;
@@ -365,12 +371,14 @@ export function resolveSettings(raw: unknown, columns: readonly string[]): Linka
 
   const emRaw = raw['em'] ?? {};
   if (!isObject(emRaw)) throw new LinkageSettingsError('em', 'must be an object');
-  checkKeys(emRaw, ['maxIterations', 'tolerance', 'randomPairs', 'fixU'], 'em');
+  checkKeys(emRaw, ['maxIterations', 'tolerance', 'randomPairs', 'u'], 'em');
+  const u = emRaw['u'] ?? DEFAULT_EM.u;
+  if (u !== 'candidates' && u !== 'random') throw new LinkageSettingsError('em.u', 'must be "candidates" or "random"');
   const em: EmSettings = {
     maxIterations: optNum(emRaw, 'maxIterations', 'em', DEFAULT_EM.maxIterations, { min: 1, integer: true }),
     tolerance: optNum(emRaw, 'tolerance', 'em', DEFAULT_EM.tolerance, { min: 0 }),
     randomPairs: optNum(emRaw, 'randomPairs', 'em', DEFAULT_EM.randomPairs, { min: 1000, integer: true }),
-    fixU: optBool(emRaw, 'fixU', 'em', DEFAULT_EM.fixU),
+    u,
   };
 
   const tRaw = raw['thresholds'] ?? {};
