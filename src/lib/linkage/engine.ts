@@ -191,7 +191,9 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     // the fixed point "expected matches among the candidates / all pairs".
     const population: FsParameters = { lambda: 0, m: params.m, u: uRandom };
     population.lambda =
-      settings.prior === 'estimate' ? Math.min(Math.max((params.lambda * pairCount) / totalPairs, 1e-15), 0.5) : settings.prior;
+      settings.prior === 'estimate'
+        ? Math.min(Math.max((params.lambda * pairCount) / totalPairs, 1e-15), 0.5)
+        : settings.prior;
     for (let i = 0; i < 200 && settings.prior === 'estimate'; i++) {
       const post = patternPosteriors(histogram, population);
       let matches = 0;
@@ -287,7 +289,12 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
       })),
     })),
     lambda: params.lambda,
-    prior: settings.em.u === 'random' ? params.lambda : totalPairs > 0 ? (params.lambda * pairCount) / totalPairs : 0,
+    prior:
+      settings.em.u === 'random'
+        ? params.lambda
+        : totalPairs > 0
+          ? (params.lambda * pairCount) / totalPairs
+          : 0,
     priorEstimated: fixedLambda === undefined,
     emIterations: fit.iterations,
     emConverged: fit.converged,

@@ -1,5 +1,5 @@
 // Settings of the record-linkage engine: their shape, defaults and validation. The JSON format is documented
-// with an example in README.md beside this file. Validation names the path of the bad setting
+// with an example in docs/linkage.md. Validation names the path of the bad setting
 // (comparisons[2].levels[1].threshold) so a user can fix a settings file without reading code.
 
 export type LinkType = 'dedupe' | 'link';
@@ -64,11 +64,12 @@ export interface EmSettings {
   /** Random record pairs drawn to estimate u (the level distribution among non-matches). */
   randomPairs: number;
   /**
-   * Which u scores the pairs. "candidates" (default): u as EM estimates it among the candidate pairs, with
-   * lambda the share of matches among them; robust when non-matches that share blocking keys also agree on
-   * other fields (people of one household share address and phone). "random": u from random pairs and
-   * lambda the match rate among all pairs (the textbook Fellegi–Sunter scoring, as in Splink); it gives full
-   * weight to agreement on fields used for blocking, but trusts conditional independence.
+   * Which u scores the pairs. "random" (default): u from random pairs and lambda the match rate among all
+   * pairs (the textbook Fellegi–Sunter scoring, as in Splink); it gives full weight to agreement on fields
+   * used for blocking. "candidates": u as EM estimates it among the candidate pairs, with lambda the share of
+   * matches among them; it discounts agreement that non-matches sharing a block also show (people of one
+   * household share address and phone), but underrates the fields used for blocking. On the generated
+   * Chinese and English people "random" scored the higher F1 (0.995 against 0.978 at 100k records).
    */
   u: 'candidates' | 'random';
 }
@@ -126,7 +127,7 @@ export const DEFAULT_EM: EmSettings = {
   maxIterations: 100,
   tolerance: 1e-5,
   randomPairs: 300_000,
-  u: 'candidates',
+  u: 'random',
 };
 
 type Json = Record<string, unknown>;
@@ -373,7 +374,8 @@ export function resolveSettings(raw: unknown, columns: readonly string[]): Linka
   if (!isObject(emRaw)) throw new LinkageSettingsError('em', 'must be an object');
   checkKeys(emRaw, ['maxIterations', 'tolerance', 'randomPairs', 'u'], 'em');
   const u = emRaw['u'] ?? DEFAULT_EM.u;
-  if (u !== 'candidates' && u !== 'random') throw new LinkageSettingsError('em.u', 'must be "candidates" or "random"');
+  if (u !== 'candidates' && u !== 'random')
+    throw new LinkageSettingsError('em.u', 'must be "candidates" or "random"');
   const em: EmSettings = {
     maxIterations: optNum(emRaw, 'maxIterations', 'em', DEFAULT_EM.maxIterations, { min: 1, integer: true }),
     tolerance: optNum(emRaw, 'tolerance', 'em', DEFAULT_EM.tolerance, { min: 0 }),
