@@ -79,7 +79,7 @@ function parseProbability(value: string | undefined, option: string): number | u
   return p;
 }
 
-function readSettingsFile(file: string): unknown {
+function readSettingsFile(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -89,11 +89,19 @@ function readSettingsFile(file: string): unknown {
       EXIT.USAGE,
     );
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new CliError(`${file}: the settings are not valid JSON (${(error as Error).message})`, EXIT.USAGE);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliError(
+      `${file}: the settings must be a JSON object such as {"comparisons": […]}`,
+      EXIT.USAGE,
+    );
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** Writes rows to a CSV file in chunks, so a million rows never sit in memory as one string. */
@@ -210,13 +218,17 @@ export function registerLinkCommand(program: Command) {
     .option('--id <column>', 'column holding the unique record id (in both files when linking)')
     .option('--left-id <column>', 'link: id column of the left file (default --id)')
     .option('--right-id <column>', 'link: id column of the right file (default --id)')
-    .option('--settings <file|auto>', 'settings JSON (see src/lib/linkage/README.md), or "auto" (default)')
+    .option('--settings <file|auto>', 'settings JSON (see docs/linkage.md), or "auto" (default)')
     .option('--out <file>', 'dedupe: clusters CSV (cluster_id, id); link: scored pairs CSV')
     .option('--pairs <file>', 'dedupe: also write the scored pairs to this CSV')
     .option('--threshold <p>', 'match probability at or above which a pair is a match (default 0.9)')
     .option('--include-review', 'also write pairs in the review band (decision "review")')
     .option('--all-pairs', 'write every candidate pair with its score, not just matches')
-    .option('--one-to-one', 'link: each record keeps at most its best match')
+    .option('--one-to-one', 'link: each record keeps at most its best match (the default in link mode)')
+    .option(
+      '--no-one-to-one',
+      'link: keep every pair above the threshold (files with duplicates of their own)',
+    )
     .option('--ignore <columns>', 'auto settings: comma-separated columns to leave out')
     .option('--save-settings <file>', 'write the settings used (e.g. the auto ones) to this JSON file')
     .action(async (mode: string | undefined, opts: LinkOptions) => {
@@ -240,17 +252,20 @@ export function registerLinkCommand(program: Command) {
       if (!opts.out) throw new CliError('--out FILE is required', EXIT.USAGE);
       if (!dedupe && opts.pairs)
         throw new CliError('--pairs is for dedupe; in link mode --out gets the pairs', EXIT.USAGE);
-      const leftIdColumn = (dedupe ? opts.id : (opts.leftId ?? opts.id)) ?? '';
-      const rightIdColumn = opts.rightId ?? opts.id ?? '';
+      const threshold = parseProbability(opts.threshold, '--threshold');
+      const rawSettings =
+        opts.settings && opts.settings !== 'auto' ? readSettingsFile(opts.settings) : undefined;
+      // The id column may come from the settings file (its uniqueId) when --id is not given.
+      const settingsId = rawSettings?.['uniqueId'];
+      const defaultId = opts.id ?? (typeof settingsId === 'string' ? settingsId : undefined);
+      const leftIdColumn = (dedupe ? defaultId : (opts.leftId ?? defaultId)) ?? '';
+      const rightIdColumn = opts.rightId ?? defaultId ?? '';
       if (!leftIdColumn || (!dedupe && !rightIdColumn)) {
         throw new CliError(
           dedupe ? '--id COLUMN is required' : '--id (or --left-id and --right-id) is required',
           EXIT.USAGE,
         );
       }
-      const threshold = parseProbability(opts.threshold, '--threshold');
-      const rawSettings =
-        opts.settings && opts.settings !== 'auto' ? readSettingsFile(opts.settings) : undefined;
 
       const progress = progressBar('link');
       progress.update(0, 100, 'reading CSV');
@@ -270,10 +285,19 @@ export function registerLinkCommand(program: Command) {
       left.rows.length = 0;
       if (right) right.rows.length = 0;
 
+      const ignore = opts.ignore?.split(',').map((s) => s.trim());
+      for (const column of ignore ?? []) {
+        if (!shared.includes(column)) {
+          throw new CliError(
+            `--ignore: no column "${column}" to leave out; columns are: ${shared.join(', ')}`,
+            EXIT.USAGE,
+          );
+        }
+      }
       let settings: LinkageSettings;
       let profiles: ColumnProfile[] | undefined;
       try {
-        let raw = rawSettings as Record<string, unknown> | undefined;
+        let raw = rawSettings;
         if (!raw) {
           progress.update(2, 100, 'inferring settings from the columns');
           const auto = buildAutoSettings({
@@ -282,13 +306,20 @@ export function registerLinkCommand(program: Command) {
             leftCount: records.leftCount,
             linkType: dedupe ? 'dedupe' : 'link',
             uniqueId: leftIdColumn,
-            ignore: opts.ignore?.split(',').map((s) => s.trim()),
+            ignore,
           });
           raw = auto.settings;
           profiles = auto.profiles;
           if ((raw['comparisons'] as unknown[]).length === 0) {
             throw new CliError(
               'auto settings found no column to compare; write a settings file',
+              EXIT.FAILURE,
+            );
+          }
+          if ((raw['blocking'] as unknown[]).length === 0) {
+            throw new CliError(
+              'auto settings found no blocking rule that brings records together (no two records share a ' +
+                'name, code or date key); write a settings file with blocking rules',
               EXIT.FAILURE,
             );
           }
@@ -303,7 +334,7 @@ export function registerLinkCommand(program: Command) {
           if (typeof t['review'] === 'number' && t['review'] > threshold) t['review'] = threshold;
           overrides['thresholds'] = t;
         }
-        if (opts.oneToOne) overrides['oneToOne'] = true;
+        if (opts.oneToOne !== undefined) overrides['oneToOne'] = opts.oneToOne;
         settings = resolveSettings(overrides, shared);
         checkBlockingRules(settings.blocking, new Set(shared));
         if (opts.saveSettings) writeFileSync(opts.saveSettings, `${JSON.stringify(overrides, null, 2)}\n`);

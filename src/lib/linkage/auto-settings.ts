@@ -110,7 +110,9 @@ export function profileColumn(column: string, cells: readonly string[], sample: 
   if (dates >= 0.8 && (integers < 0.5 || HINTS.date.test(column))) return kind('date');
   if (integers >= 0.9 && share((v) => /^\d{4}$/.test(v) && +v >= 1800 && +v <= 2100) >= 0.9)
     return kind('year');
-  if (distinct <= 20 || (base.distinctRatio < 0.001 && distinct <= 60)) return kind('category');
+  // A few values each repeated often (sex, state); in a small file few distinct values may just be few rows.
+  if ((distinct <= 20 && values.length >= 4 * distinct) || (base.distinctRatio < 0.001 && distinct <= 60))
+    return kind('category');
   if (integers >= 0.9 && !HINTS.age.test(column) && !HINTS.money.test(column)) return kind('code');
   if (numeric >= 0.9 && (integers < 0.9 || HINTS.age.test(column) || HINTS.money.test(column)))
     return kind('numeric');

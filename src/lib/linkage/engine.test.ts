@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildAutoSettings } from './auto-settings.ts';
 import { runLinkage } from './engine.ts';
 import { clusterPairScores, linkPairScores } from './evaluate.ts';
@@ -22,6 +22,8 @@ function autoSettings(ds: SyntheticDataset, linkType: 'dedupe' | 'link' = 'dedup
   });
   return resolveSettings(auto.settings, [...columns.keys()]);
 }
+
+vi.setConfig({ testTimeout: 180_000 }); // generous on a shared, busy machine
 
 describe('record linkage end to end (auto settings, EM without labels)', () => {
   it('deduplicates generated Chinese people (homophones, pinyin names, 15-digit IDs) with F1 ≥ 0.97', () => {

@@ -109,7 +109,11 @@ export interface LinkageSettings {
   prior: number | 'estimate';
   em: EmSettings;
   thresholds: Thresholds;
-  /** Link mode: keep at most one match per record, best first. */
+  /**
+   * Link mode: keep at most one match per record, strongest first. On by default in link mode, where each
+   * file usually lists an entity once (a register against another, a catalogue against another); turn it off
+   * when a file holds duplicates of its own.
+   */
   oneToOne: boolean;
   seed: number;
 }
@@ -410,7 +414,7 @@ export function resolveSettings(raw: unknown, columns: readonly string[]): Linka
     prior,
     em,
     thresholds,
-    oneToOne: optBool(raw, 'oneToOne', '(root)', false),
+    oneToOne: optBool(raw, 'oneToOne', '(root)', linkType === 'link'),
     seed: optNum(raw, 'seed', '(root)', 42, { integer: true }),
   };
 }
