@@ -10,6 +10,7 @@ import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerClassifyCommand } from './commands/classify.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
+import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -34,6 +35,7 @@ registerDemoCommand(program);
 registerBenchCommand(program);
 registerDeaCommand(program);
 registerPlanCommand(program);
+registerLinkCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
 // classify

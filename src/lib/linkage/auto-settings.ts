@@ -62,6 +62,8 @@ const HINTS = {
 };
 
 const SAMPLE = 20_000;
+/** Share of keyed records a (non-token) blocking rule must keep in blocks small enough to compare. */
+const MIN_COVERAGE = 0.9;
 
 function evenSample(n: number, size: number): Int32Array {
   const take = Math.min(n, size);
@@ -108,7 +110,9 @@ export function profileColumn(column: string, cells: readonly string[], sample: 
   if (dates >= 0.8 && (integers < 0.5 || HINTS.date.test(column))) return kind('date');
   if (integers >= 0.9 && share((v) => /^\d{4}$/.test(v) && +v >= 1800 && +v <= 2100) >= 0.9)
     return kind('year');
-  if (distinct <= 20 || (base.distinctRatio < 0.001 && distinct <= 60)) return kind('category');
+  // A few values each repeated often (sex, state); in a small file few distinct values may just be few rows.
+  if ((distinct <= 20 && values.length >= 4 * distinct) || (base.distinctRatio < 0.001 && distinct <= 60))
+    return kind('category');
   if (integers >= 0.9 && !HINTS.age.test(column) && !HINTS.money.test(column)) return kind('code');
   if (numeric >= 0.9 && (integers < 0.9 || HINTS.age.test(column) || HINTS.money.test(column)))
     return kind('numeric');
@@ -355,7 +359,11 @@ export function buildAutoSettings(input: AutoSettingsInput): AutoSettings {
     input.leftCount === undefined ? undefined : chosen.filter((r) => r < input.leftCount!).length;
   const budget = Math.min(Math.max(4 * n, 50_000), 10_000_000);
 
-  const estimate = (keys: string[], cap: number): number => {
+  /**
+   * Estimated candidate pairs of a rule, and its coverage: the share of records with a key whose block is
+   * not skipped for size. A rule whose big blocks are all skipped makes few pairs but also finds few matches.
+   */
+  const estimate = (keys: string[], cap: number): { pairs: number; coverage: number } => {
     const { keyStart, keyIds, keyCount } = ruleKeys(keys, encoder, 'auto');
     const size = new Float64Array(keyCount);
     const left = new Float64Array(keyCount);
@@ -366,12 +374,19 @@ export function buildAutoSettings(input: AutoSettingsInput): AutoSettings {
       }
     }
     let pairs = 0;
+    let keyed = 0;
+    let skipped = 0;
     for (let k = 0; k < keyCount; k++) {
       const s = size[k]!;
-      if (s < 2 || s * scale > cap) continue;
+      keyed += s;
+      if (s * scale > cap) {
+        skipped += s;
+        continue;
+      }
+      if (s < 2) continue;
       pairs += leftInSample === undefined ? (s * (s - 1)) / 2 : left[k]! * (s - left[k]!);
     }
-    return pairs * scale * scale;
+    return { pairs: pairs * scale * scale, coverage: keyed === 0 ? 0 : 1 - skipped / keyed };
   };
 
   const keysOf = new Map(usable.map((p) => [p.column, blockingKeys(p)]));
@@ -380,8 +395,9 @@ export function buildAutoSettings(input: AutoSettingsInput): AutoSettings {
   const consider = (keys: string[], columns: string[]) => {
     const multi = keys.some((k) => k.startsWith('tokens('));
     for (const cap of multi ? caps : [1000]) {
-      const pairs = estimate(keys, cap);
-      if (pairs > 0 && pairs <= budget) {
+      const { pairs, coverage } = estimate(keys, cap);
+      // Word-token rules skip their common words by design; others must keep most records in play.
+      if (pairs > 0 && pairs <= budget && (multi || coverage >= MIN_COVERAGE)) {
         candidates.push({ keys, maxBlockSize: cap, pairs, columns });
         return;
       }

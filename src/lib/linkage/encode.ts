@@ -60,24 +60,12 @@ export interface TokenSets {
   norms: Float64Array;
 }
 
-/** A memo of raw cell → result: exported columns repeat values (names, streets, dates) heavily. */
-function memo<T>(fn: (raw: string) => T): (raw: string) => T {
-  const cache = new Map<string, T>();
-  return (raw) => {
-    let v = cache.get(raw);
-    if (v === undefined) {
-      v = fn(raw);
-      cache.set(raw, v);
-    }
-    return v;
-  };
-}
-
 /** Encodes the columns of the records being linked, each form at most once. */
 export class ColumnEncoder {
   private readonly keyed = new Map<string, KeyedColumn>();
   private readonly numbers = new Map<string, Float64Array>();
   private readonly tokenSets = new Map<string, TokenSets>();
+  private readonly rawIds = new Map<string, { ids: Int32Array; values: string[] }>();
 
   constructor(
     /** Raw cells by column name, each array one cell per record. */
@@ -95,36 +83,61 @@ export class ColumnEncoder {
     return values;
   }
 
-  keyedColumn(column: string, form: EncodedForm): KeyedColumn {
-    const key = `${form}\u0000${column}`;
-    let out = this.keyed.get(key);
+  /**
+   * The distinct raw cells of a column, interned once: every form is then computed once per distinct cell and
+   * mapped to the records through typed arrays, instead of hashing a million strings again for each form.
+   */
+  private rawColumn(column: string): { ids: Int32Array; values: string[] } {
+    let out = this.rawIds.get(column);
     if (out) return out;
     const raw = this.raw(column);
-    const transform = TRANSFORMS[form];
     const intern = new Map<string, number>();
-    const rawToId = new Map<string, number>();
     const values: string[] = [];
     const ids = new Int32Array(this.recordCount);
     for (let r = 0; r < this.recordCount; r++) {
       const cell = raw[r] ?? '';
-      let id = rawToId.get(cell);
+      let id = intern.get(cell);
       if (id === undefined) {
-        const v = transform(cell);
-        if (v === '') id = -1;
-        else {
-          id = intern.get(v);
-          if (id === undefined) {
-            id = values.length;
-            values.push(v);
-            intern.set(v, id);
-          }
-        }
-        rawToId.set(cell, id);
+        id = values.length;
+        values.push(cell);
+        intern.set(cell, id);
       }
       ids[r] = id;
     }
+    out = { ids, values };
+    this.rawIds.set(column, out);
+    return out;
+  }
+
+  keyedColumn(column: string, form: EncodedForm): KeyedColumn {
+    const key = `${form}\u0000${column}`;
+    let out = this.keyed.get(key);
+    if (out) return out;
+    const raw = this.rawColumn(column);
+    const transform = TRANSFORMS[form];
+    const intern = new Map<string, number>();
+    const values: string[] = [];
+    const mapping = new Int32Array(raw.values.length);
+    for (let i = 0; i < raw.values.length; i++) {
+      const v = transform(raw.values[i]!);
+      let id = -1;
+      if (v !== '') {
+        id = intern.get(v) ?? -1;
+        if (id < 0) {
+          id = values.length;
+          values.push(v);
+          intern.set(v, id);
+        }
+      }
+      mapping[i] = id;
+    }
+    const ids = new Int32Array(this.recordCount);
     const counts = new Int32Array(values.length);
-    for (let r = 0; r < this.recordCount; r++) if (ids[r]! >= 0) counts[ids[r]!]!++;
+    for (let r = 0; r < this.recordCount; r++) {
+      const id = mapping[raw.ids[r]!]!;
+      ids[r] = id;
+      if (id >= 0) counts[id]!++;
+    }
     out = { ids, values, counts };
     this.keyed.set(key, out);
     return out;
@@ -179,10 +192,10 @@ export class ColumnEncoder {
   private parsedColumn(key: string, column: string, parse: (raw: string) => number): Float64Array {
     let out = this.numbers.get(key);
     if (out) return out;
-    const raw = this.raw(column);
-    const cached = memo(parse);
+    const raw = this.rawColumn(column);
+    const parsed = Float64Array.from(raw.values, parse);
     out = new Float64Array(this.recordCount);
-    for (let r = 0; r < this.recordCount; r++) out[r] = cached(raw[r] ?? '');
+    for (let r = 0; r < this.recordCount; r++) out[r] = parsed[raw.ids[r]!]!;
     this.numbers.set(key, out);
     return out;
   }

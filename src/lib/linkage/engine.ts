@@ -52,7 +52,7 @@ export interface LinkageResult {
   clusters?: number;
   refusedMerges?: number;
   comparisons: ComparisonParameters[];
-  /** Proportion of matches among candidate pairs (the model's lambda). */
+  /** The model's lambda: share of matches among candidate pairs (em.u "candidates") or all pairs ("random"). */
   lambda: number;
   /** Probability that two random records match. */
   prior: number;
@@ -172,7 +172,7 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
   const emOptions = {
     maxIterations: settings.em.maxIterations,
     tolerance: settings.em.tolerance,
-    fixU: settings.em.fixU,
+    fixU: false,
     fixLambda: fixedLambda !== undefined,
   };
   const base: FsParameters = {
@@ -185,14 +185,25 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     initialParameters(histogram, levelCounts, base, emOptions),
     emOptions,
   );
-  const params = fit.params;
-  // With u fixed at its random-pair value the posteriors are for random pairs, so lambda is re-derived as
-  // the share of candidate pairs the fitted model calls matches.
-  if (settings.em.fixU && fixedLambda === undefined) {
-    const post = patternPosteriors(histogram, params);
-    let matches = 0;
-    for (let p = 0; p < post.length; p++) matches += post[p]! * histogram.counts[p]!;
-    params.lambda = Math.min(Math.max(matches / Math.max(pairCount, 1), 1e-12), 1 - 1e-12);
+  let params = fit.params;
+  if (settings.em.u === 'random') {
+    // Score as for random pairs: u from the random sample, and lambda the population match rate, solved as
+    // the fixed point "expected matches among the candidates / all pairs".
+    const population: FsParameters = { lambda: 0, m: params.m, u: uRandom };
+    population.lambda =
+      settings.prior === 'estimate'
+        ? Math.min(Math.max((params.lambda * pairCount) / totalPairs, 1e-15), 0.5)
+        : settings.prior;
+    for (let i = 0; i < 200 && settings.prior === 'estimate'; i++) {
+      const post = patternPosteriors(histogram, population);
+      let matches = 0;
+      for (let p = 0; p < post.length; p++) matches += post[p]! * histogram.counts[p]!;
+      const next = Math.min(Math.max(matches / totalPairs, 1e-15), 0.5);
+      const moved = Math.abs(Math.log(next / population.lambda));
+      population.lambda = next;
+      if (moved < 1e-6) break;
+    }
+    params = population;
   }
   lap('em');
 
@@ -278,7 +289,12 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
       })),
     })),
     lambda: params.lambda,
-    prior: totalPairs > 0 ? (params.lambda * pairCount) / totalPairs : 0,
+    prior:
+      settings.em.u === 'random'
+        ? params.lambda
+        : totalPairs > 0
+          ? (params.lambda * pairCount) / totalPairs
+          : 0,
     priorEstimated: fixedLambda === undefined,
     emIterations: fit.iterations,
     emConverged: fit.converged,

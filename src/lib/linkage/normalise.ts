@@ -18,7 +18,10 @@ export function isNullValue(raw: string): boolean {
 export function normaliseText(raw: string): string {
   let s = raw;
   if (NON_ASCII.test(s)) s = s.normalize('NFKC');
-  s = s.toLowerCase().replace(PUNCTUATION, ' ').trim();
+  s = s.toLowerCase();
+  // Null words are checked before punctuation folds "n/a" into "n a".
+  if (NULL_WORDS.has(s.trim())) return '';
+  s = s.replace(PUNCTUATION, ' ').trim();
   return NULL_WORDS.has(s) ? '' : s;
 }
 
@@ -169,9 +172,11 @@ export function parseNumber(raw: string): number {
   let s = raw.trim();
   if (s === '') return Number.NaN;
   if (NON_ASCII.test(s)) s = s.normalize('NFKC');
+  // Only currency signs and codes before, and a percent sign or currency unit after: "part 49" of a title
+  // is no number.
   s = s
-    .replace(/^[^\d+\-.]+/, '')
-    .replace(/[^\d.]+$/, '')
+    .replace(/^(?:[$€£¥]|usd|eur|gbp|rmb|cny|us\$)\s*/i, '')
+    .replace(/\s*(?:%|元|usd|eur|rmb)$/i, '')
     .replace(/,(?=\d{3}\b)/g, '');
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number.NaN;
   return Number(s);

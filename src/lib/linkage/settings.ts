@@ -1,5 +1,5 @@
 // Settings of the record-linkage engine: their shape, defaults and validation. The JSON format is documented
-// with an example in README.md beside this file. Validation names the path of the bad setting
+// with an example in docs/linkage.md. Validation names the path of the bad setting
 // (comparisons[2].levels[1].threshold) so a user can fix a settings file without reading code.
 
 export type LinkType = 'dedupe' | 'link';
@@ -63,8 +63,15 @@ export interface EmSettings {
   tolerance: number;
   /** Random record pairs drawn to estimate u (the level distribution among non-matches). */
   randomPairs: number;
-  /** Keep u at its random-pair estimate instead of re-estimating it by EM on the candidate pairs. */
-  fixU: boolean;
+  /**
+   * Which u scores the pairs. "random" (default): u from random pairs and lambda the match rate among all
+   * pairs (the textbook Fellegi–Sunter scoring, as in Splink); it gives full weight to agreement on fields
+   * used for blocking. "candidates": u as EM estimates it among the candidate pairs, with lambda the share of
+   * matches among them; it discounts agreement that non-matches sharing a block also show (people of one
+   * household share address and phone), but underrates the fields used for blocking. On the generated
+   * Chinese and English people "random" scored the higher F1 (0.995 against 0.978 at 100k records).
+   */
+  u: 'candidates' | 'random';
 }
 
 export interface Thresholds {
@@ -102,7 +109,11 @@ export interface LinkageSettings {
   prior: number | 'estimate';
   em: EmSettings;
   thresholds: Thresholds;
-  /** Link mode: keep at most one match per record, best first. */
+  /**
+   * Link mode: keep at most one match per record, strongest first. On by default in link mode, where each
+   * file usually lists an entity once (a register against another, a catalogue against another); turn it off
+   * when a file holds duplicates of its own.
+   */
   oneToOne: boolean;
   seed: number;
 }
@@ -120,7 +131,7 @@ export const DEFAULT_EM: EmSettings = {
   maxIterations: 100,
   tolerance: 1e-5,
   randomPairs: 300_000,
-  fixU: false,
+  u: 'random',
 };
 
 type Json = Record<string, unknown>;
@@ -365,12 +376,15 @@ export function resolveSettings(raw: unknown, columns: readonly string[]): Linka
 
   const emRaw = raw['em'] ?? {};
   if (!isObject(emRaw)) throw new LinkageSettingsError('em', 'must be an object');
-  checkKeys(emRaw, ['maxIterations', 'tolerance', 'randomPairs', 'fixU'], 'em');
+  checkKeys(emRaw, ['maxIterations', 'tolerance', 'randomPairs', 'u'], 'em');
+  const u = emRaw['u'] ?? DEFAULT_EM.u;
+  if (u !== 'candidates' && u !== 'random')
+    throw new LinkageSettingsError('em.u', 'must be "candidates" or "random"');
   const em: EmSettings = {
     maxIterations: optNum(emRaw, 'maxIterations', 'em', DEFAULT_EM.maxIterations, { min: 1, integer: true }),
     tolerance: optNum(emRaw, 'tolerance', 'em', DEFAULT_EM.tolerance, { min: 0 }),
     randomPairs: optNum(emRaw, 'randomPairs', 'em', DEFAULT_EM.randomPairs, { min: 1000, integer: true }),
-    fixU: optBool(emRaw, 'fixU', 'em', DEFAULT_EM.fixU),
+    u,
   };
 
   const tRaw = raw['thresholds'] ?? {};
@@ -400,7 +414,7 @@ export function resolveSettings(raw: unknown, columns: readonly string[]): Linka
     prior,
     em,
     thresholds,
-    oneToOne: optBool(raw, 'oneToOne', '(root)', false),
+    oneToOne: optBool(raw, 'oneToOne', '(root)', linkType === 'link'),
     seed: optNum(raw, 'seed', '(root)', 42, { integer: true }),
   };
 }
