@@ -28,6 +28,10 @@ let app: App;
 let base: string;
 let browser: Browser;
 
+// The machine running these tests is often busy: a request and a re-render may well take more than the one
+// second expect.poll waits by default.
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 const password = (username: string) => DEMO_ACCOUNTS.find((a) => a.username === username)!.password;
 
 async function scopeOf(username: string) {
@@ -51,7 +55,10 @@ async function openPage(viewport = DESK): Promise<Page> {
 async function fillSignIn(page: Page, username: string, secret: string) {
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(secret);
+  // One attempt at a time: while an attempt is under way the button is busy and ignores clicks.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await answered;
 }
 
 async function signIn(page: Page, username: string) {
@@ -107,16 +114,16 @@ describe('the web console', () => {
     const page = await openPage();
     await page.goto(base);
     await fillSignIn(page, 'provider01', 'wrong-password-1');
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    await poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
     await fillSignIn(page, 'nobody-here', 'wrong-password-1');
     await page.getByTestId('login-error').waitFor();
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    await poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
     await page.screenshot({ path: `${SHOTS}/login-error.png` });
     for (let i = 2; i <= 5; i++) await fillSignIn(page, 'provider01', `wrong-password-${i}`);
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('锁定');
+    await poll(() => page.getByTestId('login-error').textContent()).toContain('锁定');
     // Locked means locked: the right password is refused too, still with the lockout message.
     await fillSignIn(page, 'provider01', password('provider01'));
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('锁定');
+    await poll(() => page.getByTestId('login-error').textContent()).toContain('锁定');
     expect(await page.getByTestId('who').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/login-locked.png` });
     await page.close();
@@ -153,7 +160,7 @@ describe('the web console', () => {
     await page.getByTestId('tag-filter').click();
     await page.locator('.ant-select-item-option', { hasText: '独居老人' }).click();
     await filtered;
-    await expect.poll(() => bodyText(page)).toContain(`共 ${expected.n} 条`);
+    await poll(() => bodyText(page)).toContain(`共 ${expected.n} 条`);
     await page.waitForTimeout(300); // the option list fades out
     await page.screenshot({ path: `${SHOTS}/residents-masked.png` });
 
@@ -260,9 +267,9 @@ describe('the web console', () => {
       const name = await target.textContent();
       const box = (await target.boundingBox())!;
       await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-      await expect.poll(() => trail.count()).toBe(depth);
-      await expect.poll(() => trail.last().textContent()).toBe(name);
-      await expect.poll(async () => (await labels.allTextContents()).join()).not.toBe(before.join());
+      await poll(() => trail.count()).toBe(depth);
+      await poll(() => trail.last().textContent()).toBe(name);
+      await poll(async () => (await labels.allTextContents()).join()).not.toBe(before.join());
       await page.waitForTimeout(400);
     }
     await page.getByTestId('building-picker').waitFor();
@@ -298,7 +305,7 @@ describe('the web console', () => {
   it('the auditor sees the verification status on the home page and the unmasking with its purpose in the audit log', async () => {
     const page = await openPage();
     await signIn(page, 'auditor');
-    await expect.poll(() => page.getByTestId('verdict').textContent()).toContain('审计链完整');
+    await poll(() => page.getByTestId('verdict').textContent()).toContain('审计链完整');
     await page.getByRole('link', { name: '审计日志' }).first().click();
     await page.locator('.ant-table-row').first().waitFor();
 
@@ -308,16 +315,14 @@ describe('the web console', () => {
     await page.locator('.ant-select-item-option', { hasText: '查看完整个人信息' }).click();
     await page.getByRole('button', { name: /查\s*询/ }).click();
     await filtered;
-    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
+    await poll(() => page.locator('.ant-table-row').count()).toBe(1);
     const entry = await page.locator('.ant-table-row').first().textContent();
     expect(entry).toContain('community01');
     expect(entry).toContain('入户走访');
     expect(entry).toContain('查看完整个人信息');
 
     await page.getByRole('button', { name: '校验审计链' }).click();
-    await expect
-      .poll(() => page.getByTestId('verdict').textContent())
-      .toMatch(/审计链完整：已校验 \d+ 条记录/);
+    await poll(() => page.getByTestId('verdict').textContent()).toMatch(/审计链完整：已校验 \d+ 条记录/);
     await page.screenshot({ path: `${SHOTS}/audit.png` });
     await page.close();
   });
@@ -332,7 +337,7 @@ describe('the web console', () => {
     await locked.waitFor();
     expect(await locked.textContent()).toContain('已锁定');
     await locked.getByRole('button', { name: /解\s*锁/ }).click();
-    await expect.poll(() => locked.textContent()).not.toContain('已锁定');
+    await poll(() => locked.textContent()).not.toContain('已锁定');
 
     await page.getByRole('button', { name: '新建账号' }).click();
     const form = page.getByTestId('account-form');
@@ -346,7 +351,7 @@ describe('the web console', () => {
     await page.keyboard.type(community.name);
     await page.locator('.ant-select-tree-title', { hasText: community.name }).first().click();
     await page.getByRole('button', { name: /保\s*存/ }).click();
-    await expect.poll(async () => (await form.textContent()) ?? '').toContain('密码至少 8 位');
+    await poll(async () => (await form.textContent()) ?? '').toContain('密码至少 8 位');
     await page.screenshot({ path: `${SHOTS}/accounts-create-error.png` });
     await form.getByLabel('密码').fill('Kq7-mild-2026');
     await page.getByRole('button', { name: /保\s*存/ }).click();
@@ -354,7 +359,20 @@ describe('the web console', () => {
     await created.waitFor();
     expect(await created.textContent()).toContain(community.name);
     await page.screenshot({ path: `${SHOTS}/accounts.png` });
+
+    // Disabled, the new account is refused at sign-in with the reason.
+    await created.getByRole('button', { name: /停\s*用/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await poll(() => created.textContent()).toContain('已停用');
     await page.close();
+    const disabled = await openPage();
+    await disabled.goto(base);
+    await fillSignIn(disabled, 'worker77', 'Kq7-mild-2026');
+    await poll(() => disabled.getByTestId('login-error').textContent()).toContain('账号已停用');
+    await disabled.close();
 
     // The unlocked account signs in again.
     const provider = await openPage();
@@ -366,6 +384,8 @@ describe('the web console', () => {
   it('returns to sign-in with a message when the session has expired', async () => {
     const page = await openPage();
     await signIn(page, 'community02');
+    // The home page has loaded what it needs: the next request to meet the expired session is the user's click.
+    await page.getByTestId('overview').waitFor();
     await ctx.database.db
       .updateTable('login_session')
       .set({ expires_at: new Date(Date.now() - 60_000) })
@@ -392,6 +412,27 @@ describe('the web console', () => {
     expect(menu).not.toMatch(/[\u4e00-\u9fff]/);
     expect(await page.getByTestId('home-title').textContent()).toMatch(/^Overview of /);
     await page.screenshot({ path: `${SHOTS}/english-home.png` });
+    await page.close();
+  });
+
+  it('a resident sees their own record at home and none of the residents’ pages', async () => {
+    const page = await openPage(PHONE);
+    await signIn(page, 'resident01');
+    await page.getByTestId('own-record').waitFor();
+    expect(await page.getByTestId('home-title').textContent()).toContain('欢迎');
+    await page.getByTestId('menu-button').click();
+    await page.waitForTimeout(400);
+    const menu = (await page.locator('.ant-menu').first().textContent()) ?? '';
+    expect(menu).not.toContain('居民查询');
+    expect(menu).not.toContain('审计日志');
+    await page.screenshot({ path: `${SHOTS}/phone-resident-menu.png` });
+    await page.goto(`${base}/persons`);
+    await page.getByTestId('forbidden').waitFor();
+    expect(await bodyText(page)).toContain('您的角色没有此功能');
+    expect(await page.getByTestId('person-results').count()).toBe(0);
+    await page.goto(base);
+    await page.getByTestId('own-record').waitFor();
+    await page.screenshot({ path: `${SHOTS}/phone-resident-home.png`, fullPage: true });
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 // The console's one way to the server: adds the session token, turns the platform's error format into
 // ApiError, and sends the user back to sign-in when the session is gone (401 on any call but the sign-in).
-import type { Lang } from './i18n/index.tsx';
+import { type Lang, translate } from './i18n/index.tsx';
 
 export interface ErrorDetail {
   field?: string;
@@ -49,20 +49,26 @@ export function withQuery(path: string, params: Record<string, string | number |
 
 async function request(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const token = getToken();
-  const res = await fetch(path, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+    });
+  } catch {
+    // No answer at all (offline, server down): the browser's own message would be English and technical.
+    throw new ApiError(0, 'NETWORK', translate('zh', 'networkError'), translate('en', 'networkError'));
+  }
   if (res.ok) return res;
   let error = new ApiError(
     res.status,
     'HTTP_ERROR',
-    `请求失败 (${res.status})`,
-    `Request failed (${res.status})`,
+    translate('zh', 'requestFailed', { status: res.status }),
+    translate('en', 'requestFailed', { status: res.status }),
   );
   try {
     const body = (await res.json()) as {

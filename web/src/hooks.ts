@@ -67,10 +67,28 @@ export function useCodes(codeSet: string) {
   const values = set?.values ?? [];
   return {
     options: values.map((v) => ({ value: v.code, label: labelOf(v) })),
-    label: (code: string) => {
+    /** The code's label; until the table has loaded (or for an unknown code), `fallback` or the code. */
+    label: (code: string, fallback?: string) => {
       const v = values.find((x) => x.code === code);
-      return v ? labelOf(v) : code;
+      return v ? labelOf(v) : (fallback ?? code);
     },
+  };
+}
+
+/**
+ * A resident's coded fields in the current language. The server's `…Label` fields are Chinese; the code tables
+ * carry both languages, so an English page shows no Chinese labels.
+ */
+export function usePersonLabels() {
+  const sex = useCodes('sex');
+  const registration = useCodes('registration_type');
+  const relation = useCodes('family_relation');
+  return {
+    sex: (p: { sex: string; sexLabel: string }) => sex.label(p.sex, p.sexLabel),
+    registration: (p: { registrationType: string; registrationTypeLabel: string }) =>
+      registration.label(p.registrationType, p.registrationTypeLabel),
+    relation: (p: { relationToHead: string | null; relationLabel: string | null }) =>
+      p.relationToHead ? relation.label(p.relationToHead, p.relationLabel ?? undefined) : null,
   };
 }
 

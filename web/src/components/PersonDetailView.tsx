@@ -6,8 +6,9 @@ import { Alert, Button, Descriptions, Flex, Result, Spin, Tag, Typography } from
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, ApiError, errorText, type PersonDetail, type PersonSummary } from '../api.ts';
-import { useApi, useCodes, useIsPhone } from '../hooks.ts';
-import { useFormat, useLang, useT } from '../i18n/index.tsx';
+import { useApi, useCodes, useIsPhone, usePersonLabels } from '../hooks.ts';
+import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
+import { MESSAGES } from '../i18n/messages.ts';
 import { UnmaskDialog, type UnmaskedValues } from './UnmaskDialog.tsx';
 
 /** The grid, with its community unless the grid's name already says it. */
@@ -25,6 +26,7 @@ export function MaskedTags({ person }: { person: PersonSummary }) {
 
 function Household({ householdId }: { householdId: number }) {
   const t = useT();
+  const labels = usePersonLabels();
   const { data } = useApi<{ household: { householdNo: string }; members: PersonSummary[] }>(
     `/api/households/${householdId}`,
   );
@@ -36,7 +38,7 @@ function Household({ householdId }: { householdId: number }) {
       </Typography.Text>
       {data.members.map((m) => (
         <Link key={m.id} to={`/persons/${m.id}`}>
-          {m.name} · {m.sexLabel} · {m.age ?? '—'}
+          {m.name} · {labels.sex(m)} · {m.age ?? '—'}
         </Link>
       ))}
     </Flex>
@@ -49,10 +51,14 @@ export function PersonDetailView({ personId, account }: { personId: number; acco
   const f = useFormat();
   const ethnicities = useCodes('ethnicity');
   const tagCodes = useCodes('person_tag');
+  const labels = usePersonLabels();
   const phone = useIsPhone();
   const { data: person, error } = useApi<PersonDetail>(`/api/persons/${personId}`);
   const [asking, setAsking] = useState(false);
   const [revealed, setRevealed] = useState<UnmaskedValues | null>(null);
+  // Known data sources have a name in the catalogue; others (a department's system code) show as they are.
+  const sourceLabel = (source: string) =>
+    `source_${source}` in MESSAGES ? t(`source_${source}` as MessageKey) : source;
 
   if (error instanceof ApiError && error.status === 404)
     return <Result status="404" title={errorText(error, lang)} data-testid="person-not-found" />;
@@ -104,7 +110,7 @@ export function PersonDetailView({ personId, account }: { personId: number; acco
         styles={{ label: { width: phone ? 88 : 140, whiteSpace: 'nowrap' } }}
       >
         <Descriptions.Item label={t('name')}>{show('name', person.name)}</Descriptions.Item>
-        <Descriptions.Item label={t('sex')}>{person.sexLabel}</Descriptions.Item>
+        <Descriptions.Item label={t('sex')}>{labels.sex(person)}</Descriptions.Item>
         <Descriptions.Item label={t('age')}>{person.age ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('idNumber')}>
           {show('idNumber', person.idNumber ?? '—')}
@@ -114,18 +120,18 @@ export function PersonDetailView({ personId, account }: { personId: number; acco
         <Descriptions.Item label={t('ethnicity')}>
           {show('ethnicity', person.ethnicity ? ethnicities.label(person.ethnicity) : '—')}
         </Descriptions.Item>
-        <Descriptions.Item label={t('registrationType')}>{person.registrationTypeLabel}</Descriptions.Item>
+        <Descriptions.Item label={t('registrationType')}>{labels.registration(person)}</Descriptions.Item>
         <Descriptions.Item label={t('tags')}>
           {show('tags', <MaskedTags person={person} />)}
         </Descriptions.Item>
         <Descriptions.Item label={t('grid')}>{placeOf(person)}</Descriptions.Item>
-        <Descriptions.Item label={t('relation')}>{person.relationLabel ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('relation')}>{labels.relation(person) ?? '—'}</Descriptions.Item>
         {person.householdId && (
           <Descriptions.Item label={t('household')}>
             <Household householdId={person.householdId} />
           </Descriptions.Item>
         )}
-        <Descriptions.Item label={t('source')}>{person.source}</Descriptions.Item>
+        <Descriptions.Item label={t('source')}>{sourceLabel(person.source)}</Descriptions.Item>
         <Descriptions.Item label={t('updatedAt')}>
           {person.updatedAt ? f.dateTime(person.updatedAt) : '—'}
         </Descriptions.Item>

@@ -4,7 +4,7 @@
 import { Alert, Collapse, Descriptions, Drawer, Empty, Flex, Spin, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { type Account, errorText, type PersonSummary } from '../api.ts';
-import { useApi, useCodes, useIsPhone } from '../hooks.ts';
+import { useApi, useCodes, useIsPhone, usePersonLabels } from '../hooks.ts';
 import { type MessageKey, useLang, useT } from '../i18n/index.tsx';
 
 interface BuildingDetail {
@@ -35,6 +35,7 @@ interface HouseDetail {
   households: Array<{
     id: number;
     householdNo: string;
+    registrationType: string;
     registrationTypeLabel: string;
     members: PersonSummary[];
   }>;
@@ -50,6 +51,7 @@ const USE_TYPES: Record<string, MessageKey> = {
 function HouseHouseholds({ houseId }: { houseId: number }) {
   const t = useT();
   const lang = useLang();
+  const labels = usePersonLabels();
   const { data, error } = useApi<HouseDetail>(`/api/houses/${houseId}`);
   if (error) return <Alert type="error" title={errorText(error, lang)} />;
   if (!data) return <Spin size="small" />;
@@ -59,12 +61,12 @@ function HouseHouseholds({ houseId }: { houseId: number }) {
       {data.households.map((h) => (
         <div key={h.id}>
           <Typography.Text type="secondary">
-            {t('householdNo', { no: h.householdNo })} · {h.registrationTypeLabel}
+            {t('householdNo', { no: h.householdNo })} · {labels.registration(h)}
           </Typography.Text>
           <Flex vertical gap={2} style={{ marginTop: 4 }}>
             {h.members.map((m) => (
               <Link key={m.id} to={`/persons/${m.id}`} data-testid="house-member">
-                {m.name} · {m.sexLabel} · {m.age ?? '—'}
+                {m.name} · {labels.sex(m)} · {m.age ?? '—'}
                 {m.phone ? ` · ${m.phone}` : ''}
               </Link>
             ))}

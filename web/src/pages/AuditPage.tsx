@@ -47,8 +47,12 @@ interface Filter {
   outcome?: string;
   from?: string;
   to?: string;
+  entityType?: string;
   entityId?: string;
 }
+
+/** The kinds of record the trail names (others still show, by their code). */
+const ENTITY_TYPES = ['person', 'household', 'house', 'building', 'account'] as const;
 
 const OUTCOMES: Record<string, { label: MessageKey; color: string }> = {
   ok: { label: 'outcomeOk', color: 'green' },
@@ -95,6 +99,7 @@ export function AuditPage() {
     action?: string;
     username?: string;
     outcome?: string;
+    entityType?: string;
     entityId?: string;
     dates?: [{ format: (f: string) => string }, { format: (f: string) => string }] | null;
   }) => {
@@ -102,6 +107,7 @@ export function AuditPage() {
       action: values.action,
       username: values.username?.trim() || undefined,
       outcome: values.outcome,
+      entityType: values.entityType,
       entityId: values.entityId?.trim() || undefined,
       from: values.dates?.[0]?.format('YYYY-MM-DD'),
       to: values.dates?.[1]?.format('YYYY-MM-DD'),
@@ -127,7 +133,7 @@ export function AuditPage() {
       <Card size="small" styles={{ body: { paddingBottom: 0 } }}>
         <Form form={form} layout="vertical" onFinish={apply}>
           <Row gutter={12}>
-            <Col xs={24} md={12} xl={6}>
+            <Col xs={24} md={12} xl={5}>
               <Form.Item name="action" label={t('action')}>
                 <Select
                   allowClear
@@ -141,12 +147,12 @@ export function AuditPage() {
                 />
               </Form.Item>
             </Col>
-            <Col xs={12} md={6} xl={4}>
+            <Col xs={12} md={6} xl={3}>
               <Form.Item name="username" label={t('user')}>
                 <Input allowClear />
               </Form.Item>
             </Col>
-            <Col xs={12} md={6} xl={4}>
+            <Col xs={12} md={6} xl={3}>
               <Form.Item name="outcome" label={t('outcome')}>
                 <Select
                   allowClear
@@ -160,7 +166,17 @@ export function AuditPage() {
                 <DatePicker.RangePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={24} md={12} xl={4}>
+            <Col xs={12} md={6} xl={4}>
+              <Form.Item name="entityType" label={t('entityType')}>
+                <Select
+                  allowClear
+                  placeholder={t('all')}
+                  options={ENTITY_TYPES.map((e) => ({ value: e, label: t(`entity_${e}`) }))}
+                  data-testid="entity-filter"
+                />
+              </Form.Item>
+            </Col>
+            <Col xs={12} md={6} xl={3}>
               <Form.Item name="entityId" label={t('entityId')}>
                 <Input allowClear />
               </Form.Item>

@@ -14,7 +14,7 @@ import { type Account, errorText, type PersonDetail } from '../api.ts';
 import { AgeChart } from '../components/AgeChart.tsx';
 import { ChainVerdict, type Verdict } from '../components/ChainVerdict.tsx';
 import { placeOf } from '../components/PersonDetailView.tsx';
-import { useApi } from '../hooks.ts';
+import { useApi, useIsPhone } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
 
 interface Overview {
@@ -75,13 +75,19 @@ function QuickLinks({ account }: { account: Account }) {
 
 function OwnRecord() {
   const t = useT();
+  const phone = useIsPhone();
   const lang = useLang();
   const { data, error } = useApi<PersonDetail>('/api/me/person');
   if (error) return <Alert type="error" title={errorText(error, lang)} />;
   if (!data) return <Spin />;
   return (
-    <Card title={t('myRecord')}>
-      <Descriptions column={1} bordered size="middle">
+    <Card title={t('myRecord')} data-testid="own-record" size={phone ? 'small' : 'default'}>
+      <Descriptions
+        column={1}
+        bordered
+        size={phone ? 'small' : 'middle'}
+        styles={{ label: { width: phone ? 88 : 140, whiteSpace: 'nowrap' } }}
+      >
         <Descriptions.Item label={t('name')}>{data.name}</Descriptions.Item>
         <Descriptions.Item label={t('idNumber')}>{data.idNumber ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('phone')}>{data.phone ?? '—'}</Descriptions.Item>

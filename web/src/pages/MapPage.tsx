@@ -4,16 +4,16 @@
 // building opens its homes and residents.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import '../map/map.css';
-import { Breadcrumb, Flex, Select, Spin, Typography } from 'antd';
+import { Alert, Breadcrumb, Flex, Select, Spin, Typography } from 'antd';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { GeoJSONSource, MapMouseEvent, StyleSpecification } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 // MapLibre's worker is an ES module; Vite bundles it as a worker of its own and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { type Account, api, type DivisionNode } from '../api.ts';
+import { type Account, api, type DivisionNode, errorText } from '../api.ts';
 import { useApi, useDivisionTree, useIsPhone } from '../hooks.ts';
-import { type MessageKey, useFormat, useT } from '../i18n/index.tsx';
+import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
 import { BuildingDrawer } from '../map/BuildingDrawer.tsx';
 import { classColours, densityBreaks, densityColourExpression } from '../map/density-classes.ts';
 import { labelPoint } from '../map/label-point.ts';
@@ -220,6 +220,10 @@ function AreaPanel({ stop, compact, picker }: { stop: Stop; compact: boolean; pi
 
 export function MapPage({ account }: { account: Account }) {
   const phone = useIsPhone();
+  const lang = useLang();
+  // Areas or buildings being fetched for the current stop, and why the last fetch failed.
+  const [fetching, setFetching] = useState(0);
+  const [problem, setProblem] = useState<unknown>(null);
   const tree = useDivisionTree();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -312,36 +316,50 @@ export function MapPage({ account }: { account: Account }) {
     const map = mapRef.current;
     if (!map || !ready || !current) return;
     let live = true;
+    setProblem(null);
+    const failed = (e: unknown) => live && setProblem(e);
+    const done = () => live && setFetching((n) => Math.max(0, n - 1));
+    setFetching(current.gridId !== undefined ? 2 : 1);
     const areasPath = `/api/map/areas.geojson?level=${current.inner}&within=${encodeURIComponent(current.path)}`;
-    api<Collection>(areasPath).then((areas) => {
-      if (!live) return;
-      (map.getSource('areas') as GeoJSONSource).setData(areas as FeatureCollection);
-      const shown = areas.features.map((f) => Math.round(f.properties.density));
-      setDensities(shown);
-      map.setPaintProperty('area-fill', 'fill-color', densityColourExpression(densityBreaks(shown)) as never);
-      for (const m of labels.current) m.remove();
-      labels.current = areas.features.flatMap((f) => {
-        const at = labelPoint(f.geometry);
-        if (!at) return [];
-        const el = document.createElement('div');
-        el.className = 'cb-map-label';
-        el.textContent = f.properties.name;
-        return [new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map)];
-      });
-      const bounds = boundsOf(areas);
-      // Keep the areas clear of the panels floating over the map.
-      const padding = phone
-        ? { top: 100, bottom: 150, left: 16, right: 16 }
-        : { top: 72, bottom: 130, left: 32, right: 340 };
-      if (bounds) map.fitBounds(bounds, { padding, duration: 300 });
-    });
+    api<Collection>(areasPath)
+      .then((areas) => {
+        if (!live) return;
+        (map.getSource('areas') as GeoJSONSource).setData(areas as FeatureCollection);
+        const shown = areas.features.map((f) => Math.round(f.properties.density));
+        setDensities(shown);
+        map.setPaintProperty(
+          'area-fill',
+          'fill-color',
+          densityColourExpression(densityBreaks(shown)) as never,
+        );
+        for (const m of labels.current) m.remove();
+        labels.current = areas.features.flatMap((f) => {
+          const at = labelPoint(f.geometry);
+          if (!at) return [];
+          const el = document.createElement('div');
+          el.className = 'cb-map-label';
+          el.textContent = f.properties.name;
+          return [new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map)];
+        });
+        const bounds = boundsOf(areas);
+        // Keep the areas clear of the panels floating over the map.
+        const padding = phone
+          ? { top: 100, bottom: 150, left: 16, right: 16 }
+          : { top: 72, bottom: 130, left: 32, right: 340 };
+        if (bounds) map.fitBounds(bounds, { padding, duration: 300 });
+      })
+      .catch(failed)
+      .finally(done);
     const buildingSource = map.getSource('buildings') as GeoJSONSource;
     if (current.gridId !== undefined)
-      api<FeatureCollection>(`/api/map/buildings.geojson?gridId=${current.gridId}`).then((data) => {
-        if (!live) return;
-        buildingSource.setData(data);
-        setBuildings(data.features.map((f) => f.properties as BuildingPoint));
-      });
+      api<FeatureCollection>(`/api/map/buildings.geojson?gridId=${current.gridId}`)
+        .then((data) => {
+          if (!live) return;
+          buildingSource.setData(data);
+          setBuildings(data.features.map((f) => f.properties as BuildingPoint));
+        })
+        .catch(failed)
+        .finally(done);
     else {
       buildingSource.setData(EMPTY);
       setBuildings([]);
@@ -375,7 +393,16 @@ export function MapPage({ account }: { account: Account }) {
       data-testid="map-page"
     >
       <div ref={container} className="cb-map-canvas" data-testid="map" />
-      {!ready && <Spin size="large" className="cb-map-spinner" />}
+      {(!ready || fetching > 0) && <Spin size="large" className="cb-map-spinner" />}
+      {problem !== null && (
+        <Alert
+          type="error"
+          showIcon
+          className="cb-map-error"
+          title={errorText(problem, lang)}
+          data-testid="map-error"
+        />
+      )}
       <div className={phone ? 'cb-map-panel cb-map-trail cb-map-trail-phone' : 'cb-map-panel cb-map-trail'}>
         {crumbs}
         {phone && current && <AreaPanel stop={current} compact picker={picker} />}

@@ -19,7 +19,7 @@ export function PersonPage({ account }: { account: Account }) {
         onClick={() => (window.history.state?.idx > 0 ? navigate(-1) : navigate('/persons'))}
         style={{ alignSelf: 'flex-start' }}
       >
-        {t('residents')}
+        {t('back')}
       </Button>
       <Card title={t('residentDetail')}>
         {Number.isInteger(id) && id > 0 ? (

@@ -17,6 +17,7 @@ import {
   Row,
   Select,
   Space,
+  Spin,
   Table,
   Typography,
 } from 'antd';
@@ -32,7 +33,7 @@ import {
 } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { MaskedTags, PersonDetailView, placeOf } from '../components/PersonDetailView.tsx';
-import { useApi, useCodes, useIsPhone } from '../hooks.ts';
+import { useApi, useCodes, useIsPhone, usePersonLabels } from '../hooks.ts';
 import { useFormat, useLang, useT } from '../i18n/index.tsx';
 
 interface Filters {
@@ -130,8 +131,11 @@ function FilterFields({ filters, onChange }: { filters: Filters; onChange: (f: F
   );
 }
 
+const nowrap = () => ({ style: { whiteSpace: 'nowrap' as const } });
+
 function PersonCard({ person, onOpen }: { person: PersonSummary; onOpen: () => void }) {
   const t = useT();
+  const labels = usePersonLabels();
   return (
     <Card size="small" onClick={onOpen} hoverable data-testid="person-card">
       <Flex justify="space-between" align="baseline">
@@ -139,7 +143,7 @@ function PersonCard({ person, onOpen }: { person: PersonSummary; onOpen: () => v
           {person.name}
         </Typography.Text>
         <Typography.Text type="secondary">
-          {person.sexLabel} · {person.age ?? '—'} · {person.registrationTypeLabel}
+          {labels.sex(person)} · {person.age ?? '—'} · {labels.registration(person)}
         </Typography.Text>
       </Flex>
       <div>
@@ -163,6 +167,7 @@ export function PersonsPage({ account }: { account: Account }) {
   const lang = useLang();
   const f = useFormat();
   const phone = useIsPhone();
+  const labels = usePersonLabels();
   const [typed, setTyped] = useState('');
   const [filters, setFilters] = useState<Filters>({});
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
@@ -238,7 +243,8 @@ export function PersonsPage({ account }: { account: Account }) {
       {error !== undefined && <Alert type="error" showIcon title={errorText(error, lang)} />}
       {phone ? (
         <Flex vertical gap={8} data-testid="person-results">
-          {data?.items.length === 0 && <Empty description={t('noResults')} />}
+          {loading && <Spin size="large" style={{ alignSelf: 'center', margin: 16 }} />}
+          {!loading && data?.items.length === 0 && <Empty description={t('noResults')} />}
           {data?.items.map((p) => (
             <PersonCard key={p.id} person={p} onOpen={() => setOpen(p)} />
           ))}
@@ -249,7 +255,8 @@ export function PersonsPage({ account }: { account: Account }) {
           rowKey="id"
           loading={loading}
           dataSource={data?.items ?? []}
-          scroll={{ x: 1260 }}
+          // The address (long, and in the record anyway) shows only on wide screens, so the rest fits unscrolled.
+          scroll={{ x: 'max-content' }}
           pagination={pagination}
           locale={{ emptyText: <Empty description={t('noResults')} /> }}
           data-testid="person-results"
@@ -258,17 +265,28 @@ export function PersonsPage({ account }: { account: Account }) {
             {
               title: t('name'),
               dataIndex: 'name',
-              width: 96,
+              width: 100,
               render: (name: string) => <Typography.Link strong>{name}</Typography.Link>,
             },
-            { title: t('sex'), dataIndex: 'sexLabel', width: 64 },
+            { title: t('sex'), width: 64, render: (_, p) => labels.sex(p) },
             { title: t('age'), dataIndex: 'age', width: 64 },
-            { title: t('idNumber'), dataIndex: 'idNumber', width: 200 },
-            { title: t('phone'), dataIndex: 'phone', width: 130 },
-            { title: t('address'), dataIndex: 'address', ellipsis: { showTitle: true }, width: 300 },
+            { title: t('idNumber'), dataIndex: 'idNumber', width: 210, onCell: nowrap },
+            { title: t('phone'), dataIndex: 'phone', width: 150, onCell: nowrap },
+            {
+              title: t('address'),
+              dataIndex: 'address',
+              ellipsis: { showTitle: true },
+              width: 300,
+              responsive: ['xxl'],
+            },
             { title: t('grid'), width: 170, render: (_, p) => placeOf(p) },
-            { title: t('registrationType'), dataIndex: 'registrationTypeLabel', width: 100 },
-            { title: t('tags'), width: 130, render: (_, p) => <MaskedTags person={p} /> },
+            {
+              title: t('registrationType'),
+              width: 110,
+              onCell: nowrap,
+              render: (_, p) => labels.registration(p),
+            },
+            { title: t('tags'), width: 140, render: (_, p) => <MaskedTags person={p} /> },
           ]}
         />
       )}

@@ -123,7 +123,14 @@ function Who({ account, vertical }: { account: Account; vertical?: boolean }) {
 
 function Forbidden() {
   const t = useT();
-  return <Result status="403" title={t('noPermission')} extra={<Link to="/">{t('backHome')}</Link>} />;
+  return (
+    <Result
+      status="403"
+      title={t('noPermission')}
+      extra={<Link to="/">{t('backHome')}</Link>}
+      data-testid="forbidden"
+    />
+  );
 }
 
 export function Shell() {
