@@ -239,6 +239,9 @@ describe('the web console', () => {
         expect(row).not.toContain(other.name);
       }
     }
+    // The last search was the stranger's full ID number: nothing in this community has it.
+    await poll(() => page.locator('.ant-table-row').count()).toBe(0);
+    expect(await bodyText(page)).toContain('没有符合条件的居民');
     await page.screenshot({ path: `${SHOTS}/scope-search.png` });
 
     await page.goto(`${base}/persons/${stranger.id}`);
@@ -412,6 +415,15 @@ describe('the web console', () => {
     expect(menu).not.toMatch(/[\u4e00-\u9fff]/);
     expect(await page.getByTestId('home-title').textContent()).toMatch(/^Overview of /);
     await page.screenshot({ path: `${SHOTS}/english-home.png` });
+
+    // Coded values come from the code tables in both languages: no Chinese sex or registration labels.
+    await page.getByRole('link', { name: 'Residents' }).first().click();
+    await page.locator('.ant-table-row').first().waitFor();
+    await poll(() => page.locator('.ant-table-row').first().textContent()).toMatch(/Male|Female/);
+    const header = (await page.locator('.ant-table-thead').textContent()) ?? '';
+    expect(header).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(header).toContain('ID number');
+    await page.screenshot({ path: `${SHOTS}/english-residents.png` });
     await page.close();
   });
 

@@ -49,5 +49,16 @@ export function useFormat() {
     percent: (share: number) => `${(share * 100).toFixed(1)}%`,
     dateTime: (iso: string) =>
       new Date(iso).toLocaleString(locale, { timeZone: 'Asia/Shanghai', hour12: false }),
+    /** Without seconds, for narrow columns. */
+    shortDateTime: (iso: string) =>
+      new Date(iso).toLocaleString(locale, {
+        timeZone: 'Asia/Shanghai',
+        hour12: false,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      }),
   };
 }

@@ -204,7 +204,7 @@ export function AccountsPage() {
         rowKey="id"
         loading={loading}
         dataSource={data?.items ?? []}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1030 }}
         size={phone ? 'small' : 'middle'}
         data-testid="accounts-table"
         pagination={{
@@ -215,13 +215,13 @@ export function AccountsPage() {
           onChange: (page, pageSize) => setPaging({ page, pageSize }),
         }}
         columns={[
-          { title: t('username'), dataIndex: 'username', width: 140 },
-          { title: t('displayName'), dataIndex: 'displayName', width: 160 },
-          { title: t('role'), width: 150, render: (_, a) => pick(a.roleLabel, a.roleLabelEn) },
-          { title: t('scope'), dataIndex: 'scopeName', width: 180 },
+          { title: t('username'), dataIndex: 'username', width: 130 },
+          { title: t('displayName'), dataIndex: 'displayName', width: 140 },
+          { title: t('role'), width: 130, render: (_, a) => pick(a.roleLabel, a.roleLabelEn) },
+          { title: t('scope'), dataIndex: 'scopeName', width: 150 },
           {
             title: t('status'),
-            width: 130,
+            width: 110,
             render: (_, a) => (
               <Space size={4} wrap>
                 {a.disabled ? (
@@ -235,12 +235,12 @@ export function AccountsPage() {
           },
           {
             title: t('lastLogin'),
-            width: 210,
-            render: (_, a) => (a.lastLoginAt ? f.dateTime(a.lastLoginAt) : t('never')),
+            width: 170,
+            render: (_, a) => (a.lastLoginAt ? f.shortDateTime(a.lastLoginAt) : t('never')),
           },
           {
             title: t('actions'),
-            width: 220,
+            width: 200,
             fixed: phone ? undefined : 'right',
             render: (_, a) => (
               <Space wrap size={4}>

@@ -8,14 +8,16 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Flex, Row, Spin, Statistic, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, errorText, type PersonDetail } from '../api.ts';
-import { AgeChart } from '../components/AgeChart.tsx';
 import { ChainVerdict, type Verdict } from '../components/ChainVerdict.tsx';
 import { placeOf } from '../components/PersonDetailView.tsx';
 import { useApi, useIsPhone } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
+
+// ECharts is the larger part of this page: the figures show first, the chart follows when its code arrives.
+const AgeChart = lazy(() => import('../components/AgeChart.tsx').then((m) => ({ default: m.AgeChart })));
 
 interface Overview {
   scopeName: string;
@@ -140,7 +142,9 @@ function ScopeOverview() {
         ))}
       </Row>
       <Card title={t('ageBands')}>
-        <AgeChart bands={data.ageBands} />
+        <Suspense fallback={<Spin style={{ display: 'block', margin: '100px auto' }} />}>
+          <AgeChart bands={data.ageBands} />
+        </Suspense>
       </Card>
     </Flex>
   );
