@@ -1,184 +1,306 @@
-// Resident search: one box for name, ID number or phone; masked results; purpose-bound unmasking of one record.
-import { Alert, App, Button, Checkbox, Form, Input, Modal, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { type Account, ApiError, api, type Page, type PersonSummary } from '../api.ts';
-import { useT } from '../i18n.tsx';
+// Resident search: one box for a name, ID number or phone, filters by area, group, age and registration; results
+// masked as the server returns them, a table on a desk and cards on a phone; a record opens in a drawer.
+import { SearchOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Drawer,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Pagination,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import {
+  type Account,
+  type DivisionNode,
+  errorText,
+  type Page,
+  type PersonSummary,
+  withQuery,
+} from '../api.ts';
+import { AreaPicker } from '../components/AreaPicker.tsx';
+import { MaskedTags, PersonDetailView, placeOf } from '../components/PersonDetailView.tsx';
+import { useApi, useCodes, useIsPhone, usePersonLabels } from '../hooks.ts';
+import { useFormat, useLang, useT } from '../i18n/index.tsx';
 
-const FIELD_LABELS: Record<string, string> = {
-  name: '姓名',
-  idNumber: '身份证号',
-  phone: '电话',
-  address: '住址',
-  tags: '特殊群体',
-  ethnicity: '民族',
-};
-const PURPOSES = ['入户走访', '政策核查', '紧急联系', '矛盾调解'];
+interface Filters {
+  q?: string;
+  areaPath?: string;
+  gridId?: number;
+  within?: string;
+  tag?: string;
+  ageMin?: number | null;
+  ageMax?: number | null;
+  sex?: string;
+  registrationType?: string;
+}
 
-function UnmaskDialog({
-  person,
-  account,
-  onClose,
-}: {
-  person: PersonSummary;
-  account: Account;
-  onClose: () => void;
-}) {
+function FilterFields({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const t = useT();
-  const [fields, setFields] = useState<string[]>(account.unmaskable.slice(0, 2));
-  const [purpose, setPurpose] = useState('');
-  const [values, setValues] = useState<Record<string, unknown> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    setError(null);
-    try {
-      const res = await api<{ values: Record<string, unknown> }>(`/api/persons/${person.id}/unmask`, {
-        method: 'POST',
-        body: { fields, purpose },
-      });
-      setValues(res.values);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
+  const tags = useCodes('person_tag');
+  const registration = useCodes('registration_type');
+  const sexes = useCodes('sex');
+  const setArea = (path: string | undefined, node: DivisionNode | undefined) =>
+    onChange({
+      ...filters,
+      areaPath: path,
+      gridId: node?.gridId,
+      within: node && node.gridId === undefined ? node.path : undefined,
+    });
   return (
-    <Modal
-      open
-      title={`${t('unmask')} · ${person.name}`}
-      onCancel={onClose}
-      footer={values ? <Button onClick={onClose}>OK</Button> : undefined}
-      onOk={submit}
-      okText={t('unmask')}
-      okButtonProps={{ disabled: fields.length === 0 || purpose.trim().length < 4 }}
-    >
-      {values ? (
-        <div data-testid="unmasked">
-          <Alert type="info" showIcon message={t('auditNotice')} style={{ marginBottom: 12 }} />
-          {Object.entries(values).map(([k, v]) => (
-            <p key={k}>
-              <b>{FIELD_LABELS[k] ?? k}：</b>
-              {Array.isArray(v) ? v.join('、') : String(v ?? '—')}
-            </p>
-          ))}
-        </div>
-      ) : (
-        <Form layout="vertical">
-          <Form.Item label={t('fields')}>
-            <Checkbox.Group
-              value={fields}
-              onChange={(v) => setFields(v as string[])}
-              options={account.unmaskable.map((f) => ({ label: FIELD_LABELS[f] ?? f, value: f }))}
+    <Form layout="vertical" component="div">
+      <Row gutter={12}>
+        <Col xs={24} md={12} xl={6}>
+          <Form.Item label={t('area')}>
+            <AreaPicker value={filters.areaPath} onChange={setArea} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12} xl={5}>
+          <Form.Item label={t('tag')}>
+            <Select
+              allowClear
+              placeholder={t('all')}
+              value={filters.tag}
+              options={tags.options}
+              onChange={(tag) => onChange({ ...filters, tag })}
+              data-testid="tag-filter"
             />
           </Form.Item>
-          <Form.Item label={t('purpose')} extra={t('purposeHint')}>
-            <Input value={purpose} onChange={(e) => setPurpose(e.target.value)} data-testid="purpose" />
-            <Space wrap style={{ marginTop: 8 }}>
-              {PURPOSES.map((p) => (
-                <Tag key={p} style={{ cursor: 'pointer' }} onClick={() => setPurpose(`${p}核实信息`)}>
-                  {p}
-                </Tag>
-              ))}
-            </Space>
+        </Col>
+        <Col xs={24} md={12} xl={5}>
+          <Form.Item label={t('ageRange')}>
+            <Space.Compact style={{ width: '100%' }}>
+              <InputNumber
+                min={0}
+                max={130}
+                placeholder={t('ageFrom')}
+                value={filters.ageMin}
+                onChange={(ageMin) => onChange({ ...filters, ageMin })}
+                style={{ width: '50%' }}
+                aria-label={t('ageFrom')}
+              />
+              <InputNumber
+                min={0}
+                max={130}
+                placeholder={t('ageTo')}
+                value={filters.ageMax}
+                onChange={(ageMax) => onChange({ ...filters, ageMax })}
+                style={{ width: '50%' }}
+                aria-label={t('ageTo')}
+              />
+            </Space.Compact>
           </Form.Item>
-          {error && <Alert type="error" message={error} />}
-        </Form>
+        </Col>
+        <Col xs={12} md={6} xl={4}>
+          <Form.Item label={t('registrationType')}>
+            <Select
+              allowClear
+              placeholder={t('all')}
+              value={filters.registrationType}
+              options={registration.options}
+              onChange={(registrationType) => onChange({ ...filters, registrationType })}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6} xl={4}>
+          <Form.Item label={t('sex')}>
+            <Select
+              allowClear
+              placeholder={t('all')}
+              value={filters.sex}
+              options={sexes.options.filter((o) => o.value === '1' || o.value === '2')}
+              onChange={(sex) => onChange({ ...filters, sex })}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+    </Form>
+  );
+}
+
+const nowrap = () => ({ style: { whiteSpace: 'nowrap' as const } });
+
+function PersonCard({ person, onOpen }: { person: PersonSummary; onOpen: () => void }) {
+  const t = useT();
+  const labels = usePersonLabels();
+  return (
+    <Card size="small" onClick={onOpen} hoverable data-testid="person-card">
+      <Flex justify="space-between" align="baseline">
+        <Typography.Text strong style={{ fontSize: 18 }}>
+          {person.name}
+        </Typography.Text>
+        <Typography.Text type="secondary">
+          {labels.sex(person)} · {person.age ?? '—'} · {labels.registration(person)}
+        </Typography.Text>
+      </Flex>
+      <div>
+        {t('idNumber')}：{person.idNumber ?? '—'}
+      </div>
+      <div>
+        {t('phone')}：{person.phone ?? '—'}
+      </div>
+      <Typography.Text type="secondary">{placeOf(person)}</Typography.Text>
+      {person.tagCount > 0 && (
+        <div style={{ marginTop: 4 }}>
+          <MaskedTags person={person} />
+        </div>
       )}
-    </Modal>
+    </Card>
   );
 }
 
 export function PersonsPage({ account }: { account: Account }) {
   const t = useT();
-  const { message } = App.useApp();
-  const [query, setQuery] = useState('');
-  const [page, setPage] = useState({ page: 1, pageSize: 20 });
-  const [data, setData] = useState<Page<PersonSummary> | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [unmasking, setUnmasking] = useState<PersonSummary | null>(null);
-  const load = useCallback(
-    async (q: string, p: { page: number; pageSize: number }) => {
-      setLoading(true);
-      try {
-        const params = new URLSearchParams({ page: String(p.page), pageSize: String(p.pageSize) });
-        if (q.trim()) params.set('q', q.trim());
-        setData(await api<Page<PersonSummary>>(`/api/persons?${params}`));
-      } catch (e) {
-        message.error(e instanceof ApiError ? e.message : String(e));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [message],
-  );
-  // Reload on page changes; a new query is loaded by the search box itself.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the typed-but-not-submitted query must not trigger loads
-  useEffect(() => {
-    load(query, page);
-  }, [load, page]);
-  const canUnmask = account.permissions.includes('person:unmask') && account.unmaskable.length > 0;
+  const lang = useLang();
+  const f = useFormat();
+  const phone = useIsPhone();
+  const labels = usePersonLabels();
+  const [typed, setTyped] = useState('');
+  const [filters, setFilters] = useState<Filters>({});
+  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const [open, setOpen] = useState<PersonSummary | null>(null);
+
+  const path = withQuery('/api/persons', {
+    q: filters.q,
+    gridId: filters.gridId,
+    within: filters.within,
+    tag: filters.tag,
+    ageMin: filters.ageMin,
+    ageMax: filters.ageMax,
+    sex: filters.sex,
+    registrationType: filters.registrationType,
+    page: paging.page,
+    pageSize: paging.pageSize,
+  });
+  const { data, error, loading } = useApi<Page<PersonSummary>>(path);
+  const applyFilters = (next: Filters) => {
+    setFilters(next);
+    setPaging((p) => ({ ...p, page: 1 }));
+  };
+  const showTotal = (n: number) =>
+    data?.totalExact === false ? t('totalAtLeast', { n: f.number(n) }) : t('total', { n: f.number(n) });
+  const pagination = {
+    current: paging.page,
+    pageSize: paging.pageSize,
+    total: data?.total ?? 0,
+    showTotal,
+    showSizeChanger: !phone,
+    onChange: (page: number, pageSize: number) => setPaging({ page, pageSize }),
+  };
+  const filterFields = <FilterFields filters={filters} onChange={applyFilters} />;
+
   return (
-    <div>
+    <Flex vertical gap={12}>
+      <Typography.Title level={2} style={{ margin: 0 }}>
+        {t('residents')}
+      </Typography.Title>
       <Input.Search
         size="large"
         placeholder={t('searchPlaceholder')}
-        enterButton={t('search')}
+        enterButton={
+          <>
+            <SearchOutlined /> {t('search')}
+          </>
+        }
         allowClear
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onSearch={(v) => {
-          setPage({ ...page, page: 1 });
-          load(v, { ...page, page: 1 });
-        }}
-        style={{ maxWidth: 560, marginBottom: 12 }}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        onSearch={(v) => applyFilters({ ...filters, q: v.trim() || undefined })}
+        style={{ maxWidth: 640 }}
         data-testid="person-search"
       />
-      <Table<PersonSummary>
-        rowKey="id"
-        loading={loading}
-        dataSource={data?.items ?? []}
-        scroll={{ x: 900 }}
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showTotal: (n) => `共 ${n} 人`,
-          onChange: (p, s) => setPage({ page: p, pageSize: s }),
-        }}
-        columns={[
-          { title: t('name'), dataIndex: 'name' },
-          { title: t('sex'), dataIndex: 'sexLabel', width: 70 },
-          { title: t('age'), dataIndex: 'age', width: 70 },
-          { title: t('idNumber'), dataIndex: 'idNumber' },
-          { title: t('phone'), dataIndex: 'phone' },
-          { title: t('address'), dataIndex: 'address', ellipsis: true },
-          { title: t('grid'), dataIndex: 'gridName' },
-          { title: t('type'), dataIndex: 'registrationTypeLabel', width: 110 },
-          {
-            title: t('tags'),
-            render: (_, p) =>
-              p.tagsMasked ? (
-                p.tagCount > 0 ? (
-                  <Tag>{`${t('masked')} · ${p.tagCount}`}</Tag>
-                ) : null
-              ) : (
-                p.tags?.join('、')
-              ),
-          },
-          ...(canUnmask
-            ? [
-                {
-                  title: '',
-                  width: 130,
-                  render: (_: unknown, p: PersonSummary) => (
-                    <Button size="small" onClick={() => setUnmasking(p)}>
-                      {t('unmask')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
-      {unmasking && <UnmaskDialog person={unmasking} account={account} onClose={() => setUnmasking(null)} />}
-    </div>
+      <Typography.Text type="secondary">{t('searchHint')}</Typography.Text>
+      {phone ? (
+        <Collapse items={[{ key: 'f', label: t('filters'), children: filterFields }]} />
+      ) : (
+        <Card size="small" styles={{ body: { paddingBottom: 0 } }}>
+          {filterFields}
+        </Card>
+      )}
+      <Flex justify="flex-end">
+        <Button
+          onClick={() => {
+            setTyped('');
+            applyFilters({});
+          }}
+        >
+          {t('reset')}
+        </Button>
+      </Flex>
+      {error !== undefined && <Alert type="error" showIcon title={errorText(error, lang)} />}
+      {phone ? (
+        <Flex vertical gap={8} data-testid="person-results">
+          {loading && <Spin size="large" style={{ alignSelf: 'center', margin: 16 }} />}
+          {!loading && data?.items.length === 0 && <Empty description={t('noResults')} />}
+          {data?.items.map((p) => (
+            <PersonCard key={p.id} person={p} onOpen={() => setOpen(p)} />
+          ))}
+          {data && data.total > 0 && <Pagination {...pagination} simple style={{ alignSelf: 'center' }} />}
+        </Flex>
+      ) : (
+        <Table<PersonSummary>
+          rowKey="id"
+          loading={loading}
+          dataSource={data?.items ?? []}
+          // The address (long, and in the record anyway) shows only on wide screens, so the rest fits unscrolled.
+          scroll={{ x: 'max-content' }}
+          pagination={pagination}
+          locale={{ emptyText: <Empty description={t('noResults')} /> }}
+          data-testid="person-results"
+          onRow={(p) => ({ onClick: () => setOpen(p), style: { cursor: 'pointer' } })}
+          columns={[
+            {
+              title: t('name'),
+              dataIndex: 'name',
+              width: 100,
+              render: (name: string) => <Typography.Link strong>{name}</Typography.Link>,
+            },
+            { title: t('sex'), width: 64, render: (_, p) => labels.sex(p) },
+            { title: t('age'), dataIndex: 'age', width: 64 },
+            { title: t('idNumber'), dataIndex: 'idNumber', width: 210, onCell: nowrap },
+            { title: t('phone'), dataIndex: 'phone', width: 150, onCell: nowrap },
+            {
+              title: t('address'),
+              dataIndex: 'address',
+              ellipsis: { showTitle: true },
+              width: 300,
+              responsive: ['xxl'],
+            },
+            { title: t('grid'), width: 170, render: (_, p) => placeOf(p) },
+            {
+              title: t('registrationType'),
+              width: 110,
+              onCell: nowrap,
+              render: (_, p) => labels.registration(p),
+            },
+            { title: t('tags'), width: 140, render: (_, p) => <MaskedTags person={p} /> },
+          ]}
+        />
+      )}
+      <Drawer
+        open={open !== null}
+        onClose={() => setOpen(null)}
+        size={phone ? '100%' : 640}
+        title={open ? `${t('residentDetail')} · ${open.name}` : ''}
+        extra={open && <Link to={`/persons/${open.id}`}>{t('openPage')}</Link>}
+        destroyOnHidden
+        rootClassName="cb-person-drawer"
+      >
+        {open && <PersonDetailView personId={open.id} account={account} />}
+      </Drawer>
+    </Flex>
   );
 }
