@@ -324,6 +324,18 @@ describe('the web console', () => {
     expect(entry).toContain('入户走访');
     expect(entry).toContain('查看完整个人信息');
 
+    // By target type instead: every entry listed concerns a resident.
+    await page.getByRole('button', { name: /重\s*置/ }).click();
+    await page.getByTestId('entity-filter').click();
+    await page.locator('.ant-select-item-option', { hasText: '居民' }).click();
+    const byEntity = page.waitForResponse((r) => r.url().includes('entityType=person'));
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    expect((await byEntity).status()).toBe(200);
+    await poll(async () => {
+      const rows = await page.locator('.ant-table-row').allTextContents();
+      return rows.length > 0 && rows.every((row) => row.includes('居民'));
+    }).toBe(true);
+
     await page.getByRole('button', { name: '校验审计链' }).click();
     await poll(() => page.getByTestId('verdict').textContent()).toMatch(/审计链完整：已校验 \d+ 条记录/);
     await page.screenshot({ path: `${SHOTS}/audit.png` });
