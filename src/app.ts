@@ -94,8 +94,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(supplyRoutes); // supply
   await app.register(evaluationRoutes); // supply
 
+  registerRuntimeConfig(app, deps.config);
   await registerWebConsole(app, deps.config.webDist);
   return app;
+}
+
+/**
+ * The console's deployment settings as a script it loads before the bundle (web/index.html), written from the
+ * server's own configuration so that MAP_TILE_URL alone both lets the tiles through the content security policy and
+ * puts them under the map. JSON with `<` escaped cannot end the script element or run as anything but data.
+ */
+function registerRuntimeConfig(app: FastifyInstance, config: Config) {
+  const settings = { mapTileUrl: config.mapTileUrl, mapTileAttribution: config.mapTileAttribution };
+  const body = `window.__CBRAIN__ = ${JSON.stringify(settings).replace(/</g, '\\u003c')};\n`;
+  app.get('/runtime-config.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(body),
+  );
 }
 
 /**

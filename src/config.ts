@@ -31,6 +31,8 @@ export interface Config {
   dataKey: string | undefined;
   /** Optional raster tile URL template for the console map ({z}/{x}/{y}); without it the map draws our own GeoJSON only. */
   mapTileUrl: string | undefined;
+  /** Attribution shown under the map tiles, as the tile provider's licence requires. */
+  mapTileAttribution: string | undefined;
   /** Directory of the built web console. */
   webDist: string;
   /** Database pool size for the PostgreSQL backend. */
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loginRatePerUsername: intVar(env, 'LOGIN_RATE_PER_USERNAME', 10, 1, 100_000),
     dataKey,
     mapTileUrl: env['MAP_TILE_URL'] || undefined,
+    mapTileAttribution: env['MAP_TILE_ATTRIBUTION'] || undefined,
     webDist: path.resolve(env['WEB_DIST'] || 'web/dist'),
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
   };

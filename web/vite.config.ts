@@ -10,5 +10,5 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: { outDir: path.join(root, 'dist'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  server: { proxy: { '/api': 'http://localhost:8080' } },
+  server: { proxy: { '/api': 'http://localhost:8080', '/runtime-config.js': 'http://localhost:8080' } },
 });

@@ -20,6 +20,13 @@ describeEachBackend('health and error format', createTestApp, (ctx, backend) => 
     expect(body.error.requestId).toBe(res.headers['x-request-id']);
   });
 
+  it('writes the console runtime settings from the configuration', async () => {
+    const res = await ctx().app.inject({ method: 'GET', url: '/runtime-config.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/javascript');
+    expect(res.body).toBe('window.__CBRAIN__ = {};\n');
+  });
+
   it('serves an OpenAPI 3 document listing the health route', async () => {
     const res = await ctx().app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
