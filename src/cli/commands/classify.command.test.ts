@@ -159,7 +159,7 @@ describe('cbrain classify', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('no column "body" (given by --text); columns are: id, channel, text, label');
-  });
+  }, 60_000);
 
   it('exits 1 for an empty file, a header-only file, a single label and malformed CSV', async () => {
     const cases: Array<[string, string]> = [
@@ -200,5 +200,5 @@ describe('cbrain classify', () => {
     const r = await runCli(['classify', 'predict', '--model', notModel, '--text', '停水']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not a cbrain-text-classifier model file');
-  });
+  }, 60_000);
 });
