@@ -11,63 +11,77 @@ function yearBounds(year: number) {
   };
 }
 
-/** Communities under the scope, or the community the scope lies in (a grid worker's). */
-export async function communityFigures(db: Db, scopePath: string, year: number) {
-  const { from, to } = yearBounds(year);
-  const rows = await db
-    .selectFrom('admin_division as c')
-    .leftJoin('community_resource as r', (j) =>
-      j.onRef('r.community_code', '=', 'c.code').on('r.year', '=', year),
-    )
-    .where('c.level', '=', 5)
+/** Delivery totals of the year per grid path under (or above) the scope; communities sum their grids. */
+function deliveriesByGrid(db: Db, scopePath: string, from: Date, to: Date) {
+  return db
+    .selectFrom('service_delivery as d')
     .where((eb) =>
       eb.or([
-        eb('c.path', 'like', scopeLikePattern(scopePath)),
-        sql<boolean>`starts_with(${scopePath}, c.path)`,
+        eb('d.scope_path', 'like', scopeLikePattern(scopePath)),
+        sql<boolean>`starts_with(d.scope_path, ${scopePath})`,
       ]),
     )
+    .where('d.started_at', '>=', from)
+    .where('d.started_at', '<', to)
+    .groupBy('d.scope_path')
     .select([
-      'c.code',
-      'c.name',
-      'c.path',
-      sql<string | null>`r.budget::text`.as('budget'),
-      'r.staff',
-      sql<number>`(select count(*) from facility f where f.scope_path like c.path || '%')::int`.as(
-        'facilities',
-      ),
-      sql<number>`(select count(*) from service_delivery d where d.scope_path like c.path || '%' and d.started_at >= ${from} and d.started_at < ${to})::int`.as(
-        'deliveries',
-      ),
-      sql<number>`(select coalesce(sum(d.minutes), 0) from service_delivery d where d.scope_path like c.path || '%' and d.started_at >= ${from} and d.started_at < ${to})::int`.as(
-        'minutes',
-      ),
-      sql<number>`(select count(*) from service_delivery d where d.scope_path like c.path || '%' and d.started_at >= ${from} and d.started_at < ${to} and d.resident_rating >= 4)::int`.as(
-        'satisfied',
-      ),
-      sql<
-        number | null
-      >`(select avg(d.resident_rating)::float8 from service_delivery d where d.scope_path like c.path || '%' and d.started_at >= ${from} and d.started_at < ${to})`.as(
-        'avg_rating',
-      ),
-      sql<string>`(select coalesce(sum(d.cost), 0)::text from service_delivery d where d.scope_path like c.path || '%' and d.started_at >= ${from} and d.started_at < ${to})`.as(
-        'cost',
-      ),
+      'd.scope_path',
+      sql<number>`count(*)::int`.as('deliveries'),
+      sql<number>`coalesce(sum(d.minutes), 0)::int`.as('minutes'),
+      sql<number>`count(*) filter (where d.resident_rating >= 4)::int`.as('satisfied'),
+      sql<number>`coalesce(sum(d.resident_rating), 0)::int`.as('rating_sum'),
+      sql<number>`count(d.resident_rating)::int`.as('rated'),
+      sql<string>`coalesce(sum(d.cost), 0)::text`.as('cost'),
     ])
-    .orderBy('c.code')
     .execute();
-  return rows.map((r) => ({
-    code: r.code,
-    name: r.name,
-    path: r.path,
-    budget: r.budget === null ? null : Number(r.budget),
-    staff: r.staff === null ? null : Number(r.staff),
-    facilities: Number(r.facilities),
-    deliveries: Number(r.deliveries),
-    hours: Number(r.minutes) / 60,
-    satisfied: Number(r.satisfied),
-    averageRating: r.avg_rating === null ? null : Number(r.avg_rating),
-    cost: Number(r.cost),
-  }));
+}
+
+/** Communities under the scope, or the community the scope lies in (a grid worker's), with the year's figures. */
+export async function communityFigures(db: Db, scopePath: string, year: number) {
+  const { from, to } = yearBounds(year);
+  const [communities, facilities, deliveries] = await Promise.all([
+    db
+      .selectFrom('admin_division as c')
+      .leftJoin('community_resource as r', (j) =>
+        j.onRef('r.community_code', '=', 'c.code').on('r.year', '=', year),
+      )
+      .where('c.level', '=', 5)
+      .where((eb) =>
+        eb.or([
+          eb('c.path', 'like', scopeLikePattern(scopePath)),
+          sql<boolean>`starts_with(${scopePath}, c.path)`,
+        ]),
+      )
+      .select(['c.code', 'c.name', 'c.path', sql<string | null>`r.budget::text`.as('budget'), 'r.staff'])
+      .orderBy('c.code')
+      .execute(),
+    db
+      .selectFrom('facility')
+      .groupBy('scope_path')
+      .select(['scope_path', sql<number>`count(*)::int`.as('n')])
+      .execute(),
+    deliveriesByGrid(db, scopePath, from, to),
+  ]);
+  return communities.map((c) => {
+    const inside = <T extends { scope_path: string }>(rows: T[]) =>
+      rows.filter((r) => r.scope_path.startsWith(c.path));
+    const d = inside(deliveries);
+    const sum = (f: (r: (typeof deliveries)[number]) => number) => d.reduce((a, r) => a + f(r), 0);
+    const rated = sum((r) => Number(r.rated));
+    return {
+      code: c.code,
+      name: c.name,
+      path: c.path,
+      budget: c.budget === null ? null : Number(c.budget),
+      staff: c.staff === null ? null : Number(c.staff),
+      facilities: inside(facilities).reduce((a, r) => a + Number(r.n), 0),
+      deliveries: sum((r) => Number(r.deliveries)),
+      hours: sum((r) => Number(r.minutes)) / 60,
+      satisfied: sum((r) => Number(r.satisfied)),
+      averageRating: rated > 0 ? sum((r) => Number(r.rating_sum)) / rated : null,
+      cost: sum((r) => Number(r.cost)),
+    };
+  });
 }
 
 /** Providers serving the scope with what they were paid and delivered inside it in the year. */
