@@ -1,7 +1,7 @@
 // Decisions over one resident: which tags apply (with their evidence) and, for each policy, whether the resident
 // qualifies, nearly qualifies, is excluded or does not qualify, with the explanation that produced it. No decision
-// is made without an explanation, and near-misses (one condition short, including a missing value) are reported
-// rather than dropped, so a worker can look at them.
+// is made without an explanation, and near-misses (one condition short and narrowly: a missing value, a differing
+// registration type, an age within the field's margin) are reported rather than dropped, so a worker can look.
 import { type Explanation, evaluateCondition, failedLeaves, fieldsRead } from './evaluate.ts';
 import type { Facts, FieldCatalogue, Policy, RuleDocument, TagRule } from './rule-types.ts';
 
@@ -49,22 +49,15 @@ export function decidePolicy(policy: Policy, facts: Facts, fields: FieldCatalogu
     result: evaluateCondition(x.when, facts, fields, `/exclusions/${i}/when`),
   }));
   const applying = exclusions.filter((x) => x.result.result === 'true');
-  const reasons: string[] = [];
   let status: EligibilityStatus;
-  let missingData = false;
-  if (conditions.result === 'true') {
-    if (applying.length === 0) status = 'eligible';
-    else {
-      status = 'excluded';
-      for (const x of applying) reasons.push(`排除：${x.label}`);
-    }
-  } else {
-    const failed = failedLeaves(conditions);
-    missingData = failed.some((f) => f.result === 'unknown');
-    status = conditions.misses === 1 && applying.length === 0 ? 'near_miss' : 'not_eligible';
-    for (const f of failed)
-      reasons.push(f.result === 'unknown' ? `缺少数据：${f.text}` : `不满足：${f.text}`);
+  if (conditions.result === 'true') status = applying.length === 0 ? 'eligible' : 'excluded';
+  else {
+    const narrow = conditions.misses === 1 && failedLeaves(conditions).every((l) => l.near === true);
+    status = narrow && applying.length === 0 ? 'near_miss' : 'not_eligible';
   }
+  const missingData =
+    conditions.result !== 'true' && failedLeaves(conditions).some((f) => f.result === 'unknown');
+  const reasons = reasonsFor(status, conditions, exclusions);
   const tiers = policy.tiers.map((t, i) => ({
     label: t.label.zh,
     amount: t.amount,
@@ -81,6 +74,23 @@ export function decidePolicy(policy: Policy, facts: Facts, fields: FieldCatalogu
     missingData,
     explanation: { conditions, exclusions, tiers },
   };
+}
+
+/**
+ * One line per failed condition or applying exclusion, in Chinese. Kept separate from the decision so that a
+ * presenter can word the reasons from a masked explanation.
+ */
+export function reasonsFor(
+  status: EligibilityStatus,
+  conditions: Explanation,
+  exclusions: ReadonlyArray<{ label: string; result: Explanation }>,
+): string[] {
+  if (status === 'eligible') return [];
+  if (status === 'excluded')
+    return exclusions.filter((x) => x.result.result === 'true').map((x) => `排除：${x.label}`);
+  return failedLeaves(conditions).map((f) =>
+    f.result === 'unknown' ? `缺少数据：${f.text}` : `不满足：${f.text}`,
+  );
 }
 
 export interface ResidentDecisions {

@@ -18,6 +18,12 @@ export interface Explanation {
   expected?: Scalar | Scalar[];
   /** The resident's value; null when missing. */
   actual?: Scalar | readonly string[] | null;
+  /**
+   * For a leaf that did not hold: whether it missed narrowly — the value is missing, a text or yes/no value
+   * differs (often a data error worth checking), or a number lies within the field's near margin. Lacking a tag
+   * is the normal state of most people and never near.
+   */
+  near?: boolean;
   /** Human-readable wording in Chinese, e.g. "年龄 ≥ 80（实际 83）". */
   text: string;
   children?: Explanation[];
@@ -79,6 +85,19 @@ function compareLeaf(leaf: LeafCondition, actual: Facts[string]): Truth {
   }
 }
 
+function isNear(leaf: LeafCondition, actual: unknown, result: Truth, fields: FieldCatalogue): boolean {
+  if (result === 'unknown') return true;
+  const spec = fields[leaf.field];
+  if (!spec) return false;
+  if (spec.type === 'text' || spec.type === 'boolean') return leaf.op !== 'exists' && leaf.op !== 'missing';
+  if (spec.type === 'number' && typeof actual === 'number' && typeof leaf.value === 'number')
+    return (
+      ['>', '>=', '<', '<=', '=='].includes(leaf.op) &&
+      Math.abs(actual - leaf.value) <= (spec.nearMargin ?? 0)
+    );
+  return false;
+}
+
 function show(v: unknown): string {
   if (isMissing(v)) return '未登记';
   if (Array.isArray(v)) return v.length ? v.join('、') : '无';
@@ -137,6 +156,7 @@ export function evaluateCondition(
   const actual = facts[leaf.field];
   const result = compareLeaf(leaf, actual);
   return {
+    ...(result === 'true' ? {} : { near: isNear(leaf, actual, result, fields) }),
     path,
     kind: 'leaf',
     result,

@@ -10,6 +10,11 @@ export interface FieldSpec {
   label: { zh: string; en: string };
   /** Values of sensitive fields (tags, disability grade) are masked in explanations unless unmasked. */
   sensitive?: boolean;
+  /**
+   * For numbers: how far from a threshold a value may be and still count as a near-miss (age 78 against
+   * "age >= 80" with a margin of 2). Without it a numeric miss is never near unless the value is missing.
+   */
+  nearMargin?: number;
 }
 
 export type FieldCatalogue = Readonly<Record<string, FieldSpec>>;

@@ -12,7 +12,7 @@ import {
 } from './index.ts';
 
 const FIELDS: FieldCatalogue = {
-  age: { type: 'number', label: { zh: '年龄', en: 'Age' } },
+  age: { type: 'number', label: { zh: '年龄', en: 'Age' }, nearMargin: 2 },
   registration_type: { type: 'text', label: { zh: '户籍类型', en: 'Registration' } },
   tags: { type: 'text_list', label: { zh: '登记标签', en: 'Tags' }, sensitive: true },
   profile_tags: { type: 'text_list', label: { zh: '画像标签', en: 'Profile tags' }, sensitive: true },
@@ -305,6 +305,20 @@ describe('decidePolicy', () => {
     expect(d.reasons).toEqual(['排除：已注销']);
   });
 
+  it('one condition short but far from it is not a near-miss: a number outside its margin, a missing tag', () => {
+    const young = decidePolicy(ALLOWANCE, { age: 31, registration_type: 'household', tags: [] }, FIELDS);
+    expect(young.status).toBe('not_eligible');
+    expect(
+      decidePolicy(ALLOWANCE, { age: 78, registration_type: 'household', tags: [] }, FIELDS).status,
+    ).toBe('near_miss');
+    const tagged = {
+      ...ALLOWANCE,
+      conditions: { field: 'tags' as const, op: 'has' as const, value: 'disabled' },
+    };
+    expect(decidePolicy(tagged, { tags: [] }, FIELDS).status).toBe('not_eligible');
+    expect(decidePolicy(tagged, {}, FIELDS).status).toBe('near_miss');
+  });
+
   it('two conditions short is not eligible', () => {
     const d = decidePolicy(ALLOWANCE, { age: 30, registration_type: 'floating', tags: [] }, FIELDS);
     expect(d.status).toBe('not_eligible');
@@ -345,6 +359,6 @@ describe('decideResident', () => {
     expect(r.policies[0]!.status).toBe('eligible');
     const none = decideResident(doc, { age: 88, household_size: 2, tags: [] }, FIELDS);
     expect(none.tags).toHaveLength(0);
-    expect(none.policies[0]!.status).toBe('near_miss');
+    expect(none.policies[0]!.status).toBe('not_eligible');
   });
 });

@@ -38,7 +38,13 @@ export type Permission =
   | 'provider:read'
   | 'stats:read'
   | 'account:manage'
-  | 'audit:read';
+  | 'audit:read'
+  // profiles: read profiles and cases, run evaluations, review cases, file appeals, edit rules
+  | 'profile:read'
+  | 'profile:run'
+  | 'eligibility:review'
+  | 'eligibility:appeal'
+  | 'rules:write';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -68,6 +74,7 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:read',
       'stats:read',
       'account:manage',
+      'rules:write',
     ],
     unmaskable: [],
   },
@@ -80,6 +87,11 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'profile:read',
+      'profile:run',
+      'eligibility:review',
+      'eligibility:appeal',
+      'rules:write',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -93,6 +105,10 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'profile:read',
+      'profile:run',
+      'eligibility:review',
+      'eligibility:appeal',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -105,6 +121,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'org:read',
       'facility:read',
       'stats:read',
+      'profile:read',
+      'eligibility:appeal',
     ],
     unmaskable: ALL_FIELDS,
   },
