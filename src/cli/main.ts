@@ -7,6 +7,7 @@ import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
+import { registerForecastCommand } from './commands/forecast.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -35,6 +36,7 @@ registerUserCommand(program);
 registerAuditCommand(program);
 // profiles
 registerEligibilityCommand(program);
+registerForecastCommand(program);
 
 try {
   await program.parseAsync(process.argv);
