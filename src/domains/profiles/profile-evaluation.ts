@@ -4,7 +4,7 @@
 // is kept and marked not_eligible, so nothing disappears from a worker's view without a trace. Cases a worker has
 // already decided are left alone: a new run does not overturn a human decision.
 import { sql } from 'kysely';
-import { decideResident, type RuleDocument } from '../../lib/rules/index.ts';
+import { decidePolicy, quickDecide, type RuleDocument } from '../../lib/rules/index.ts';
 import type { Database, Db } from '../../platform/db/index.ts';
 import { RESIDENT_FIELDS, residentFacts } from './resident-fields.ts';
 import { countResidents, type StreamOptions, streamResidents } from './resident-records.repository.ts';
@@ -97,8 +97,9 @@ export async function runProfiles(database: Database, rules: RuleSet, o: RunOpti
       : [];
     const pendingKeys = new Set(pending.map((c) => `${c.person_id}:${c.policy_id}`));
     for (const r of batch) {
-      const decisions = decideResident(doc, residentFacts(r.record, o.asOf), RESIDENT_FIELDS);
-      for (const t of decisions.tags) {
+      // Quick decisions first; the explanation tree is built only for the decisions kept as cases.
+      const quick = quickDecide(doc, residentFacts(r.record, o.asOf), RESIDENT_FIELDS);
+      for (const t of quick.tags) {
         tagCounts[t.tag] = (tagCounts[t.tag] ?? 0) + 1;
         tagRows.push({
           person_id: r.id,
@@ -111,14 +112,16 @@ export async function runProfiles(database: Database, rules: RuleSet, o: RunOpti
           evaluated_at: started,
         });
       }
-      for (const d of decisions.policies) {
-        const served = r.record.receives.includes(d.policy);
-        const counts = policyCounts[d.policy]!;
-        if (d.status === 'eligible') served ? counts.served++ : counts.eligibleUnserved++;
-        if (d.status === 'near_miss' && !served) counts.nearMiss++;
-        if (d.status === 'excluded' && !served) counts.excluded++;
-        const open = d.status !== 'not_eligible' && !served;
-        if (!doCases || !(open || pendingKeys.has(`${r.id}:${d.policy}`))) continue;
+      doc.policies.forEach((policy, i) => {
+        const status = quick.statuses[i]!;
+        const served = r.record.receives.includes(policy.id);
+        const counts = policyCounts[policy.id]!;
+        if (status === 'eligible') served ? counts.served++ : counts.eligibleUnserved++;
+        if (status === 'near_miss' && !served) counts.nearMiss++;
+        if (status === 'excluded' && !served) counts.excluded++;
+        const open = status !== 'not_eligible' && !served;
+        if (!doCases || !(open || pendingKeys.has(`${r.id}:${policy.id}`))) return;
+        const d = decidePolicy(policy, quick.facts, RESIDENT_FIELDS);
         caseRows.push({
           person_id: r.id,
           street_code: r.streetCode,
@@ -135,7 +138,7 @@ export async function runProfiles(database: Database, rules: RuleSet, o: RunOpti
           missing_data: d.missingData,
           explanation: JSON.stringify(d.explanation),
         });
-      }
+      });
     }
     await db.transaction().execute(async (trx) => {
       if (doTags) {

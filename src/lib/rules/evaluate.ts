@@ -49,7 +49,7 @@ function isMissing(v: unknown): boolean {
   return v === undefined || v === null;
 }
 
-function compareLeaf(leaf: LeafCondition, actual: Facts[string]): Truth {
+export function compareLeaf(leaf: LeafCondition, actual: Facts[string]): Truth {
   if (leaf.op === 'exists') return isMissing(actual) ? 'false' : 'true';
   if (leaf.op === 'missing') return isMissing(actual) ? 'true' : 'false';
   if (isMissing(actual)) return 'unknown';
@@ -85,7 +85,7 @@ function compareLeaf(leaf: LeafCondition, actual: Facts[string]): Truth {
   }
 }
 
-function isNear(leaf: LeafCondition, actual: unknown, result: Truth, fields: FieldCatalogue): boolean {
+export function isNear(leaf: LeafCondition, actual: unknown, result: Truth, fields: FieldCatalogue): boolean {
   if (result === 'unknown') return true;
   const spec = fields[leaf.field];
   if (!spec) return false;

@@ -3,4 +3,5 @@
 export * from './decide.ts';
 export * from './evaluate.ts';
 export * from './parse-rules.ts';
+export * from './quick.ts';
 export * from './rule-types.ts';

@@ -9,6 +9,7 @@ import {
   parseCondition,
   parseRuleDocument,
   parseRuleText,
+  quickDecide,
 } from './index.ts';
 
 const FIELDS: FieldCatalogue = {
@@ -360,5 +361,73 @@ describe('decideResident', () => {
     const none = decideResident(doc, { age: 88, household_size: 2, tags: [] }, FIELDS);
     expect(none.tags).toHaveLength(0);
     expect(none.policies[0]!.status).toBe('not_eligible');
+  });
+});
+
+describe('quickDecide', () => {
+  it('agrees with the full decisions on statuses and tags over a grid of residents', () => {
+    const doc = parseRuleDocument(
+      {
+        version: 'q',
+        tags: [
+          {
+            id: 'old_alone',
+            version: 1,
+            label: { zh: '老', en: 'Old' },
+            when: {
+              all: [
+                { field: 'age', op: '>=', value: 80 },
+                { field: 'household_size', op: '==', value: 1 },
+              ],
+            },
+          },
+        ],
+        policies: [
+          ALLOWANCE,
+          {
+            ...ALLOWANCE,
+            id: 'care',
+            tiers: [],
+            conditions: {
+              all: [
+                {
+                  any: [
+                    { field: 'age', op: '>=', value: 60 },
+                    { field: 'tags', op: 'has', value: 'disabled' },
+                  ],
+                },
+                { field: 'disability_grade', op: '<=', value: 2 },
+                { not: { field: 'receives_pension', op: '==', value: true } },
+              ],
+            },
+          },
+        ],
+      },
+      FIELDS,
+    );
+    expect(doc.ok).toBe(true);
+    if (!doc.ok) return;
+    let compared = 0;
+    for (const age of [null, 30, 59, 60, 78, 80, 95])
+      for (const registration_type of ['household', 'floating'])
+        for (const tags of [[], ['disabled'], ['deregistered']])
+          for (const disability_grade of [null, 1, 3])
+            for (const receives_pension of [null, true, false])
+              for (const household_size of [1, 2]) {
+                const facts = {
+                  age,
+                  registration_type,
+                  tags,
+                  disability_grade,
+                  receives_pension,
+                  household_size,
+                };
+                const full = decideResident(doc.value, facts, FIELDS);
+                const quick = quickDecide(doc.value, facts, FIELDS);
+                expect(quick.statuses).toEqual(full.policies.map((p) => p.status));
+                expect(quick.tags.map((t) => t.tag)).toEqual(full.tags.map((t) => t.tag));
+                compared++;
+              }
+    expect(compared).toBe(756);
   });
 });
