@@ -34,33 +34,27 @@ export async function seedDemoProfiles(database: Database, today: string): Promi
   const rules = await ensureRuleSet(db);
   let grades = 0;
   let grants = 0;
-  const batches: Array<Array<Record<string, unknown>>> = [];
-  // Pass 1: grades. Pass 2 (below) decides with the grades in place, so grants follow the rules.
-  for await (const batch of streamResidents(db, { scopePath: '/', asOf: today, batchSize: 5000 })) {
-    const rows = batch
-      .filter((r) => r.record.tags?.includes('disabled') && unit(r.id, 1) < GRADED_SHARE)
-      .map((r) => ({
-        person_id: r.id,
-        key: 'disability_grade',
-        street_code: r.streetCode,
-        scope_path: r.scopePath,
-        value_num: 1 + Math.floor(unit(r.id, 2) * 4),
-        value_text: null,
-        source: 'demo',
-      }));
-    if (rows.length) batches.push(rows);
-  }
-  for (const rows of batches) {
-    await db
-      .insertInto('profile_fact')
-      .values(rows as never)
-      .execute();
-    grades += rows.length;
-  }
+  const gradeRows: Array<Record<string, unknown>> = [];
   const grantRows: Array<Record<string, unknown>> = [];
+  // One pass: the grade is decided in memory and given to the resident's facts before the grant decision, so
+  // grants follow the rules with the grades in place, without a second read of the district.
   for await (const batch of streamResidents(db, { scopePath: '/', asOf: today, batchSize: 5000 })) {
     for (const r of batch) {
-      const d = quickDecide(rules.document, residentFacts(r.record, today), RESIDENT_FIELDS);
+      let extra = r.record.extra;
+      if (r.record.tags?.includes('disabled') && unit(r.id, 1) < GRADED_SHARE) {
+        const grade = 1 + Math.floor(unit(r.id, 2) * 4);
+        extra = { ...extra, disability_grade: grade };
+        gradeRows.push({
+          person_id: r.id,
+          key: 'disability_grade',
+          street_code: r.streetCode,
+          scope_path: r.scopePath,
+          value_num: grade,
+          value_text: null,
+          source: 'demo',
+        });
+      }
+      const d = quickDecide(rules.document, residentFacts({ ...r.record, extra }, today), RESIDENT_FIELDS);
       rules.document.policies.forEach((p, i) => {
         if (d.statuses[i] !== 'eligible' || unit(r.id, 10 + i) >= SERVED_SHARE) return;
         grantRows.push({
@@ -79,6 +73,12 @@ export async function seedDemoProfiles(database: Database, today: string): Promi
       });
     }
   }
+  for (let i = 0; i < gradeRows.length; i += 1000)
+    await db
+      .insertInto('profile_fact')
+      .values(gradeRows.slice(i, i + 1000) as never)
+      .execute();
+  grades = gradeRows.length;
   for (let i = 0; i < grantRows.length; i += 1000) {
     await db
       .insertInto('benefit_grant')
