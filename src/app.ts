@@ -15,6 +15,7 @@ import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
 // supply: planning, providers and procurement, deliveries, evaluation
 import { planningRoutes } from './domains/planning/index.ts';
+import { profilesRoutes } from './domains/profiles/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
 import { supplyRoutes } from './domains/supply/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(planningRoutes); // supply
   await app.register(supplyRoutes); // supply
   await app.register(evaluationRoutes); // supply
+  await app.register(profilesRoutes);
 
   registerRuntimeConfig(app, deps.config);
   await registerWebConsole(app, deps.config.webDist);

@@ -11,6 +11,8 @@ import { registerClassifyCommand } from './commands/classify.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerLinkCommand } from './commands/link.command.ts';
+import { registerEligibilityCommand } from './commands/eligibility.command.ts';
+import { registerForecastCommand } from './commands/forecast.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -41,6 +43,9 @@ registerAuditCommand(program);
 // classify
 registerClassifyCommand(program);
 registerAllocateCommand(program); // supply
+// profiles
+registerEligibilityCommand(program);
+registerForecastCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { Database, Db } from '../../platform/db/index.ts';
+import { seedDemoProfiles } from '../profiles/index.ts';
 import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from './district-layout.ts';
 import { generatePopulation, type Population } from './population.ts';
 import { SeededRandom } from './random.ts';
@@ -542,6 +543,8 @@ export async function loadDemo(
     // rows and sorts the whole scope for every unfiltered page instead of walking the primary key.
     await s.exec('ANALYZE');
   });
+  // profiles: default rules, disability grades and benefit grants for most (not all) who qualify, first evaluation.
+  await seedDemoProfiles(database, demo.today);
   progress(10, 10, '完成 done');
   return {
     size: opts.size,

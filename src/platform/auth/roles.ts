@@ -47,7 +47,13 @@ export type Permission =
   | 'provider:score'
   | 'delivery:read'
   | 'delivery:write'
-  | 'evaluation:read';
+  | 'evaluation:read'
+  // profiles: read profiles and cases, run evaluations, review cases, file appeals, edit rules
+  | 'profile:read'
+  | 'profile:run'
+  | 'eligibility:review'
+  | 'eligibility:appeal'
+  | 'rules:write';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -83,6 +89,7 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'supply:manage', // supply
       'provider:score', // supply
       'evaluation:read', // supply
+      'rules:write',
     ],
     unmaskable: [],
   },
@@ -102,6 +109,11 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:score', // supply
       'delivery:read', // supply
       'evaluation:read', // supply
+      'profile:read',
+      'profile:run',
+      'eligibility:review',
+      'eligibility:appeal',
+      'rules:write',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -123,6 +135,10 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'delivery:read', // supply
       'delivery:write', // supply
       'evaluation:read', // supply
+      'profile:read',
+      'profile:run',
+      'eligibility:review',
+      'eligibility:appeal',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -139,6 +155,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'supply:read', // supply
       'delivery:read', // supply
       'delivery:write', // supply
+      'profile:read',
+      'eligibility:appeal',
     ],
     unmaskable: ALL_FIELDS,
   },

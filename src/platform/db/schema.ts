@@ -266,6 +266,121 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+// --- profiles (resident profiles, proactive services) ---
+export interface ProfileRuleSetTable {
+  id: Generated<number>;
+  version: string;
+  document: Json<unknown>;
+  reason: string;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface ProfileFactTable {
+  person_id: number;
+  key: string;
+  street_code: string;
+  scope_path: string;
+  value_num: number | null;
+  value_text: string | null;
+  source: string;
+  updated_at: Generated<Date>;
+}
+
+export interface ProfileTagTable {
+  person_id: number;
+  tag: string;
+  street_code: string;
+  scope_path: string;
+  rule_set_id: number;
+  rule_version: number;
+  evidence: Json<Record<string, unknown>>;
+  evaluated_at: Timestamp;
+}
+
+export interface ProfileRunTable {
+  id: Generated<number>;
+  kind: 'tags' | 'eligibility';
+  scope_path: string;
+  rule_set_id: number;
+  as_of: string;
+  mode: 'full' | 'changed';
+  persons: Generated<number>;
+  counts: Json<Record<string, unknown>>;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  created_by: string;
+}
+
+export interface BenefitGrantTable {
+  id: Generated<number>;
+  person_id: number;
+  street_code: string;
+  scope_path: string;
+  policy_id: string;
+  amount: ColumnType<string | null, number | string | null, number | string | null>;
+  start_date: string;
+  end_date: string | null;
+  source: string;
+  updated_at: Generated<Date>;
+}
+
+export interface EligibilityCaseTable {
+  id: Generated<number>;
+  person_id: number;
+  street_code: string;
+  scope_path: string;
+  grid_id: number;
+  policy_id: string;
+  policy_version: number;
+  rule_set_id: number;
+  run_id: number | null;
+  status: 'eligible' | 'near_miss' | 'excluded' | 'not_eligible';
+  amount: ColumnType<string | null, number | string | null, number | string | null>;
+  tier: string | null;
+  reasons: Json<string[]>;
+  missing_data: boolean;
+  explanation: Json<unknown>;
+  review_state: Generated<'pending' | 'approved' | 'rejected'>;
+  review_reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ContactTaskTable {
+  id: Generated<number>;
+  case_id: number;
+  person_id: number;
+  street_code: string;
+  scope_path: string;
+  state: Generated<'open' | 'done'>;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface EligibilityAppealTable {
+  id: Generated<number>;
+  case_id: number;
+  person_id: number;
+  street_code: string;
+  scope_path: string;
+  policy_id: string;
+  filed_by: string;
+  filed_role: string;
+  reason: string;
+  explanation: Json<unknown>;
+  state: Generated<'open' | 'resolved'>;
+  outcome: 'upheld' | 'overturned' | null;
+  action: 'none' | 'data_corrected' | 'rule_changed' | null;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+// --- end profiles ---
+
 export interface DB {
   code_set: CodeSetTable;
   code_value: CodeValueTable;
@@ -293,6 +408,15 @@ export interface DB {
   provider_choice: ProviderChoiceTable;
   service_delivery: ServiceDeliveryTable;
   community_resource: CommunityResourceTable;
+  // profiles
+  profile_rule_set: ProfileRuleSetTable;
+  profile_fact: ProfileFactTable;
+  profile_tag: ProfileTagTable;
+  profile_run: ProfileRunTable;
+  benefit_grant: BenefitGrantTable;
+  eligibility_case: EligibilityCaseTable;
+  contact_task: ContactTaskTable;
+  eligibility_appeal: EligibilityAppealTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

@@ -50,6 +50,24 @@ export const errors = {
     en: 'State a purpose to see the full value',
   },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  // --- profiles ---
+  RULES_INVALID: { status: 400, zh: '规则不正确', en: 'The rules are not valid' },
+  RULES_NOT_SET: { status: 409, zh: '尚未配置画像与政策规则', en: 'No profile and policy rules are set' },
+  CASE_NOT_FOUND: { status: 404, zh: '未找到该核查事项', en: 'Eligibility case not found' },
+  CASE_ALREADY_DECIDED: {
+    status: 409,
+    zh: '该事项已审核，不能重复审核',
+    en: 'The case has already been decided',
+  },
+  APPEAL_NOT_FOUND: { status: 404, zh: '未找到该申诉', en: 'Appeal not found' },
+  APPEAL_ALREADY_RESOLVED: { status: 409, zh: '该申诉已处理', en: 'The appeal has already been resolved' },
+  APPEAL_ALREADY_OPEN: {
+    status: 409,
+    zh: '该居民此项政策已有未处理的申诉',
+    en: 'An appeal for this resident and policy is already open',
+  },
+  POLICY_NOT_FOUND: { status: 404, zh: '未找到该政策', en: 'Policy not found' },
+  // --- end profiles ---
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用', en: 'The database is unavailable' },
   // supply: planning, providers, procurement, deliveries, evaluation
   FACILITY_TYPE_NOT_FOUND: { status: 404, zh: '未找到该设施类型', en: 'Facility type not found' },

@@ -1,0 +1,92 @@
+// Profiles: tag + eligibility evaluation over the medium demo district (≈100k residents) on embedded PGlite and on
+// PostgreSQL (a fresh schema, dropped afterwards) when TEST_DATABASE_URL or DATABASE_URL is set. The demo load
+// already runs one evaluation; the benchmark times a second full run (tags rewritten, cases upserted) and an
+// incremental run after 1% of the residents changed, and prints seconds and residents/s for each.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadDemo } from '../src/domains/demo/index.ts';
+import { ensureRuleSet, runProfiles } from '../src/domains/profiles/index.ts';
+import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
+import { type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+
+const PG_URL = process.env['TEST_DATABASE_URL'] || process.env['DATABASE_URL'];
+const cipher = createFieldCipher(Buffer.alloc(32, 7));
+const TODAY = '2026-11-30';
+
+async function withDatabase(backend: 'pglite' | 'postgres', use: (db: Database) => Promise<void>) {
+  if (backend === 'pglite') {
+    const database = await openDatabase();
+    try {
+      await migrate(database);
+      await use(database);
+    } finally {
+      await database.close();
+    }
+    return;
+  }
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    const database = await openDatabase({ url: PG_URL!, searchPath: schema, poolSize: 2 });
+    try {
+      await migrate(database);
+      await use(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+async function measure(backend: 'pglite' | 'postgres', size: 'small' | 'medium') {
+  await withDatabase(backend, async (database) => {
+    const t0 = performance.now();
+    const demo = await loadDemo(database, cipher, { size, seed: 1, today: TODAY });
+    console.log(
+      `profiles ${size} on ${backend}: demo load incl. first evaluation ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+        `(${demo.persons.toLocaleString('en')} residents)`,
+    );
+    const rules = await ensureRuleSet(database.db);
+    const full = await runProfiles(database, rules, {
+      scopePath: '/',
+      asOf: TODAY,
+      mode: 'full',
+      kinds: ['tags', 'eligibility'],
+      by: 'bench',
+    });
+    const unserved = Object.values(full.policyCounts).reduce((s, c) => s + c.eligibleUnserved, 0);
+    const near = Object.values(full.policyCounts).reduce((s, c) => s + c.nearMiss, 0);
+    console.log(
+      `profiles ${size} on ${backend}: full tag + eligibility run ${full.persons.toLocaleString('en')} residents in ` +
+        `${full.seconds.toFixed(1)} s = ${Math.round(full.personsPerSecond).toLocaleString('en')} residents/s ` +
+        `(${full.casesWritten.toLocaleString('en')} cases: ${unserved} eligible unserved, ${near} near-misses)`,
+    );
+    // 1% of residents change; the incremental run reads only those.
+    await database.db
+      .updateTable('person')
+      .set({ updated_at: new Date(Date.now() + 1000) })
+      .where((eb) => eb(eb.fn('mod', ['id', eb.lit(100)]), '=', 0))
+      .execute();
+    const inc = await runProfiles(database, rules, {
+      scopePath: '/',
+      asOf: TODAY,
+      mode: 'changed',
+      kinds: ['tags', 'eligibility'],
+      by: 'bench',
+    });
+    console.log(
+      `profiles ${size} on ${backend}: incremental run ${inc.persons.toLocaleString('en')} changed residents in ` +
+        `${inc.seconds.toFixed(2)} s = ${Math.round(inc.personsPerSecond).toLocaleString('en')} residents/s`,
+    );
+  });
+}
+
+export async function run(opts: { size: 'default' | 'large' | 'small' }): Promise<void> {
+  const size = opts.size === 'small' ? 'small' : 'medium';
+  const backends: ('pglite' | 'postgres')[] = PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+  for (const backend of backends) await measure(backend, size);
+}
