@@ -2,17 +2,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
-// supply: allocation
 import { registerAllocateCommand } from './commands/allocate.command.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
-// classify
 import { registerClassifyCommand } from './commands/classify.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
-import { registerLinkCommand } from './commands/link.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
 import { registerForecastCommand } from './commands/forecast.command.ts';
+import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -40,10 +38,8 @@ registerPlanCommand(program);
 registerLinkCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
-// classify
 registerClassifyCommand(program);
-registerAllocateCommand(program); // supply
-// profiles
+registerAllocateCommand(program);
 registerEligibilityCommand(program);
 registerForecastCommand(program);
 
