@@ -198,6 +198,60 @@ describe('cbrain link dedupe', () => {
   });
 });
 
+describe('cbrain link dedupe with reviewed decisions', () => {
+  it('keeps a reviewer’s split and confirm on the next run and marks them in the pairs file', async () => {
+    const first = out('first-pairs.csv');
+    await runJson([
+      'link',
+      'dedupe',
+      '--input',
+      PEOPLE_CSV,
+      '--id',
+      'rec_id',
+      '--out',
+      out('c1.csv'),
+      '--pairs',
+      first,
+    ]);
+    const [, top] = readCsv(first);
+    const ids = PEOPLE.columns[0]!;
+    // Confirm the first two records of the file, whatever the model says of them.
+    const decisions = file(
+      'decisions.csv',
+      `left_id,right_id,decision\n${top![0]},${top![1]},split\n${ids[0]},${ids[1]},confirm\n`,
+    );
+    const pairs = out('second-pairs.csv');
+    const clusters = out('c2.csv');
+    const { json } = await runJson([
+      'link',
+      'dedupe',
+      '--input',
+      PEOPLE_CSV,
+      '--id',
+      'rec_id',
+      '--out',
+      clusters,
+      '--pairs',
+      pairs,
+      '--decisions',
+      decisions,
+    ]);
+    expect(json.decisions).toEqual({ file: decisions, pairs: 2 });
+    const rows = readCsv(pairs).slice(1);
+    const decisionOf = (x: string, y: string) =>
+      rows.find((r) => (r[0] === x && r[1] === y) || (r[0] === y && r[1] === x))?.[4];
+    expect(decisionOf(ids[0]!, ids[1]!)).toBe('confirmed');
+    expect(decisionOf(top![0]!, top![1]!)).toBeUndefined(); // a split pair is no match
+    const clusterOf = new Map(
+      readCsv(clusters)
+        .slice(1)
+        .map((r) => [r[1]!, r[0]!]),
+    );
+    expect(clusterOf.get(top![0]!)).not.toBe(clusterOf.get(top![1]!));
+    expect(clusterOf.get(ids[0]!)).toBe(clusterOf.get(ids[1]!));
+  });
+});
+
 describe('cbrain link (two files)', () => {
   // Left: the first record of each person; right: the other records, under another id column.
   const leftRows: string[][] = [];

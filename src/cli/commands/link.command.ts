@@ -13,6 +13,7 @@ import {
   BlockingError,
   type LinkageRecords,
   type LinkageResult,
+  type PairDecision,
   runLinkage,
 } from '../../lib/linkage/engine.ts';
 import { type LinkageSettings, LinkageSettingsError, resolveSettings } from '../../lib/linkage/settings.ts';
@@ -36,6 +37,40 @@ interface LinkOptions {
   oneToOne?: boolean;
   ignore?: string;
   saveSettings?: string;
+  decisions?: string;
+}
+
+/**
+ * Clerical decisions from a CSV (left_id, right_id, decision = confirm | split), as record indices: a
+ * reviewer's answers that every later run keeps. Unknown ids and decisions are data errors naming the line.
+ */
+async function readDecisions(
+  file: string,
+  leftIndex: ReadonlyMap<string, number>,
+  rightIndex: ReadonlyMap<string, number>,
+): Promise<PairDecision[]> {
+  const table = await readTable(file);
+  const l = requireColumn(table, 'left_id', '--decisions');
+  const r = requireColumn(table, 'right_id', '--decisions');
+  const d = requireColumn(table, 'decision', '--decisions');
+  return table.rows.map((row, i) => {
+    const decision = (row[d] ?? '').trim();
+    if (decision !== 'confirm' && decision !== 'split') {
+      throw new CliError(
+        cellError(file, i, 'decision', `"${decision}" is not confirm or split`),
+        EXIT.FAILURE,
+      );
+    }
+    const a = leftIndex.get((row[l] ?? '').trim());
+    if (a === undefined)
+      throw new CliError(cellError(file, i, 'left_id', `no record "${row[l]}" in the input`), EXIT.FAILURE);
+    const b = rightIndex.get((row[r] ?? '').trim());
+    if (b === undefined)
+      throw new CliError(cellError(file, i, 'right_id', `no record "${row[r]}" in the input`), EXIT.FAILURE);
+    if (a === b)
+      throw new CliError(cellError(file, i, 'right_id', 'a record cannot pair with itself'), EXIT.FAILURE);
+    return { a, b, decision };
+  });
 }
 
 /** Record ids of a table: every row needs one, and no two rows the same (both are data errors). */
@@ -146,7 +181,17 @@ function writePairs(
   ];
   writeCsv(file, header, selected.length, (i) => {
     const pair = selected[i]!;
-    const decision = isMatch[pair] ? 'match' : p[pair]! >= review ? 'review' : 'non_match';
+    const decided = result.decided[pair];
+    const decision =
+      decided === 1
+        ? 'confirmed'
+        : decided === 2
+          ? 'split'
+          : isMatch[pair]
+            ? 'match'
+            : p[pair]! >= review
+              ? 'review'
+              : 'non_match';
     return [
       escapeFormula(ids[result.a[pair]!]!),
       escapeFormula(ids[result.b[pair]!]!),
@@ -230,6 +275,10 @@ export function registerLinkCommand(program: Command) {
       'link: keep every pair above the threshold (files with duplicates of their own)',
     )
     .option('--ignore <columns>', 'auto settings: comma-separated columns to leave out')
+    .option(
+      '--decisions <file>',
+      'reviewed pairs to keep: CSV left_id,right_id,decision (confirm | split); they outrank the model',
+    )
     .option('--save-settings <file>', 'write the settings used (e.g. the auto ones) to this JSON file')
     .action(async (mode: string | undefined, opts: LinkOptions) => {
       const started = performance.now();
@@ -346,10 +395,18 @@ export function registerLinkCommand(program: Command) {
         throw error;
       }
 
+      let decisions: PairDecision[] = [];
+      if (opts.decisions) {
+        const leftIndex = new Map(leftIds.map((id, i) => [id, i]));
+        const rightIndex = right ? new Map(rightIds.map((id, i) => [id, leftIds.length + i])) : leftIndex;
+        decisions = await readDecisions(opts.decisions, leftIndex, rightIndex);
+      }
+
       let result: LinkageResult;
       try {
         let step = 5;
         result = runLinkage(records, settings, {
+          decisions,
           onStage: (label) => {
             step += 10;
             progress.update(step, 100, label);
@@ -364,6 +421,7 @@ export function registerLinkCommand(program: Command) {
       progress.update(95, 100, 'writing output');
       const ids = records.ids;
       const extra: Record<string, unknown> = { settings: opts.settings ?? 'auto' };
+      if (opts.decisions) extra['decisions'] = { file: opts.decisions, pairs: decisions.length };
       if (dedupe) {
         const clusterOf = result.clusterOf!;
         writeCsv(opts.out, ['cluster_id', leftIdColumn], ids.length, (r) => [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterPairs, oneToOneMatches } from './cluster.ts';
+import { CONFIRMED, clusterPairs, oneToOneMatches, SPLIT } from './cluster.ts';
 
 const pairs = (list: [number, number, number][]) => ({
   a: Int32Array.from(list.map((p) => p[0])),
@@ -46,6 +46,26 @@ describe('clustering of scored pairs', () => {
     expect(Array.from(clusterPairs(3, a, b, p, { threshold: 0.9, coherence: 0.9 }).clusterOf)).toEqual([
       0, 0, 0,
     ]);
+  });
+
+  it('follows clerical decisions: a split pair never shares a cluster, a confirmed one skips the guard', () => {
+    // 0–1 strong, 1–2 strong: one cluster by the model. A reviewer split 0–2, so 2 stays apart.
+    const { a, b, p } = pairs([
+      [0, 1, 0.99],
+      [0, 2, 0],
+      [1, 2, 0.98],
+      [3, 4, 1],
+      [3, 5, 0.01],
+      [4, 5, 0.01],
+    ]);
+    const decided = Uint8Array.from([0, SPLIT, 0, 0, 0, 0]);
+    const split = clusterPairs(6, a, b, p, { threshold: 0.9, coherence: 0, decided });
+    expect(Array.from(split.clusterOf).slice(0, 3)).toEqual([0, 0, 2]);
+    // 3–5 confirmed (probability 1) joins although its cross pairs average far below the coherence bar.
+    p[4] = 1;
+    decided[4] = CONFIRMED;
+    const confirmed = clusterPairs(6, a, b, p, { threshold: 0.9, coherence: 0.9, decided });
+    expect(Array.from(confirmed.clusterOf).slice(3)).toEqual([3, 3, 3]);
   });
 
   it('leaves every record its own cluster when nothing matches', () => {

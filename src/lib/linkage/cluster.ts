@@ -6,7 +6,15 @@
 export interface ClusterOptions {
   threshold: number;
   coherence: number;
+  /**
+   * Clerical decisions per pair (1 confirmed, 2 split), which outrank the model: a confirmed pair joins its
+   * records' clusters whatever the coherence, and two clusters holding a split pair never merge.
+   */
+  decided?: Uint8Array;
 }
+
+export const CONFIRMED = 1;
+export const SPLIT = 2;
 
 export interface Clustering {
   /** For each record, the index of the first record (in input order) of its cluster. */
@@ -63,12 +71,17 @@ export function clusterPairs(
   const fill = degree.slice(0, recordCount);
   const neighbour = new Int32Array(degree[recordCount]!);
   const neighbourP = new Float64Array(degree[recordCount]!);
+  const neighbourSplit = new Uint8Array(degree[recordCount]!);
+  const decided = options.decided;
   for (let p = 0; p < a.length; p++) {
     const x = a[p]!;
     const y = b[p]!;
     if (involved[x] && involved[y]) {
+      const split = decided && decided[p] === SPLIT ? 1 : 0;
+      neighbourSplit[fill[x]!] = split;
       neighbour[fill[x]!] = y;
       neighbourP[fill[x]!++] = probability[p]!;
+      neighbourSplit[fill[y]!] = split;
       neighbour[fill[y]!] = x;
       neighbourP[fill[y]!++] = probability[p]!;
     }
@@ -82,17 +95,20 @@ export function clusterPairs(
     const [small, other] = size[ra]! <= size[rb]! ? [ra, rb] : [rb, ra];
     let sum = 0;
     let count = 0;
+    let splitAcross = false;
     let member = small;
     do {
       for (let e = degree[member]!; e < degree[member + 1]!; e++) {
         if (find(neighbour[e]!) === other) {
           sum += neighbourP[e]!;
           count++;
+          if (neighbourSplit[e]) splitAcross = true;
         }
       }
       member = next[member]!;
     } while (member !== small);
-    if (count > 0 && sum / count < options.coherence) {
+    const confirmed = decided !== undefined && decided[p] === CONFIRMED;
+    if (splitAcross || (!confirmed && count > 0 && sum / count < options.coherence)) {
       refusedMerges++;
       continue;
     }

@@ -99,6 +99,47 @@ describe('record linkage end to end (auto settings, EM without labels)', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('keeps clerical decisions: a split match is no match, a confirmed pair outside every block matches', () => {
+    const ds = generateEnglishPeople({ records: 2000, seed: 16 });
+    const settings = autoSettings(ds);
+    const before = runLinkage(recordsOf(ds), settings);
+    let matchPair = -1;
+    for (let p = 0; p < before.a.length && matchPair < 0; p++) if (before.isMatch[p]) matchPair = p;
+    const [x, y] = [before.a[matchPair]!, before.b[matchPair]!];
+    // Two records of different people that no blocking rule pairs.
+    const compared = new Set(Array.from(before.a, (a, p) => a * 2000 + before.b[p]!));
+    let far: [number, number] | undefined;
+    for (let i = 0; i < 2000 && !far; i++)
+      for (let j = i + 1; j < 2000 && !far; j++)
+        if (
+          !compared.has(i * 2000 + j) &&
+          ds.truth[i] !== ds.truth[j] &&
+          before.clusterOf![i] === i &&
+          before.clusterOf![j] === j
+        )
+          far = [i, j];
+    const after = runLinkage(recordsOf(ds), settings, {
+      decisions: [
+        { a: y, b: x, decision: 'split' },
+        { a: far![0], b: far![1], decision: 'confirm' },
+      ],
+    });
+    const pairOf = (i: number, j: number) => {
+      for (let p = 0; p < after.a.length; p++) if (after.a[p] === i && after.b[p] === j) return p;
+      return -1;
+    };
+    const split = pairOf(x, y);
+    expect(after.decided[split]).toBe(2);
+    expect(after.isMatch[split]).toBe(0);
+    expect(after.matchWeight[split]).toBeCloseTo(before.matchWeight[matchPair]!, 3); // the model's evidence stays
+    expect(after.clusterOf![x]).not.toBe(after.clusterOf![y]);
+    const confirmed = pairOf(far![0], far![1]);
+    expect(after.decided[confirmed]).toBe(1);
+    expect(after.isMatch[confirmed]).toBe(1);
+    expect(after.clusterOf![far![1]]).toBe(after.clusterOf![far![0]]);
+    expect(after.candidatePairs).toBe(before.candidatePairs + 1);
+  });
+
   it('gives the same result on every run (seeded sampling)', () => {
     const ds = generateEnglishPeople({ records: 3000, seed: 15 });
     const settings = autoSettings(ds);

@@ -1,7 +1,7 @@
 // The record-linkage engine: encode columns, block, compare, fit the Fellegi–Sunter model by EM, score every
 // candidate pair in one pass, then cluster (dedupe) or pick matches (link). Pure: records in, result out.
 import { BlockingError, type BlockingRuleStats, candidatePairs } from './blocking.ts';
-import { clusterPairs, oneToOneMatches } from './cluster.ts';
+import { CONFIRMED, clusterPairs, oneToOneMatches, SPLIT } from './cluster.ts';
 import { type CompiledComparison, comparePairs, compileComparison, NULL_LEVEL } from './compare.ts';
 import {
   type FsParameters,
@@ -45,6 +45,8 @@ export interface LinkageResult {
   matchProbability: Float64Array;
   /** Pairs that count as matches (above the match threshold; one-to-one filtered in link mode if asked). */
   isMatch: Uint8Array;
+  /** Clerical decision of each pair: 0 none, 1 confirmed, 2 split. */
+  decided: Uint8Array;
   matches: number;
   reviews: number;
   /** Dedupe mode: first record index of each record's cluster. */
@@ -64,8 +66,17 @@ export interface LinkageResult {
   evidence(p: number): { comparison: string; level: string; weight: number }[];
 }
 
+/** A clerical decision on a record pair (record indices), kept across re-runs and outranking the model. */
+export interface PairDecision {
+  a: number;
+  b: number;
+  decision: 'confirm' | 'split';
+}
+
 export interface LinkageOptions {
   onStage?: (stage: string) => void;
+  /** Reviewed pairs: confirmed ones match (probability 1), split ones never match nor join one cluster. */
+  decisions?: readonly PairDecision[];
 }
 
 function log2(x: number) {
@@ -90,6 +101,46 @@ function tfAdjustments(cmp: CompiledComparison): (Float64Array | null)[] {
     }
     return adj;
   });
+}
+
+/**
+ * Adds the decided pairs that blocking did not produce (a reviewer may confirm a pair no rule brings
+ * together) and marks each pair's decision. Pairs stay sorted by (a, b) with a < b.
+ */
+function withDecisions(
+  a: Int32Array,
+  b: Int32Array,
+  n: number,
+  leftCount: number | undefined,
+  decisions: readonly PairDecision[],
+): { a: Int32Array; b: Int32Array; decided: Uint8Array } {
+  if (decisions.length === 0) return { a, b, decided: new Uint8Array(a.length) };
+  const wanted = new Map<number, number>();
+  for (const d of decisions) {
+    const x = Math.min(d.a, d.b);
+    const y = Math.max(d.a, d.b);
+    if (x === y || x < 0 || y >= n)
+      throw new RangeError(`decision on records ${d.a} and ${d.b} is not a pair`);
+    if (leftCount !== undefined && (x >= leftCount || y < leftCount)) {
+      throw new RangeError(`decision on records ${d.a} and ${d.b} does not cross the two files`);
+    }
+    wanted.set(x * n + y, d.decision === 'confirm' ? CONFIRMED : SPLIT);
+  }
+  const codes: number[] = [];
+  for (let p = 0; p < a.length; p++) codes.push(a[p]! * n + b[p]!);
+  const present = new Set(codes);
+  for (const code of wanted.keys()) if (!present.has(code)) codes.push(code);
+  const sorted = Float64Array.from(codes).sort();
+  const outA = new Int32Array(sorted.length);
+  const outB = new Int32Array(sorted.length);
+  const decided = new Uint8Array(sorted.length);
+  for (let p = 0; p < sorted.length; p++) {
+    const code = sorted[p]!;
+    outA[p] = Math.floor(code / n);
+    outB[p] = code - outA[p]! * n;
+    decided[p] = wanted.get(code) ?? 0;
+  }
+  return { a: outA, b: outB, decided };
 }
 
 export function runLinkage(records: LinkageRecords, settings: LinkageSettings, options: LinkageOptions = {}) {
@@ -122,7 +173,7 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     maxBlockSize: settings.maxBlockSize,
     maxPairs: settings.maxPairs,
   });
-  const { a, b } = pairs;
+  const { a, b, decided } = withDecisions(pairs.a, pairs.b, n, leftCount, options.decisions ?? []);
   const pairCount = a.length;
   lap('blocking');
 
@@ -232,7 +283,8 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     let w = priorWeight;
     for (let c = 0; c < k; c++) w += partialWeight(p, c);
     matchWeight[p] = w;
-    matchProbability[p] = 1 / (1 + 2 ** -w);
+    // A reviewer's decision outranks the model; the weight stays as the model's evidence.
+    matchProbability[p] = decided[p] === CONFIRMED ? 1 : decided[p] === SPLIT ? 0 : 1 / (1 + 2 ** -w);
   }
   const { match, review } = settings.thresholds;
   let isMatch: Uint8Array;
@@ -256,6 +308,7 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     clustering = clusterPairs(n, a, b, matchProbability, {
       threshold: settings.thresholds.cluster,
       coherence: settings.thresholds.clusterCoherence,
+      decided,
     });
     lap('cluster');
   }
@@ -271,6 +324,7 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
     matchWeight,
     matchProbability,
     isMatch,
+    decided,
     matches,
     reviews,
     clusterOf: clustering?.clusterOf,
