@@ -38,7 +38,11 @@ export type Permission =
   | 'provider:read'
   | 'stats:read'
   | 'account:manage'
-  | 'audit:read';
+  | 'audit:read'
+  // sensing: devices and readings, device registry and rules, handling alerts
+  | 'sensing:read'
+  | 'sensing:manage'
+  | 'alert:handle';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -68,6 +72,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:read',
       'stats:read',
       'account:manage',
+      // sensing: the district administrator keeps the device registry and the anomaly rules (no resident fields)
+      'sensing:read',
+      'sensing:manage',
     ],
     unmaskable: [],
   },
@@ -80,6 +87,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'sensing:read',
+      'sensing:manage',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -93,6 +103,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'sensing:read',
+      'sensing:manage',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -105,6 +118,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'org:read',
       'facility:read',
       'stats:read',
+      'sensing:read',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },
