@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
+import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerUserCommand } from './commands/user.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
@@ -32,6 +33,7 @@ registerDeaCommand(program);
 registerPlanCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -329,3 +329,74 @@ export async function provisionSimDevices(database: Database, maxDevices: number
     .executeTakeFirstOrThrow();
   return n.n;
 }
+
+export interface LiveSimulation {
+  /** Messages published so far. */
+  published(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Streams devices live: `ratePerSecond` messages a second spread round-robin over the devices (a water meter reports
+ * its usage since its previous message), with one injected alarm or anomaly message every `alarmEverySeconds`.
+ */
+export function startLiveSimulation(
+  client: MqttClient,
+  devices: readonly SimDevice[],
+  opts: { ratePerSecond: number; seed: number; alarmEverySeconds?: number },
+): LiveSimulation {
+  const rnd = new SeededRandom(opts.seed);
+  const plan = planAnomalies(devices, opts.seed);
+  const alarming = devices.filter((d) => ['smoke', 'gas', 'fall'].includes(plan.get(d.uid) ?? ''));
+  const lastAt = new Map<string, number>();
+  let cursor = 0;
+  let count = 0;
+  let seq = 0;
+  let ticks = 0;
+  const tickMs = 100;
+  const perTick = Math.max(1, Math.round((opts.ratePerSecond * tickMs) / 1000));
+  const timer = setInterval(() => {
+    ticks++;
+    const now = Date.now();
+    const local = new Date(now + CST);
+    for (let i = 0; i < perTick && devices.length > 0; i++) {
+      const d = devices[cursor++ % devices.length]!;
+      const anomaly = plan.get(d.uid);
+      if (anomaly === 'dead_meter') continue;
+      let values: Record<string, unknown>;
+      if (d.kind === 'water_meter') {
+        const hours = Math.min(1, (now - (lastAt.get(d.uid) ?? now - 60_000)) / HOUR);
+        let litres =
+          normalLitres(local.getUTCHours(), (local.getUTCDay() + 6) % 7, d.registeredSize, rnd) * hours;
+        if (anomaly === 'low_water') litres *= 0.08;
+        if (anomaly === 'group_rental') litres *= 8 / Math.max(1, d.registeredSize);
+        values = { usage: { v: Math.round(litres * 1000) / 1000, u: 'L' } };
+      } else values = heartbeat(d.kind, false);
+      lastAt.set(d.uid, now);
+      client.publish(
+        deviceTopic(d.district, d.kind, d.uid),
+        JSON.stringify({ msgId: `l${(seq++).toString(36)}`, ts: now, values }),
+        { qos: 1 },
+      );
+      count++;
+    }
+    const every = Math.round(((opts.alarmEverySeconds ?? 120) * 1000) / tickMs);
+    if (alarming.length > 0 && ticks % every === 0) {
+      const d = alarming[rnd.int(0, alarming.length - 1)]!;
+      client.publish(
+        deviceTopic(d.district, d.kind, d.uid),
+        JSON.stringify({ msgId: `a${(seq++).toString(36)}`, ts: now, values: heartbeat(d.kind, true) }),
+        { qos: 1 },
+      );
+      count++;
+    }
+  }, tickMs);
+  timer.unref();
+  return {
+    published: () => count,
+    async stop() {
+      clearInterval(timer);
+      await client.endAsync();
+    },
+  };
+}
