@@ -239,8 +239,15 @@ export function createIngestor(
     return flushing;
   }
 
+  // Writes are chained: the health API waits for a timer's write in flight before it reads the table.
+  let healthChain: Promise<void> = Promise.resolve();
+  function persistHealth(): Promise<void> {
+    healthChain = healthChain.then(persistHealthNow);
+    return healthChain;
+  }
+
   /** Writes health counters and last-seen times (called every second, and before the health API answers). */
-  async function persistHealth(): Promise<void> {
+  async function persistHealthNow(): Promise<void> {
     const h = new Map(health);
     health.clear();
     const seen = new Map(lastSeen);
