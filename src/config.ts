@@ -37,6 +37,28 @@ export interface Config {
   webDist: string;
   /** Database pool size for the PostgreSQL backend. */
   dbPoolSize: number;
+  // --- sensing (IoT ingestion, anomaly detection, alerts) ---
+  /** Start MQTT ingestion with `serve`. */
+  sensingEnabled: boolean;
+  /** Port of the embedded MQTT broker (1883 is often taken by a system Mosquitto; 0 picks a free one). */
+  mqttPort: number;
+  /** mqtt://… of an external broker; when set, no broker is embedded and ingestion subscribes there. */
+  mqttUrl: string | undefined;
+  /** Stream the demo district's simulated devices with `serve`. */
+  simulate: boolean;
+  /** Readings are written in batches at most this many milliseconds apart. */
+  sensingFlushMs: number;
+  /** Messages per second a device may send on average (token bucket), and the burst it may send at once. */
+  deviceRatePerSecond: number;
+  deviceBurst: number;
+  /** Readings stamped further in the future than this (device clock ahead) are rejected. */
+  sensorMaxFutureSeconds: number;
+  /** Readings older than this are rejected (too late to matter, or replayed). */
+  sensorMaxAgeDays: number;
+  /** Seconds a notified responder has to acknowledge before the next one is asked. */
+  alertAckSeconds: number;
+  /** Travel distance = straight-line distance × this road factor. */
+  roadFactor: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +71,16 @@ function intVar(env: Env, name: string, fallback: number, min: number, max: numb
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function numberVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -76,6 +108,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (dataKey && Buffer.from(dataKey, 'base64').length !== 32) {
     throw new ConfigError('CBRAIN_DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
   }
+  const mqttUrl = env['MQTT_URL'] || undefined;
+  if (mqttUrl && !/^(mqtts?|wss?|tcp):\/\//.test(mqttUrl)) {
+    throw new ConfigError('MQTT_URL must start with mqtt://, mqtts://, tcp://, ws:// or wss://');
+  }
   const config: Config = {
     port: intVar(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '0.0.0.0',
@@ -96,6 +132,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mapTileAttribution: env['MAP_TILE_ATTRIBUTION'] || undefined,
     webDist: path.resolve(env['WEB_DIST'] || 'web/dist'),
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
+    sensingEnabled: boolVar(env, 'SENSING', true),
+    mqttPort: intVar(env, 'MQTT_PORT', 1884, 0, 65535),
+    mqttUrl,
+    simulate: boolVar(env, 'SIMULATE', true),
+    sensingFlushMs: intVar(env, 'SENSING_FLUSH_MS', 50, 1, 10_000),
+    deviceRatePerSecond: numberVar(env, 'DEVICE_RATE_PER_SECOND', 5, 0.001, 100_000),
+    deviceBurst: intVar(env, 'DEVICE_BURST', 50, 1, 1_000_000),
+    sensorMaxFutureSeconds: intVar(env, 'SENSOR_MAX_FUTURE_SECONDS', 300, 0, 86_400),
+    sensorMaxAgeDays: intVar(env, 'SENSOR_MAX_AGE_DAYS', 35, 1, 366),
+    alertAckSeconds: intVar(env, 'ALERT_ACK_SECONDS', 120, 1, 86_400),
+    roadFactor: numberVar(env, 'ROAD_FACTOR', 1.4, 1, 5),
   };
   return { ...config, ...stripUndefined(overrides) };
 }

@@ -14,6 +14,7 @@ import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
+import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerUserCommand } from './commands/user.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
@@ -42,6 +43,7 @@ registerClassifyCommand(program);
 registerAllocateCommand(program);
 registerEligibilityCommand(program);
 registerForecastCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { parseDemoSize } from '../../config.ts';
 import { isDatabaseEmpty, loadDemo } from '../../domains/demo/index.ts';
+import { startSensingForServe } from '../../domains/sensing/serve-sensing.ts';
 import { progressBar } from '../progress.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 import { buildWebConsole, webBuildIsStale } from '../web-build.ts';
@@ -59,7 +60,12 @@ export function registerServeCommand(program: Command) {
         cipher: runtime.cipher,
         logger: { level: config.logLevel },
       });
+      // sensing: MQTT ingestion (embedded broker on MQTT_PORT or MQTT_URL) and the demo district's simulated devices
+      const stopSensing = config.sensingEnabled
+        ? await startSensingForServe(app, runtime.database, config)
+        : null;
       const shutdown = async () => {
+        await stopSensing?.();
         await app.close();
         await runtime.close();
         process.exit(0);

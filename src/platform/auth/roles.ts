@@ -53,7 +53,11 @@ export type Permission =
   | 'profile:run'
   | 'eligibility:review'
   | 'eligibility:appeal'
-  | 'rules:write';
+  | 'rules:write'
+  // sensing: devices and readings, device registry and rules, handling alerts
+  | 'sensing:read'
+  | 'sensing:manage'
+  | 'alert:handle';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -90,6 +94,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:score', // supply
       'evaluation:read', // supply
       'rules:write',
+      // sensing: the district administrator keeps the device registry and the anomaly rules (no resident fields)
+      'sensing:read',
+      'sensing:manage',
     ],
     unmaskable: [],
   },
@@ -114,6 +121,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'eligibility:review',
       'eligibility:appeal',
       'rules:write',
+      'sensing:read',
+      'sensing:manage',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -139,6 +149,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'profile:run',
       'eligibility:review',
       'eligibility:appeal',
+      'sensing:read',
+      'sensing:manage',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },
@@ -157,6 +170,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'delivery:write', // supply
       'profile:read',
       'eligibility:appeal',
+      'sensing:read',
+      'alert:handle',
     ],
     unmaskable: ALL_FIELDS,
   },

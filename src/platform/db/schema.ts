@@ -381,7 +381,7 @@ export interface EligibilityAppealTable {
 }
 // --- end profiles ---
 
-export interface DB {
+export interface DB extends SensingTables {
   code_set: CodeSetTable;
   code_value: CodeValueTable;
   admin_division: AdminDivisionTable;
@@ -547,3 +547,129 @@ export interface CommunityResourceTable {
   budget: Numeric;
   staff: number;
 }
+// --- sensing (migrations/0012_sensing.sql) ---
+export interface SensorDeviceTable {
+  id: Generated<number>;
+  device_uid: string;
+  kind: string;
+  district_code: string;
+  street_code: string;
+  scope_path: string;
+  house_id: number | null;
+  facility_id: number | null;
+  person_id: number | null;
+  household_id: number | null;
+  label: Generated<string>;
+  lng: number;
+  lat: number;
+  active: Generated<boolean>;
+  installed_at: Generated<Date>;
+  last_seen_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface SensorReadingTable {
+  device_id: number;
+  ts: Timestamp;
+  msg_id: string;
+  street_code: string;
+  received_at: Generated<Date>;
+  vals: Json<Record<string, number | boolean | string>>;
+}
+
+export interface SensorDeviceHealthTable {
+  device_uid: string;
+  accepted: Generated<number>;
+  duplicate: Generated<number>;
+  malformed: Generated<number>;
+  unknown_device: Generated<number>;
+  bad_unit: Generated<number>;
+  clock_skew: Generated<number>;
+  replayed: Generated<number>;
+  rate_limited: Generated<number>;
+  last_problem: string | null;
+  last_problem_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AnomalyRuleTable {
+  code: string;
+  kind: 'low_flat_usage' | 'over_capacity' | 'silent_device' | 'alarm';
+  params: Json<Record<string, unknown>>;
+  enabled: Generated<boolean>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface DeviceBaselineTable {
+  device_id: number;
+  state: Json<{ median: number[]; mad: number[]; count: number[] }>;
+  threshold_scale: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface SensingAlertTable {
+  id: Generated<number>;
+  device_id: number;
+  rule_code: string;
+  severity: 'emergency' | 'warning' | 'info';
+  street_code: string;
+  scope_path: string;
+  lng: number;
+  lat: number;
+  status: Generated<'open' | 'acknowledged' | 'closed'>;
+  raised_at: Generated<Date>;
+  observed_at: Timestamp;
+  details: Json<Record<string, unknown>>;
+  feedback: 'real' | 'false_alarm' | null;
+  feedback_note: string | null;
+  feedback_at: Timestamp | null;
+  feedback_by: string | null;
+  work_order_ref: string | null;
+}
+
+export type ResponderKind = 'micro_fire_station' | 'community_police' | 'grid_worker' | 'family_contact';
+
+export interface ResponderTable {
+  id: Generated<number>;
+  kind: ResponderKind;
+  name: string;
+  phone_masked: string | null;
+  street_code: string;
+  scope_path: string;
+  for_person_id: number | null;
+  account_id: number | null;
+  lng: number;
+  lat: number;
+  available: Generated<boolean>;
+}
+
+export interface AlertDispatchTable {
+  id: Generated<number>;
+  alert_id: number;
+  responder_id: number;
+  street_code: string;
+  rank: number;
+  travel_m: number;
+  status: Generated<'pending' | 'notified' | 'acknowledged' | 'escalated' | 'cancelled'>;
+  notified_at: Timestamp | null;
+  ack_due_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
+export interface SensingTables {
+  sensor_device: SensorDeviceTable;
+  sensor_reading: SensorReadingTable;
+  sensor_device_health: SensorDeviceHealthTable;
+  anomaly_rule: AnomalyRuleTable;
+  device_baseline: DeviceBaselineTable;
+  sensing_alert: SensingAlertTable;
+  responder: ResponderTable;
+  alert_dispatch: AlertDispatchTable;
+}
+export type SensorDeviceRow = Selectable<SensorDeviceTable>;
+export type SensingAlertRow = Selectable<SensingAlertTable>;
+export type ResponderRow = Selectable<ResponderTable>;
+export type AlertDispatchRow = Selectable<AlertDispatchTable>;
+// --- end sensing ---

@@ -68,6 +68,22 @@ export const errors = {
   },
   POLICY_NOT_FOUND: { status: 404, zh: '未找到该政策', en: 'Policy not found' },
   // --- end profiles ---
+  // --- sensing ---
+  DEVICE_NOT_FOUND: { status: 404, zh: '未找到该设备', en: 'Device not found' },
+  DEVICE_BINDING_REQUIRED: {
+    status: 400,
+    zh: '设备须绑定一处房屋、设施或居民',
+    en: 'A device must be bound to a house, a facility or a resident',
+  },
+  ALERT_NOT_FOUND: { status: 404, zh: '未找到该告警', en: 'Alert not found' },
+  ALERT_NOT_PENDING: {
+    status: 409,
+    zh: '该告警没有等待确认的处置人',
+    en: 'The alert has no responder waiting for acknowledgement',
+  },
+  RULE_NOT_FOUND: { status: 404, zh: '未找到该预警规则', en: 'Rule not found' },
+  RULE_PARAMS_INVALID: { status: 400, zh: '预警规则参数不正确', en: 'The rule parameters are not valid' },
+  // --- end sensing ---
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用', en: 'The database is unavailable' },
   // supply: planning, providers, procurement, deliveries, evaluation
   FACILITY_TYPE_NOT_FOUND: { status: 404, zh: '未找到该设施类型', en: 'Facility type not found' },

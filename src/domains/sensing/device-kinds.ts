@@ -1,0 +1,99 @@
+// The device kinds the platform ingests, and for each the metrics its messages carry: type, accepted units (SenML
+// unit names, RFC 8428 / IANA registry where one exists) with the factor to the canonical unit we store.
+export const DEVICE_KINDS = [
+  'water_meter',
+  'electricity_meter',
+  'gas_detector',
+  'smoke_detector',
+  'door_sensor',
+  'emergency_button',
+  'environment',
+  'video_box',
+] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const DEVICE_KIND_LABELS: Record<DeviceKind, { zh: string; en: string }> = {
+  water_meter: { zh: '智能水表', en: 'Smart water meter' },
+  electricity_meter: { zh: '智能电表', en: 'Electricity meter' },
+  gas_detector: { zh: '燃气报警器', en: 'Gas detector' },
+  smoke_detector: { zh: '烟感', en: 'Smoke detector' },
+  door_sensor: { zh: '门磁', en: 'Door sensor' },
+  emergency_button: { zh: '紧急呼叫/跌倒报警按钮', en: 'Emergency / fall button' },
+  environment: { zh: '环境监测（PM2.5、噪声）', en: 'Environment sensor (PM2.5, noise)' },
+  video_box: { zh: 'AI 视频盒子事件', en: 'AI video box events' },
+};
+
+export type Metric =
+  | { type: 'number'; units: Record<string, number>; canonical: string; min: number; max: number }
+  | { type: 'boolean' }
+  | { type: 'string'; values: readonly string[] };
+
+export interface KindSpec {
+  metrics: Record<string, Metric>;
+  /** At least one of these must be present in every message. */
+  required: readonly string[];
+}
+
+const percent: Metric = { type: 'number', units: { '%': 1 }, canonical: '%', min: 0, max: 100 };
+
+export const VIDEO_EVENTS = [
+  'occupied_road',
+  'fire_hazard',
+  'garbage_overflow',
+  'illegal_parking',
+  'blocked_fire_lane',
+  'crowd',
+  'none',
+] as const;
+
+export const KIND_SPECS: Record<DeviceKind, KindSpec> = {
+  water_meter: {
+    // usage = water drawn since the previous message
+    metrics: {
+      usage: { type: 'number', units: { L: 1, m3: 1000 }, canonical: 'L', min: 0, max: 100_000 },
+      battery: percent,
+    },
+    required: ['usage'],
+  },
+  electricity_meter: {
+    metrics: {
+      energy: { type: 'number', units: { kWh: 1, Wh: 0.001 }, canonical: 'kWh', min: 0, max: 10_000 },
+      power: { type: 'number', units: { W: 1, kW: 1000 }, canonical: 'W', min: 0, max: 1_000_000 },
+    },
+    required: ['energy', 'power'],
+  },
+  gas_detector: {
+    metrics: {
+      lel: { type: 'number', units: { '%LEL': 1 }, canonical: '%LEL', min: 0, max: 100 },
+      alarm: { type: 'boolean' },
+      battery: percent,
+    },
+    required: ['lel', 'alarm'],
+  },
+  smoke_detector: { metrics: { alarm: { type: 'boolean' }, battery: percent }, required: ['alarm'] },
+  door_sensor: { metrics: { open: { type: 'boolean' }, battery: percent }, required: ['open'] },
+  emergency_button: {
+    metrics: { pressed: { type: 'boolean' }, fall: { type: 'boolean' }, battery: percent },
+    required: ['pressed', 'fall'],
+  },
+  environment: {
+    metrics: {
+      pm25: { type: 'number', units: { 'ug/m3': 1, 'mg/m3': 1000 }, canonical: 'ug/m3', min: 0, max: 5000 },
+      noise: { type: 'number', units: { dBA: 1, dB: 1 }, canonical: 'dBA', min: 0, max: 200 },
+      temp: { type: 'number', units: { Cel: 1 }, canonical: 'Cel', min: -60, max: 80 },
+      humidity: { type: 'number', units: { '%RH': 1 }, canonical: '%RH', min: 0, max: 100 },
+    },
+    required: ['pm25', 'noise'],
+  },
+  video_box: {
+    metrics: {
+      event: { type: 'string', values: VIDEO_EVENTS },
+      confidence: { type: 'number', units: { '/': 1, '%': 0.01 }, canonical: '/', min: 0, max: 1 },
+    },
+    required: ['event'],
+  },
+};
+
+export function isDeviceKind(s: string): s is DeviceKind {
+  return (DEVICE_KINDS as readonly string[]).includes(s);
+}

@@ -1,0 +1,140 @@
+// Everything that runs for sensing, wired once per app: ingestion, evaluation, alerts, dispatch and the live feed.
+// The HTTP routes use it always; `start()` adds the MQTT side and the timers (serve and the tests that need them
+// call it; other tests never open a port).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { AlertFeed } from './alert-feed.ts';
+import { createAlertsService, type WorkOrderHook } from './alerts.service.ts';
+import { createDispatchService, type Notifier } from './dispatch.service.ts';
+import { createEvaluator } from './evaluator.ts';
+import { createIngestor } from './ingestor.ts';
+import {
+  type EmbeddedBroker,
+  type Subscriber,
+  startEmbeddedBroker,
+  subscribeIngestion,
+} from './mqtt-transport.ts';
+import { ensureReadingPartitions } from './sensing.repository.ts';
+
+export interface StartOptions {
+  /** External broker; without it a broker is embedded on `port`. */
+  url?: string | undefined;
+  port?: number;
+  host?: string;
+  /** Period of the escalation and silence sweeps, ms. */
+  sweepMs?: number;
+  clientId?: string;
+}
+
+export function createSensingHub(
+  database: Database,
+  config: Config,
+  log: FastifyBaseLogger,
+  notifier?: Notifier,
+) {
+  const feed = new AlertFeed();
+  const dispatch = createDispatchService(database, feed, {
+    ackSeconds: config.alertAckSeconds,
+    roadFactor: config.roadFactor,
+    ...(notifier ? { notifier } : {}),
+  });
+  const alerts = createAlertsService(database, feed, dispatch);
+  const evaluator = createEvaluator(database, alerts);
+  const ingestor = createIngestor(
+    database,
+    evaluator,
+    {
+      flushMs: config.sensingFlushMs,
+      maxBatch: 5000,
+      ratePerSecond: config.deviceRatePerSecond,
+      burst: config.deviceBurst,
+      maxFutureMs: config.sensorMaxFutureSeconds * 1000,
+      maxAgeMs: config.sensorMaxAgeDays * 86_400_000,
+      replayWindowMs: 3_600_000,
+    },
+    log,
+  );
+  let broker: EmbeddedBroker | null = null;
+  let subscriber: Subscriber | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  let loaded = false;
+
+  async function load() {
+    if (loaded) return;
+    loaded = true;
+    await ensureReadingPartitions(database.db, Date.now() - config.sensorMaxAgeDays * 86_400_000);
+    await ingestor.loadDevices();
+    await evaluator.loadRulesAndBaselines();
+    await dispatch.reload();
+  }
+
+  return {
+    feed,
+    alerts,
+    dispatch,
+    evaluator,
+    ingestor,
+    load,
+    setWorkOrderHook(hook: WorkOrderHook | null) {
+      alerts.setWorkOrderHook(hook);
+    },
+    /** URL ingestion listens on (the embedded broker's, or the external one). */
+    get brokerUrl(): string | null {
+      return broker?.url ?? config.mqttUrl ?? null;
+    },
+
+    async start(options: StartOptions = {}) {
+      await load();
+      const url = options.url ?? config.mqttUrl;
+      if (!url)
+        broker = await startEmbeddedBroker(options.port ?? config.mqttPort, options.host ?? '127.0.0.1');
+      const target = url ?? broker!.url;
+      subscriber = await subscribeIngestion(
+        target,
+        (topic, payload) => ingestor.accept(topic, payload),
+        options.clientId,
+      );
+      ingestor.start();
+      const sweepMs = options.sweepMs ?? 1000;
+      const every = (ms: number, work: () => Promise<unknown>) => {
+        let running = false;
+        const t = setInterval(async () => {
+          if (running) return;
+          running = true;
+          try {
+            await work();
+          } catch (error) {
+            log.error({ err: error }, 'sensing background work failed');
+          } finally {
+            running = false;
+          }
+        }, ms);
+        t.unref();
+        timers.push(t);
+      };
+      every(sweepMs, () => dispatch.escalateDue());
+      every(1000, async () => {
+        await ingestor.persistHealth();
+        await evaluator.persistBaselines();
+      });
+      every(60_000, () => evaluator.sweepSilent());
+      every(86_400_000, () => ensureReadingPartitions(database.db, Date.now()));
+      log.info({ broker: target }, 'sensing ingestion started');
+      return target;
+    },
+
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      timers.length = 0;
+      await subscriber?.close().catch(() => {});
+      subscriber = null;
+      await ingestor.stop().catch(() => {});
+      await evaluator.persistBaselines().catch(() => {});
+      await broker?.close();
+      broker = null;
+    },
+  };
+}
+
+export type SensingHub = ReturnType<typeof createSensingHub>;

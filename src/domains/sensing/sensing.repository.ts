@@ -1,0 +1,161 @@
+// SQL of the sensing domain: devices with the household context the detectors need, readings, health counters,
+// baselines and rules. Functions take the database (or a transaction) first.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+
+export interface DeviceContext {
+  id: number;
+  uid: string;
+  kind: string;
+  streetCode: string;
+  scopePath: string;
+  lng: number;
+  lat: number;
+  personId: number | null;
+  houseId: number | null;
+  /** Registered residents of the device's house (sum over its households). */
+  registeredSize: number;
+  /** The house's one registered resident is tagged as an elderly person living alone. */
+  elderlyAlone: boolean;
+  lastSeenMs: number | null;
+}
+
+export async function loadDeviceContexts(db: Db, uids?: readonly string[]): Promise<DeviceContext[]> {
+  let q = db
+    .selectFrom('sensor_device as d')
+    .select([
+      'd.id',
+      'd.device_uid',
+      'd.kind',
+      'd.street_code',
+      'd.scope_path',
+      'd.lng',
+      'd.lat',
+      'd.person_id',
+      'd.house_id',
+      'd.last_seen_at',
+      sql<number>`coalesce((select sum(h.member_count) from household h where h.house_id = d.house_id), 0)`.as(
+        'registered_size',
+      ),
+      sql<boolean>`exists (select 1 from person p where (p.house_id = d.house_id or p.id = d.person_id)
+                    and 'elderly_alone' = any(p.tags))`.as('elderly_tag'),
+    ])
+    .where('d.active', '=', true);
+  if (uids) q = q.where('d.device_uid', 'in', uids.length ? uids : ['']);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    uid: r.device_uid,
+    kind: r.kind,
+    streetCode: r.street_code,
+    scopePath: r.scope_path,
+    lng: r.lng,
+    lat: r.lat,
+    personId: r.person_id,
+    houseId: r.house_id,
+    registeredSize: Number(r.registered_size),
+    elderlyAlone: Boolean(r.elderly_tag) && Number(r.registered_size) <= 1,
+    lastSeenMs: r.last_seen_at ? new Date(r.last_seen_at).getTime() : null,
+  }));
+}
+
+export interface ReadingRow {
+  deviceId: number;
+  tsMs: number;
+  msgId: string;
+  streetCode: string;
+  values: Record<string, number | boolean | string>;
+}
+
+/**
+ * Writes a batch of readings in one statement (arrays unnested server-side: one round trip whatever the size) and
+ * returns the keys actually inserted; a key already stored (a redelivery after a restart) is skipped.
+ */
+export async function insertReadings(db: Db, rows: readonly ReadingRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const ids = rows.map((r) => r.deviceId);
+  const ts = rows.map((r) => new Date(r.tsMs).toISOString());
+  const msgIds = rows.map((r) => r.msgId);
+  const streets = rows.map((r) => r.streetCode);
+  const vals = rows.map((r) => JSON.stringify(r.values));
+  const result = await sql<{ device_id: number; msg_id: string }>`
+    insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
+    select * from unnest(${ids}::int[], ${ts}::timestamptz[], ${msgIds}::text[], ${streets}::text[], ${vals}::jsonb[])
+    on conflict do nothing
+    returning device_id, msg_id`.execute(db);
+  return new Set(result.rows.map((r) => `${r.device_id}|${r.msg_id}`));
+}
+
+export const HEALTH_COUNTERS = [
+  'accepted',
+  'duplicate',
+  'malformed',
+  'unknown_device',
+  'bad_unit',
+  'clock_skew',
+  'replayed',
+  'rate_limited',
+] as const;
+export type HealthCounter = (typeof HEALTH_COUNTERS)[number];
+export type HealthCounts = Record<HealthCounter, number> & {
+  lastProblem: string | null;
+  lastProblemAt: number | null;
+};
+
+export async function addHealthCounts(db: Db, byUid: Map<string, HealthCounts>): Promise<void> {
+  if (byUid.size === 0) return;
+  const rows = [...byUid.entries()].map(([uid, c]) => ({
+    device_uid: uid,
+    ...Object.fromEntries(HEALTH_COUNTERS.map((k) => [k, c[k]])),
+    last_problem: c.lastProblem,
+    last_problem_at: c.lastProblemAt ? new Date(c.lastProblemAt) : null,
+  }));
+  await db
+    .insertInto('sensor_device_health')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('device_uid').doUpdateSet((eb) => ({
+        ...Object.fromEntries(
+          HEALTH_COUNTERS.map((k) => [
+            k,
+            sql`${sql.ref(`sensor_device_health.${k}`)} + ${eb.ref(`excluded.${k}`)}`,
+          ]),
+        ),
+        last_problem: sql`coalesce(excluded.last_problem, sensor_device_health.last_problem)`,
+        last_problem_at: sql`coalesce(excluded.last_problem_at, sensor_device_health.last_problem_at)`,
+        updated_at: sql`now()`,
+      })),
+    )
+    .execute();
+}
+
+export async function updateLastSeen(db: Db, lastSeen: Map<number, number>): Promise<void> {
+  if (lastSeen.size === 0) return;
+  const ids = [...lastSeen.keys()];
+  const ts = [...lastSeen.values()].map((ms) => new Date(ms).toISOString());
+  await sql`update sensor_device d set last_seen_at = greatest(d.last_seen_at, u.ts)
+            from unnest(${ids}::int[], ${ts}::timestamptz[]) as u(id, ts) where d.id = u.id`.execute(db);
+}
+
+/** Creates month partitions of sensor_reading from `fromMs` to `monthsAhead` months after now. */
+export async function ensureReadingPartitions(db: Db, fromMs: number, monthsAhead = 3): Promise<void> {
+  const start = new Date(fromMs);
+  let y = start.getUTCFullYear();
+  let m = start.getUTCMonth();
+  const end = new Date();
+  end.setUTCMonth(end.getUTCMonth() + monthsAhead);
+  while (y < end.getUTCFullYear() || (y === end.getUTCFullYear() && m <= end.getUTCMonth())) {
+    const from = `${y}-${String(m + 1).padStart(2, '0')}-01`;
+    const ny = m === 11 ? y + 1 : y;
+    const nm = m === 11 ? 0 : m + 1;
+    const to = `${ny}-${String(nm + 1).padStart(2, '0')}-01`;
+    const name = `sensor_reading_${y}${String(m + 1).padStart(2, '0')}`;
+    await sql
+      .raw(
+        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF sensor_reading FOR VALUES FROM ('${from}') TO ('${to}')`,
+      )
+      .execute(db);
+    y = ny;
+    m = nm;
+  }
+}
