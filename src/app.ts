@@ -12,6 +12,7 @@ import { codesRoutes } from './domains/codes/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
+import { requestsPlugin } from './domains/requests/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { accountsRoutes } from './platform/auth/accounts.routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(placesRoutes);
   await app.register(buildingsRoutes);
   await app.register(areaDetailRoutes);
+  await app.register(requestsPlugin);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;
