@@ -35,6 +35,7 @@ import {
   ACTION_LABELS,
   type Action,
   type ActorCapacity,
+  type OrderState,
   STATUS_LABELS,
   transition,
   WorkflowRefusal,
@@ -96,6 +97,8 @@ export interface WorkOrderDeps {
   calendar: WorkCalendar;
   locator: GridLocator;
   now?: () => Date;
+  /** Concurrent intake writers (group commit); default 4 on PostgreSQL, 1 on PGlite. */
+  writers?: number;
 }
 
 export const CENTRE_UNIT = {
@@ -215,11 +218,29 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     return caps;
   }
 
+  // Units seen committed in the database: the intake path asks for the same few dozen units over and over. Only
+  // a unit read back from the table is remembered, so a unit inserted by a transaction that rolled back is not.
+  const knownUnits = new Map<string, { code: string; name: string }>();
+
   /** The unit that handles a category at a place: its department, or the place's street or community (属地). */
   async function unitFor(db: Db, category: CategoryRule, place: GridPlace | null) {
+    let code = category.unitCode;
     if (category.unitKind === 'street' || category.unitKind === 'community') {
       if (!place) return null;
-      const code = category.unitKind === 'street' ? place.streetCode.padEnd(12, '0') : place.communityCode;
+      code = category.unitKind === 'street' ? place.streetCode.padEnd(12, '0') : place.communityCode;
+    }
+    const cached = knownUnits.get(code);
+    if (cached) return cached;
+    const existing = await db
+      .selectFrom('handling_unit')
+      .select(['code', 'name'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (existing) {
+      knownUnits.set(code, existing);
+      return existing;
+    }
+    if (category.unitKind === 'street' || category.unitKind === 'community') {
       const division = await db
         .selectFrom('admin_division')
         .select(['name', 'path'])
@@ -230,12 +251,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       await ensureUnit(db, unit);
       return unit;
     }
-    const unit = {
-      code: category.unitCode,
-      name: category.unitName,
-      kind: category.unitKind,
-      scopePath: null,
-    };
+    const unit = { code, name: category.unitName, kind: category.unitKind, scopePath: null };
     await ensureUnit(db, unit);
     return unit;
   }
@@ -335,6 +351,72 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     await queueNotifications(trx, row.id, row.street_code, eventId, kind, message, at);
   }
 
+  // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one locked row:
+  // one transaction per submission would serialise all of them on that lock. Submissions that arrive while the
+  // writers are busy are written together, several per transaction with one audit append, by a few writers at
+  // once. A batch that fails is written again one by one, so one bad submission never fails another.
+  type Written = { result: IntakeResult; audit: AuditEntry };
+  interface PendingWrite {
+    write(trx: Db): Promise<Written>;
+    resolve(r: IntakeResult): void;
+    reject(e: unknown): void;
+  }
+  const pending: PendingWrite[] = [];
+  let activeWriters = 0;
+  const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 4);
+  const MAX_BATCH = 16;
+
+  async function writeOne(item: PendingWrite) {
+    try {
+      const written = await database.db.transaction().execute(async (trx) => {
+        const w = await item.write(trx);
+        await appendAudit(trx, w.audit);
+        return w.result;
+      });
+      item.resolve(written);
+    } catch (e) {
+      item.reject(e);
+    }
+  }
+
+  async function writeBatch(batch: PendingWrite[]) {
+    if (batch.length === 1) return writeOne(batch[0]!);
+    let results: IntakeResult[];
+    try {
+      results = await database.db.transaction().execute(async (trx) => {
+        const written: Written[] = [];
+        for (const item of batch) written.push(await item.write(trx));
+        await appendAudit(
+          trx,
+          written.map((w) => w.audit),
+        );
+        return written.map((w) => w.result);
+      });
+    } catch {
+      for (const item of batch) await writeOne(item);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
+  }
+
+  function pump() {
+    while (activeWriters < maxWriters && pending.length > 0) {
+      const batch = pending.splice(0, MAX_BATCH);
+      activeWriters++;
+      void writeBatch(batch).finally(() => {
+        activeWriters--;
+        pump();
+      });
+    }
+  }
+
+  function writeInBatch(write: (trx: Db) => Promise<Written>): Promise<IntakeResult> {
+    return new Promise((resolve, reject) => {
+      pending.push({ write, resolve, reject });
+      pump();
+    });
+  }
+
   async function intake(
     caller: Caller,
     input: IntakeInput,
@@ -396,7 +478,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     });
 
     try {
-      return await database.db.transaction().execute(async (trx) => {
+      return await writeInBatch(async (trx): Promise<Written> => {
         // Same incident as an open order nearby: the requester joins it instead of opening a second order.
         const near = await findOpenOrdersNear(
           trx,
@@ -461,90 +543,159 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
             at,
             Number(joined.id),
           );
-          await appendAudit(
-            trx,
-            auditOf(caller, {
+          return {
+            result: { order: updated, created: true, merged: true, accessCode },
+            audit: auditOf(caller, {
               action: 'request.join',
               entityType: 'work_order',
               entityIds: [master.id],
               details: { channel: input.channel, requesterId: Number(joined.id) },
             }),
-          );
-          return { order: updated, created: true, merged: true, accessCode };
+          };
         }
 
-        const id = await nextOrderId(trx);
+        // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
+        // machine decides those steps here too, and the final state is written in one insert (the intake path is
+        // the busiest one, so it takes as few round trips as it can).
         const districtPath = place ? null : await locator.districtPath(trx);
-        const base = {
-          id,
-          number: orderNumber(id, at),
-          street_code: place ? place.streetCode : null,
-          community_code: place?.communityCode ?? null,
-          grid_id: place?.gridId ?? null,
-          scope_path: place?.path ?? districtPath!,
-          channel: input.channel,
+        const unit = category ? await unitFor(trx, category, place) : null;
+        let state: OrderState = {
           status: 'received',
-          category_code: category?.code ?? null,
-          category_confidence: input.categoryConfidence ?? null,
-          event_code: input.eventCode ?? null,
-          description,
-          address,
-          lng: input.lng ?? null,
-          lat: input.lat ?? null,
-          received_at: at,
-          idempotency_key: key,
-          created_by: caller.viewer?.accountId ?? null,
+          categoryCode: null,
+          leadUnitCode: null,
+          coUnitCodes: [],
+          supervised: false,
+          escalationLevel: 0,
+          reopenCount: 0,
+          returnCount: 0,
         };
-        await trx.insertInto('work_order').values(base).execute();
-        let row = (await findOrder(trx, id))!;
-        await trx.insertInto('order_requester').values(requester(id, row.street_code)).execute();
-        await insertPhotos(trx, row, input.photos ?? [], at);
-        const received = await insertEvent(trx, {
-          orderId: id,
-          streetCode: row.street_code,
-          action: 'receive',
-          from: null,
-          to: 'received',
-          actorAccountId: caller.viewer?.accountId ?? null,
-          actorName: actorName(caller),
-          unitCode: null,
-          at,
-          note: null,
-          public: true,
-          details: { channel: input.channel },
-        });
-        await notify(
-          trx,
-          row,
-          received,
-          'received',
-          `您的诉求已受理，编号 ${row.number}，可凭编号查询办理进度。`,
-          at,
-        );
-        // A known category is classified and dispatched at once (直派) to its unit; otherwise the centre does it.
+        const steps: Array<{
+          action: string;
+          from: string | null;
+          to: string;
+          unit: string | null;
+          public: boolean;
+          details: Record<string, unknown>;
+        }> = [
+          {
+            action: 'receive',
+            from: null,
+            to: 'received',
+            unit: null,
+            public: true,
+            details: { channel: input.channel },
+          },
+        ];
         if (category) {
-          row = await step(
-            trx,
-            row,
-            { name: 'classify', categoryCode: category.code },
-            ['system'],
-            caller,
-            at,
-          );
-          const unit = await unitFor(trx, category, place);
-          if (unit)
-            row = await step(trx, row, { name: 'dispatch', unitCode: unit.code }, ['system'], caller, at);
+          const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
+          steps.push({
+            action: 'classify',
+            from: c.from,
+            to: c.to,
+            unit: null,
+            public: c.public,
+            details: { categoryCode: category.code },
+          });
+          state = { ...state, status: c.to, categoryCode: category.code };
+          if (unit) {
+            const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
+            steps.push({
+              action: 'dispatch',
+              from: d.from,
+              to: d.to,
+              unit: unit.code,
+              public: d.public,
+              details: { unitCode: unit.code, coUnitCodes: [] },
+            });
+            state = { ...state, status: d.to, leadUnitCode: unit.code };
+          }
         }
-        await appendAudit(
-          trx,
-          auditOf(caller, {
+        const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
+        const id = await nextOrderId(trx);
+        const row = (await trx
+          .insertInto('work_order')
+          .values({
+            id,
+            number: orderNumber(id, at),
+            street_code: place ? place.streetCode : null,
+            community_code: place?.communityCode ?? null,
+            grid_id: place?.gridId ?? null,
+            scope_path: place?.path ?? districtPath!,
+            channel: input.channel,
+            status: state.status,
+            category_code: category?.code ?? null,
+            category_confidence: input.categoryConfidence ?? null,
+            event_code: input.eventCode ?? null,
+            description,
+            address,
+            lng: input.lng ?? null,
+            lat: input.lat ?? null,
+            lead_unit_code: state.leadUnitCode,
+            received_at: at,
+            dispatched_at: clocks ? at : null,
+            response_due: clocks?.responseDue ?? null,
+            resolve_due: clocks?.resolveDue ?? null,
+            warn_at: clocks?.warnAt ?? null,
+            idempotency_key: key,
+            created_by: caller.viewer?.accountId ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()) as OrderRow;
+        const newRequester = requester(id, row.street_code);
+        const requesterRow = await trx
+          .insertInto('order_requester')
+          .values(newRequester)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await insertPhotos(trx, row, input.photos ?? [], at);
+        const eventIds = await trx
+          .insertInto('order_event')
+          .values(
+            steps.map((st) => ({
+              order_id: id,
+              street_code: row.street_code,
+              action: st.action,
+              from_status: st.from,
+              to_status: st.to,
+              actor_account_id: caller.viewer?.accountId ?? null,
+              actor_name: st.action === 'receive' ? actorName(caller) : '系统',
+              unit_code: st.unit,
+              occurred_at: at,
+              note: null,
+              public: st.public,
+              details: JSON.stringify(st.details),
+            })),
+          )
+          .returning('id')
+          .execute();
+        if (unit) await insertAssignments(trx, id, row.street_code, unit.code, [], at);
+        if (newRequester.phone_hash || newRequester.account_id) {
+          const messages = [`您的诉求已受理，编号 ${row.number}，可凭编号查询办理进度。`];
+          if (unit) messages.push(`您的诉求（编号 ${row.number}）已派至${unit.name}办理。`);
+          await trx
+            .insertInto('notification_outbox')
+            .values(
+              messages.map((message, i) => ({
+                order_id: id,
+                street_code: row.street_code,
+                requester_id: Number(requesterRow.id),
+                event_id: Number(eventIds[i === 0 ? 0 : eventIds.length - 1]!.id),
+                kind: i === 0 ? 'received' : 'dispatch',
+                message,
+                created_at: at,
+              })),
+            )
+            .execute();
+        }
+        return {
+          result: { order: row, created: true, merged: false, accessCode },
+          audit: auditOf(caller, {
             action: 'request.create',
             entityType: 'work_order',
             entityIds: [id],
             details: { channel: input.channel, category: category?.code ?? null, anonymous },
           }),
-        );
-        return { order: row, created: true, merged: false, accessCode };
+        };
       });
     } catch (error) {
       // Two identical submissions racing: the loser answers with the winner's order.
