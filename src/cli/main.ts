@@ -4,6 +4,8 @@ import { ConfigError } from '../config.ts';
 import { MigrationError } from '../platform/db/index.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
+// classify
+import { registerClassifyCommand } from './commands/classify.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
@@ -32,6 +34,8 @@ registerDeaCommand(program);
 registerPlanCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
+// classify
+registerClassifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);
