@@ -14,6 +14,8 @@ import { publicRequestRoutes } from './public.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
 import { createWorkOrderService } from './work-orders.service.ts';
 
+export { requestCategoryCatalog } from './category-source.ts';
+export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
 export { startRequestJobs } from './jobs.ts';
 
 declare module 'fastify' {

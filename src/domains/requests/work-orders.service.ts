@@ -396,7 +396,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       for (const item of batch) await writeOne(item);
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]!));
+    for (const [i, item] of batch.entries()) item.resolve(results[i]!);
   }
 
   function pump() {
