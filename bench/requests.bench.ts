@@ -356,7 +356,9 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const total = Number(
     process.env['REQUESTS_BENCH_ORDERS'] ?? (opts.size === 'large' ? 2_000_000 : 1_000_000),
   );
-  for (const backend of BACKENDS) {
+  // REQUESTS_BENCH_BACKENDS=postgres runs one backend only (the PGlite million-row load is the slow part).
+  const only = process.env['REQUESTS_BENCH_BACKENDS']?.split(',');
+  for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
     const { database, close } = await openBenchDatabase(backend);
     try {
       const cipher = createFieldCipher(TEST_DATA_KEY);
