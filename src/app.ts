@@ -16,6 +16,7 @@ import { placesRoutes } from './domains/places/index.ts';
 // supply: planning, providers and procurement, deliveries, evaluation
 import { planningRoutes } from './domains/planning/index.ts';
 import { profilesRoutes } from './domains/profiles/index.ts';
+import { requestsPlugin } from './domains/requests/index.ts';
 import { sensingRoutes } from './domains/sensing/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
 import { supplyRoutes } from './domains/supply/index.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(evaluationRoutes); // supply
   await app.register(profilesRoutes);
   await app.register(sensingRoutes);
+  await app.register(requestsPlugin);
 
   registerRuntimeConfig(app, deps.config);
   await registerWebConsole(app, deps.config.webDist);

@@ -3,6 +3,13 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { parseDemoSize } from '../../config.ts';
 import { isDatabaseEmpty, loadDemo } from '../../domains/demo/index.ts';
+import {
+  createLiveArrivals,
+  DEMO_REQUESTS_PER_DAY,
+  loadRequestDemo,
+  requestCategoryCatalog,
+  startRequestJobs,
+} from '../../domains/requests/index.ts';
 import { startSensingForServe } from '../../domains/sensing/serve-sensing.ts';
 import { progressBar } from '../progress.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
@@ -54,6 +61,26 @@ export function registerServeCommand(program: Command) {
             `${summary.grids} grids in ${(summary.generateSeconds + summary.loadSeconds).toFixed(1)} s`,
         );
       }
+      // requests: two years of 接诉即办 history for the demo district, once (when it has no orders yet).
+      if (config.demo) {
+        const anyOrder = await runtime.database.db
+          .selectFrom('work_order')
+          .select('id')
+          .limit(1)
+          .executeTakeFirst();
+        const anyGrid = await runtime.database.db.selectFrom('grid').select('id').limit(1).executeTakeFirst();
+        if (!anyOrder && anyGrid) {
+          console.log('loading two years of resident requests as work orders …');
+          const bar = progressBar('requests');
+          const n = await loadRequestDemo(runtime.database, runtime.cipher, requestCategoryCatalog(), {
+            seed: config.demoSeed,
+            perDay: DEMO_REQUESTS_PER_DAY[config.demoSize],
+            onProgress: (done, total) => bar.update(done, total, 'orders'),
+          });
+          bar.stop();
+          console.log(`request history loaded: ${n} work orders`);
+        }
+      }
       const app = await buildApp({
         config,
         database: runtime.database,
@@ -64,7 +91,19 @@ export function registerServeCommand(program: Command) {
       const stopSensing = config.sensingEnabled
         ? await startSensingForServe(app, runtime.database, config)
         : null;
+      // requests: the deadline sweeper and roll-up refresh; in the demo, a new request every half minute.
+      const requestJobs = startRequestJobs(app, {
+        extra: config.demo
+          ? [
+              {
+                everyMs: 30_000,
+                run: createLiveArrivals(runtime.database, app.requests.service, config.demoSeed),
+              },
+            ]
+          : [],
+      });
       const shutdown = async () => {
+        requestJobs.stop();
         await stopSensing?.();
         await app.close();
         await runtime.close();

@@ -14,6 +14,7 @@ export const ROLES: readonly Role[] = [
   'service_provider',
   'resident',
   'auditor',
+  'unit_handler',
 ];
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
@@ -25,6 +26,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   service_provider: { zh: '服务商', en: 'Service provider' },
   resident: { zh: '居民', en: 'Resident' },
   auditor: { zh: '审计员', en: 'Auditor' },
+  unit_handler: { zh: '承办单位工作人员', en: 'Handling unit staff' },
 };
 
 export type Permission =
@@ -57,7 +59,14 @@ export type Permission =
   // sensing: devices and readings, device registry and rules, handling alerts
   | 'sensing:read'
   | 'sensing:manage'
-  | 'alert:handle';
+  | 'alert:handle'
+  // requests (接诉即办): take in, read (scoped), handle as a unit, dispatch as the centre, supervise, evaluate
+  | 'request:intake'
+  | 'request:read'
+  | 'request:handle'
+  | 'request:dispatch'
+  | 'request:supervise'
+  | 'request:evaluate';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -202,7 +211,31 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
     permissions: ['audit:read', 'stats:read'],
     unmaskable: [],
   },
+  unit_handler: { permissions: ['geo:read'], unmaskable: [] },
 };
+
+// requests: who may do what with work orders. Hotline operators are the dispatch centre (受理、派单、回访);
+// streets, communities and grids handle orders in their area; unit_handler staff handle what is dispatched to
+// their unit; street officers and district administrators supervise (督办); evaluation figures carry no
+// personal data, so auditors may read them too.
+const REQUEST_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  district_admin: ['request:read', 'request:supervise', 'request:evaluate'],
+  street_officer: ['request:read', 'request:handle', 'request:supervise', 'request:evaluate'],
+  community_worker: ['request:intake', 'request:read', 'request:handle', 'request:evaluate'],
+  grid_worker: ['request:intake', 'request:read', 'request:handle'],
+  hotline_operator: ['request:intake', 'request:read', 'request:dispatch', 'request:evaluate'],
+  service_provider: [],
+  resident: [],
+  auditor: ['request:evaluate'],
+  unit_handler: ['request:read', 'request:handle'],
+};
+for (const role of ROLES) {
+  ROLE_RULES[role] = {
+    ...ROLE_RULES[role],
+    permissions: [...ROLE_RULES[role].permissions, ...REQUEST_PERMISSIONS[role]],
+  };
+}
+// end requests
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return ROLE_RULES[role].permissions.includes(permission);

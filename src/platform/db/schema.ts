@@ -204,7 +204,9 @@ export type Role =
   | 'hotline_operator'
   | 'service_provider'
   | 'resident'
-  | 'auditor';
+  | 'auditor'
+  // requests: staff of a department or utility that handles work orders (migration 0011)
+  | 'unit_handler';
 
 export interface AccountTable {
   id: Generated<number>;
@@ -417,6 +419,17 @@ export interface DB extends SensingTables {
   eligibility_case: EligibilityCaseTable;
   contact_task: ContactTaskTable;
   eligibility_appeal: EligibilityAppealTable;
+  // requests (接诉即办, migration 0011)
+  handling_unit: HandlingUnitTable;
+  handling_unit_member: HandlingUnitMemberTable;
+  work_order: WorkOrderTable;
+  order_requester: OrderRequesterTable;
+  order_assignment: OrderAssignmentTable;
+  order_event: OrderEventTable;
+  order_attachment: OrderAttachmentTable;
+  notification_outbox: NotificationOutboxTable;
+  order_daily_rollup: OrderDailyRollupTable;
+  open311_client: Open311ClientTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -673,3 +686,154 @@ export type SensingAlertRow = Selectable<SensingAlertTable>;
 export type ResponderRow = Selectable<ResponderTable>;
 export type AlertDispatchRow = Selectable<AlertDispatchTable>;
 // --- end sensing ---
+// ---- requests (接诉即办, migration 0011) ----
+export interface HandlingUnitTable {
+  code: string;
+  name: string;
+  kind: 'centre' | 'department' | 'utility' | 'street' | 'community';
+  scope_path: string | null;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface HandlingUnitMemberTable {
+  account_id: number;
+  unit_code: string;
+}
+
+export interface WorkOrderTable {
+  id: Generated<number>;
+  number: string;
+  street_code: string | null;
+  community_code: string | null;
+  grid_id: number | null;
+  scope_path: string;
+  channel: 'portal' | 'hotline' | 'patrol' | 'open311' | 'proactive';
+  status: string;
+  category_code: string | null;
+  category_confidence: number | null;
+  event_code: string | null;
+  description: string;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  lead_unit_code: string | null;
+  co_unit_codes: Generated<string[]>;
+  received_at: Timestamp;
+  dispatched_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  response_due: Timestamp | null;
+  resolve_due: Timestamp | null;
+  warn_at: Timestamp | null;
+  warned: Generated<boolean>;
+  escalated: Generated<boolean>;
+  escalation_level: Generated<number>;
+  supervised: Generated<boolean>;
+  reopen_count: Generated<number>;
+  return_count: Generated<number>;
+  solved: boolean | null;
+  satisfaction: number | null;
+  rating_reason: string | null;
+  resolution_note: string | null;
+  merged_into: number | null;
+  requester_count: Generated<number>;
+  idempotency_key: string | null;
+  created_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderRequesterTable {
+  id: Generated<number>;
+  order_id: number;
+  street_code: string | null;
+  anonymous: boolean;
+  name: string | null;
+  phone_cipher: Bytes | null;
+  phone_hash: Bytes | null;
+  phone_masked: string | null;
+  person_id: number | null;
+  account_id: number | null;
+  channel: string;
+  description: string;
+  access_code_hash: string | null;
+  joined_at: Timestamp;
+}
+
+export interface OrderAssignmentTable {
+  id: Generated<number>;
+  order_id: number;
+  street_code: string | null;
+  unit_code: string;
+  role: 'lead' | 'co';
+  assigned_at: Timestamp;
+  accepted_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: 'completed' | 'returned' | 'reassigned' | null;
+}
+
+export interface OrderEventTable {
+  id: Generated<number>;
+  order_id: number;
+  street_code: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_account_id: number | null;
+  actor_name: string;
+  unit_code: string | null;
+  occurred_at: Timestamp;
+  note: string | null;
+  public: boolean;
+  details: Generated<unknown>;
+}
+
+export interface OrderAttachmentTable {
+  id: Generated<number>;
+  order_id: number;
+  street_code: string | null;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  sha256: string;
+  content: Bytes;
+  created_at: Timestamp;
+}
+
+export interface NotificationOutboxTable {
+  id: Generated<number>;
+  order_id: number;
+  street_code: string | null;
+  requester_id: number | null;
+  event_id: number | null;
+  kind: string;
+  message: string;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface OrderDailyRollupTable {
+  day: string;
+  street_code: string;
+  community_code: string;
+  grid_id: number;
+  unit_code: string;
+  category_code: string;
+  received: number;
+  dispatched: number;
+  responded_on_time: number;
+  resolved: number;
+  resolved_on_time: number;
+  visited: number;
+  solved: number;
+  satisfied: number;
+}
+
+export interface Open311ClientTable {
+  key_hash: string;
+  name: string;
+  created_at: Generated<Date>;
+  disabled: Generated<boolean>;
+}
+// ---- end requests ----

@@ -132,6 +132,34 @@ export const errors = {
   },
   // end supply
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系管理员', en: 'Internal server error' },
+  // requests (接诉即办)
+  ORDER_NOT_FOUND: { status: 404, zh: '未找到该工单', en: 'Work order not found' },
+  ORDER_TRANSITION_ILLEGAL: {
+    status: 409,
+    zh: '工单当前状态不允许此操作',
+    en: 'The work order cannot take this step in its current state',
+  },
+  CATEGORY_UNKNOWN: { status: 400, zh: '诉求类别不存在', en: 'Unknown request category' },
+  UNIT_UNKNOWN: { status: 400, zh: '承办单位不存在', en: 'Unknown handling unit' },
+  LOCATION_OUTSIDE_DISTRICT: {
+    status: 400,
+    zh: '位置不在本辖区内',
+    en: 'The location is outside the district',
+  },
+  REQUEST_TEXT_TOO_LONG: { status: 413, zh: '诉求内容过长', en: 'The request text is too long' },
+  ATTACHMENT_TOO_LARGE: { status: 413, zh: '照片过大', en: 'The photo is too large' },
+  ATTACHMENT_TYPE_UNSUPPORTED: {
+    status: 415,
+    zh: '照片格式不支持（仅支持 JPEG、PNG、WebP）',
+    en: 'Unsupported photo type (JPEG, PNG or WebP only)',
+  },
+  ORDER_ACCESS_DENIED: {
+    status: 403,
+    zh: '查询码不正确',
+    en: 'The access code does not match this request',
+  },
+  OPEN311_API_KEY_INVALID: { status: 403, zh: 'api_key 无效', en: 'Invalid api_key' },
+  // end requests
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errors;

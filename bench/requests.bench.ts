@@ -1,0 +1,376 @@
+// 接诉即办 benchmarks, on embedded PGlite and (with TEST_DATABASE_URL) PostgreSQL:
+// 1. Submission throughput: a real HTTP server on a loopback port, concurrent keep-alive clients posting resident
+//    requests to /api/requests (validation, place lookup, same-incident check, order + requester + events +
+//    notification + audit entry in one transaction), bounded in count and time; printed beside a bare INSERT of
+//    the same rows at the same concurrency in the same run.
+// 2. Dashboards over 1 million orders (two years, realistic outcomes): roll-up build time, then p95 of the three
+//    rates by unit/street/community/grid/category, the monthly trend and 每月一题 through the API.
+
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import bbox from '@turf/bbox';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import type { MultiPolygon, Polygon } from 'geojson';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { loadDemo } from '../src/domains/demo/index.ts';
+import { requestCategoryCatalog } from '../src/domains/requests/category-source.ts';
+import { rebuildRollup } from '../src/domains/requests/evaluation.repository.ts';
+import {
+  type HistoricRequest,
+  loadOrderHistory,
+  seededUniform,
+} from '../src/domains/requests/order-history.ts';
+import { createWorkCalendar } from '../src/lib/calendar/working-time.ts';
+import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
+import { type Backend, type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+import { authed, login } from '../src/testing/http.ts';
+import { BACKENDS, TEST_DATA_KEY, TEST_DATABASE_URL } from '../src/testing/test-context.ts';
+
+const SEED = 20261130;
+const CONCURRENCY = 32;
+
+async function openBenchDatabase(backend: Backend): Promise<{ database: Database; close(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const database = await openDatabase();
+    await migrate(database);
+    return { database, close: () => database.close() };
+  }
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const database = await openDatabase({ url: TEST_DATABASE_URL, searchPath: schema, poolSize: CONCURRENCY });
+  await migrate(database);
+  return {
+    database,
+    async close() {
+      await database.close();
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const PROBLEMS: Array<[string, string]> = [
+  ['0106', '路灯不亮，晚上走路很危险'],
+  ['0201', '垃圾桶满了好几天没人清运'],
+  ['0302', '楼下商铺音响太吵'],
+  ['0401', '早上开始停水，到现在还没来水'],
+  ['0402', '水压太低，楼上用不了水'],
+  ['0501', '暖气不热，家里只有十几度'],
+  ['0102', '小区门口电动车乱停乱放堵住通道'],
+  ['0103', '楼道里贴满了小广告'],
+];
+
+interface Place {
+  lng: number;
+  lat: number;
+  address: string;
+  grid: HistoricRequest['grid'];
+}
+
+async function placesOf(database: Database): Promise<Place[]> {
+  const rows = await database.db
+    .selectFrom('building')
+    .innerJoin('grid', 'grid.id', 'building.grid_id')
+    .select([
+      'building.lng',
+      'building.lat',
+      'building.address',
+      'grid.id',
+      'grid.path',
+      'grid.street_code',
+      'grid.community_code',
+    ])
+    .orderBy('building.id')
+    .execute();
+  return rows.map((r) => ({
+    lng: r.lng,
+    lat: r.lat,
+    address: r.address,
+    grid: { id: r.id, path: r.path, streetCode: r.street_code, communityCode: r.community_code },
+  }));
+}
+
+/** Keep-alive clients posting `bodies` as fast as the server answers, until done or `maxSeconds` pass. */
+async function loadGenerator(port: number, bodies: string[], maxSeconds: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const deadline = performance.now() + maxSeconds * 1000;
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/requests',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length && performance.now() < deadline) {
+        const body = bodies[next++]!;
+        const s = performance.now();
+        const status = await post(body);
+        latencies.push(performance.now() - s);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    n: latencies.length,
+    seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    statuses,
+  };
+}
+
+/** The same order rows as single-row INSERTs at the same concurrency: the floor the intake path is compared to. */
+async function bareInsert(database: Database, places: Place[], n: number) {
+  let next = 0;
+  const base = 50_000_000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        const i = next++;
+        const p = places[i % places.length]!;
+        const [code, text] = PROBLEMS[i % PROBLEMS.length]!;
+        await database.db
+          .insertInto('work_order')
+          .values({
+            id: base + i,
+            number: `B${base + i}`,
+            street_code: p.grid.streetCode,
+            community_code: p.grid.communityCode,
+            grid_id: p.grid.id,
+            scope_path: p.grid.path,
+            channel: 'portal',
+            status: 'received',
+            category_code: code,
+            description: text,
+            address: p.address,
+            lng: p.lng,
+            lat: p.lat,
+            received_at: new Date(),
+          })
+          .execute();
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await database.db.deleteFrom('work_order').where('id', '>=', base).execute();
+  return { n, seconds };
+}
+
+/** Points spread over the district's grids (inside each polygon), so that load is not one street corner. */
+async function spreadPoints(database: Database, n: number): Promise<Array<{ lng: number; lat: number }>> {
+  const grids = await database.db.selectFrom('grid').select(['boundary']).execute();
+  const rand = seededUniform(SEED + 7);
+  const out: Array<{ lng: number; lat: number }> = [];
+  while (out.length < n) {
+    const g = grids[out.length % grids.length]!;
+    const poly = (typeof g.boundary === 'string' ? JSON.parse(g.boundary) : g.boundary) as
+      | Polygon
+      | MultiPolygon;
+    const [x0, y0, x1, y1] = bbox(poly);
+    for (let tries = 0; tries < 50; tries++) {
+      const lng = x0 + rand() * (x1 - x0);
+      const lat = y0 + rand() * (y1 - y0);
+      if (booleanPointInPolygon([lng, lat], poly)) {
+        out.push({ lng: Math.round(lng * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6 });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+async function throughput(backend: Backend, database: Database, app: Awaited<ReturnType<typeof buildApp>>) {
+  const places = await placesOf(database);
+  const points = await spreadPoints(database, 5000);
+  const n = backend === 'postgres' ? 6000 : 2000;
+  const rand = seededUniform(SEED);
+  const bodies = Array.from({ length: n }, (_, i) => {
+    const p = points[Math.floor(rand() * points.length)]!;
+    const [code, text] = PROBLEMS[Math.floor(rand() * PROBLEMS.length)]!;
+    return JSON.stringify({
+      description: `${text}（第${i}号反映）`,
+      categoryCode: code,
+      ...p,
+      anonymous: true,
+    });
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // A short warm-up (JIT, connection pool, grid polygons), not counted.
+  await loadGenerator(port, bodies.slice(0, 100), 10);
+  const r = await loadGenerator(port, bodies.slice(100), 30);
+  const ok = (r.statuses.get(201) ?? 0) + (r.statuses.get(200) ?? 0);
+  const merged = Number(
+    (
+      await database.db
+        .selectFrom('work_order')
+        .select((eb) => eb.fn.sum<number>('requester_count').as('s'))
+        .executeTakeFirstOrThrow()
+    ).s,
+  );
+  const orders = Number(
+    (
+      await database.db
+        .selectFrom('work_order')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const bare = await bareInsert(database, places, r.n);
+  const rate = r.n / r.seconds;
+  const bareRate = bare.n / bare.seconds;
+  console.log(
+    `requests [${backend}]: submissions ${rate.toFixed(0)}/s over ${r.n} requests in ${r.seconds.toFixed(1)} s ` +
+      `(${CONCURRENCY} keep-alive clients), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
+      `status ${JSON.stringify(Object.fromEntries(r.statuses))}; ${orders} orders for ${merged} requesters ` +
+      `(${merged - orders} merged as the same incident); ${ok} answered 200/201`,
+  );
+  console.log(
+    `requests [${backend}]: bare INSERT of the same ${bare.n} rows: ${bareRate.toFixed(0)}/s; ` +
+      `intake / bare = ${(rate / bareRate).toFixed(2)}`,
+  );
+  await app.close();
+}
+
+async function dashboards(
+  backend: Backend,
+  database: Database,
+  app: Awaited<ReturnType<typeof buildApp>>,
+  total: number,
+) {
+  const places = await placesOf(database);
+  const catalog = requestCategoryCatalog();
+  const leaves = catalog.leaves();
+  const rand = seededUniform(SEED + 1);
+  const now = new Date('2026-11-30T12:00:00Z');
+  const spanMs = 730 * 86_400_000;
+  const CHUNK = 100_000;
+  const t0 = performance.now();
+  for (let start = 0; start < total; start += CHUNK) {
+    const batch: HistoricRequest[] = [];
+    for (let i = start; i < Math.min(total, start + CHUNK); i++) {
+      const p = places[Math.floor(rand() * places.length)]!;
+      // Popular categories are far more frequent than rare ones, as in real hotline data.
+      const c = leaves[Math.floor(leaves.length * rand() * rand())]!;
+      batch.push({
+        description: c.nameZh,
+        categoryCode: c.code,
+        receivedAt: new Date(now.getTime() - spanMs + ((i + rand()) / total) * spanMs),
+        channel: 'hotline',
+        lng: p.lng,
+        lat: p.lat,
+        grid: p.grid,
+        requester: null,
+      });
+    }
+    await loadOrderHistory(database, batch, {
+      catalog,
+      calendar: createWorkCalendar(),
+      cipher: createFieldCipher(TEST_DATA_KEY),
+      seed: SEED + start,
+      now,
+      full: false,
+    });
+  }
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const rollupRows = await rebuildRollup(database.db, null);
+  const rollupSeconds = (performance.now() - t1) / 1000;
+  console.log(
+    `requests [${backend}]: ${total} orders over two years loaded in ${loadSeconds.toFixed(1)} s; ` +
+      `daily roll-up (${rollupRows} rows) built in ${rollupSeconds.toFixed(1)} s`,
+  );
+  await app.ready();
+  const token = await login(app, 'hotline', 'Hotline@2026');
+  const urls: Array<[string, string[]]> = [];
+  const periods = [
+    ['2024-12-01', '2026-11-30'],
+    ['2026-10-01', '2026-10-31'],
+    ['2026-01-01', '2026-06-30'],
+  ];
+  for (const dim of ['unit', 'street', 'community', 'grid', 'category']) {
+    urls.push([
+      `rates by ${dim}`,
+      periods.map(([f, t]) => `/api/requests/evaluation?dimension=${dim}&from=${f}&to=${t}`),
+    ]);
+  }
+  urls.push(['monthly trend', periods.map(([f, t]) => `/api/requests/evaluation/trend?from=${f}&to=${t}`)]);
+  urls.push(['每月一题', periods.map(([f, t]) => `/api/requests/evaluation/top-problems?from=${f}&to=${t}`)]);
+  for (const [label, list] of urls) {
+    const times: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      for (const url of list) {
+        const s = performance.now();
+        const res = await app.inject({ method: 'GET', url, headers: authed(token) });
+        times.push(performance.now() - s);
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `requests [${backend}]: dashboard ${label} over ${total} orders: p50 ${percentile(times, 50).toFixed(1)} ms, ` +
+        `p95 ${percentile(times, 95).toFixed(1)} ms (${times.length} queries)`,
+    );
+  }
+}
+
+export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
+  process.env['REQUESTS_RATE_PER_CLIENT'] = '100000000';
+  // REQUESTS_BENCH_ORDERS shortens a trial run; the figures we report use the default million.
+  const total = Number(
+    process.env['REQUESTS_BENCH_ORDERS'] ?? (opts.size === 'large' ? 2_000_000 : 1_000_000),
+  );
+  // REQUESTS_BENCH_BACKENDS=postgres runs one backend only (the PGlite million-row load is the slow part).
+  const only = process.env['REQUESTS_BENCH_BACKENDS']?.split(',');
+  for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
+    const { database, close } = await openBenchDatabase(backend);
+    try {
+      const cipher = createFieldCipher(TEST_DATA_KEY);
+      await loadDemo(database, cipher, { size: 'small', seed: 20261123 });
+      const config = loadConfig({ DEMO: 'false', WEB_DIST: '/nonexistent' }, { port: 0, host: '127.0.0.1' });
+      const app = await buildApp({ config, database, cipher, logger: false });
+      await throughput(backend, database, app);
+      const dashApp = await buildApp({ config, database, cipher, logger: false });
+      await dashboards(backend, database, dashApp, total);
+      await dashApp.close();
+    } finally {
+      await close();
+    }
+  }
+}

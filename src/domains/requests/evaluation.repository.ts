@@ -1,0 +1,259 @@
+// Evaluation (考评) of the three rates per unit, street, community, grid and category, over a period, from the
+// daily roll-up, so that a dashboard over millions of orders reads thousands of rows, not millions. The roll-up
+// is rebuilt for exactly the days whose orders changed since the last rebuild (a callback on a two-week-old
+// order changes that day's figures), and in full after a bulk load.
+//   响应率 response   = dispatched orders accepted before their response deadline / dispatched orders
+//   解决率 resolution = return-visited orders the requester calls solved / return-visited orders
+//   满意率 satisfaction = return-visited orders rated 4 or 5 / return-visited orders
+// Weights of the composite score are parameters (commonly quoted 10/45/45, not confirmed by the regulation).
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+
+/** China date of a timestamptz column, independent of the session's time zone. */
+const chinaDay = (column: string) => sql.raw(`((${column} AT TIME ZONE 'UTC') + interval '8 hours')::date`);
+
+export const DIMENSIONS = ['unit', 'street', 'community', 'grid', 'category'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+const DIMENSION_COLUMN: Record<Dimension, string> = {
+  unit: 'unit_code',
+  street: 'street_code',
+  community: 'community_code',
+  grid: 'grid_id',
+  category: 'category_code',
+};
+
+/** Rebuilds the roll-up rows of the given China dates (all dates when `days` is null). */
+export async function rebuildRollup(db: Db, days: string[] | null): Promise<number> {
+  if (days !== null && days.length === 0) return 0;
+  const dayFilter =
+    days === null ? sql`true` : sql`${chinaDay('received_at')} = ANY(${sql.val(days)}::date[])`;
+  if (days === null) await sql`DELETE FROM order_daily_rollup`.execute(db);
+  else await sql`DELETE FROM order_daily_rollup WHERE day = ANY(${sql.val(days)}::date[])`.execute(db);
+  const r = await sql`
+    INSERT INTO order_daily_rollup (day, street_code, community_code, grid_id, unit_code, category_code, received,
+      dispatched, responded_on_time, resolved, resolved_on_time, visited, solved, satisfied)
+    SELECT ${chinaDay('received_at')}, coalesce(street_code, ''), coalesce(community_code, ''),
+      coalesce(grid_id, 0), coalesce(lead_unit_code, ''), coalesce(category_code, ''),
+      count(*), count(dispatched_at),
+      count(*) FILTER (WHERE accepted_at IS NOT NULL AND accepted_at <= response_due),
+      count(resolved_at),
+      count(*) FILTER (WHERE resolved_at IS NOT NULL AND resolved_at <= resolve_due),
+      count(satisfaction), count(*) FILTER (WHERE solved), count(*) FILTER (WHERE satisfaction >= 4)
+    FROM work_order
+    WHERE status <> 'merged' AND ${dayFilter}
+    GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
+export async function refreshRollup(db: Db, since: Date): Promise<{ days: number; until: Date }> {
+  const until = new Date();
+  const rows = await sql<{ day: string }>`
+    SELECT DISTINCT ${chinaDay('received_at')}::text AS day FROM work_order
+    WHERE updated_at > ${since} AND updated_at <= ${until}`.execute(db);
+  const days = rows.rows.map((r) => String(r.day).slice(0, 10));
+  await rebuildRollup(db, days);
+  return { days: days.length, until };
+}
+
+/** Which roll-up rows a viewer may count: their street, community, grid, or the units they belong to. */
+export interface RollupScope {
+  streetCode?: string;
+  communityCode?: string;
+  gridIds?: number[];
+  unitCodes?: string[];
+}
+
+export interface EvaluationQuery {
+  dimension: Dimension;
+  from: string;
+  to: string;
+  categoryCode?: string | undefined;
+  weights: { response: number; resolution: number; satisfaction: number };
+}
+
+export interface RateRow {
+  key: string;
+  received: number;
+  dispatched: number;
+  respondedOnTime: number;
+  resolved: number;
+  resolvedOnTime: number;
+  visited: number;
+  solved: number;
+  satisfied: number;
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  score: number | null;
+  rank: number;
+}
+
+function scoped(scope: RollupScope) {
+  const parts = [sql`true`];
+  if (scope.streetCode) parts.push(sql`street_code = ${scope.streetCode}`);
+  if (scope.communityCode) parts.push(sql`community_code = ${scope.communityCode}`);
+  if (scope.gridIds) parts.push(sql`grid_id = ANY(${sql.val(scope.gridIds)}::int[])`);
+  if (scope.unitCodes) parts.push(sql`unit_code = ANY(${sql.val(scope.unitCodes)}::text[])`);
+  return sql.join(parts, sql` AND `);
+}
+
+const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
+
+export function withRates(
+  r: Omit<RateRow, 'responseRate' | 'resolutionRate' | 'satisfactionRate' | 'score' | 'rank'>,
+  w: EvaluationQuery['weights'],
+): RateRow {
+  const responseRate = ratio(r.respondedOnTime, r.dispatched);
+  const resolutionRate = ratio(r.solved, r.visited);
+  const satisfactionRate = ratio(r.satisfied, r.visited);
+  const parts: Array<[number | null, number]> = [
+    [responseRate, w.response],
+    [resolutionRate, w.resolution],
+    [satisfactionRate, w.satisfaction],
+  ];
+  const known = parts.filter(([rate]) => rate !== null) as Array<[number, number]>;
+  const weight = known.reduce((s, [, wt]) => s + wt, 0);
+  // A unit without return visits is scored on what it has, re-weighted, rather than counted as zero.
+  const score = weight > 0 ? (100 * known.reduce((s, [rate, wt]) => s + rate * wt, 0)) / weight : null;
+  return { ...r, responseRate, resolutionRate, satisfactionRate, score, rank: 0 };
+}
+
+export async function ratesBy(db: Db, scope: RollupScope, q: EvaluationQuery): Promise<RateRow[]> {
+  const column = sql.raw(DIMENSION_COLUMN[q.dimension]);
+  const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
+  const r = await sql<Record<string, unknown>>`
+    SELECT ${column}::text AS key, sum(received) AS received, sum(dispatched) AS dispatched,
+      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
+      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
+    FROM order_daily_rollup
+    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${category}
+    GROUP BY 1`.execute(db);
+  const rows = r.rows
+    .map((x) =>
+      withRates(
+        {
+          key: String(x['key']),
+          received: Number(x['received']),
+          dispatched: Number(x['dispatched']),
+          respondedOnTime: Number(x['responded']),
+          resolved: Number(x['resolved']),
+          resolvedOnTime: Number(x['resolved_on_time']),
+          visited: Number(x['visited']),
+          solved: Number(x['solved']),
+          satisfied: Number(x['satisfied']),
+        },
+        q.weights,
+      ),
+    )
+    .sort(
+      (a, b) => (b.score ?? -1) - (a.score ?? -1) || b.received - a.received || a.key.localeCompare(b.key),
+    );
+  rows.forEach((row, i) => {
+    row.rank = i + 1;
+  });
+  return rows;
+}
+
+/** The three rates per month (or day) over the period, for a trend line. */
+export async function rateTrend(
+  db: Db,
+  scope: RollupScope,
+  q: Omit<EvaluationQuery, 'dimension'> & {
+    interval: 'day' | 'month';
+    key?: { dimension: Dimension; value: string };
+  },
+): Promise<RateRow[]> {
+  const bucket = q.interval === 'month' ? sql`to_char(day, 'YYYY-MM')` : sql`to_char(day, 'YYYY-MM-DD')`;
+  const keyFilter = q.key
+    ? sql`AND ${sql.raw(DIMENSION_COLUMN[q.key.dimension])}::text = ${q.key.value}`
+    : sql``;
+  const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
+  const r = await sql<Record<string, unknown>>`
+    SELECT ${bucket} AS key, sum(received) AS received, sum(dispatched) AS dispatched,
+      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
+      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
+    FROM order_daily_rollup
+    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${keyFilter} ${category}
+    GROUP BY 1 ORDER BY 1`.execute(db);
+  return r.rows.map((x, i) => ({
+    ...withRates(
+      {
+        key: String(x['key']),
+        received: Number(x['received']),
+        dispatched: Number(x['dispatched']),
+        respondedOnTime: Number(x['responded']),
+        resolved: Number(x['resolved']),
+        resolvedOnTime: Number(x['resolved_on_time']),
+        visited: Number(x['visited']),
+        solved: Number(x['solved']),
+        satisfied: Number(x['satisfied']),
+      },
+      q.weights,
+    ),
+    rank: i + 1,
+  }));
+}
+
+/** 每月一题 candidates: per month, the categories with most requests, with the community where they cluster. */
+export async function topProblems(db: Db, scope: RollupScope, from: string, to: string, perMonth: number) {
+  const r = await sql<{
+    month: string;
+    category_code: string;
+    n: number;
+    top_community: string;
+    top_n: number;
+  }>`
+    WITH by_cat AS (
+      SELECT to_char(day, 'YYYY-MM') AS month, category_code, community_code, sum(received) AS n
+      FROM order_daily_rollup
+      WHERE day BETWEEN ${from}::date AND ${to}::date AND category_code <> '' AND ${scoped(scope)}
+      GROUP BY 1, 2, 3
+    ), totals AS (
+      SELECT month, category_code, sum(n) AS n,
+        (array_agg(community_code ORDER BY n DESC, community_code))[1] AS top_community,
+        max(n) AS top_n,
+        row_number() OVER (PARTITION BY month ORDER BY sum(n) DESC, category_code) AS rk
+      FROM by_cat GROUP BY 1, 2
+    )
+    SELECT month, category_code, n, top_community, top_n FROM totals WHERE rk <= ${perMonth}
+    ORDER BY month, n DESC, category_code`.execute(db);
+  return r.rows.map((x) => ({
+    month: x.month,
+    categoryCode: x.category_code,
+    count: Number(x.n),
+    topCommunityCode: x.top_community,
+    topCommunityCount: Number(x.top_n),
+  }));
+}
+
+/** Hot spots: orders in cells of about 200 m over the period, as GeoJSON points with counts. */
+export async function hotspots(
+  db: Db,
+  scopeLike: string | null,
+  units: string[] | null,
+  from: string,
+  to: string,
+  minCount: number,
+) {
+  const scopeFilter = scopeLike ? sql`AND scope_path LIKE ${scopeLike}` : sql``;
+  const unitFilter = units ? sql`AND lead_unit_code = ANY(${sql.val(units)}::text[])` : sql``;
+  const r = await sql<{ cx: number; cy: number; n: number; top_category: string | null; open_n: number }>`
+    SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, count(*) AS n,
+      mode() WITHIN GROUP (ORDER BY category_code) AS top_category,
+      count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned')) AS open_n
+    FROM work_order
+    WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
+      AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
+      AND status <> 'merged' ${scopeFilter} ${unitFilter}
+    GROUP BY 1, 2 HAVING count(*) >= ${minCount}
+    ORDER BY n DESC LIMIT 2000`.execute(db);
+  return r.rows.map((x) => ({
+    lng: Number(x.cx),
+    lat: Number(x.cy),
+    count: Number(x.n),
+    open: Number(x.open_n),
+    topCategory: x.top_category,
+  }));
+}

@@ -1,0 +1,1028 @@
+// The rules of the work-order loop: intake from every channel (with idempotency, same-incident merging, photo
+// checks and place checks), every workflow step (state change + event + notifications + audit entry in one
+// transaction), who may see and act on which order, and the deadline sweeper's work.
+import { createHash, randomInt } from 'node:crypto';
+import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
+import { DEFAULT_SAME_INCIDENT_RULE, findSameIncident } from '../../lib/incident/same-incident.ts';
+import { maskPhone } from '../../lib/masking.ts';
+import type { AuditEntry } from '../../platform/audit/audit-log.ts';
+import { appendAudit } from '../../platform/audit/audit-log.ts';
+import { roleCan } from '../../platform/auth/roles.ts';
+import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+// The people domain's phone rule (mobile or landline with area code), so that a phone means the same everywhere.
+import { normalisePhone } from '../people/people.service.ts';
+import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
+import type { GridLocator, GridPlace } from './grid-locator.ts';
+import { dispatchClocks } from './order-clocks.ts';
+import {
+  endOpenAssignments,
+  ensureUnit,
+  findOpenOrdersNear,
+  findOrder,
+  findOrderByIdempotencyKey,
+  insertAssignments,
+  insertEvent,
+  nextOrderId,
+  type OrderRow,
+  queueNotifications,
+  stateOf,
+  unitCodesOfAccount,
+} from './work-orders.repository.ts';
+import {
+  ACTION_LABELS,
+  type Action,
+  type ActorCapacity,
+  type OrderState,
+  STATUS_LABELS,
+  transition,
+  WorkflowRefusal,
+} from './workflow.ts';
+
+export const MAX_DESCRIPTION_CHARS = 2000;
+export const MAX_PHOTOS = 3;
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+export type Channel = 'portal' | 'hotline' | 'patrol' | 'open311' | 'proactive';
+
+export interface PhotoInput {
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+}
+
+export interface IntakeInput {
+  channel: Channel;
+  description: string;
+  categoryCode?: string | null | undefined;
+  categoryConfidence?: number | null | undefined;
+  eventCode?: string | null | undefined;
+  address?: string | null | undefined;
+  lng?: number | null | undefined;
+  lat?: number | null | undefined;
+  name?: string | null | undefined;
+  phone?: string | null | undefined;
+  anonymous?: boolean | undefined;
+  personId?: number | null | undefined;
+  photos?: PhotoInput[] | undefined;
+  receivedAt?: Date | undefined;
+}
+
+/** Who is submitting or acting, and how to write their audit entries. */
+export interface Caller {
+  viewer: Viewer | null;
+  /** Request id, address: what the audit entry needs besides the viewer. */
+  audit: Pick<AuditEntry, 'requestId' | 'ip'>;
+  /** The capacity of someone without an account who proved to be the requester (order number + code). */
+  asRequester?: boolean;
+}
+
+export interface IntakeResult {
+  order: OrderRow;
+  /** false when the idempotency key was seen before: the same order is answered, nothing is written. */
+  created: boolean;
+  /** true when the request joined an open order about the same incident. */
+  merged: boolean;
+  /** Shown once to the requester: with the order number it lets them rate or reopen without an account. */
+  accessCode: string | null;
+}
+
+export interface WorkOrderDeps {
+  database: Database;
+  cipher: FieldCipher;
+  catalog: CategoryCatalog;
+  calendar: WorkCalendar;
+  locator: GridLocator;
+  now?: () => Date;
+  /** Concurrent intake writers (group commit); default 4 on PostgreSQL, 1 on PGlite. */
+  writers?: number;
+}
+
+export const CENTRE_UNIT = {
+  code: 'centre',
+  name: '12345 派单中心',
+  kind: 'centre' as const,
+  scopePath: null,
+};
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The order number residents quote on the phone: China date + zero-padded id (16 digits). */
+export function orderNumber(id: number, at: Date): string {
+  const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return `${day}${String(id).padStart(8, '0')}`;
+}
+
+function auditOf(caller: Caller, entry: Omit<AuditEntry, 'requestId' | 'ip'>): AuditEntry {
+  const v = caller.viewer;
+  return {
+    ...entry,
+    ...caller.audit,
+    accountId: v?.accountId ?? null,
+    username: v?.username ?? null,
+    role: v?.role ?? (caller.asRequester ? 'requester' : 'anonymous'),
+    scopePath: v?.scopePath ?? null,
+  };
+}
+
+function actorName(caller: Caller): string {
+  if (caller.viewer) return caller.viewer.displayName;
+  return caller.asRequester ? '诉求人' : '系统';
+}
+
+/** Magic numbers of the photo types we accept: a file is what its bytes say, not what its name claims. */
+function sniffImage(data: Buffer): string | null {
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (
+    data.length >= 8 &&
+    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'image/png';
+  if (
+    data.length >= 12 &&
+    data.toString('latin1', 0, 4) === 'RIFF' &&
+    data.toString('latin1', 8, 12) === 'WEBP'
+  )
+    return 'image/webp';
+  return null;
+}
+
+export function checkPhotos(photos: PhotoInput[]): void {
+  if (photos.length > MAX_PHOTOS) {
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        field: 'body/photos',
+        message: `最多上传 ${MAX_PHOTOS} 张照片`,
+        messageEn: `At most ${MAX_PHOTOS} photos`,
+      },
+    ]);
+  }
+  for (const [i, p] of photos.entries()) {
+    if (!(PHOTO_TYPES as readonly string[]).includes(p.contentType) || sniffImage(p.data) !== p.contentType) {
+      throw new AppError('ATTACHMENT_TYPE_UNSUPPORTED', [
+        {
+          field: `body/photos/${i}`,
+          message: '文件不是 JPEG、PNG 或 WebP 图片',
+          messageEn: 'The file is not a JPEG, PNG or WebP image',
+        },
+      ]);
+    }
+    if (p.data.length > MAX_PHOTO_BYTES) {
+      throw new AppError('ATTACHMENT_TOO_LARGE', [
+        {
+          field: `body/photos/${i}`,
+          message: `每张照片不超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
+          messageEn: `Each photo must be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
+        },
+      ]);
+    }
+  }
+}
+
+/** Territorial unit codes of a viewer (属地): a street officer's street, a community or grid worker's community. */
+export function territorialUnits(viewer: Viewer): string[] {
+  const parts = viewer.scopePath.split('/').filter(Boolean);
+  if (viewer.role === 'street_officer' && parts.length === 2) return [parts[1]!.padEnd(12, '0')];
+  if ((viewer.role === 'community_worker' || viewer.role === 'grid_worker') && parts.length >= 3)
+    return [parts[2]!];
+  return [];
+}
+
+export function createWorkOrderService(deps: WorkOrderDeps) {
+  const { database, cipher, catalog, calendar, locator } = deps;
+  const now = deps.now ?? (() => new Date(Math.floor(Date.now())));
+
+  async function unitsOf(db: Db, viewer: Viewer): Promise<string[]> {
+    if (!roleCan(viewer.role, 'request:handle')) return [];
+    return [...territorialUnits(viewer), ...(await unitCodesOfAccount(db, viewer.accountId))];
+  }
+
+  /** Whether the viewer may see the order: in their area, or dispatched to one of their units. */
+  function visible(viewer: Viewer, units: string[], row: OrderRow): boolean {
+    if (!roleCan(viewer.role, 'request:read')) return false;
+    if (viewer.role !== 'unit_handler' && inScope(viewer, row.scope_path)) return true;
+    return units.some((u) => u === row.lead_unit_code || row.co_unit_codes.includes(u));
+  }
+
+  function capacitiesOf(viewer: Viewer, units: string[], row: OrderRow): ActorCapacity[] {
+    const caps: ActorCapacity[] = [];
+    if (roleCan(viewer.role, 'request:dispatch')) caps.push('centre');
+    if (roleCan(viewer.role, 'request:supervise') && inScope(viewer, row.scope_path)) caps.push('supervisor');
+    if (row.lead_unit_code && units.includes(row.lead_unit_code)) caps.push('lead_unit');
+    if (units.some((u) => row.co_unit_codes.includes(u))) caps.push('co_unit');
+    return caps;
+  }
+
+  // Units seen committed in the database: the intake path asks for the same few dozen units over and over. Only
+  // a unit read back from the table is remembered, so a unit inserted by a transaction that rolled back is not.
+  const knownUnits = new Map<string, { code: string; name: string }>();
+
+  /** The unit that handles a category at a place: its department, or the place's street or community (属地). */
+  async function unitFor(db: Db, category: CategoryRule, place: GridPlace | null) {
+    let code = category.unitCode;
+    if (category.unitKind === 'street' || category.unitKind === 'community') {
+      if (!place) return null;
+      code = category.unitKind === 'street' ? place.streetCode.padEnd(12, '0') : place.communityCode;
+    }
+    const cached = knownUnits.get(code);
+    if (cached) return cached;
+    const existing = await db
+      .selectFrom('handling_unit')
+      .select(['code', 'name'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (existing) {
+      knownUnits.set(code, existing);
+      return existing;
+    }
+    if (category.unitKind === 'street' || category.unitKind === 'community') {
+      const division = await db
+        .selectFrom('admin_division')
+        .select(['name', 'path'])
+        .where('code', '=', code)
+        .executeTakeFirst();
+      if (!division) return null;
+      const unit = { code, name: division.name, kind: category.unitKind, scopePath: division.path };
+      await ensureUnit(db, unit);
+      return unit;
+    }
+    const unit = { code, name: category.unitName, kind: category.unitKind, scopePath: null };
+    await ensureUnit(db, unit);
+    return unit;
+  }
+
+  /** A unit named by the centre when dispatching: a known unit, a category's department, or a division code. */
+  async function namedUnit(db: Db, code: string): Promise<string> {
+    const known = await db
+      .selectFrom('handling_unit')
+      .select('code')
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (known) return code;
+    const dept = catalog.leaves().find((c) => c.unitCode === code && c.unitKind !== 'street');
+    if (dept) {
+      await ensureUnit(db, { code, name: dept.unitName, kind: dept.unitKind, scopePath: null });
+      return code;
+    }
+    const division = await db
+      .selectFrom('admin_division')
+      .select(['name', 'path', 'level'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (division && (division.level === 4 || division.level === 5)) {
+      await ensureUnit(db, {
+        code,
+        name: division.name,
+        kind: division.level === 4 ? 'street' : 'community',
+        scopePath: division.path,
+      });
+      return code;
+    }
+    throw new AppError('UNIT_UNKNOWN', [
+      { field: 'body/unitCode', message: `没有编码为 ${code} 的承办单位`, messageEn: `No unit ${code}` },
+    ]);
+  }
+
+  function categoryOrThrow(code: string, field = 'body/categoryCode'): CategoryRule {
+    const category = catalog.find(code);
+    if (!category) {
+      throw new AppError('CATEGORY_UNKNOWN', [
+        { field, message: `没有编码为 ${code} 的诉求类别`, messageEn: `No request category ${code}` },
+      ]);
+    }
+    return category;
+  }
+
+  async function placeOf(db: Db, input: IntakeInput): Promise<GridPlace | null> {
+    const hasLng = input.lng !== undefined && input.lng !== null;
+    const hasLat = input.lat !== undefined && input.lat !== null;
+    if (hasLng !== hasLat) {
+      throw new AppError('VALIDATION_FAILED', [
+        { field: 'body/lat', message: '经纬度须同时填写', messageEn: 'Give both lat and lng, or neither' },
+      ]);
+    }
+    if (!hasLng) return null;
+    const place = await locator.locate(db, input.lng!, input.lat!);
+    if (!place) {
+      throw new AppError('LOCATION_OUTSIDE_DISTRICT', [
+        {
+          field: 'body/lng',
+          message: `坐标 (${input.lng}, ${input.lat}) 不在本辖区任何网格内`,
+          messageEn: 'The coordinates lie outside every grid of the district',
+        },
+      ]);
+    }
+    return place;
+  }
+
+  /** Dispatches inside the caller's transaction: assignment rows, clocks, and the row's new unit fields. */
+  async function dispatchColumns(
+    trx: Db,
+    row: Pick<OrderRow, 'id' | 'street_code' | 'category_code'>,
+    lead: string,
+    co: string[],
+    at: Date,
+  ) {
+    await endOpenAssignments(trx, row.id, 'reassigned', at);
+    await insertAssignments(trx, row.id, row.street_code, lead, co, at);
+    const category = row.category_code ? catalog.find(row.category_code) : null;
+    const clocks = category ? dispatchClocks(calendar, category, at) : null;
+    return {
+      lead_unit_code: lead,
+      co_unit_codes: co,
+      dispatched_at: at,
+      accepted_at: null,
+      resolved_at: null,
+      closed_at: null,
+      response_due: clocks?.responseDue ?? null,
+      resolve_due: clocks?.resolveDue ?? null,
+      warn_at: clocks?.warnAt ?? null,
+      warned: false,
+      escalated: false,
+    };
+  }
+
+  async function notify(trx: Db, row: OrderRow, eventId: number, kind: string, message: string, at: Date) {
+    await queueNotifications(trx, row.id, row.street_code, eventId, kind, message, at);
+  }
+
+  // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one locked row:
+  // one transaction per submission would serialise all of them on that lock. Submissions that arrive while the
+  // writers are busy are written together, several per transaction with one audit append, by a few writers at
+  // once. A batch that fails is written again one by one, so one bad submission never fails another.
+  type Written = { result: IntakeResult; audit: AuditEntry };
+  interface PendingWrite {
+    write(trx: Db): Promise<Written>;
+    resolve(r: IntakeResult): void;
+    reject(e: unknown): void;
+  }
+  const pending: PendingWrite[] = [];
+  let activeWriters = 0;
+  const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 4);
+  const MAX_BATCH = 16;
+
+  async function writeOne(item: PendingWrite) {
+    try {
+      const written = await database.db.transaction().execute(async (trx) => {
+        const w = await item.write(trx);
+        await appendAudit(trx, w.audit);
+        return w.result;
+      });
+      item.resolve(written);
+    } catch (e) {
+      item.reject(e);
+    }
+  }
+
+  async function writeBatch(batch: PendingWrite[]) {
+    if (batch.length === 1) return writeOne(batch[0]!);
+    let results: IntakeResult[];
+    try {
+      results = await database.db.transaction().execute(async (trx) => {
+        const written: Written[] = [];
+        for (const item of batch) written.push(await item.write(trx));
+        await appendAudit(
+          trx,
+          written.map((w) => w.audit),
+        );
+        return written.map((w) => w.result);
+      });
+    } catch {
+      for (const item of batch) await writeOne(item);
+      return;
+    }
+    for (const [i, item] of batch.entries()) item.resolve(results[i]!);
+  }
+
+  function pump() {
+    while (activeWriters < maxWriters && pending.length > 0) {
+      const batch = pending.splice(0, MAX_BATCH);
+      activeWriters++;
+      void writeBatch(batch).finally(() => {
+        activeWriters--;
+        pump();
+      });
+    }
+  }
+
+  function writeInBatch(write: (trx: Db) => Promise<Written>): Promise<IntakeResult> {
+    return new Promise((resolve, reject) => {
+      pending.push({ write, resolve, reject });
+      pump();
+    });
+  }
+
+  async function intake(
+    caller: Caller,
+    input: IntakeInput,
+    idempotencyKey: string | null,
+  ): Promise<IntakeResult> {
+    const description = input.description.trim();
+    if (Array.from(description).length > MAX_DESCRIPTION_CHARS) {
+      throw new AppError('REQUEST_TEXT_TOO_LONG', [
+        {
+          field: 'body/description',
+          message: `诉求内容不超过 ${MAX_DESCRIPTION_CHARS} 字`,
+          messageEn: `At most ${MAX_DESCRIPTION_CHARS} characters`,
+        },
+      ]);
+    }
+    if (description.length < 2) {
+      throw new AppError('VALIDATION_FAILED', [
+        { field: 'body/description', message: '请描述您的诉求', messageEn: 'Describe the request' },
+      ]);
+    }
+    const category = input.categoryCode ? categoryOrThrow(input.categoryCode) : null;
+    checkPhotos(input.photos ?? []);
+    const anonymous = input.anonymous ?? false;
+    const phone = !anonymous && input.phone ? normalisePhone(input.phone) : null;
+    if (!anonymous && input.phone && !phone) {
+      throw new AppError('PHONE_INVALID', [
+        {
+          field: 'body/phone',
+          message: '请填写 11 位手机号或带区号的固定电话',
+          messageEn: 'A mobile number has 11 digits; a landline needs its area code',
+        },
+      ]);
+    }
+    const key = idempotencyKey
+      ? `${input.channel}:${caller.viewer?.accountId ?? 'anon'}:${idempotencyKey}`.slice(0, 200)
+      : null;
+    if (key) {
+      const seen = await findOrderByIdempotencyKey(database.db, key);
+      if (seen) return { order: seen, created: false, merged: false, accessCode: null };
+    }
+    const place = await placeOf(database.db, input);
+    const at = input.receivedAt ?? now();
+    const accessCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const address = input.address?.trim() || null;
+    const requester = (orderId: number, streetCode: string | null) => ({
+      order_id: orderId,
+      street_code: streetCode,
+      anonymous,
+      name: anonymous ? null : input.name?.trim() || null,
+      phone_cipher: phone ? cipher.seal(phone) : null,
+      phone_hash: phone ? cipher.blindIndex(phone) : null,
+      phone_masked: phone ? maskPhone(phone) : null,
+      person_id: anonymous ? null : (input.personId ?? caller.viewer?.personId ?? null),
+      account_id: anonymous ? null : caller.viewer?.role === 'resident' ? caller.viewer.accountId : null,
+      channel: input.channel,
+      description,
+      access_code_hash: sha256(accessCode),
+      joined_at: at,
+    });
+
+    try {
+      return await writeInBatch(async (trx): Promise<Written> => {
+        // Same incident as an open order nearby: the requester joins it instead of opening a second order.
+        const near = await findOpenOrdersNear(
+          trx,
+          { lng: input.lng ?? null, lat: input.lat ?? null, address },
+          DEFAULT_SAME_INCIDENT_RULE.radiusMetres,
+          new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
+        );
+        const same = findSameIncident(
+          {
+            description,
+            lng: input.lng ?? null,
+            lat: input.lat ?? null,
+            address,
+            categoryCode: input.categoryCode ?? null,
+            at,
+          },
+          near.map((n) => ({
+            id: Number(n.id),
+            description: n.description,
+            lng: n.lng,
+            lat: n.lat,
+            address: n.address,
+            categoryCode: n.category_code,
+            receivedAt: new Date(n.received_at),
+          })),
+        );
+        if (same) {
+          const master = (await findOrder(trx, same.id, true))!;
+          const joined = await trx
+            .insertInto('order_requester')
+            .values(requester(master.id, master.street_code))
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          const updated = (await trx
+            .updateTable('work_order')
+            .set((eb) => ({ requester_count: eb('requester_count', '+', 1), updated_at: at }))
+            .where('id', '=', master.id)
+            .returningAll()
+            .executeTakeFirstOrThrow()) as OrderRow;
+          await insertPhotos(trx, master, input.photos ?? [], at);
+          const eventId = await insertEvent(trx, {
+            orderId: master.id,
+            streetCode: master.street_code,
+            action: 'join',
+            from: master.status,
+            to: master.status,
+            actorAccountId: caller.viewer?.accountId ?? null,
+            actorName: actorName(caller),
+            unitCode: null,
+            at,
+            note: '同一事件的新诉求并入本工单',
+            public: true,
+            details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
+          });
+          await queueNotifications(
+            trx,
+            master.id,
+            master.street_code,
+            eventId,
+            'merged',
+            `您反映的问题已有工单（编号 ${master.number}）正在处理，我们会一并告知您办理结果。`,
+            at,
+            Number(joined.id),
+          );
+          return {
+            result: { order: updated, created: true, merged: true, accessCode },
+            audit: auditOf(caller, {
+              action: 'request.join',
+              entityType: 'work_order',
+              entityIds: [master.id],
+              details: { channel: input.channel, requesterId: Number(joined.id) },
+            }),
+          };
+        }
+
+        // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
+        // machine decides those steps here too, and the final state is written in one insert (the intake path is
+        // the busiest one, so it takes as few round trips as it can).
+        const districtPath = place ? null : await locator.districtPath(trx);
+        const unit = category ? await unitFor(trx, category, place) : null;
+        let state: OrderState = {
+          status: 'received',
+          categoryCode: null,
+          leadUnitCode: null,
+          coUnitCodes: [],
+          supervised: false,
+          escalationLevel: 0,
+          reopenCount: 0,
+          returnCount: 0,
+        };
+        const steps: Array<{
+          action: string;
+          from: string | null;
+          to: string;
+          unit: string | null;
+          public: boolean;
+          details: Record<string, unknown>;
+        }> = [
+          {
+            action: 'receive',
+            from: null,
+            to: 'received',
+            unit: null,
+            public: true,
+            details: { channel: input.channel },
+          },
+        ];
+        if (category) {
+          const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
+          steps.push({
+            action: 'classify',
+            from: c.from,
+            to: c.to,
+            unit: null,
+            public: c.public,
+            details: { categoryCode: category.code },
+          });
+          state = { ...state, status: c.to, categoryCode: category.code };
+          if (unit) {
+            const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
+            steps.push({
+              action: 'dispatch',
+              from: d.from,
+              to: d.to,
+              unit: unit.code,
+              public: d.public,
+              details: { unitCode: unit.code, coUnitCodes: [] },
+            });
+            state = { ...state, status: d.to, leadUnitCode: unit.code };
+          }
+        }
+        const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
+        const id = await nextOrderId(trx);
+        const row = (await trx
+          .insertInto('work_order')
+          .values({
+            id,
+            number: orderNumber(id, at),
+            street_code: place ? place.streetCode : null,
+            community_code: place?.communityCode ?? null,
+            grid_id: place?.gridId ?? null,
+            scope_path: place?.path ?? districtPath!,
+            channel: input.channel,
+            status: state.status,
+            category_code: category?.code ?? null,
+            category_confidence: input.categoryConfidence ?? null,
+            event_code: input.eventCode ?? null,
+            description,
+            address,
+            lng: input.lng ?? null,
+            lat: input.lat ?? null,
+            lead_unit_code: state.leadUnitCode,
+            received_at: at,
+            dispatched_at: clocks ? at : null,
+            response_due: clocks?.responseDue ?? null,
+            resolve_due: clocks?.resolveDue ?? null,
+            warn_at: clocks?.warnAt ?? null,
+            idempotency_key: key,
+            created_by: caller.viewer?.accountId ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()) as OrderRow;
+        const newRequester = requester(id, row.street_code);
+        const requesterRow = await trx
+          .insertInto('order_requester')
+          .values(newRequester)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await insertPhotos(trx, row, input.photos ?? [], at);
+        const eventIds = await trx
+          .insertInto('order_event')
+          .values(
+            steps.map((st) => ({
+              order_id: id,
+              street_code: row.street_code,
+              action: st.action,
+              from_status: st.from,
+              to_status: st.to,
+              actor_account_id: caller.viewer?.accountId ?? null,
+              actor_name: st.action === 'receive' ? actorName(caller) : '系统',
+              unit_code: st.unit,
+              occurred_at: at,
+              note: null,
+              public: st.public,
+              details: JSON.stringify(st.details),
+            })),
+          )
+          .returning('id')
+          .execute();
+        if (unit) await insertAssignments(trx, id, row.street_code, unit.code, [], at);
+        if (newRequester.phone_hash || newRequester.account_id) {
+          const messages = [`您的诉求已受理，编号 ${row.number}，可凭编号查询办理进度。`];
+          if (unit) messages.push(`您的诉求（编号 ${row.number}）已派至${unit.name}办理。`);
+          await trx
+            .insertInto('notification_outbox')
+            .values(
+              messages.map((message, i) => ({
+                order_id: id,
+                street_code: row.street_code,
+                requester_id: Number(requesterRow.id),
+                event_id: Number(eventIds[i === 0 ? 0 : eventIds.length - 1]!.id),
+                kind: i === 0 ? 'received' : 'dispatch',
+                message,
+                created_at: at,
+              })),
+            )
+            .execute();
+        }
+        return {
+          result: { order: row, created: true, merged: false, accessCode },
+          audit: auditOf(caller, {
+            action: 'request.create',
+            entityType: 'work_order',
+            entityIds: [id],
+            details: { channel: input.channel, category: category?.code ?? null, anonymous },
+          }),
+        };
+      });
+    } catch (error) {
+      // Two identical submissions racing: the loser answers with the winner's order.
+      if (key && (error as { code?: string }).code === '23505') {
+        const seen = await findOrderByIdempotencyKey(database.db, key);
+        if (seen) return { order: seen, created: false, merged: false, accessCode: null };
+      }
+      throw error;
+    }
+  }
+
+  async function insertPhotos(trx: Db, row: OrderRow, photos: PhotoInput[], at: Date) {
+    if (photos.length === 0) return;
+    await trx
+      .insertInto('order_attachment')
+      .values(
+        photos.map((p) => ({
+          order_id: row.id,
+          street_code: row.street_code,
+          file_name: p.fileName.slice(0, 200),
+          content_type: p.contentType,
+          byte_size: p.data.length,
+          sha256: createHash('sha256').update(p.data).digest('hex'),
+          content: p.data,
+          created_at: at,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * One workflow step inside the caller's transaction: checks it against the state machine, writes the new state,
+   * the event and the requesters' notifications. Returns the updated row.
+   */
+  async function step(
+    trx: Db,
+    row: OrderRow,
+    action: Action,
+    capacities: ActorCapacity[],
+    caller: Caller,
+    at: Date,
+    unitCode: string | null = null,
+  ): Promise<OrderRow> {
+    let t: ReturnType<typeof transition>;
+    try {
+      t = transition(stateOf(row), action, capacities);
+    } catch (e) {
+      if (e instanceof WorkflowRefusal) {
+        const code =
+          e.kind === 'state'
+            ? 'ORDER_TRANSITION_ILLEGAL'
+            : e.kind === 'actor'
+              ? 'FORBIDDEN'
+              : 'VALIDATION_FAILED';
+        throw new AppError(
+          code,
+          [{ field: e.kind === 'state' ? 'status' : 'body', message: e.zh, messageEn: e.en }],
+          e.zh,
+        );
+      }
+      throw e;
+    }
+    const set: Record<string, unknown> = { status: t.to, updated_at: at };
+    const p = t.patch;
+    if (p.categoryCode !== undefined) set['category_code'] = p.categoryCode;
+    if (p.supervised !== undefined) set['supervised'] = p.supervised;
+    if (p.escalationLevel !== undefined) set['escalation_level'] = p.escalationLevel;
+    if (p.reopenCount !== undefined) set['reopen_count'] = p.reopenCount;
+    if (p.returnCount !== undefined) set['return_count'] = p.returnCount;
+    if (p.mergedInto !== undefined) set['merged_into'] = p.mergedInto;
+    switch (action.name) {
+      case 'classify':
+        categoryOrThrow(action.categoryCode);
+        break;
+      case 'dispatch':
+      case 'reassign': {
+        const lead = await namedUnit(trx, action.unitCode);
+        const co: string[] = [];
+        for (const c of p.coUnitCodes ?? []) co.push(await namedUnit(trx, c));
+        const withCategory = { ...row, category_code: (set['category_code'] as string) ?? row.category_code };
+        Object.assign(set, await dispatchColumns(trx, withCategory, lead, co, at));
+        break;
+      }
+      case 'reopen': {
+        Object.assign(set, await dispatchColumns(trx, row, row.lead_unit_code!, row.co_unit_codes, at));
+        set['solved'] = null;
+        set['satisfaction'] = null;
+        set['rating_reason'] = null;
+        break;
+      }
+      case 'accept':
+        set['accepted_at'] = at;
+        await trx
+          .updateTable('order_assignment')
+          .set({ accepted_at: at })
+          .where('order_id', '=', row.id)
+          .where('role', '=', 'lead')
+          .where('ended_at', 'is', null)
+          .execute();
+        break;
+      case 'resolve':
+        set['resolved_at'] = at;
+        set['resolution_note'] = t.note;
+        await endOpenAssignments(trx, row.id, 'completed', at);
+        break;
+      case 'return':
+        await endOpenAssignments(trx, row.id, 'returned', at);
+        break;
+      case 'callback':
+        set['solved'] = p.solved;
+        set['satisfaction'] = p.satisfaction;
+        set['rating_reason'] = t.note;
+        break;
+      case 'close':
+        set['closed_at'] = at;
+        break;
+      case 'escalate':
+        set['escalated'] = true;
+        break;
+      case 'warn':
+        set['warned'] = true;
+        break;
+      default:
+        break;
+    }
+    const updated = (await trx
+      .updateTable('work_order')
+      .set(set)
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()) as OrderRow;
+    const details: Record<string, unknown> = {};
+    if (action.name === 'dispatch' || action.name === 'reassign') {
+      details['unitCode'] = updated.lead_unit_code;
+      details['coUnitCodes'] = updated.co_unit_codes;
+    }
+    if (action.name === 'classify') details['categoryCode'] = action.categoryCode;
+    if (action.name === 'callback') {
+      details['solved'] = action.solved;
+      details['satisfaction'] = action.satisfaction;
+    }
+    if (action.name === 'merge') details['intoOrderId'] = action.intoOrderId;
+    const eventId = await insertEvent(trx, {
+      orderId: row.id,
+      streetCode: row.street_code,
+      action: action.name,
+      from: t.from,
+      to: t.to,
+      actorAccountId: caller.viewer?.accountId ?? null,
+      actorName: capacities.includes('system') ? '系统' : actorName(caller),
+      unitCode:
+        unitCode ??
+        (action.name === 'dispatch' || action.name === 'reassign' ? updated.lead_unit_code : null),
+      at,
+      note: t.note,
+      public: t.public,
+      details,
+    });
+    if (t.public && action.name !== 'classify') {
+      const label = ACTION_LABELS[action.name].zh;
+      await notify(
+        trx,
+        updated,
+        eventId,
+        action.name,
+        `您的诉求（编号 ${updated.number}）进展：${label}，当前状态「${STATUS_LABELS[updated.status as keyof typeof STATUS_LABELS].zh}」。`,
+        at,
+      );
+    }
+    return updated;
+  }
+
+  /** The order if the viewer may see it; 404 otherwise (out of scope looks exactly like missing). */
+  async function visibleOrder(db: Db, viewer: Viewer, id: number, forUpdate = false) {
+    const row = await findOrder(db, id, forUpdate);
+    const units = await unitsOf(db, viewer);
+    if (!row || !visible(viewer, units, row)) throw new AppError('ORDER_NOT_FOUND');
+    return { row, units };
+  }
+
+  /** A workflow step by a signed-in viewer on an order they can see. */
+  async function act(caller: Caller & { viewer: Viewer }, id: number, action: Action): Promise<OrderRow> {
+    return database.db.transaction().execute(async (trx) => {
+      const { row, units } = await visibleOrder(trx, caller.viewer, id, true);
+      const caps = capacitiesOf(caller.viewer, units, row);
+      const actingUnit = caps.includes('lead_unit')
+        ? row.lead_unit_code
+        : (units.find((u) => row.co_unit_codes.includes(u)) ?? null);
+      if (action.name === 'merge') {
+        const into = await findOrder(trx, action.intoOrderId, true);
+        if (!into || into.id === row.id || !visible(caller.viewer, units, into))
+          throw new AppError('ORDER_NOT_FOUND');
+        if (
+          !['received', 'classified', 'dispatched', 'accepted', 'in_progress', 'returned'].includes(
+            into.status,
+          )
+        ) {
+          throw new AppError('ORDER_TRANSITION_ILLEGAL', [
+            {
+              field: 'body/intoOrderId',
+              message: '只能并入未办结的工单',
+              messageEn: 'Merge only into an open order',
+            },
+          ]);
+        }
+        await trx
+          .updateTable('order_requester')
+          .set({ order_id: into.id })
+          .where('order_id', '=', row.id)
+          .execute();
+        await trx
+          .updateTable('work_order')
+          .set((eb) => ({ requester_count: eb('requester_count', '+', row.requester_count) }))
+          .where('id', '=', into.id)
+          .execute();
+      }
+      const updated = await step(trx, row, action, caps, caller, now(), actingUnit);
+      await appendAudit(
+        trx,
+        auditOf(caller, {
+          action: `request.${action.name}`,
+          entityType: 'work_order',
+          entityIds: [row.id],
+          details: { from: row.status, to: updated.status },
+        }),
+      );
+      return updated;
+    });
+  }
+
+  /** Callback or reopen by the requester without an account: order number plus the code given at submission. */
+  async function actAsRequester(caller: Caller, number: string, accessCode: string, action: Action) {
+    if (action.name !== 'callback' && action.name !== 'reopen') throw new AppError('FORBIDDEN');
+    return database.db.transaction().execute(async (trx) => {
+      const row = (await trx
+        .selectFrom('work_order')
+        .selectAll()
+        .where('number', '=', number)
+        .forUpdate()
+        .executeTakeFirst()) as OrderRow | undefined;
+      if (!row) throw new AppError('ORDER_NOT_FOUND');
+      const match = await trx
+        .selectFrom('order_requester')
+        .select('id')
+        .where('order_id', '=', row.id)
+        .where('access_code_hash', '=', sha256(accessCode))
+        .executeTakeFirst();
+      if (!match) throw new AppError('ORDER_ACCESS_DENIED');
+      const who = { ...caller, asRequester: true };
+      const updated = await step(trx, row, action, ['requester'], who, now());
+      await appendAudit(
+        trx,
+        auditOf(who, {
+          action: `request.${action.name}`,
+          entityType: 'work_order',
+          entityIds: [row.id],
+          details: { by: 'requester', requesterId: Number(match.id) },
+        }),
+      );
+      return updated;
+    });
+  }
+
+  /**
+   * Deadline sweep: warns on open orders whose warning time has come and escalates those past their deadline,
+   * each as a recorded event. Runs at start and on an interval; reads only what the database holds, so a
+   * restart loses nothing. Returns what it did.
+   */
+  async function sweep(at: Date = now(), limit = 500): Promise<{ warned: number; escalated: number }> {
+    const due = await database.db
+      .selectFrom('work_order')
+      .select(['id', 'warned', 'escalated', 'warn_at', 'resolve_due'])
+      .where('status', 'in', ['dispatched', 'accepted', 'in_progress'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('warned', '=', false), eb('warn_at', '<=', at)]),
+          eb.and([eb('escalated', '=', false), eb('resolve_due', '<=', at)]),
+        ]),
+      )
+      .orderBy('warn_at')
+      .limit(limit)
+      .execute();
+    let warned = 0;
+    let escalated = 0;
+    const system: Caller = { viewer: null, audit: { requestId: null, ip: null } };
+    for (const d of due) {
+      await database.db.transaction().execute(async (trx) => {
+        let row = (await findOrder(trx, Number(d.id), true))!;
+        if (!['dispatched', 'accepted', 'in_progress'].includes(row.status)) return;
+        if (!row.warned && row.warn_at && new Date(row.warn_at) <= at) {
+          row = await step(trx, row, { name: 'warn', kind: 'resolve' }, ['system'], system, at);
+          warned++;
+        }
+        if (!row.escalated && row.resolve_due && new Date(row.resolve_due) <= at) {
+          row = await step(
+            trx,
+            row,
+            { name: 'escalate', note: `超过办理时限（${new Date(row.resolve_due).toISOString()}）` },
+            ['system'],
+            system,
+            at,
+          );
+          escalated++;
+        }
+        await appendAudit(trx, {
+          action: 'request.sweep',
+          entityType: 'work_order',
+          entityIds: [row.id],
+          role: 'system',
+          details: { warned: row.warned, escalated: row.escalated },
+        });
+      });
+    }
+    return { warned, escalated };
+  }
+
+  return {
+    districtCode: () => locator.districtCode(database.db),
+    intake,
+    act,
+    actAsRequester,
+    sweep,
+    visibleOrder,
+    unitsOf,
+    capacitiesOf,
+    visible,
+  };
+}
+
+export type WorkOrderService = ReturnType<typeof createWorkOrderService>;
