@@ -33,6 +33,8 @@ export interface Config {
   mapTileUrl: string | undefined;
   /** Attribution shown under the map tiles, as the tile provider's licence requires. */
   mapTileAttribution: string | undefined;
+  /** "path" or "path#PostScriptName" of the CJK font embedded in PDF reports; unset: the usual Debian locations. */
+  cjkFont: string | undefined;
   /** Directory of the built web console. */
   webDist: string;
   /** Database pool size for the PostgreSQL backend. */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataKey,
     mapTileUrl: env['MAP_TILE_URL'] || undefined,
     mapTileAttribution: env['MAP_TILE_ATTRIBUTION'] || undefined,
+    cjkFont: env['CBRAIN_CJK_FONT'] || undefined,
     webDist: path.resolve(env['WEB_DIST'] || 'web/dist'),
     dbPoolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
     sensingEnabled: boolVar(env, 'SENSING', true),

@@ -49,8 +49,7 @@ const YearQuery = Type.Object({ year: Year });
 
 export async function evaluationRoutes(app: FastifyInstance) {
   const db = app.deps.database.db;
-  // Read once at start: "path" or "path#PostScriptName" of a CJK font; unset means the usual Debian locations.
-  const configuredFont = process.env['CBRAIN_CJK_FONT'] || undefined;
+  const configuredFont = app.deps.config.cjkFont;
 
   app.get(
     '/api/evaluation/dea/communities',
