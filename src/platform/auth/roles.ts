@@ -38,7 +38,10 @@ export type Permission =
   | 'provider:read'
   | 'stats:read'
   | 'account:manage'
-  | 'audit:read';
+  | 'audit:read'
+  // ingest: importing department data, and reading data-quality figures
+  | 'ingest:run'
+  | 'ingest:quality';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -68,6 +71,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'provider:read',
       'stats:read',
       'account:manage',
+      'ingest:run',
+      'ingest:quality',
     ],
     unmaskable: [],
   },
@@ -80,6 +85,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'facility:read',
       'provider:read',
       'stats:read',
+      'ingest:run',
+      'ingest:quality',
     ],
     unmaskable: ALL_FIELDS,
   },
