@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
+import { ingestRoutes } from './domains/ingest/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
 import { statsRoutes } from './domains/stats/index.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(placesRoutes);
   await app.register(buildingsRoutes);
   await app.register(areaDetailRoutes);
+  await app.register(ingestRoutes);
 
   await registerWebConsole(app, deps.config.webDist);
   return app;

@@ -144,7 +144,7 @@ async function peek(rows: AsyncIterable<TableRow>, n: number) {
   return { head, rows: all() };
 }
 
-function copyRow(r: StagedPerson, source: string, runId: number, cipher: FieldCipher): CopyValue[] {
+export function copyRow(r: StagedPerson, source: string, runId: number, cipher: FieldCipher): CopyValue[] {
   return [
     source,
     r.sourceKey,

@@ -124,6 +124,7 @@ async function openCsv(file: string, encoding: TextEncoding): Promise<OpenedTabl
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    relax_quotes: true,
     max_record_size: MAX_RECORD_BYTES,
     // A header of a million columns is refused as soon as the parser has seen the limit plus one.
     on_record: (record: string[], context: { lines: number }) => ({ cells: record, line: context.lines }),

@@ -17,4 +17,5 @@ export {
 export { type DateProblem, type DateResult, parseLooseDate } from './date.ts';
 export { type Identity, type IdentityProblem, parseSex, reconcileIdentity, type Sex } from './identity.ts';
 export { type PhoneResult, parsePhone } from './phone.ts';
+export { escapeFormula } from './spreadsheet-safety.ts';
 export { chineseNumeral, cleanName, cleanText } from './text.ts';
