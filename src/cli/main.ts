@@ -6,7 +6,7 @@ import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
-import { registerImportCommand } from './commands/import.command.ts';
+import { registerDemoExportsCommand, registerImportCommand } from './commands/import.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
@@ -34,6 +34,7 @@ registerPlanCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);
 registerImportCommand(program);
+registerDemoExportsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

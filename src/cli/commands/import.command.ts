@@ -95,3 +95,25 @@ export function registerImportCommand(program: Command) {
       }
     });
 }
+
+/** `cbrain demo-exports --out DIR`: the demo district as department exports, with ground truth. */
+export function registerDemoExportsCommand(program: Command) {
+  program
+    .command('demo-exports')
+    .description(
+      '生成演示区的部门导出文件 Write the demo district as department exports (CSV UTF-8/GBK, XLSX) with ground truth',
+    )
+    .requiredOption('--out <dir>', '输出目录 output directory')
+    .option('--size <size>', 'small | medium | large', 'small')
+    .option('--seed <n>', '随机种子 seed', '20261123')
+    .action(async (opts: { out: string; size: string; seed: string }) => {
+      if (!['small', 'medium', 'large'].includes(opts.size))
+        throw new CliError('--size must be small, medium or large', EXIT.USAGE);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new CliError('--seed must be a non-negative integer', EXIT.USAGE);
+      const { generateDepartmentExports } = await import('../../domains/demo/department-exports.ts');
+      const summary = await generateDepartmentExports({ size: opts.size as 'small', seed, outDir: opts.out });
+      console.log(JSON.stringify(summary, null, 2));
+    });
+}
