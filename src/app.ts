@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
 import { evaluationRoutes } from './domains/evaluation/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
+import { ingestRoutes } from './domains/ingest/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
 // supply: planning, providers and procurement, deliveries, evaluation
@@ -93,12 +94,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(placesRoutes);
   await app.register(buildingsRoutes);
   await app.register(areaDetailRoutes);
-  await app.register(planningRoutes); // supply
-  await app.register(supplyRoutes); // supply
-  await app.register(evaluationRoutes); // supply
+  await app.register(planningRoutes);
+  await app.register(supplyRoutes);
+  await app.register(evaluationRoutes);
   await app.register(profilesRoutes);
   await app.register(sensingRoutes);
   await app.register(requestsPlugin);
+  await app.register(ingestRoutes);
 
   registerRuntimeConfig(app, deps.config);
   await registerWebConsole(app, deps.config.webDist);

@@ -10,6 +10,7 @@ import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
 import { registerForecastCommand } from './commands/forecast.command.ts';
+import { registerDemoExportsCommand, registerImportCommand } from './commands/import.command.ts';
 import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
@@ -44,6 +45,8 @@ registerAllocateCommand(program);
 registerEligibilityCommand(program);
 registerForecastCommand(program);
 registerSimulateCommand(program);
+registerImportCommand(program);
+registerDemoExportsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

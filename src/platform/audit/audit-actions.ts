@@ -31,6 +31,14 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'delivery.read': { zh: '查看服务记录', en: 'Read service records' },
   'evaluation.export': { zh: '导出评价报告', en: 'Export evaluation report' },
   // end supply
+  // ingest
+  'ingest.run': { zh: '导入部门数据', en: 'Import department data' },
+  'ingest.preview': { zh: '预览导入文件', en: 'Preview an import file' },
+  'ingest.mapping': { zh: '保存字段对应关系', en: 'Save column mapping' },
+  'ingest.quarantine.read': { zh: '查看隔离数据', en: 'Read quarantined rows' },
+  'ingest.quarantine.fix': { zh: '修正隔离数据', en: 'Fix a quarantined row' },
+  'ingest.quarantine.reimport': { zh: '重新导入隔离数据', en: 'Re-import quarantined rows' },
+  'ingest.quality.read': { zh: '查看数据质量明细', en: 'Read data-quality offenders' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */

@@ -66,7 +66,10 @@ export type Permission =
   | 'request:handle'
   | 'request:dispatch'
   | 'request:supervise'
-  | 'request:evaluate';
+  | 'request:evaluate'
+  // ingest: importing department data, and reading data-quality figures
+  | 'ingest:run'
+  | 'ingest:quality';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -106,6 +109,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       // sensing: the district administrator keeps the device registry and the anomaly rules (no resident fields)
       'sensing:read',
       'sensing:manage',
+      'ingest:run',
+      'ingest:quality',
     ],
     unmaskable: [],
   },
@@ -133,6 +138,8 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
       'sensing:read',
       'sensing:manage',
       'alert:handle',
+      'ingest:run',
+      'ingest:quality',
     ],
     unmaskable: ALL_FIELDS,
   },

@@ -383,6 +383,116 @@ export interface EligibilityAppealTable {
 }
 // --- end profiles ---
 
+// ── ingest (department data import, migration 0009) ──────────────────────────────────────────────────────────
+export interface IngestSourceTable {
+  name: string;
+  label: string;
+  mapping: Json<Record<string, string>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IngestRunTable {
+  id: Generated<number>;
+  source: string;
+  file_name: string;
+  file_sha256: string;
+  format: string;
+  encoding: string | null;
+  mapping: Json<Record<string, string>>;
+  status: 'running' | 'completed' | 'failed';
+  scope_path: string;
+  rows_read: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  superseded: Generated<number>;
+  quarantined: Generated<number>;
+  warnings: Generated<number>;
+  checkpoint_row: Generated<number>;
+  error: Json<Record<string, unknown>> | null;
+  started_by: string;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export interface SourcePersonTable {
+  id: Generated<number>;
+  source: string;
+  source_key: string;
+  row_hash: string;
+  street_code: string;
+  scope_path: string;
+  grid_id: number | null;
+  building_id: number | null;
+  building_match: string;
+  name: string | null;
+  sex: string | null;
+  birth_date: string | null;
+  id_number_cipher: Uint8Array | null;
+  id_number_hash: Uint8Array | null;
+  id_number_masked: string | null;
+  id_converted_from15: Generated<boolean>;
+  phone_cipher: Uint8Array | null;
+  phone_hash: Uint8Array | null;
+  phone_masked: string | null;
+  address_cipher: Uint8Array | null;
+  addr_street: string | null;
+  addr_community: string | null;
+  addr_road: string | null;
+  addr_road_no: string | null;
+  addr_compound: string | null;
+  addr_building: string | null;
+  addr_unit: string | null;
+  addr_room: string | null;
+  record_date: string | null;
+  extra: Json<Record<string, string>>;
+  warnings: Generated<string[]>;
+  run_id: number;
+  source_row: number;
+  source_updated_at: Date | null;
+  imported_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IngestQuarantineTable {
+  id: Generated<number>;
+  source: string;
+  run_id: number;
+  source_row: number;
+  raw_hash: string;
+  raw_cipher: Uint8Array;
+  problems: Json<unknown[]>;
+  status: Generated<'open' | 'reimported' | 'dismissed'>;
+  street_code: string;
+  scope_path: string;
+  source_person_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IngestQualityRuleTable {
+  id: Generated<number>;
+  source: string | null;
+  field: string;
+  dimension: 'completeness' | 'validity' | 'uniqueness' | 'consistency' | 'timeliness';
+  threshold: number;
+  params: Json<Record<string, unknown>>;
+  enabled: Generated<boolean>;
+}
+
+export interface IngestQualityFigureTable {
+  run_id: number;
+  source: string;
+  field: string;
+  dimension: string;
+  checked: number;
+  passed: number;
+  threshold: number | null;
+  computed_at: Generated<Date>;
+}
+// ── end ingest ──
+
 export interface DB extends SensingTables {
   code_set: CodeSetTable;
   code_value: CodeValueTable;
@@ -430,6 +540,13 @@ export interface DB extends SensingTables {
   notification_outbox: NotificationOutboxTable;
   order_daily_rollup: OrderDailyRollupTable;
   open311_client: Open311ClientTable;
+  // ingest
+  ingest_source: IngestSourceTable;
+  ingest_run: IngestRunTable;
+  source_person: SourcePersonTable;
+  ingest_quarantine: IngestQuarantineTable;
+  ingest_quality_rule: IngestQualityRuleTable;
+  ingest_quality_figure: IngestQualityFigureTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

@@ -131,6 +131,37 @@ export const errors = {
     en: 'No CJK font is installed on the server; the PDF cannot be made',
   },
   // end supply
+  // ── ingest ──
+  INGEST_FILE_EMPTY: { status: 400, zh: '文件为空', en: 'The file is empty' },
+  INGEST_FILE_UNREADABLE: { status: 400, zh: '无法读取该文件', en: 'The file cannot be read' },
+  INGEST_FILE_ENCRYPTED: {
+    status: 400,
+    zh: '文件已加密或为旧版 Excel，请去除密码并另存为 .xlsx 或 CSV',
+    en: 'The file is password-protected or a legacy .xls; save it as .xlsx or CSV without a password',
+  },
+  INGEST_ENCODING_MISMATCH: {
+    status: 400,
+    zh: '文件编码与声明的不一致',
+    en: 'The file encoding does not match the declared one',
+  },
+  INGEST_ENCODING_UNSUPPORTED: { status: 400, zh: '不支持的文件编码', en: 'Unsupported file encoding' },
+  INGEST_CSV_MALFORMED: { status: 400, zh: 'CSV 文件格式错误', en: 'The CSV file is malformed' },
+  INGEST_TOO_MANY_COLUMNS: { status: 400, zh: '文件的列数过多', en: 'The file has too many columns' },
+  INGEST_MAPPING_INVALID: { status: 400, zh: '字段对应关系不正确', en: 'The column mapping is not valid' },
+  INGEST_SOURCE_NOT_FOUND: { status: 404, zh: '未找到该数据来源', en: 'Data source not found' },
+  INGEST_UPLOAD_NOT_FOUND: {
+    status: 404,
+    zh: '未找到上传的文件（可能已过期），请重新上传',
+    en: 'Upload not found (it may have expired); upload the file again',
+  },
+  INGEST_RUN_NOT_FOUND: { status: 404, zh: '未找到该导入批次', en: 'Import run not found' },
+  INGEST_QUARANTINE_NOT_FOUND: { status: 404, zh: '未找到该隔离记录', en: 'Quarantined row not found' },
+  INGEST_QUARANTINE_CLOSED: {
+    status: 409,
+    zh: '该隔离记录已处理',
+    en: 'The quarantined row has already been handled',
+  },
+  // ── end ingest ──
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系管理员', en: 'Internal server error' },
   // requests (接诉即办)
   ORDER_NOT_FOUND: { status: 404, zh: '未找到该工单', en: 'Work order not found' },

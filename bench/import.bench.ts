@@ -1,0 +1,77 @@
+// Import throughput: N rows of a generated department CSV (the civil-affairs export shape, GBK) through the whole
+// pipeline (decode, parse, normalise, encrypt, batch upsert with checkpoints), against PostgreSQL COPY of the same
+// rows (already split into columns) into a bare table, measured in the same run on the same database. Target:
+// import within 2× of COPY. Runs on PGlite, and on PostgreSQL when DATABASE_URL or TEST_DATABASE_URL is set.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { generateDepartmentExports } from '../src/domains/demo/department-exports.ts';
+import { commandLineActor, runImport } from '../src/domains/ingest/index.ts';
+import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
+import { type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+
+async function measure(database: Database, file: string, mapping: Record<string, string>, rows: string[][]) {
+  const cipher = createFieldCipher(Buffer.alloc(32, 9));
+  const t0 = performance.now();
+  const report = await runImport(database, cipher, {
+    file,
+    fileName: path.basename(file),
+    source: 'bench_civil',
+    mapping,
+    actor: commandLineActor('bench', '/'),
+  });
+  const importSeconds = (performance.now() - t0) / 1000;
+  const columns = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+  await database.bulk((s) =>
+    s.script(
+      `DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (${columns.map((c) => `${c} text`).join(', ')})`,
+    ),
+  );
+  const t1 = performance.now();
+  await database.bulk((s) => s.copy('bench_copy', columns, rows));
+  const copySeconds = (performance.now() - t1) / 1000;
+  return { report, importSeconds, copySeconds };
+}
+
+export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'import-bench-'));
+  const size = opts.size === 'large' ? 'medium' : 'small';
+  const summary = await generateDepartmentExports({
+    size,
+    seed: 20261123,
+    outDir: dir,
+    only: ['civil_affairs', 'police'],
+  });
+  const target = summary.exports.find((e) => e.source === 'police')!;
+  const rows = (parse(iconv.decode(readFileSync(target.file), 'utf-8'), { bom: true }) as string[][]).slice(
+    1,
+  );
+  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
+  const backends: Array<{ label: string; open: () => Promise<Database> }> = [
+    { label: 'PGlite', open: () => openDatabase() },
+  ];
+  if (url) backends.push({ label: 'PostgreSQL', open: () => openDatabase({ url }) });
+  for (const backend of backends) {
+    const database = await backend.open();
+    try {
+      await migrate(database);
+      await database.bulk((s) =>
+        s.script(
+          "DELETE FROM source_person WHERE source = 'bench_civil'; DELETE FROM ingest_quarantine WHERE source = 'bench_civil'",
+        ),
+      );
+      const r = await measure(database, target.file, target.mapping, rows);
+      const importRate = r.report.rowsRead / r.importSeconds;
+      const copyRate = rows.length / r.copySeconds;
+      console.log(
+        `${backend.label}: import ${r.report.rowsRead} rows (${target.label}, ${target.encoding}) in ${r.importSeconds.toFixed(2)} s = ${Math.round(importRate)} rows/s ` +
+          `(accepted ${r.report.accepted}, quarantined ${r.report.quarantined}); COPY of the same rows ${r.copySeconds.toFixed(2)} s = ${Math.round(copyRate)} rows/s; ` +
+          `import/COPY time ratio ${(r.importSeconds / r.copySeconds).toFixed(1)}× (target ≤ 2×)`,
+      );
+    } finally {
+      await database.close();
+    }
+  }
+}

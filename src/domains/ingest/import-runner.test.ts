@@ -1,0 +1,330 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { expect, it } from 'vitest';
+import { makeIdNumber } from '../../lib/id-number.ts';
+import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
+import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
+import { commandLineActor } from './import-actor.ts';
+import { type ImportOptions, runImport } from './import-runner.ts';
+import { IngestFileError } from './ingest-errors.ts';
+
+const TODAY = new Date('2026-11-30T00:00:00Z');
+const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
+let fileNo = 0;
+function write(content: string | Buffer, ext = 'csv'): string {
+  const file = path.join(dir, `f${++fileNo}.${ext}`);
+  writeFileSync(file, content);
+  return file;
+}
+
+const HEADER = '记录编号,姓名,性别,出生日期,身份证号,联系电话,现住址,登记日期';
+const id1 = makeIdNumber('330192', '1960-04-05', 11);
+const id2 = makeIdNumber('330192', '1975-12-01', 22);
+const id3 = makeIdNumber('330192', '1990-06-30', 33);
+const id15 = '330192600405011'; // the legacy form of id1
+function row(
+  key: string,
+  name: string,
+  sex: string,
+  birth: string,
+  id: string,
+  phone: string,
+  addr: string,
+  date = '2026-10-01',
+) {
+  return [key, name, sex, birth, id, phone, addr, date].join(',');
+}
+const GOOD_ROWS = [
+  row('A1', '张 建国', '男', '1960年4月5日', id15, '138-0013-8000', '湖滨路1号1号楼1单元502室'),
+  row('A2', '李秀英', '女', '1975/12/1', id2, '+86 139 0013 9000', '浙江省杭州市云溪区湖滨路2号1幢502'),
+  row('A3', '王浩然', '男', '19900630', id3, '', '不知道在哪里'),
+  row('A4', '赵六', '男', '1980.1.2', '', '13700137000', '湖滨路3号1-1-502'),
+];
+const BAD_ROWS = [
+  row('B1', '', '男', '1960-04-05', id1, '13800138000', ''),
+  row('B2', '钱七', '女', '1960-04-05', id1, '13800138000', ''), // sex disagrees with the number
+  row('B3', '孙八', '男', '1960-04-05', `${id1.slice(0, 17)}${id1[17] === '0' ? '1' : '0'}`, '', ''),
+  row('B4', '周九', '男', '1980-13-40', '', '12345', ''),
+];
+
+function options(file: string, extra: Partial<ImportOptions> = {}): ImportOptions {
+  return {
+    file,
+    fileName: path.basename(file),
+    source: 'police',
+    actor: commandLineActor('tester', MINI.district.path),
+    today: TODAY,
+    ...extra,
+  };
+}
+
+describeEachBackend(
+  'department import',
+  async (backend) => {
+    const ctx = await createTestDatabase(backend);
+    await seedMiniDistrict(ctx.database.db, ctx.cipher);
+    return ctx;
+  },
+  (ctx) => {
+    it('imports a GBK CSV with Chinese headers: every row accepted or quarantined with the reason per field', async () => {
+      const { database, cipher } = ctx();
+      const file = write(iconv.encode([HEADER, ...GOOD_ROWS, ...BAD_ROWS].join('\r\n'), 'gbk'));
+      const report = await runImport(database, cipher, options(file));
+      expect(report).toMatchObject({
+        format: 'csv',
+        encoding: 'gb18030',
+        rowsRead: 8,
+        inserted: 4,
+        quarantined: 4,
+      });
+      expect(report.accepted + report.quarantined).toBe(report.rowsRead);
+      expect(report.mapping).toMatchObject({ source_key: '记录编号', name: '姓名', id_number: '身份证号' });
+
+      const staged = await database.db
+        .selectFrom('source_person')
+        .selectAll()
+        .orderBy('source_key')
+        .execute();
+      const a1 = staged.find((s) => s.source_key === 'A1')!;
+      expect(a1).toMatchObject({
+        name: '张建国',
+        sex: '1',
+        birth_date: '1960-04-05',
+        id_converted_from15: true,
+      });
+      expect(cipher.open(a1.id_number_cipher!)).toBe(id1);
+      expect(a1.id_number_masked).toBe(`330192********${id1.slice(-4)}`);
+      expect(cipher.open(a1.phone_cipher!)).toBe('13800138000');
+      expect(a1.building_id).not.toBeNull();
+      expect(a1).toMatchObject({
+        addr_road: '湖滨路',
+        addr_road_no: '1',
+        addr_building: '1',
+        addr_unit: '1',
+        addr_room: '502',
+      });
+      expect(a1.warnings).toEqual(['id_upgraded_from_15']);
+      const a3 = staged.find((s) => s.source_key === 'A3')!;
+      expect(a3.building_id).toBeNull();
+      expect(a3.warnings).toEqual(['address_no_building_number']);
+      expect(a3.scope_path).toBe(MINI.district.path);
+      const a4 = staged.find((s) => s.source_key === 'A4')!;
+      expect(a4).toMatchObject({ addr_building: '1', addr_unit: '1', addr_room: '502' });
+
+      const q = await database.db.selectFrom('ingest_quarantine').selectAll().orderBy('source_row').execute();
+      expect(
+        q.map((r) =>
+          (r.problems as Array<{ field: string; code: string }>).map((p) => `${p.field}:${p.code}`),
+        ),
+      ).toEqual([
+        ['name:required'],
+        ['sex:sex_mismatch'],
+        ['id_number:id_check_digit'],
+        ['birth_date:date_not_a_date', 'phone:phone_format'],
+      ]);
+      expect(JSON.parse(cipher.open(q[0]!.raw_cipher))).toMatchObject({ 记录编号: 'B1', 姓名: '' });
+      const audit = await database.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'ingest.run')
+        .execute();
+      expect(audit.at(-1)).toMatchObject({ outcome: 'ok', username: 'tester' });
+    });
+
+    it('importing the same file twice changes nothing', async () => {
+      const { database, cipher } = ctx();
+      const file = write([HEADER, ...GOOD_ROWS, ...BAD_ROWS].join('\n'));
+      const before = await database.db
+        .selectFrom('source_person')
+        .select(['id', 'updated_at'])
+        .orderBy('id')
+        .execute();
+      const qBefore = await database.db.selectFrom('ingest_quarantine').select('id').execute();
+      const report = await runImport(database, cipher, options(file));
+      expect(report).toMatchObject({ rowsRead: 8, inserted: 0, updated: 0, unchanged: 4, quarantined: 4 });
+      expect(
+        await database.db.selectFrom('source_person').select(['id', 'updated_at']).orderBy('id').execute(),
+      ).toEqual(before);
+      expect(await database.db.selectFrom('ingest_quarantine').select('id').execute()).toHaveLength(
+        qBefore.length,
+      );
+    });
+
+    it('a changed row updates its record, and a later row with the same key supersedes an earlier one', async () => {
+      const { database, cipher } = ctx();
+      const changed = GOOD_ROWS.map((r) =>
+        r.startsWith('A2,') ? r.replace('+86 139 0013 9000', '13600136000') : r,
+      );
+      const file = write(
+        [HEADER, ...changed, row('A4', '赵六', '男', '1980.1.2', '', '13700137001', '')].join('\n'),
+      );
+      const report = await runImport(database, cipher, options(file));
+      expect(report).toMatchObject({
+        rowsRead: 5,
+        inserted: 0,
+        updated: 2,
+        unchanged: 2,
+        superseded: 1,
+        quarantined: 0,
+      });
+      const a2 = await database.db
+        .selectFrom('source_person')
+        .selectAll()
+        .where('source_key', '=', 'A2')
+        .executeTakeFirstOrThrow();
+      expect(cipher.open(a2.phone_cipher!)).toBe('13600136000');
+    });
+
+    it('a killed import leaves whole batches only and the next import continues after the last one', async () => {
+      const { database, cipher } = ctx();
+      const rows = Array.from({ length: 9 }, (_, i) =>
+        row(`K${i}`, `测试${'甲乙丙丁戊己庚辛壬'[i]}`, '女', '', '', '', ''),
+      );
+      const file = write([HEADER, ...rows].join('\n'));
+      const killed = options(file, {
+        source: 'resume',
+        batchSize: 2,
+        beforeBatchCommit: (n) => {
+          if (n === 3) throw new Error('killed');
+        },
+      });
+      await expect(runImport(database, cipher, killed)).rejects.toThrow('killed');
+      const staged = await database.db
+        .selectFrom('source_person')
+        .select('source_key')
+        .where('source', '=', 'resume')
+        .execute();
+      expect(staged.map((s) => s.source_key).sort()).toEqual(['K0', 'K1', 'K2', 'K3']);
+      const run = await database.db
+        .selectFrom('ingest_run')
+        .selectAll()
+        .where('source', '=', 'resume')
+        .executeTakeFirstOrThrow();
+      expect(run).toMatchObject({ status: 'failed', checkpoint_row: 4, rows_read: 4 });
+
+      const resumed = await runImport(database, cipher, options(file, { source: 'resume', batchSize: 2 }));
+      expect(resumed).toMatchObject({
+        runId: run.id,
+        resumedAfterRow: 4,
+        rowsRead: 9,
+        inserted: 9,
+        quarantined: 0,
+      });
+      expect(
+        await database.db.selectFrom('source_person').select('id').where('source', '=', 'resume').execute(),
+      ).toHaveLength(9);
+    });
+
+    it('reads XLSX (dates as date cells, formulas kept as text) and JSON Lines', async () => {
+      const { database, cipher } = ctx();
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('健康档案');
+      ws.addRow(['档案编号', '患者姓名', '出生日期', '身份证号码', '备注']);
+      ws.addRow([
+        'X1',
+        '陈欣怡',
+        new Date(Date.UTC(1975, 11, 1)),
+        id2,
+        { formula: 'HYPERLINK("http://evil","点我")' },
+      ]);
+      const xlsx = path.join(dir, 'health.xlsx');
+      await wb.xlsx.writeFile(xlsx);
+      const r1 = await runImport(database, cipher, options(xlsx, { source: 'health' }));
+      expect(r1).toMatchObject({ format: 'xlsx', rowsRead: 1, inserted: 1 });
+      const x1 = await database.db
+        .selectFrom('source_person')
+        .selectAll()
+        .where('source', '=', 'health')
+        .executeTakeFirstOrThrow();
+      expect(x1).toMatchObject({
+        birth_date: '1975-12-01',
+        extra: { 备注: '=HYPERLINK("http://evil","点我")' },
+      });
+
+      const jsonl = write(
+        `${JSON.stringify({ id: 'J1', name: '刘洋', phone: '13500135000' })}\n{not json}\n${JSON.stringify({ id: 'J2', name: '何静', extra: 1 })}\n`,
+        'jsonl',
+      );
+      const r2 = await runImport(
+        database,
+        cipher,
+        options(jsonl, { source: 'grid', mapping: { source_key: 'id', name: 'name', phone: 'phone' } }),
+      );
+      expect(r2).toMatchObject({ format: 'jsonl', rowsRead: 3, inserted: 1, quarantined: 2 });
+    });
+
+    it('bad files get a clear error and write nothing; bad rows are quarantined with their reason', async () => {
+      const { database, cipher } = ctx();
+      const count = async () =>
+        Number(
+          (
+            await database.db
+              .selectFrom('source_person')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await count();
+      const fails = async (file: string, code: string, extra: Partial<ImportOptions> = {}) => {
+        const error = await runImport(database, cipher, options(file, { source: 'bad', ...extra })).catch(
+          (e) => e,
+        );
+        expect(error).toBeInstanceOf(IngestFileError);
+        expect((error as IngestFileError).code).toBe(code);
+      };
+      await fails(write(''), 'INGEST_FILE_EMPTY');
+      await fails(write('\n\n  \n'), 'INGEST_FILE_EMPTY');
+      await fails(write(iconv.encode(`${HEADER}\n${GOOD_ROWS[0]}`, 'gbk')), 'INGEST_ENCODING_MISMATCH', {
+        encoding: 'utf-8',
+      });
+      await fails(write(`${HEADER}\n${GOOD_ROWS[0]}`), 'INGEST_ENCODING_MISMATCH', { encoding: 'gbk' });
+      await fails(write(`姓名,备注\n张三,"没有闭合\n李四,x\n`), 'INGEST_CSV_MALFORMED');
+      await fails(
+        write(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0])),
+        'INGEST_FILE_ENCRYPTED',
+      );
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('s').addRows([['姓名'], ['张三'], ['李四']]);
+      const full = Buffer.from(await wb.xlsx.writeBuffer());
+      await fails(write(full.subarray(0, Math.floor(full.length / 2)), 'xlsx'), 'INGEST_FILE_UNREADABLE');
+      await fails(
+        write(`${Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',')}\n`),
+        'INGEST_TOO_MANY_COLUMNS',
+      );
+      await fails(write(`${HEADER}\n${GOOD_ROWS[0]}`), 'INGEST_MAPPING_INVALID', {
+        mapping: { name: '不存在的列' },
+      });
+      expect(await count()).toBe(before);
+
+      const big = 'x'.repeat(10 * 1024 * 1024);
+      const file = write(
+        `姓名,备注\n张三,${big}\n李四,"a,b",多余\n王五,"=HYPERLINK(""http://evil"")"\n"赵"六",x\n`,
+      );
+      const report = await runImport(database, cipher, options(file, { source: 'rows' }));
+      // Quotes inside a field are kept as they are (relaxed quoting), so 赵"六 is a row, not a syntax error.
+      expect(report).toMatchObject({ rowsRead: 4, inserted: 2, quarantined: 2 });
+      const q = await database.db
+        .selectFrom('ingest_quarantine')
+        .selectAll()
+        .where('source', '=', 'rows')
+        .orderBy('source_row')
+        .execute();
+      expect(q.map((r) => (r.problems as Array<{ code: string }>).map((p) => p.code))).toEqual([
+        ['cell_too_long'],
+        ['row_ragged'],
+      ]);
+      const raw = JSON.parse(cipher.open(q[0]!.raw_cipher)) as Record<string, string>;
+      expect(raw['备注']!.length).toBeLessThan(1100);
+      const w = await database.db
+        .selectFrom('source_person')
+        .selectAll()
+        .where('source', '=', 'rows')
+        .where('name', '=', '王五')
+        .executeTakeFirstOrThrow();
+      expect(w.extra).toEqual({ 备注: '=HYPERLINK("http://evil")' });
+    });
+  },
+);

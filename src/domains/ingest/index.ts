@@ -1,0 +1,5 @@
+// Department data import and data quality (issue 3). The plugin and the functions the CLI and benchmarks use.
+export { commandLineActor, districtPath } from './import-actor.ts';
+export { type ImportOptions, type ImportReport, runImport } from './import-runner.ts';
+export { ingestRoutes } from './ingest.routes.ts';
+export { IngestFileError } from './ingest-errors.ts';

@@ -1,0 +1,213 @@
+// The SQL of imports: sources and their mappings, runs and their checkpoints, the staging upsert of a batch and
+// the quarantine. Batch writes take the BulkSession of the caller's transaction, so a batch, its quarantined rows
+// and the run's checkpoint commit together or not at all.
+import { sql } from 'kysely';
+import type { BulkSession, Db } from '../../platform/db/index.ts';
+
+/** Columns of source_person written by an import, in COPY order. */
+export const STAGED_COLUMNS = [
+  'source',
+  'source_key',
+  'row_hash',
+  'street_code',
+  'scope_path',
+  'grid_id',
+  'building_id',
+  'building_match',
+  'name',
+  'sex',
+  'birth_date',
+  'id_number_cipher',
+  'id_number_hash',
+  'id_number_masked',
+  'id_converted_from15',
+  'phone_cipher',
+  'phone_hash',
+  'phone_masked',
+  'address_cipher',
+  'addr_street',
+  'addr_community',
+  'addr_road',
+  'addr_road_no',
+  'addr_compound',
+  'addr_building',
+  'addr_unit',
+  'addr_room',
+  'record_date',
+  'extra',
+  'warnings',
+  'run_id',
+  'source_row',
+] as const;
+
+const UPDATABLE = STAGED_COLUMNS.filter((c) => c !== 'source' && c !== 'source_key');
+const COLUMN_LIST = STAGED_COLUMNS.join(', ');
+
+/**
+ * Upserts the batch staged in the temporary table: one row per source key (the file's last row wins; earlier
+ * ones count as superseded), a changed row hash updates, an equal one is left alone, so re-importing a file
+ * changes nothing.
+ */
+export async function upsertStagedBatch(
+  session: BulkSession,
+): Promise<{ inserted: number; updated: number }> {
+  const rows = await session.exec(
+    `WITH up AS (
+       INSERT INTO source_person (${COLUMN_LIST})
+       SELECT DISTINCT ON (source_key) ${COLUMN_LIST} FROM ingest_batch ORDER BY source_key, source_row DESC
+       ON CONFLICT (source, source_key) DO UPDATE SET
+         ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+       WHERE source_person.row_hash <> excluded.row_hash
+       RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
+     FROM up`,
+  );
+  const r = rows[0] as { inserted: number; updated: number };
+  return { inserted: Number(r.inserted), updated: Number(r.updated) };
+}
+
+export async function prepareBatchTable(session: BulkSession): Promise<void> {
+  await session.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ingest_batch ON COMMIT DELETE ROWS AS
+     SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
+  );
+}
+
+export interface QuarantineInsert {
+  source: string;
+  runId: number;
+  row: number;
+  rawHash: string;
+  rawCipher: Uint8Array;
+  problems: unknown[];
+  streetCode: string;
+  scopePath: string;
+}
+
+/** Quarantines rows; a row already quarantined from an earlier import of the same data is left as it is. */
+export async function insertQuarantined(
+  session: BulkSession,
+  rows: readonly QuarantineInsert[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const params: unknown[] = [];
+  const values = rows.map((r) => {
+    const base = params.length;
+    params.push(
+      r.source,
+      r.runId,
+      r.row,
+      r.rawHash,
+      r.rawCipher,
+      JSON.stringify(r.problems),
+      r.streetCode,
+      r.scopePath,
+    );
+    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7}, $${base + 8})`;
+  });
+  await session.exec(
+    `INSERT INTO ingest_quarantine (source, run_id, source_row, raw_hash, raw_cipher, problems, street_code, scope_path)
+     VALUES ${values.join(', ')} ON CONFLICT (source, raw_hash) DO NOTHING`,
+    params,
+  );
+}
+
+export interface RunCounts {
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  superseded: number;
+  quarantined: number;
+  warnings: number;
+}
+
+export async function advanceCheckpoint(
+  session: BulkSession,
+  runId: number,
+  delta: RunCounts,
+  checkpointRow: number,
+): Promise<void> {
+  await session.exec(
+    `UPDATE ingest_run SET rows_read = rows_read + $2, inserted = inserted + $3, updated = updated + $4,
+       unchanged = unchanged + $5, superseded = superseded + $6, quarantined = quarantined + $7,
+       warnings = warnings + $8, checkpoint_row = $9
+     WHERE id = $1`,
+    [
+      runId,
+      delta.rowsRead,
+      delta.inserted,
+      delta.updated,
+      delta.unchanged,
+      delta.superseded,
+      delta.quarantined,
+      delta.warnings,
+      checkpointRow,
+    ],
+  );
+}
+
+export async function ensureSource(db: Db, name: string, label?: string): Promise<void> {
+  await db
+    .insertInto('ingest_source')
+    .values({ name, label: label ?? name, mapping: '{}' })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+}
+
+export function findSource(db: Db, name: string) {
+  return db.selectFrom('ingest_source').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function saveSourceMapping(
+  db: Db,
+  name: string,
+  mapping: Record<string, string>,
+  label?: string,
+) {
+  await db
+    .insertInto('ingest_source')
+    .values({ name, label: label ?? name, mapping: JSON.stringify(mapping) })
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({
+        mapping: JSON.stringify(mapping),
+        ...(label ? { label } : {}),
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+}
+
+/** The unfinished run of the same file into the same source, which a new import of that file continues. */
+export function findResumableRun(db: Db, source: string, fileSha256: string) {
+  return db
+    .selectFrom('ingest_run')
+    .selectAll()
+    .where('source', '=', source)
+    .where('file_sha256', '=', fileSha256)
+    .where('status', 'in', ['running', 'failed'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+export function findRun(db: Db, id: number) {
+  return db.selectFrom('ingest_run').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface KnownBuildingRow {
+  id: number;
+  compound: string | null;
+  road: string | null;
+  road_no: string | null;
+  building_no: string;
+  grid_id: number;
+  scope_path: string;
+  street_code: string;
+}
+
+export function loadBuildings(db: Db): Promise<KnownBuildingRow[]> {
+  return db
+    .selectFrom('building')
+    .select(['id', 'compound', 'road', 'road_no', 'building_no', 'grid_id', 'scope_path', 'street_code'])
+    .execute();
+}

@@ -1,0 +1,231 @@
+// Data quality per source and field, along five dimensions, with thresholds from the rule table (data, not
+// code): completeness (the field is filled), validity (the value passed its check: quarantined rows count as
+// failures; for addresses, "matched a known building"), uniqueness (an ID number occurs once in the source),
+// consistency (a person's birth date, name and sex agree with every other source holding the same ID number) and
+// timeliness (the record date is recent). Figures are stored per run, which gives the trend; the offenders
+// behind each figure can be listed.
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+
+export const QUALITY_FIELDS = [
+  'name',
+  'id_number',
+  'sex',
+  'birth_date',
+  'phone',
+  'address',
+  'record_date',
+] as const;
+export type QualityField = (typeof QUALITY_FIELDS)[number];
+export const DIMENSIONS = ['completeness', 'validity', 'uniqueness', 'consistency', 'timeliness'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The column that tells whether a field is filled. */
+const PRESENT: Record<QualityField, string> = {
+  name: 'name',
+  id_number: 'id_number_hash',
+  sex: 'sex',
+  birth_date: 'birth_date',
+  phone: 'phone_hash',
+  address: 'address_cipher',
+  record_date: 'record_date',
+};
+
+export interface QualityRule {
+  field: string;
+  dimension: Dimension;
+  threshold: number;
+  params: Record<string, unknown>;
+}
+
+export async function rulesFor(db: Db, source: string): Promise<QualityRule[]> {
+  const rows = await db
+    .selectFrom('ingest_quality_rule')
+    .selectAll()
+    .where('enabled', '=', true)
+    .where((eb) => eb.or([eb('source', 'is', null), eb('source', '=', source)]))
+    .orderBy('source', 'asc')
+    .execute();
+  // A rule for this source replaces the general rule of the same field and dimension.
+  const byKey = new Map<string, QualityRule>();
+  for (const r of rows.sort((a, b) => (a.source === null ? 0 : 1) - (b.source === null ? 0 : 1))) {
+    byKey.set(`${r.field}/${r.dimension}`, {
+      field: r.field,
+      dimension: r.dimension,
+      threshold: r.threshold,
+      params: r.params as Record<string, unknown>,
+    });
+  }
+  return [...byKey.values()].filter((r) => (QUALITY_FIELDS as readonly string[]).includes(r.field));
+}
+
+function col(field: QualityField): RawBuilder<unknown> {
+  return sql.ref(`sp.${PRESENT[field]}`);
+}
+
+function maxAgeDays(rule: QualityRule): number {
+  const n = Number(rule.params['max_age_days'] ?? 365);
+  return Number.isFinite(n) && n > 0 ? n : 365;
+}
+
+/**
+ * The offending-row condition of a figure over source_person `sp`; validity of fields other than the address
+ * has its offenders in the quarantine instead (accepted values are valid by construction).
+ */
+function offenderCondition(rule: QualityRule, today: string): RawBuilder<unknown> {
+  const field = rule.field as QualityField;
+  switch (rule.dimension) {
+    case 'completeness':
+      return sql`${col(field)} IS NULL`;
+    case 'validity':
+      return field === 'address' ? sql`sp.address_cipher IS NOT NULL AND sp.building_id IS NULL` : sql`false`;
+    case 'uniqueness':
+      return sql`sp.id_number_hash IS NOT NULL AND EXISTS (SELECT 1 FROM source_person d
+        WHERE d.source = sp.source AND d.id_number_hash = sp.id_number_hash AND d.id <> sp.id)`;
+    case 'consistency':
+      return sql`sp.id_number_hash IS NOT NULL AND EXISTS (SELECT 1 FROM source_person o
+        WHERE o.id_number_hash = sp.id_number_hash AND o.source <> sp.source
+          AND (o.birth_date IS DISTINCT FROM sp.birth_date OR o.name IS DISTINCT FROM sp.name
+               OR o.sex IS DISTINCT FROM sp.sex))`;
+    case 'timeliness':
+      return sql`sp.record_date IS NOT NULL AND sp.record_date < (${today}::date - ${maxAgeDays(rule)}::int)`;
+  }
+}
+
+/** Rows a figure is computed over. */
+function checkedCondition(rule: QualityRule): RawBuilder<unknown> {
+  const field = rule.field as QualityField;
+  switch (rule.dimension) {
+    case 'completeness':
+      return sql`true`;
+    case 'validity':
+      return sql`${col(field)} IS NOT NULL`;
+    case 'uniqueness':
+      return sql`sp.id_number_hash IS NOT NULL`;
+    case 'consistency':
+      return sql`sp.id_number_hash IS NOT NULL AND EXISTS (SELECT 1 FROM source_person o
+        WHERE o.id_number_hash = sp.id_number_hash AND o.source <> sp.source)`;
+    case 'timeliness':
+      return sql`sp.record_date IS NOT NULL`;
+  }
+}
+
+/** Open quarantined rows with a problem on the field (validity failures that never reached the staging table). */
+function quarantinedWith(db: Db, source: string, field: string, scopeLike?: string) {
+  let q = db
+    .selectFrom('ingest_quarantine as q')
+    .where('q.source', '=', source)
+    .where('q.status', '=', 'open')
+    .where(sql<boolean>`q.problems @> ${JSON.stringify([{ field }])}::jsonb`);
+  if (scopeLike) q = q.where('q.scope_path', 'like', scopeLike);
+  return q;
+}
+
+export interface Figure {
+  field: string;
+  dimension: Dimension;
+  checked: number;
+  passed: number;
+  rate: number | null;
+  threshold: number;
+  meetsThreshold: boolean | null;
+}
+
+export async function measure(db: Db, source: string, rule: QualityRule, today: string): Promise<Figure> {
+  const r = await db
+    .selectFrom('source_person as sp')
+    .where('sp.source', '=', source)
+    .where(sql<boolean>`${checkedCondition(rule)}`)
+    .select([
+      sql<number>`count(*)::int`.as('checked'),
+      sql<number>`count(*) FILTER (WHERE ${offenderCondition(rule, today)})::int`.as('failed'),
+    ])
+    .executeTakeFirstOrThrow();
+  let checked = Number(r.checked);
+  let passed = checked - Number(r.failed);
+  if (rule.dimension === 'validity' && rule.field !== 'address') {
+    const q = await quarantinedWith(db, source, rule.field)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    checked += Number(q.n);
+  }
+  if (rule.dimension === 'validity' && rule.field !== 'address') passed = Number(r.checked);
+  const rate = checked === 0 ? null : passed / checked;
+  return {
+    field: rule.field,
+    dimension: rule.dimension,
+    checked,
+    passed,
+    rate,
+    threshold: rule.threshold,
+    meetsThreshold: rate === null ? null : rate >= rule.threshold,
+  };
+}
+
+/** Measures every rule of the source and stores the figures under the run (the trend is the runs in order). */
+export async function computeQualityFigures(
+  db: Db,
+  source: string,
+  runId: number,
+  today: Date,
+): Promise<Figure[]> {
+  const day = today.toISOString().slice(0, 10);
+  const figures: Figure[] = [];
+  for (const rule of await rulesFor(db, source)) figures.push(await measure(db, source, rule, day));
+  if (figures.length > 0)
+    await db
+      .insertInto('ingest_quality_figure')
+      .values(
+        figures.map((f) => ({
+          run_id: runId,
+          source,
+          field: f.field,
+          dimension: f.dimension,
+          checked: f.checked,
+          passed: f.passed,
+          threshold: f.threshold,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['run_id', 'field', 'dimension']).doUpdateSet({
+          checked: (eb) => eb.ref('excluded.checked'),
+          passed: (eb) => eb.ref('excluded.passed'),
+          computed_at: sql`now()`,
+        }),
+      )
+      .execute();
+  return figures;
+}
+
+export interface OffenderQuery {
+  source: string;
+  field: QualityField;
+  dimension: Dimension;
+  scopeLike: string;
+  limit: number;
+  offset: number;
+  today: string;
+}
+
+/** The staged records behind a figure's failures, in the viewer's scope. */
+export async function findOffendingRecords(db: Db, q: OffenderQuery, rule: QualityRule) {
+  return db
+    .selectFrom('source_person as sp')
+    .selectAll('sp')
+    .where('sp.source', '=', q.source)
+    .where('sp.scope_path', 'like', q.scopeLike)
+    .where(sql<boolean>`${checkedCondition(rule)} AND ${offenderCondition(rule, q.today)}`)
+    .orderBy('sp.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+}
+
+export function findOffendingQuarantine(db: Db, q: OffenderQuery) {
+  return quarantinedWith(db, q.source, q.field, q.scopeLike)
+    .selectAll('q')
+    .orderBy('q.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+}
