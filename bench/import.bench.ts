@@ -1,7 +1,7 @@
 // Import throughput: N rows of a generated department CSV (the civil-affairs export shape, GBK) through the whole
 // pipeline (decode, parse, normalise, encrypt, batch upsert with checkpoints), against PostgreSQL COPY of the same
 // rows (already split into columns) into a bare table, measured in the same run on the same database. Target:
-// import within 2× of COPY. Runs on PGlite, and on PostgreSQL when DATABASE_URL or TEST_DATABASE_URL is set.
+// import within 2× of COPY. Runs on PGlite, and on PostgreSQL when TEST_DATABASE_URL is set.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,8 @@ import iconv from 'iconv-lite';
 import { generateDepartmentExports } from '../src/domains/demo/department-exports.ts';
 import { commandLineActor, runImport } from '../src/domains/ingest/index.ts';
 import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
-import { type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+import type { Database } from '../src/platform/db/index.ts';
+import { BACKENDS, createTestDatabase } from '../src/testing/test-context.ts';
 
 async function measure(database: Database, file: string, mapping: Record<string, string>, rows: string[][]) {
   const cipher = createFieldCipher(Buffer.alloc(32, 9));
@@ -48,30 +49,22 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const rows = (parse(iconv.decode(readFileSync(target.file), 'utf-8'), { bom: true }) as string[][]).slice(
     1,
   );
-  const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
-  const backends: Array<{ label: string; open: () => Promise<Database> }> = [
-    { label: 'PGlite', open: () => openDatabase() },
-  ];
-  if (url) backends.push({ label: 'PostgreSQL', open: () => openDatabase({ url }) });
-  for (const backend of backends) {
-    const database = await backend.open();
+  // Each backend in a database of its own (PostgreSQL: a fresh schema, dropped afterwards), as the tests do.
+  for (const backend of BACKENDS) {
+    const ctx = await createTestDatabase(backend);
+    const database = ctx.database;
+    const label = backend === 'pglite' ? 'PGlite' : 'PostgreSQL';
     try {
-      await migrate(database);
-      await database.bulk((s) =>
-        s.script(
-          "DELETE FROM source_person WHERE source = 'bench_civil'; DELETE FROM ingest_quarantine WHERE source = 'bench_civil'",
-        ),
-      );
       const r = await measure(database, target.file, target.mapping, rows);
       const importRate = r.report.rowsRead / r.importSeconds;
       const copyRate = rows.length / r.copySeconds;
       console.log(
-        `${backend.label}: import ${r.report.rowsRead} rows (${target.label}, ${target.encoding}) in ${r.importSeconds.toFixed(2)} s = ${Math.round(importRate)} rows/s ` +
+        `${label}: import ${r.report.rowsRead} rows (${target.label}, ${target.encoding}) in ${r.importSeconds.toFixed(2)} s = ${Math.round(importRate)} rows/s ` +
           `(accepted ${r.report.accepted}, quarantined ${r.report.quarantined}); COPY of the same rows ${r.copySeconds.toFixed(2)} s = ${Math.round(copyRate)} rows/s; ` +
           `import/COPY time ratio ${(r.importSeconds / r.copySeconds).toFixed(1)}× (target ≤ 2×)`,
       );
     } finally {
-      await database.close();
+      await ctx.close();
     }
   }
 }
