@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { deviceTopic } from '../src/domains/sensing/payload.ts';
 import { createSensingHub } from '../src/domains/sensing/sensing-hub.ts';
 import { publishAll, type SimMessage } from '../src/domains/sensing/simulator.ts';
-import { migrate, openDatabase } from '../src/platform/db/index.ts';
+import { createTestDatabase, TEST_DATABASE_URL } from '../src/testing/test-context.ts';
 
 const TIME_LIMIT_MS = 120_000;
 
@@ -17,14 +17,16 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const messages = opts.size === 'large' ? 400_000 : 60_000;
   const meters = 2000;
   const smokeDevices = 400;
-  const database = await openDatabase({ url: process.env['DATABASE_URL'] || undefined, poolSize: 8 });
-  await migrate(database);
+  // PostgreSQL when TEST_DATABASE_URL is set, else PGlite; either way a database of its own (PostgreSQL: a fresh
+  // schema, dropped afterwards), as the other benchmarks and the tests use.
+  const ctx = await createTestDatabase(TEST_DATABASE_URL ? 'postgres' : 'pglite');
+  const database = ctx.database;
+  console.log(`sensing on ${ctx.backend}`);
   const config = loadConfig(
     { DEMO: 'false', WEB_DIST: '/nonexistent' },
     { deviceRatePerSecond: 1_000_000, deviceBurst: 1_000_000, sensingFlushMs: 20, alertAckSeconds: 600 },
   );
   const place = { district_code: '330192', street_code: '330192001', scope_path: '/330192/330192001/' };
-  await database.db.deleteFrom('sensor_device').where('device_uid', 'like', 'BENCH-%').execute();
   const devices = [
     ...Array.from({ length: meters }, (_, i) => ({
       ...place,
@@ -147,5 +149,5 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
       `p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms (target p99 ≤ 1000 ms)`,
   );
   await hub.stop();
-  await database.close();
+  await ctx.close();
 }
