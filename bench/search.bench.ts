@@ -68,7 +68,7 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
     const ctx = await createTestApp(backend);
     try {
       const t0 = performance.now();
-      const summary = await loadDemo(ctx.database, ctx.cipher, { size, seed: SEED });
+      const summary = await loadDemo(ctx.database, ctx.cipher, { size, seed: SEED, profiles: false });
       const loadSeconds = (performance.now() - t0) / 1000;
       console.log(
         `search [${backend}, ${size}]: demo district of ${summary.persons} residents in ${summary.grids} grids loaded in ${loadSeconds.toFixed(1)} s`,

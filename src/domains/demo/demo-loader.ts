@@ -140,7 +140,15 @@ type Progress = (done: number, total: number, label: string) => void;
 export async function loadDemo(
   database: Database,
   cipher: FieldCipher,
-  opts: { size: DemoSize; seed: number; today?: string; onProgress?: Progress },
+  opts: {
+    size: DemoSize;
+    seed: number;
+    today?: string;
+    onProgress?: Progress;
+    /** Run the first profile evaluation (default true). Benchmarks of other domains skip it: at 1,000,000
+     * residents it takes minutes and changes nothing they measure. */
+    profiles?: boolean;
+  },
 ): Promise<DemoSummary> {
   if (!(await isDatabaseEmpty(database.db))) throw new DemoNotEmptyError();
   const progress = opts.onProgress ?? (() => {});
@@ -544,7 +552,7 @@ export async function loadDemo(
     await s.exec('ANALYZE');
   });
   // profiles: default rules, disability grades and benefit grants for most (not all) who qualify, first evaluation.
-  await seedDemoProfiles(database, demo.today);
+  if (opts.profiles !== false) await seedDemoProfiles(database, demo.today);
   progress(10, 10, '完成 done');
   return {
     size: opts.size,

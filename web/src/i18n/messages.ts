@@ -1,6 +1,11 @@
 // Every string the console shows, Chinese first and English second. `{name}` marks a value filled in by t().
 // Server messages (errors, code-table labels, role labels) come from the API in both languages already.
-export const MESSAGES = {
+// Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
+// spread in below.
+
+type Catalogue = Record<string, readonly [string, string]>;
+
+const CORE_MESSAGES = {
   // frame and sign-in
   appName: ['社区大脑', 'Community Brain'],
   appTagline: ['社区精准服务平台', 'Precise community services'],
@@ -233,6 +238,10 @@ export const MESSAGES = {
   searchAccounts: ['用户名或姓名', 'Username or name'],
   actions: ['操作', 'Actions'],
   required: ['必填', 'Required'],
-} as const satisfies Record<string, readonly [string, string]>;
+} as const satisfies Catalogue;
+
+export const MESSAGES = {
+  ...CORE_MESSAGES,
+} as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

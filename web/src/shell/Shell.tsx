@@ -15,27 +15,23 @@ import { type ReactNode, Suspense, useCallback, useEffect, useState } from 'reac
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { type Account, api, errorText, getToken, setSignedOutHandler, setToken } from '../api.ts';
 import { forgetSharedData, useIsPhone } from '../hooks.ts';
-import { type MessageKey, translate, useLang, usePick, useT } from '../i18n/index.tsx';
+import { translate, useLang, usePick, useT } from '../i18n/index.tsx';
+import { CONSOLE_MODULES, type MenuEntry } from '../modules/index.ts';
 import { AccountsPage, AuditPage, HomePage, MapPage, PersonPage, PersonsPage } from '../pages/lazy.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { LoginPage, type SignedIn } from './LoginPage.tsx';
 
 const EXPIRES_KEY = 'cbrain.expiresAt';
 
-interface Section {
-  path: string;
-  label: MessageKey;
-  icon: ReactNode;
-  permission: string | null;
-}
-
-const SECTIONS: Section[] = [
+const SECTIONS: MenuEntry[] = [
   { path: '/', label: 'home', icon: <HomeOutlined />, permission: null },
   { path: '/persons', label: 'residents', icon: <TeamOutlined />, permission: 'person:read' },
   { path: '/map', label: 'map', icon: <EnvironmentOutlined />, permission: 'geo:read' },
+  ...CONSOLE_MODULES.flatMap((m) => m.menu),
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },
   { path: '/accounts', label: 'accounts', icon: <SafetyOutlined />, permission: 'account:manage' },
 ];
+const MODULE_ROUTES = CONSOLE_MODULES.flatMap((m) => m.routes);
 
 /** Signed-in account, or null; the notice explains why the user is back at sign-in. */
 function useSession() {
@@ -173,6 +169,13 @@ export function Shell() {
         <Route path="/map" element={guarded('geo:read', <MapPage account={account} />)} />
         <Route path="/audit" element={guarded('audit:read', <AuditPage />)} />
         <Route path="/accounts" element={guarded('account:manage', <AccountsPage />)} />
+        {MODULE_ROUTES.map((r) => (
+          <Route
+            key={r.path}
+            path={r.path}
+            element={r.permission ? guarded(r.permission, r.render(account)) : r.render(account)}
+          />
+        ))}
         <Route path="/login" element={<Navigate to="/" replace />} />
         <Route
           path="*"

@@ -1,0 +1,7 @@
+// Every domain's console pages, in menu order after the foundation's own (home, residents, map). Audit and
+// accounts stay last: the shell adds them after these.
+import type { ConsoleModule } from './module.ts';
+
+export const CONSOLE_MODULES: ConsoleModule[] = [];
+
+export type { ConsoleModule, MenuEntry, PageRoute } from './module.ts';
