@@ -54,5 +54,14 @@ describe('escapeFormula', () => {
     expect(escapeFormula('-1+2')).toBe(`'-1+2`);
     expect(escapeFormula('@SUM(A1)')).toBe(`'@SUM(A1)`);
     expect(escapeFormula('张三')).toBe('张三');
+    expect(escapeFormula('\t=1')).toBe(`'\t=1`);
+  });
+
+  it('leaves plain signed numbers as they are, so exported ids equal the ids that came in', () => {
+    expect(escapeFormula('-2')).toBe('-2');
+    expect(escapeFormula('+3.5')).toBe('+3.5');
+    expect(escapeFormula('-2-3')).toBe(`'-2-3`);
+    expect(escapeFormula('-1e5')).toBe(`'-1e5`);
+    expect(escapeFormula('+86 138')).toBe(`'+86 138`);
   });
 });

@@ -93,7 +93,5 @@ export function numericColumn(table: CsvTable, name: string, opts: { min?: numbe
   return out;
 }
 
-/** Escapes a cell for CSV output so that spreadsheet programs do not run it as a formula. */
-export function escapeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+// Escapes a cell for CSV output so that spreadsheet programs do not run it as a formula: one rule for every export.
+export { escapeFormula } from './normalise/spreadsheet-safety.ts';
