@@ -22,7 +22,16 @@ export function LookupPage() {
   const valid = !!number && NUMBER.test(number);
   const loaded = useApi<PublicOrder>(valid ? `/api/public/requests/${number}` : null);
   const [order, setOrder] = useState<PublicOrder | undefined>();
-  useEffect(() => setOrder(loaded.data), [loaded.data]);
+  // What the requester just did: the forms disappear once the order moves on, the confirmation stays.
+  const [done, setDone] = useState<'rated' | 'reopened' | null>(null);
+  useEffect(() => {
+    setOrder(loaded.data);
+    setDone(null);
+  }, [loaded.data]);
+  const after = (what: 'rated' | 'reopened') => (next: PublicOrder) => {
+    setOrder(next);
+    setDone(what);
+  };
 
   return (
     <>
@@ -60,10 +69,14 @@ export function LookupPage() {
       )}
       {order && (
         <Flex vertical gap={16}>
+          {done === 'rated' && <Alert type="success" showIcon title={t('portalRated')} data-testid="rated" />}
+          {done === 'reopened' && (
+            <Alert type="success" showIcon title={t('portalReopened')} data-testid="reopened" />
+          )}
           <OrderCard order={order} />
-          {order.status === 'resolved' && <RateForm order={order} onDone={setOrder} />}
+          {order.status === 'resolved' && <RateForm order={order} onDone={after('rated')} />}
           {['resolved', 'rated', 'closed'].includes(order.status) && (
-            <ReopenForm order={order} onDone={setOrder} />
+            <ReopenForm order={order} onDone={after('reopened')} />
           )}
           {!['resolved', 'rated', 'closed', 'merged'].includes(order.status) && (
             <Alert type="info" showIcon title={t('portalRateWhenResolved')} />
@@ -98,7 +111,6 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const solved = Form.useWatch('solved', form);
   const stars = Form.useWatch('satisfaction', form);
   const reasonNeeded = solved === false || (typeof stars === 'number' && stars < 4);
@@ -120,7 +132,6 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
           ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
         },
       });
-      setDone(true);
       onDone(next);
     } catch (e) {
       setError(e);
@@ -128,7 +139,6 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
       setBusy(false);
     }
   };
-  if (done) return <Alert type="success" showIcon title={t('portalRated')} data-testid="rated" />;
   return (
     <Card title={t('portalRateTitle')} data-testid="rate-form">
       <Form
@@ -192,7 +202,6 @@ function ReopenForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicO
   const lang = useLang();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const submit = async (v: { accessCode: string; reason: string }) => {
     setBusy(true);
     setError(null);
@@ -201,7 +210,6 @@ function ReopenForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicO
         method: 'POST',
         body: { accessCode: v.accessCode, reason: v.reason.trim() },
       });
-      setDone(true);
       onDone(next);
     } catch (e) {
       setError(e);
@@ -209,7 +217,6 @@ function ReopenForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicO
       setBusy(false);
     }
   };
-  if (done) return <Alert type="success" showIcon title={t('portalReopened')} data-testid="reopened" />;
   return (
     <Card title={t('portalReopenTitle')} data-testid="reopen-form">
       <Form

@@ -1,6 +1,6 @@
 // A signed-in resident's own requests (what they wrote, and each request's progress) and the notices sent to
 // them. Requests sent anonymously are not linked to the account and appear only under "sent from this device".
-import { Alert, Card, Empty, Flex, List, Spin, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, List, Spin, Tabs, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { errorText } from '../api.ts';
 import { useApi } from '../hooks.ts';
@@ -58,7 +58,13 @@ function Mine() {
                   </Card>
                   <OrderCard
                     order={r}
-                    extra={<Link to={`/lookup/${r.number}`}>{t('portalLookupTitle')}</Link>}
+                    footer={
+                      <Link to={`/lookup/${r.number}`}>
+                        <Button size="large" block>
+                          {t('portalLookupTitle')}
+                        </Button>
+                      </Link>
+                    }
                   />
                 </div>
               ))}

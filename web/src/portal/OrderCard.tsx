@@ -18,11 +18,23 @@ const STATUS_COLOURS: Record<string, string> = {
   merged: 'purple',
 };
 
-export function OrderCard({ order, extra }: { order: PublicOrder; extra?: ReactNode }) {
+export function OrderCard({ order, footer }: { order: PublicOrder; footer?: ReactNode }) {
   const t = useT();
   const pick = usePick();
   const f = useFormat();
   const items = [
+    {
+      key: 'number',
+      label: t('portalNumber'),
+      children: (
+        <span
+          style={{ fontVariantNumeric: 'tabular-nums', fontWeight: 600, wordBreak: 'break-all' }}
+          data-testid="order-number"
+        >
+          {order.number}
+        </span>
+      ),
+    },
     {
       key: 'status',
       label: t('portalStatus'),
@@ -67,15 +79,7 @@ export function OrderCard({ order, extra }: { order: PublicOrder; extra?: ReactN
       : []),
   ];
   return (
-    <Card
-      title={
-        <span style={{ fontVariantNumeric: 'tabular-nums' }}>
-          {t('portalNumber')} {order.number}
-        </span>
-      }
-      extra={extra}
-      data-testid="order-card"
-    >
+    <Card data-testid="order-card">
       <Descriptions
         column={1}
         items={items}
@@ -102,6 +106,7 @@ export function OrderCard({ order, extra }: { order: PublicOrder; extra?: ReactN
           ),
         }))}
       />
+      {footer}
     </Card>
   );
 }

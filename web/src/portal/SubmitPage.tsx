@@ -181,7 +181,7 @@ export function SubmitPage() {
             type="file"
             accept="image/*"
             multiple
-            hidden
+            style={{ display: 'none' }}
             data-testid="photo-input"
             onChange={(e) => void addPhotos(e.target.files)}
           />
