@@ -131,6 +131,14 @@ describe('the resident portal', () => {
     expect(size).toBeGreaterThanOrEqual(24);
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: `${SHOTS}/portal-home.png`, fullPage: true });
+    // English on request: every string switches, none is left as a key.
+    await page.getByText('English').click();
+    await poll(() => bodyText(page)).toContain('Report a problem');
+    expect(await bodyText(page)).not.toMatch(RAW_KEY);
+    expect(await bodyText(page)).not.toContain('我要反映问题');
+    await page.screenshot({ path: `${SHOTS}/portal-home-en.png`, fullPage: true });
+    await page.getByText('中文').click();
+    await poll(() => bodyText(page)).toContain('我要反映问题');
     await page.close();
   });
 
