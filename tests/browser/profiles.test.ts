@@ -93,6 +93,8 @@ describe('proactive services in the console', () => {
     const detail = page.getByTestId('case-detail');
     await detail.waitFor();
     await poll(() => detail.getByTestId('case-explanation').textContent()).toContain('同时满足以下全部');
+    // Coded values are named: the registration type reads as a word, not as its code.
+    await poll(() => detail.getByTestId('case-explanation').textContent()).not.toContain('household）');
     expect(await detail.textContent()).toContain('政策依据');
     // Sensitive values are masked until a purpose is stated; the reading is audited with it.
     const before = await ctx.database.db

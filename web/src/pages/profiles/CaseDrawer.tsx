@@ -4,9 +4,9 @@ import { Alert, Button, Descriptions, Drawer, Flex, Input, List, Space, Spin, Ta
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, api, errorText, withQuery } from '../../api.ts';
-import { useApi, useIsPhone } from '../../hooks.ts';
-import { useFormat, useLang, useT } from '../../i18n/index.tsx';
-import { ExplanationTree } from './ExplanationTree.tsx';
+import { useApi, useCodes, useIsPhone } from '../../hooks.ts';
+import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
+import { ExplanationTree, type ValueName } from './ExplanationTree.tsx';
 import { codedLabel, REVIEW_COLOURS, STATUS_COLOURS } from './labels.ts';
 import type { CaseDetail } from './types.ts';
 
@@ -36,6 +36,26 @@ export function CaseDrawer({
   );
 }
 
+/** Names of the coded values rules read: code tables for person fields, policy names for benefits received. */
+function useValueNames(): ValueName {
+  const pick = usePick();
+  const registration = useCodes('registration_type');
+  const sex = useCodes('sex');
+  const relation = useCodes('family_relation');
+  const tags = useCodes('person_tag');
+  const policies = useApi<{ valueLabels: Record<string, Record<string, { zh: string; en: string }>> }>(
+    '/api/eligibility/policies',
+  );
+  return (field, value) => {
+    if (field === 'registration_type') return registration.label(value);
+    if (field === 'sex') return sex.label(value);
+    if (field === 'relation_to_head') return relation.label(value);
+    if (field === 'tags') return tags.label(value);
+    const n = policies.data?.valueLabels[field]?.[value];
+    return n ? pick(n.zh, n.en) : value;
+  };
+}
+
 function CaseBody({
   caseId,
   account,
@@ -56,6 +76,7 @@ function CaseBody({
   const [error, setError] = useState<unknown>(null);
   const [reasonError, setReasonError] = useState<string | null>(null);
   const canReview = account.permissions.includes('eligibility:review');
+  const valueName = useValueNames();
 
   if (loaded.loading && !loaded.data) return <Spin />;
   if (loaded.error) return <Alert type="error" showIcon title={errorText(loaded.error, lang)} />;
@@ -155,14 +176,14 @@ function CaseBody({
           />
         )}
         <Typography.Text strong>{t('profilesConditions')}</Typography.Text>
-        <ExplanationTree node={c.explanation.conditions} />
+        <ExplanationTree node={c.explanation.conditions} valueName={valueName} />
         {c.explanation.exclusions.length > 0 && (
           <>
             <Typography.Text strong>{t('profilesExclusions')}</Typography.Text>
             {c.explanation.exclusions.map((x) => (
               <div key={x.id}>
                 <div>{x.label}</div>
-                <ExplanationTree node={x.result} />
+                <ExplanationTree node={x.result} valueName={valueName} />
               </div>
             ))}
           </>

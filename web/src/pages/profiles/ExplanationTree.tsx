@@ -5,7 +5,24 @@ import { Tag } from 'antd';
 import { useT } from '../../i18n/index.tsx';
 import type { Explanation } from './types.ts';
 
-export function ExplanationTree({ node }: { node: Explanation }) {
+/** Names a coded value (户籍 for household, 低保 for low_income); unknown values stay as they are. */
+export type ValueName = (field: string, value: string) => string;
+
+/** The leaf's wording with the resident's value named: the server words it with the raw code. */
+function leafWords(node: Explanation, valueName: ValueName | undefined): string {
+  const actual = node.actual;
+  if (!valueName || !node.field || actual === null || actual === undefined || actual === '***')
+    return node.text;
+  const named = Array.isArray(actual)
+    ? actual.length > 0
+      ? actual.map((v) => valueName(node.field!, String(v))).join('、')
+      : null
+    : valueName(node.field, String(actual));
+  if (named === null) return node.text;
+  return node.text.replace(/（实际：[^（）]*）$/, `（实际：${named}）`);
+}
+
+export function ExplanationTree({ node, valueName }: { node: Explanation; valueName?: ValueName }) {
   const t = useT();
   const icon =
     node.result === 'true' ? (
@@ -22,7 +39,7 @@ export function ExplanationTree({ node }: { node: Explanation }) {
         ? t('profilesAnyOf')
         : node.kind === 'not'
           ? t('profilesNoneOf')
-          : node.text;
+          : leafWords(node, valueName);
   return (
     <div className="cb-explanation" data-result={node.result}>
       <div>
@@ -41,7 +58,7 @@ export function ExplanationTree({ node }: { node: Explanation }) {
       {node.children && node.children.length > 0 && (
         <div style={{ paddingInlineStart: 22, borderInlineStart: '2px solid #f0f0f0', marginInlineStart: 6 }}>
           {node.children.map((c) => (
-            <ExplanationTree key={c.path} node={c} />
+            <ExplanationTree key={c.path} node={c} valueName={valueName} />
           ))}
         </div>
       )}

@@ -7,6 +7,8 @@ export interface Explanation {
   result: 'true' | 'false' | 'unknown';
   misses: number;
   field?: string;
+  /** The resident's value (codes as stored); '***' when masked, null when missing. */
+  actual?: string | number | boolean | string[] | null;
   near?: boolean;
   text: string;
   children?: Explanation[];
