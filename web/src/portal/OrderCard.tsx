@@ -1,6 +1,6 @@
 // One request as the resident sees it: status, kind, responsible unit and person, the promised time, and every
 // step with its time, newest last.
-import { Card, Descriptions, Rate, Tag, Timeline, Typography } from 'antd';
+import { Card, ConfigProvider, Descriptions, Rate, Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useFormat, usePick, useT } from '../i18n/index.tsx';
 import type { PublicOrder } from './types.ts';
@@ -73,7 +73,12 @@ export function OrderCard({ order, footer }: { order: PublicOrder; footer?: Reac
           {
             key: 'rating',
             label: t('portalYourRating'),
-            children: <Rate disabled value={order.satisfaction} />,
+            children: (
+              // The input's 40 px stars would wrap in the narrow column: smaller ones for showing.
+              <ConfigProvider theme={{ components: { Rate: { starSize: 24 } } }}>
+                <Rate disabled value={order.satisfaction} />
+              </ConfigProvider>
+            ),
           },
         ]
       : []),
