@@ -131,7 +131,10 @@ async function registerWebConsole(app: FastifyInstance, webDist: string) {
     const url = request.raw.url ?? '/';
     const isPage =
       request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/docs') && !url.includes('.');
-    if (hasConsole && isPage) return reply.type('text/html').sendFile('index.html');
+    // The resident portal is a page of its own (web/portal.html): /portal and everything under it.
+    const isPortal = url === '/portal' || url.startsWith('/portal/') || url.startsWith('/portal?');
+    if (hasConsole && isPage)
+      return reply.type('text/html').sendFile(isPortal ? 'portal.html' : 'index.html');
     return sendError(reply, request, 'ROUTE_NOT_FOUND');
   });
 }

@@ -16,9 +16,12 @@ function newestMtime(dir: string): number {
 export function webBuildIsStale(webRoot: string, webDist: string): boolean {
   const index = path.join(webDist, 'index.html');
   if (!existsSync(index)) return true;
+  if (existsSync(path.join(webRoot, 'portal.html')) && !existsSync(path.join(webDist, 'portal.html')))
+    return true;
   const sources = [
     path.join(webRoot, 'src'),
     path.join(webRoot, 'index.html'),
+    path.join(webRoot, 'portal.html'),
     path.join(webRoot, 'vite.config.ts'),
   ];
   const built = statSync(index).mtimeMs;

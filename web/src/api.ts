@@ -47,7 +47,14 @@ export function withQuery(path: string, params: Record<string, string | number |
   return s ? `${path}?${s}` : path;
 }
 
-async function request(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+interface RequestInit {
+  method?: string;
+  body?: unknown;
+  /** Extra headers, e.g. an Idempotency-Key so that a double tap sends once. */
+  headers?: Record<string, string>;
+}
+
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const token = getToken();
   let res: Response;
   try {
@@ -56,6 +63,7 @@ async function request(path: string, init: { method?: string; body?: unknown } =
       headers: {
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...init.headers,
       },
       body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
@@ -88,7 +96,7 @@ async function request(path: string, init: { method?: string; body?: unknown } =
   throw error;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (await (await request(path, init)).json()) as T;
 }
 

@@ -18,7 +18,9 @@ import {
   CaseReadQuery,
   DemandQuery,
   IdParams,
+  OwnAppealsOut,
   ProfileOut,
+  PublicPoliciesOut,
   ResolveBody,
   ReviewBody,
   RuleSetOut,
@@ -308,6 +310,60 @@ export async function profilesRoutes(app: FastifyInstance) {
     async (request) => {
       const viewer = requirePermission(request, 'eligibility:review');
       return service.listAppeals(actorOf(request, viewer), request.query as AppealQuery);
+    },
+  );
+
+  app.get(
+    '/api/eligibility/policies',
+    {
+      schema: {
+        tags: etags,
+        summary: '现行惠民政策：名称、依据、条件与档次（公开，无需登录）',
+        security: [],
+        response: { 200: PublicPoliciesOut },
+      },
+    },
+    async () => {
+      // Policies are public documents: a resident must be able to read what they may appeal against.
+      const r = await service.rules();
+      // Names for the values rules compare against (tag codes, policy ids), so no reader meets a bare code.
+      const tagLabels = await app.deps.database.db
+        .selectFrom('code_value')
+        .select(['code', 'label_zh', 'label_en'])
+        .where('code_set', '=', 'person_tag')
+        .execute();
+      const tagNames = Object.fromEntries(tagLabels.map((t) => [t.code, { zh: t.label_zh, en: t.label_en }]));
+      const profileTagNames = Object.fromEntries(r.document.tags.map((t) => [t.id, t.label]));
+      const policyNames = Object.fromEntries(r.document.policies.map((p) => [p.id, p.name]));
+      return {
+        version: r.version,
+        valueLabels: { tags: tagNames, profile_tags: profileTagNames, receives: policyNames },
+        policies: r.document.policies.map((p) => ({
+          id: p.id,
+          name: p.name,
+          legalBasis: p.legalBasis,
+          benefit: p.benefit,
+          conditions: p.conditions,
+          exclusions: p.exclusions.map((e) => ({ id: e.id, label: e.label })),
+          tiers: p.tiers.map((t) => ({ label: t.label, amount: t.amount })),
+        })),
+        fields: Object.fromEntries(Object.entries(RESIDENT_FIELDS).map(([k, f]) => [k, f.label])),
+      };
+    },
+  );
+
+  app.get(
+    '/api/eligibility/my-appeals',
+    {
+      schema: {
+        tags: etags,
+        summary: '居民本人的申诉及处理结果',
+        response: { 200: OwnAppealsOut },
+      },
+    },
+    async (request) => {
+      const viewer = requirePermission(request, 'self:read');
+      return service.listOwnAppeals(actorOf(request, viewer));
     },
   );
 

@@ -198,3 +198,41 @@ export const DemandQuery = Type.Object({
   ),
 });
 export type DemandQuery = Static<typeof DemandQuery>;
+
+const LabelOut = Type.Object({ zh: Type.String(), en: Type.String() });
+export const PublicPoliciesOut = Type.Object({
+  version: Type.String(),
+  policies: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: LabelOut,
+      legalBasis: Type.String(),
+      benefit: Type.String(),
+      conditions: Type.Unknown({ description: '条件树（all / any / not / 比较），每条可带中文说明 label' }),
+      exclusions: Type.Array(Type.Object({ id: Type.String(), label: LabelOut })),
+      tiers: Type.Array(Type.Object({ label: LabelOut, amount: Type.Number() })),
+    }),
+  ),
+  fields: Type.Record(Type.String(), LabelOut, { description: '条件中字段的名称' }),
+  valueLabels: Type.Record(Type.String(), Type.Record(Type.String(), LabelOut), {
+    description: '字段取值的名称：tags（人群标签）、profile_tags（画像标签）、receives（政策）',
+  }),
+});
+
+export const OwnAppealsOut = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      policyId: Type.String(),
+      policyName: Type.String(),
+      policyNameEn: Type.String(),
+      reason: Type.String(),
+      state: Type.String(),
+      outcome: Nullable(Type.String()),
+      resolutionNote: Nullable(Type.String()),
+      createdAt: Type.String(),
+      resolvedAt: Nullable(Type.String()),
+      caseReviewState: Type.String(),
+    }),
+  ),
+});

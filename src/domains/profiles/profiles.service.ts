@@ -568,6 +568,50 @@ export function createProfilesService(database: Database) {
     return { items: rows.map(presentAppeal), total, page: q.page, pageSize: q.pageSize };
   }
 
+  /**
+   * A resident's own appeals with how each was decided: the feedback half of the appeal path, so that nobody has
+   * to ask a worker whether their appeal was read. Only the signed-in resident's person, whatever their scope.
+   */
+  async function listOwnAppeals(actor: Actor) {
+    const personId = actor.viewer.personId;
+    if (!personId) return { items: [] };
+    const [rows, ruleSet] = await Promise.all([
+      db
+        .selectFrom('eligibility_appeal as a')
+        .innerJoin('eligibility_case as e', 'e.id', 'a.case_id')
+        .innerJoin('person as p', 'p.id', 'a.person_id')
+        .select(APPEAL_COLUMNS)
+        .select(['a.resolved_at'])
+        .where('a.person_id', '=', personId)
+        .orderBy('a.id', 'desc')
+        .limit(50)
+        .execute(),
+      rules(),
+    ]);
+    await actor.audit(db, {
+      action: 'eligibility.appeal.list',
+      entityType: 'eligibility_appeal',
+      entityIds: rows.map((r) => r.id),
+      details: { own: true },
+    });
+    const names = new Map(ruleSet.document.policies.map((p) => [p.id, p.name]));
+    return {
+      items: rows.map((a) => ({
+        id: a.id,
+        policyId: a.policy_id,
+        policyName: names.get(a.policy_id)?.zh ?? a.policy_id,
+        policyNameEn: names.get(a.policy_id)?.en ?? a.policy_id,
+        reason: a.reason,
+        state: a.state,
+        outcome: a.outcome,
+        resolutionNote: a.resolution_note,
+        createdAt: new Date(a.created_at).toISOString(),
+        resolvedAt: a.resolved_at ? new Date(a.resolved_at).toISOString() : null,
+        caseReviewState: a.case_review_state,
+      })),
+    };
+  }
+
   async function exportCases(actor: Actor, q: Omit<CaseQuery, 'page' | 'pageSize'>) {
     const filter = { scopePath: actor.viewer.scopePath, ...q };
     const [rows, total, ruleSet] = await Promise.all([
@@ -597,6 +641,7 @@ export function createProfilesService(database: Database) {
     fileAppeal,
     resolveAppeal,
     listAppeals,
+    listOwnAppeals,
     exportCases,
   };
 }

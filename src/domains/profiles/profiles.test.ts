@@ -292,6 +292,50 @@ describeEachBackend(
       expect(dup.json().error.code).toBe('APPEAL_ALREADY_OPEN');
     });
 
+    it('a resident follows their own appeal to its decision; staff have no such list; policies are public', async () => {
+      const mine = await call('resident_a1', 'GET', '/api/eligibility/my-appeals');
+      expect(mine.statusCode).toBe(200);
+      const open = mine.json().items;
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({
+        policyId: 'old_age_allowance',
+        policyName: '高龄津贴',
+        state: 'open',
+        outcome: null,
+        resolvedAt: null,
+      });
+      const resolved = await call('cw_a', 'POST', `/api/eligibility/appeals/${open[0].id}/resolve`, {
+        outcome: 'upheld',
+        action: 'none',
+        note: '经核实未满 80 周岁，满 80 周岁后自动发放',
+      });
+      expect(resolved.statusCode).toBe(200);
+      const after = (await call('resident_a1', 'GET', '/api/eligibility/my-appeals')).json().items;
+      expect(after[0]).toMatchObject({
+        state: 'resolved',
+        outcome: 'upheld',
+        resolutionNote: '经核实未满 80 周岁，满 80 周岁后自动发放',
+        caseReviewState: 'rejected',
+      });
+      expect(after[0].resolvedAt).not.toBeNull();
+      expect((await call('cw_a', 'GET', '/api/eligibility/my-appeals')).statusCode).toBe(403);
+      expect((await ctx().app.inject({ method: 'GET', url: '/api/eligibility/my-appeals' })).statusCode).toBe(
+        401,
+      );
+
+      const policies = await ctx().app.inject({ method: 'GET', url: '/api/eligibility/policies' });
+      expect(policies.statusCode).toBe(200);
+      const body = policies.json();
+      expect(body.policies.map((p: { id: string }) => p.id)).toContain('old_age_allowance');
+      const oldAge = body.policies.find((p: { id: string }) => p.id === 'old_age_allowance');
+      expect(oldAge.legalBasis).toContain('老年人权益保障法');
+      expect(oldAge.conditions.all[0]).toMatchObject({ field: 'age', op: '>=', value: 80 });
+      expect(oldAge.tiers.map((t: { amount: number }) => t.amount)).toEqual([500, 200, 100]);
+      expect(body.fields.age.zh).toBeTruthy();
+      expect(body.valueLabels.receives.old_age_allowance.zh).toBe('高龄津贴');
+      expect(body.valueLabels.tags.low_income_edge.zh).toBe('低保边缘');
+    });
+
     it('an appeal reopens the case; a data correction re-decides it and an overturn creates a contact task', async () => {
       const disabled = ctx().mini.persons[3]!.id;
       const filed = await call('street1', 'POST', '/api/eligibility/appeals', {

@@ -135,7 +135,23 @@ export function presentOrderDetail(
   };
 }
 
-/** What anyone with the number may see: no description, no place, no names, no notes. */
+const HANDLER_ACTIONS = new Set(['accept', 'start', 'resolve']);
+
+/**
+ * The person of the lead unit who took the order in hand (the last to accept, start or resolve it), so the resident
+ * sees who is responsible, not only which unit; masked like any name (王*明), since the page needs no login.
+ */
+function publicHandler(row: OrderRow, events: EventRecord[]): string | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (!HANDLER_ACTIONS.has(e.action) || e.unit_code !== row.lead_unit_code) continue;
+    if (e.actor_name === '系统' || e.actor_name === '诉求人') continue;
+    return maskName(e.actor_name);
+  }
+  return null;
+}
+
+/** What anyone with the number may see: no description, no place, no notes; the handler's name masked. */
 export function presentPublicOrder(
   row: OrderRow,
   catalog: CategoryCatalog,
@@ -157,6 +173,7 @@ export function presentPublicOrder(
     resolvedAt: iso(row.resolved_at),
     closedAt: iso(row.closed_at),
     satisfaction: row.satisfaction,
+    handler: publicHandler(row, events),
     steps: events
       .filter((e) => e.public)
       .map((e) => ({

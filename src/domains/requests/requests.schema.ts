@@ -106,6 +106,7 @@ export const PublicOrderOut = Type.Object({
   resolvedAt: Nullable(Type.String()),
   closedAt: Nullable(Type.String()),
   satisfaction: Type.Union([Type.Integer(), Type.Null()]),
+  handler: Nullable(Type.String({ description: '承办人（主办单位签收、办理的工作人员，姓名脱敏）' })),
   steps: Type.Array(PublicStep),
 });
 

@@ -3,6 +3,9 @@
 // Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
 // spread in below.
 
+import { PORTAL_MESSAGES } from './portal.messages.ts';
+import { PROFILES_MESSAGES } from './profiles.messages.ts';
+
 type Catalogue = Record<string, readonly [string, string]>;
 
 const CORE_MESSAGES = {
@@ -242,6 +245,8 @@ const CORE_MESSAGES = {
 
 export const MESSAGES = {
   ...CORE_MESSAGES,
+  ...PORTAL_MESSAGES,
+  ...PROFILES_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,0 +1,195 @@
+// Where the problem is: the district's grid outlines (public, no tiles needed; a base map is drawn under them when
+// the server has one configured), a tap drops the pin, and "use my location" asks the phone. The community the
+// pin falls in is named under the map, or the resident is told the place lies outside the district.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { AimOutlined, CloseOutlined } from '@ant-design/icons';
+import { Alert, Button, Flex } from 'antd';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api.ts';
+import { useT } from '../i18n/index.tsx';
+import { runtimeConfig } from '../runtime-config.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface PickedPlace {
+  lng: number;
+  lat: number;
+}
+
+type Areas = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
+
+function inRing(x: number, y: number, ring: number[][]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i] as [number, number];
+    const [xj, yj] = ring[j] as [number, number];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** The community whose grid contains the point, by even–odd ray casting (holes respected). */
+export function communityAt(areas: Areas, lng: number, lat: number): string | null {
+  for (const f of areas.features) {
+    const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const rings of polygons) {
+      const [outer, ...holes] = rings;
+      if (outer && inRing(lng, lat, outer) && !holes.some((h) => inRing(lng, lat, h)))
+        return f.properties.name;
+    }
+  }
+  return null;
+}
+
+export function PlaceMap({
+  value,
+  onChange,
+}: {
+  value: PickedPlace | null;
+  onChange: (p: PickedPlace | null) => void;
+}) {
+  const t = useT();
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const markerRef = useRef<maplibregl.Marker | null>(null);
+  const [areas, setAreas] = useState<Areas | null>(null);
+  const [locating, setLocating] = useState(false);
+  const [locateFailed, setLocateFailed] = useState(false);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const { mapTileUrl, mapTileAttribution } = runtimeConfig();
+    const style: maplibregl.StyleSpecification = {
+      version: 8,
+      sources: {},
+      layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f7' } }],
+    };
+    if (mapTileUrl) {
+      style.sources['base'] = {
+        type: 'raster',
+        tiles: [mapTileUrl],
+        tileSize: 256,
+        ...(mapTileAttribution ? { attribution: mapTileAttribution } : {}),
+      };
+      style.layers.push({ id: 'base', type: 'raster', source: 'base' });
+    }
+    const map = new maplibregl.Map({
+      container: container.current,
+      style,
+      center: [120.1, 30.28],
+      zoom: 11,
+      attributionControl: mapTileAttribution ? { compact: true } : false,
+      dragRotate: false,
+      pitchWithRotate: false,
+    });
+    map.touchZoomRotate.disableRotation();
+    mapRef.current = map;
+    map.on('click', (e) => onChangeRef.current({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
+    map.on('load', () => {
+      api<Areas>('/api/public/map/areas.geojson')
+        .then((data) => {
+          setAreas(data);
+          map.addSource('areas', { type: 'geojson', data });
+          map.addLayer({
+            id: 'areas-fill',
+            type: 'fill',
+            source: 'areas',
+            paint: { 'fill-color': '#ffffff', 'fill-opacity': mapTileUrl ? 0.15 : 0.9 },
+          });
+          map.addLayer({
+            id: 'areas-line',
+            type: 'line',
+            source: 'areas',
+            paint: { 'line-color': '#7b93b8', 'line-width': 1 },
+          });
+          const b = new maplibregl.LngLatBounds();
+          const walk = (x: unknown) => {
+            if (Array.isArray(x) && typeof x[0] === 'number') b.extend(x as [number, number]);
+            else if (Array.isArray(x)) for (const y of x) walk(y);
+          };
+          for (const f of data.features) walk(f.geometry.coordinates);
+          if (!b.isEmpty()) map.fitBounds(b, { padding: 16, duration: 0 });
+        })
+        .catch(() => {});
+    });
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      markerRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    if (!value) {
+      markerRef.current?.remove();
+      markerRef.current = null;
+      return;
+    }
+    if (!markerRef.current) markerRef.current = new maplibregl.Marker({ color: '#d4380d' });
+    markerRef.current.setLngLat([value.lng, value.lat]).addTo(map);
+  }, [value]);
+
+  const locate = () => {
+    if (!navigator.geolocation) {
+      setLocateFailed(true);
+      return;
+    }
+    setLocating(true);
+    setLocateFailed(false);
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        setLocating(false);
+        const p = { lng: pos.coords.longitude, lat: pos.coords.latitude };
+        onChange(p);
+        mapRef.current?.easeTo({ center: [p.lng, p.lat], zoom: 16 });
+      },
+      () => {
+        setLocating(false);
+        setLocateFailed(true);
+      },
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  };
+
+  const community = value && areas ? communityAt(areas, value.lng, value.lat) : null;
+  return (
+    <div>
+      <div
+        className="portal-map"
+        ref={container}
+        data-testid="place-map"
+        role="application"
+        aria-label={t('portalPlaceMapHint')}
+      />
+      <Flex gap={8} wrap style={{ marginTop: 8 }}>
+        <Button size="large" icon={<AimOutlined />} onClick={locate} loading={locating}>
+          {locating ? t('portalLocating') : t('portalUseMyLocation')}
+        </Button>
+        {value && (
+          <Button size="large" icon={<CloseOutlined />} onClick={() => onChange(null)}>
+            {t('portalClearPlace')}
+          </Button>
+        )}
+      </Flex>
+      {locateFailed && (
+        <Alert type="warning" showIcon title={t('portalLocationFailed')} style={{ marginTop: 8 }} />
+      )}
+      {value && areas && (
+        <Alert
+          data-testid="place-picked"
+          type={community ? 'success' : 'error'}
+          showIcon
+          style={{ marginTop: 8 }}
+          title={community ? t('portalPlacePicked', { name: community }) : t('portalPlaceOutside')}
+        />
+      )}
+    </div>
+  );
+}
