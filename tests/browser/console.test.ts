@@ -3,36 +3,29 @@
 // building's residents, the audit page, account management, session expiry, English, and a phone screen.
 // Screenshots go to test-results/screenshots/ for a person to look at. The tests run in order: the auditor looks
 // for the unmasking done before, the administrator unlocks the account locked before.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../../src/app.ts';
-import { buildWebConsole, webBuildIsStale } from '../../src/cli/web-build.ts';
-import { DEMO_ACCOUNTS, loadDemo } from '../../src/domains/demo/index.ts';
-import { createTestDatabase, type TestContext } from '../../src/testing/test-context.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestContext } from '../../src/testing/test-context.ts';
+import {
+  bodyText,
+  fillSignIn,
+  PHONE,
+  PLAIN_ID,
+  PLAIN_PHONE,
+  password,
+  poll,
+  SHOTS,
+  startBrowserHarness,
+} from './harness.ts';
 
-const SHOTS = path.resolve('test-results/screenshots');
-const WEB_ROOT = path.resolve('web');
-const WEB_DIST = path.resolve('web/dist');
-const DESK = { width: 1366, height: 860 };
-const PHONE = { width: 390, height: 844 };
-
-// An ID number or a mobile number in clear: what no page may show unless the user unmasked it.
-const PLAIN_ID = /(?<![\dX])\d{17}[\dX](?![\dX])/;
-const PLAIN_PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
-
+const harness = startBrowserHarness();
 let ctx: TestContext;
-let app: App;
 let base: string;
-let browser: Browser;
-
-// The machine running these tests is often busy: a request and a re-render may well take more than the one
-// second expect.poll waits by default.
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-const password = (username: string) => DEMO_ACCOUNTS.find((a) => a.username === username)!.password;
+beforeAll(() => {
+  ({ ctx, base } = harness);
+});
+const openPage = harness.openPage;
 
 async function scopeOf(username: string) {
   const account = await ctx.database.db
@@ -48,66 +41,12 @@ async function scopeOf(username: string) {
   return { path: account.scope_path, name: division?.name ?? '' };
 }
 
-async function openPage(viewport = DESK): Promise<Page> {
-  return browser.newPage({ viewport, deviceScaleFactor: viewport === PHONE ? 2 : 1 });
-}
-
-async function fillSignIn(page: Page, username: string, secret: string) {
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(secret);
-  // One attempt at a time: while an attempt is under way the button is busy and ignores clicks.
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
-  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
-  await answered;
-}
-
 async function signIn(page: Page, username: string) {
   await page.goto(base);
   await fillSignIn(page, username, password(username));
   // On a phone the name sits in the folded menu, which opens from the menu button.
   await page.getByTestId('who').or(page.getByTestId('menu-button')).first().waitFor();
 }
-
-async function bodyText(page: Page) {
-  return (await page.locator('body').textContent()) ?? '';
-}
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  if (webBuildIsStale(WEB_ROOT, WEB_DIST)) await buildWebConsole(WEB_ROOT);
-  ctx = await createTestDatabase('pglite');
-  await loadDemo(ctx.database, ctx.cipher, { size: 'small', seed: 20261123 });
-  app = await buildApp({
-    config: { ...ctx.config, webDist: WEB_DIST },
-    database: ctx.database,
-    cipher: ctx.cipher,
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      // MapLibre needs WebGL; without a GPU Chromium draws it in software.
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.close();
-});
 
 describe('the web console', () => {
   it('says “wrong username or password” for a wrong password and an unknown user, and says so when five failures lock the account', async () => {

@@ -3,55 +3,32 @@
 // once), keep the number and code, follow the request by number with its unit, handler and steps, rate it and ask
 // to reopen it with the code; a signed-in resident's own requests, notices, the policies in words and an appeal.
 // Screenshots go to test-results/screenshots/portal-*.png for a person to look at.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import centroid from '@turf/centroid';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../../src/app.ts';
-import { buildWebConsole, webBuildIsStale } from '../../src/cli/web-build.ts';
-import { DEMO_ACCOUNTS, loadDemo } from '../../src/domains/demo/index.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
 import { requestCategoryCatalog } from '../../src/domains/requests/index.ts';
-import { createTestDatabase, type TestContext } from '../../src/testing/test-context.ts';
+import type { TestContext } from '../../src/testing/test-context.ts';
+import { bodyText, PHONE, password, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
-const SHOTS = path.resolve('test-results/screenshots');
-const WEB_ROOT = path.resolve('web');
-const WEB_DIST = path.resolve('web/dist');
-const PHONE = { width: 390, height: 844 };
 /** A message key shown instead of its text: a string missing from the catalogue. */
 const RAW_KEY = /\b(portal|profiles)[A-Z][A-Za-z]+\b/;
 
+const harness = startBrowserHarness();
 let ctx: TestContext;
 let app: App;
 let base: string;
-let browser: Browser;
-
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-const password = (username: string) => DEMO_ACCOUNTS.find((a) => a.username === username)!.password;
-
-async function openPhone(): Promise<Page> {
-  const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 2, hasTouch: true });
-  return page;
-}
-
-async function bodyText(page: Page) {
-  return (await page.locator('body').textContent()) ?? '';
-}
+beforeAll(() => {
+  ({ ctx, app, base } = harness);
+});
+const openPhone = () => harness.openPage(PHONE);
+const tokenOf = harness.tokenOf;
 
 /** Nothing wider than the phone: no sideways scrolling. */
 async function expectNoSidewaysScroll(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(PHONE.width);
-}
-
-async function tokenOf(username: string) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { username, password: password(username) },
-  });
-  return res.json().token as string;
 }
 
 /** A point inside the first grid of community01's community, and that community's name. */
@@ -73,42 +50,6 @@ async function pointInCommunity01() {
   const [lng, lat] = centroid(boundary).geometry.coordinates as [number, number];
   return { lng, lat };
 }
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  if (webBuildIsStale(WEB_ROOT, WEB_DIST)) await buildWebConsole(WEB_ROOT);
-  ctx = await createTestDatabase('pglite');
-  await loadDemo(ctx.database, ctx.cipher, { size: 'small', seed: 20261123 });
-  app = await buildApp({
-    config: { ...ctx.config, webDist: WEB_DIST },
-    database: ctx.database,
-    cipher: ctx.cipher,
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.close();
-});
 
 describe('the resident portal', () => {
   it('opens without any sign-in, in large type, and the server hands /portal/… routes the portal page', async () => {

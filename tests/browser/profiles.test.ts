@@ -2,77 +2,21 @@
 // queue of residents who qualify but receive nothing, a case's explanation (masked until a purpose is given),
 // approve and reject with a reason, an appeal resolved with a note the resident reads, the rules in words, and a
 // resident's tags with evidence. Screenshots go to test-results/screenshots/profiles-*.png.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../../src/app.ts';
-import { buildWebConsole, webBuildIsStale } from '../../src/cli/web-build.ts';
-import { DEMO_ACCOUNTS, loadDemo } from '../../src/domains/demo/index.ts';
-import { createTestDatabase, type TestContext } from '../../src/testing/test-context.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import type { TestContext } from '../../src/testing/test-context.ts';
+import { bodyText, PHONE, password, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
-const SHOTS = path.resolve('test-results/screenshots');
-const WEB_ROOT = path.resolve('web');
-const WEB_DIST = path.resolve('web/dist');
-const DESK = { width: 1366, height: 860 };
-const PHONE = { width: 390, height: 844 };
 const RAW_KEY = /\bprofiles[A-Z][A-Za-z_]+\b/;
 
+const harness = startBrowserHarness();
 let ctx: TestContext;
 let app: App;
 let base: string;
-let browser: Browser;
-
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-const password = (username: string) => DEMO_ACCOUNTS.find((a) => a.username === username)!.password;
-
-async function signIn(username: string, viewport = DESK): Promise<Page> {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: viewport === PHONE ? 2 : 1 });
-  await page.goto(base);
-  await page.getByLabel(/用户名|Username/).fill(username);
-  await page.getByLabel(/密码|Password/).fill(password(username));
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
-  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
-  await answered;
-  await page.getByTestId('who').or(page.getByTestId('menu-button')).first().waitFor();
-  return page;
-}
-
-async function bodyText(page: Page) {
-  return (await page.locator('body').textContent()) ?? '';
-}
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  if (webBuildIsStale(WEB_ROOT, WEB_DIST)) await buildWebConsole(WEB_ROOT);
-  ctx = await createTestDatabase('pglite');
-  await loadDemo(ctx.database, ctx.cipher, { size: 'small', seed: 20261123 });
-  app = await buildApp({
-    config: { ...ctx.config, webDist: WEB_DIST },
-    database: ctx.database,
-    cipher: ctx.cipher,
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+beforeAll(() => {
+  ({ ctx, app, base } = harness);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.close();
-});
+const signIn = harness.signIn;
 
 describe('proactive services in the console', () => {
   it('a community worker reviews the queue: evidence masked until a purpose is given; approve creates a contact task; reject needs a reason', async () => {
