@@ -33,6 +33,20 @@ import {
 import { actorOf, createProfilesService } from './profiles.service.ts';
 import { RESIDENT_FIELDS } from './resident-fields.ts';
 
+// The export is read in a spreadsheet by people, not parsed by programs: decisions and review states in words,
+// as the console shows them.
+const CASE_STATUS_LABEL: Record<string, string> = {
+  eligible: '符合未享受',
+  near_miss: '临界（差一项）',
+  excluded: '符合但被排除',
+  not_eligible: '不符合',
+};
+const REVIEW_STATE_LABEL: Record<string, string> = {
+  pending: '待审核',
+  approved: '已批准联系',
+  rejected: '已驳回',
+};
+
 /** Residents appeal for themselves; workers with the permission appeal for residents of their area. */
 function requireAppellant(request: FastifyRequest): Viewer {
   if (request.viewer?.role === 'resident') return requirePermission(request, 'self:read');
@@ -227,11 +241,11 @@ export async function profilesRoutes(app: FastifyInstance) {
         ['社区 community', (r) => r.communityName],
         ['网格 grid', (r) => r.gridName],
         ['政策 policy', (r) => r.policyName],
-        ['判定 status', (r) => r.status],
+        ['判定 status', (r) => CASE_STATUS_LABEL[r.status] ?? r.status],
         ['金额 amount', (r) => r.amount],
         ['原因 reasons', (r) => r.reasons.join('；')],
         ['缺数据 missing data', (r) => (r.missingData ? '是' : '否')],
-        ['审核 review', (r) => r.reviewState],
+        ['审核 review', (r) => REVIEW_STATE_LABEL[r.reviewState] ?? r.reviewState],
         ['审核意见 review reason', (r) => r.reviewReason],
       ]);
       return reply

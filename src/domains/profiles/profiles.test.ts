@@ -436,6 +436,10 @@ describeEachBackend(
       expect(res.body.startsWith('\uFEFF')).toBe(true);
       expect(res.body).toContain("'=");
       expect(res.body).not.toMatch(/(^|,)=/m);
+      // Decisions and review states in words, as on the console, not as stored codes.
+      expect(res.body).toMatch(/,(符合未享受|临界（差一项）|符合但被排除|不符合),/);
+      expect(res.body).toContain(',待审核,');
+      expect(res.body).not.toMatch(/,(eligible|near_miss|excluded|not_eligible|pending),/);
       expect((await audits('eligibility.case.export')).length).toBeGreaterThan(0);
     });
 

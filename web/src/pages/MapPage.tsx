@@ -2,24 +2,19 @@
 // map is added when one is configured): areas coloured by population density, click to go down a level
 // (district → street → community → grid), the breadcrumb to go back; in a grid its buildings, and a click on a
 // building opens its homes and residents.
-import 'maplibre-gl/dist/maplibre-gl.css';
 import '../map/map.css';
 import { Alert, Breadcrumb, Flex, Select, Spin, Typography } from 'antd';
 import type { FeatureCollection, Geometry } from 'geojson';
-import type { GeoJSONSource, MapMouseEvent, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, MapMouseEvent } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
-// MapLibre's worker is an ES module; Vite bundles it as a worker of its own and gives its URL.
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { type Account, api, type DivisionNode, errorText } from '../api.ts';
 import { useApi, useDivisionTree, useIsPhone } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
 import { BuildingDrawer } from '../map/BuildingDrawer.tsx';
+import { createMap, hasBaseTiles } from '../map/create-map.ts';
 import { classColours, densityBreaks, densityColourExpression } from '../map/density-classes.ts';
 import { labelPoint } from '../map/label-point.ts';
-import { runtimeConfig } from '../runtime-config.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
 
 type AreaLevel = 'street' | 'community' | 'grid';
 
@@ -73,25 +68,6 @@ function stopOf(p: AreaProps): Stop {
   return p.level === 'grid'
     ? { name: p.name, path: p.path, inner: 'grid', gridId: Number(p.id) }
     : { name: p.name, path: p.path, inner: INNER[p.level], divisionCode: String(p.id) };
-}
-
-function baseStyle(): StyleSpecification {
-  const { mapTileUrl, mapTileAttribution } = runtimeConfig();
-  const style: StyleSpecification = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f9' } }],
-  };
-  if (mapTileUrl) {
-    style.sources['base'] = {
-      type: 'raster',
-      tiles: [mapTileUrl],
-      tileSize: 256,
-      ...(mapTileAttribution ? { attribution: mapTileAttribution } : {}),
-    };
-    style.layers.push({ id: 'base', type: 'raster', source: 'base' });
-  }
-  return style;
 }
 
 function boundsOf(c: Collection): maplibregl.LngLatBounds | null {
@@ -244,22 +220,12 @@ export function MapPage({ account }: { account: Account }) {
 
   useEffect(() => {
     if (!container.current) return;
-    const { mapTileAttribution } = runtimeConfig();
-    const map = new maplibregl.Map({
-      container: container.current,
-      style: baseStyle(),
-      center: [120.1, 30.28],
-      zoom: 11,
-      attributionControl: mapTileAttribution ? { compact: true } : false,
-      dragRotate: false,
-      pitchWithRotate: false,
-    });
-    map.touchZoomRotate.disableRotation();
+    const map = createMap(container.current);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.on('load', () => {
       map.addSource('areas', { type: 'geojson', data: EMPTY });
       map.addSource('buildings', { type: 'geojson', data: EMPTY });
-      const tiles = !!runtimeConfig().mapTileUrl;
+      const tiles = hasBaseTiles();
       map.addLayer({
         id: 'area-fill',
         type: 'fill',

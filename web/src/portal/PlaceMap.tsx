@@ -1,18 +1,14 @@
 // Where the problem is: the district's grid outlines (public, no tiles needed; a base map is drawn under them when
 // the server has one configured), a tap drops the pin, and "use my location" asks the phone. The community the
 // pin falls in is named under the map, or the resident is told the place lies outside the district.
-import 'maplibre-gl/dist/maplibre-gl.css';
 import { AimOutlined, CloseOutlined } from '@ant-design/icons';
 import { Alert, Button, Flex } from 'antd';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
-import { runtimeConfig } from '../runtime-config.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
+import { createMap, hasBaseTiles } from '../map/create-map.ts';
 
 export interface PickedPlace {
   lng: number;
@@ -63,31 +59,7 @@ export function PlaceMap({
 
   useEffect(() => {
     if (!container.current) return;
-    const { mapTileUrl, mapTileAttribution } = runtimeConfig();
-    const style: maplibregl.StyleSpecification = {
-      version: 8,
-      sources: {},
-      layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f7' } }],
-    };
-    if (mapTileUrl) {
-      style.sources['base'] = {
-        type: 'raster',
-        tiles: [mapTileUrl],
-        tileSize: 256,
-        ...(mapTileAttribution ? { attribution: mapTileAttribution } : {}),
-      };
-      style.layers.push({ id: 'base', type: 'raster', source: 'base' });
-    }
-    const map = new maplibregl.Map({
-      container: container.current,
-      style,
-      center: [120.1, 30.28],
-      zoom: 11,
-      attributionControl: mapTileAttribution ? { compact: true } : false,
-      dragRotate: false,
-      pitchWithRotate: false,
-    });
-    map.touchZoomRotate.disableRotation();
+    const map = createMap(container.current, '#eef2f7');
     mapRef.current = map;
     map.on('click', (e) => onChangeRef.current({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
     map.on('load', () => {
@@ -99,7 +71,7 @@ export function PlaceMap({
             id: 'areas-fill',
             type: 'fill',
             source: 'areas',
-            paint: { 'fill-color': '#ffffff', 'fill-opacity': mapTileUrl ? 0.15 : 0.9 },
+            paint: { 'fill-color': '#ffffff', 'fill-opacity': hasBaseTiles() ? 0.15 : 0.9 },
           });
           map.addLayer({
             id: 'areas-line',
