@@ -2,49 +2,23 @@
 // PostgreSQL in a fresh schema (dropped afterwards) when TEST_DATABASE_URL or DATABASE_URL is set.
 // `default` runs medium; `large` also runs the ≈1,000,000-resident district (on PostgreSQL when available, else
 // PGlite — the in-memory WASM database holds the whole district in this process's memory).
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type DemoSize, loadDemo } from '../src/domains/demo/index.ts';
-import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
-import { type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+import type { FieldCipher } from '../src/platform/crypto/field-cipher.ts';
+import type { Backend, Database } from '../src/platform/db/index.ts';
+import { BACKENDS, createTestDatabase } from '../src/testing/test-context.ts';
 
-const PG_URL = process.env['TEST_DATABASE_URL'] || process.env['DATABASE_URL'];
-const cipher = createFieldCipher(Buffer.alloc(32, 7));
-
-async function withDatabase(
-  backend: 'pglite' | 'postgres',
-  use: (db: Database) => Promise<void>,
-): Promise<void> {
-  if (backend === 'pglite') {
-    const database = await openDatabase();
-    try {
-      await migrate(database);
-      await use(database);
-    } finally {
-      await database.close();
-    }
-    return;
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
+/** The demo loaded into a database of its own (PostgreSQL: a fresh schema, dropped afterwards), as the tests do. */
+async function withDatabase(backend: Backend, use: (db: Database, cipher: FieldCipher) => Promise<void>) {
+  const ctx = await createTestDatabase(backend, { poolSize: 2 });
   try {
-    const database = await openDatabase({ url: PG_URL!, searchPath: schema, poolSize: 2 });
-    try {
-      await migrate(database);
-      await use(database);
-    } finally {
-      await database.close();
-    }
+    await use(ctx.database, ctx.cipher);
   } finally {
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await ctx.close();
   }
 }
 
 async function measure(size: DemoSize, backend: 'pglite' | 'postgres'): Promise<void> {
-  await withDatabase(backend, async (database) => {
+  await withDatabase(backend, async (database, cipher) => {
     // Sampled RSS: the generator runs synchronously, so samples land between load batches; maxRSS below is the
     // process-wide high-water mark, which covers what sampling misses.
     let peak = process.memoryUsage().rss;
@@ -77,7 +51,7 @@ async function measure(size: DemoSize, backend: 'pglite' | 'postgres'): Promise<
 }
 
 export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
-  const backends: ('pglite' | 'postgres')[] = PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const backends = BACKENDS;
   for (const backend of backends) await measure('medium', backend);
   if (opts.size === 'large') for (const backend of backends) await measure('large', backend);
 }

@@ -2,48 +2,26 @@
 // PostgreSQL (a fresh schema, dropped afterwards) when TEST_DATABASE_URL or DATABASE_URL is set. The demo load
 // already runs one evaluation; the benchmark times a second full run (tags rewritten, cases upserted) and an
 // incremental run after 1% of the residents changed, and prints seconds and residents/s for each.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadDemo } from '../src/domains/demo/index.ts';
 import { ensureRuleSet, runProfiles } from '../src/domains/profiles/index.ts';
-import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
-import { type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
+import type { FieldCipher } from '../src/platform/crypto/field-cipher.ts';
+import type { Backend, Database } from '../src/platform/db/index.ts';
+import { BACKENDS, createTestDatabase } from '../src/testing/test-context.ts';
 
-const PG_URL = process.env['TEST_DATABASE_URL'] || process.env['DATABASE_URL'];
-const cipher = createFieldCipher(Buffer.alloc(32, 7));
 const TODAY = '2026-11-30';
 
-async function withDatabase(backend: 'pglite' | 'postgres', use: (db: Database) => Promise<void>) {
-  if (backend === 'pglite') {
-    const database = await openDatabase();
-    try {
-      await migrate(database);
-      await use(database);
-    } finally {
-      await database.close();
-    }
-    return;
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
+/** The demo loaded into a database of its own (PostgreSQL: a fresh schema, dropped afterwards), as the tests do. */
+async function withDatabase(backend: Backend, use: (db: Database, cipher: FieldCipher) => Promise<void>) {
+  const ctx = await createTestDatabase(backend, { poolSize: 2 });
   try {
-    const database = await openDatabase({ url: PG_URL!, searchPath: schema, poolSize: 2 });
-    try {
-      await migrate(database);
-      await use(database);
-    } finally {
-      await database.close();
-    }
+    await use(ctx.database, ctx.cipher);
   } finally {
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await ctx.close();
   }
 }
 
 async function measure(backend: 'pglite' | 'postgres', size: 'small' | 'medium') {
-  await withDatabase(backend, async (database) => {
+  await withDatabase(backend, async (database, cipher) => {
     const t0 = performance.now();
     const demo = await loadDemo(database, cipher, { size, seed: 1, today: TODAY });
     console.log(
@@ -87,6 +65,6 @@ async function measure(backend: 'pglite' | 'postgres', size: 'small' | 'medium')
 
 export async function run(opts: { size: 'default' | 'large' | 'small' }): Promise<void> {
   const size = opts.size === 'small' ? 'small' : 'medium';
-  const backends: ('pglite' | 'postgres')[] = PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const backends = BACKENDS;
   for (const backend of backends) await measure(backend, size);
 }

@@ -23,7 +23,14 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(backend: Backend): Promise<TestContext> {
+/**
+ * A database of its own: an in-memory PGlite, or a fresh schema on the TEST_DATABASE_URL server that close() drops.
+ * Benchmarks use it too, with a larger pool where they load in parallel.
+ */
+export async function createTestDatabase(
+  backend: Backend,
+  options: { poolSize?: number } = {},
+): Promise<TestContext> {
   const cipher = createFieldCipher(TEST_DATA_KEY);
   // Tests sign in many times a minute from one address; the throttle has its own test.
   const config = loadConfig(
@@ -46,7 +53,11 @@ export async function createTestDatabase(backend: Backend): Promise<TestContext>
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const database = await openDatabase({ url: TEST_DATABASE_URL, searchPath: schema, poolSize: 4 });
+  const database = await openDatabase({
+    url: TEST_DATABASE_URL,
+    searchPath: schema,
+    poolSize: options.poolSize ?? 4,
+  });
   await migrate(database);
   return {
     backend,
