@@ -3,10 +3,18 @@
 // 400 a reason missing) is shown in the dialog in the user's language and nothing changes.
 import { Alert, type Button, Form, Input, Modal, Radio, Rate, Select } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, errorText, type Page, withQuery } from '../../api.ts';
+import { ApiError, api, errorText, type Page, withQuery } from '../../api.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 import { codedLabel } from '../profiles/labels.ts';
 import type { OrderDetail, OrderReference, OrderSummary, RelatedOrder } from './types.ts';
+
+/** The server's refusal once: a workflow refusal repeats its reason as the only detail. */
+function refusalText(e: unknown, lang: 'zh' | 'en'): string {
+  if (e instanceof ApiError && e.details.every((d) => d.message === e.message)) {
+    return lang === 'en' ? e.messageEn : e.message;
+  }
+  return errorText(e, lang);
+}
 
 /** The field each step asks for (besides none for accept and start). */
 const REASON_ACTIONS = new Set(['return', 'reassign', 'reopen']);
@@ -19,6 +27,7 @@ export function ActionModal({
   related,
   onClose,
   onDone,
+  onStale,
 }: {
   order: OrderDetail;
   action: string | null;
@@ -26,6 +35,8 @@ export function ActionModal({
   related: RelatedOrder[];
   onClose: () => void;
   onDone: (detail: OrderDetail) => void;
+  /** The order changed under the viewer (409): the page reloads it so that the buttons match its state. */
+  onStale: () => void;
 }) {
   const t = useT();
   const lang = useLang();
@@ -77,6 +88,7 @@ export function ActionModal({
       onDone(detail);
     } catch (e) {
       setError(e);
+      if (e instanceof ApiError && e.status === 409) onStale();
     } finally {
       setBusy(false);
     }
@@ -134,7 +146,7 @@ export function ActionModal({
             label={t('ordersReason')}
             rules={[{ required: true, whitespace: true, message: t('ordersReasonRequired') }]}
           >
-            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-reason" />
+            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-field-reason" />
           </Form.Item>
         )}
         {NOTE_ACTIONS.has(action) && (
@@ -143,7 +155,7 @@ export function ActionModal({
             label={t('ordersNote')}
             rules={[{ required: true, whitespace: true, message: t('ordersNoteRequired') }]}
           >
-            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-note" />
+            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-field-note" />
           </Form.Item>
         )}
         {action === 'resolve' && (
@@ -152,7 +164,7 @@ export function ActionModal({
             label={t('ordersResolveNote')}
             rules={[{ required: true, whitespace: true, message: t('ordersNoteRequired') }]}
           >
-            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-note" />
+            <Input.TextArea rows={3} maxLength={1000} showCount data-testid="action-field-note" />
           </Form.Item>
         )}
         {action === 'close' && (
@@ -196,7 +208,7 @@ export function ActionModal({
         )}
       </Form>
       {error !== null && (
-        <Alert type="error" showIcon title={errorText(error, lang)} data-testid="action-error" />
+        <Alert type="error" showIcon title={refusalText(error, lang)} data-testid="action-error" />
       )}
     </Modal>
   );

@@ -36,7 +36,12 @@ function TrendChart({ rows, labels }: { rows: RateRow[]; labels: string[] }) {
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: rows.map((r) => r.key) },
-      yAxis: { type: 'value', min: 0, max: 100 },
+      // From the nearest ten below the lowest figure: rates near 90 % would otherwise be a flat line at the top.
+      yAxis: {
+        type: 'value',
+        min: (v: { min: number }) => Math.max(0, Math.floor(v.min / 10) * 10),
+        max: 100,
+      },
       series: [
         { name: labels[0], type: 'line', data: rows.map((r) => pct(r.responseRate)), connectNulls: true },
         { name: labels[1], type: 'line', data: rows.map((r) => pct(r.resolutionRate)), connectNulls: true },

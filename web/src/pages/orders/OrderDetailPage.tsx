@@ -227,8 +227,10 @@ export function OrderDetailPage() {
                 data-testid="order-requesters"
                 renderItem={(r) => (
                   <List.Item>
-                    {r.anonymous ? t('ordersAnonymous') : `${r.name ?? '—'} ${r.phone ?? ''}`}
-                    <Typography.Text type="secondary">
+                    <Typography.Text>
+                      {r.anonymous ? t('ordersAnonymous') : `${r.name ?? '—'}  ${r.phone ?? ''}`}
+                    </Typography.Text>
+                    <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
                       {codedLabel(t, 'ordersChannel_', r.channel)} · {format.shortDateTime(r.joinedAt)}
                     </Typography.Text>
                   </List.Item>
@@ -289,6 +291,7 @@ export function OrderDetailPage() {
         reference={reference.data}
         related={related.data?.items ?? []}
         onClose={() => setAction(null)}
+        onStale={loaded.reload}
         onDone={(detail) => {
           message.success(t('ordersActionDone', { action: codedLabel(t, 'ordersAction_', action ?? '') }));
           setAction(null);

@@ -129,7 +129,7 @@ export function OrdersPage() {
           aria-label={t('ordersUnit')}
         />
         <AreaPicker
-          style={{ minWidth: 200 }}
+          style={{ width: isPhone ? '100%' : 240 }}
           value={area}
           onChange={(path, node) => {
             setArea(path);
@@ -187,7 +187,7 @@ export function OrdersPage() {
         loading={orders.loading}
         dataSource={orders.data?.items ?? []}
         locale={{ emptyText: t('ordersNone') }}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1320 }}
         onRow={(r) => ({ onClick: () => navigate(`/orders/${r.id}`), style: { cursor: 'pointer' } })}
         pagination={{
           current: page,
@@ -205,8 +205,12 @@ export function OrdersPage() {
           {
             key: 'number',
             title: t('ordersNumber'),
-            width: 170,
-            render: (_, r) => <Typography.Text strong>{r.number}</Typography.Text>,
+            width: 190,
+            render: (_, r) => (
+              <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
+                {r.number}
+              </Typography.Text>
+            ),
           },
           {
             key: 'status',
@@ -241,13 +245,13 @@ export function OrdersPage() {
           {
             key: 'description',
             title: t('ordersDescription'),
+            width: 320,
             ellipsis: true,
             render: (_, r) => r.description,
           },
           {
             key: 'address',
             title: t('ordersAddress'),
-            width: 180,
             ellipsis: true,
             render: (_, r) => r.address ?? '—',
           },

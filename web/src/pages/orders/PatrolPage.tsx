@@ -212,7 +212,7 @@ export function PatrolPage() {
               accept="image/*"
               capture="environment"
               multiple
-              hidden
+              style={{ display: 'none' }}
               data-testid="patrol-photo-input"
               onChange={(e) => {
                 addPhotos(e.target.files).catch(() => {});
