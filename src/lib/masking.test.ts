@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.ts';
+import { maskAddress, maskIdNumber, maskName, maskPersonalNumbers, maskPhone } from './masking.ts';
 
 describe('display masking', () => {
   it('keeps the first 6 and last 4 characters of an ID number', () => {
@@ -26,5 +26,15 @@ describe('display masking', () => {
       '浙江省杭州市云溪区湖滨路12号幸福里3号楼****',
     );
     expect(maskAddress('云溪区某某村5组')).toBe('****');
+  });
+
+  it('masks the mobile and ID numbers a resident typed into free text, and leaves other numbers alone', () => {
+    expect(maskPersonalNumbers('我电话13912345678，身份证11010119900307123X，3号楼502室')).toBe(
+      '我电话139****5678，身份证110101********123X，3号楼502室',
+    );
+    // A 12-digit number is no phone, a 19-digit one no ID number; an order number stays readable.
+    expect(maskPersonalNumbers('工单 2026030112345 编号 139123456789')).toBe(
+      '工单 2026030112345 编号 139123456789',
+    );
   });
 });

@@ -65,3 +65,13 @@ export function maskAddress(address: string): string {
   if (m) return `${m[1]}****`;
   return address.length > 8 ? `${address.slice(0, address.length - 6)}****` : '****';
 }
+
+/**
+ * Free text (a request as the resident typed it) with every mobile number and ID number in it masked, for files
+ * that leave the platform: residents often write their phone into the description.
+ */
+export function maskPersonalNumbers(text: string): string {
+  return text
+    .replace(/(?<![\dXx])\d{17}[\dXx](?![\dXx])/g, (id) => maskIdNumber(id))
+    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
+}

@@ -24,6 +24,8 @@ export interface DemoAccount {
   role: Role;
   /** How the account's scope is found in the generated district. */
   scope: 'district' | 'street1' | 'community1' | 'community2' | 'grid1' | 'provider1' | 'resident1';
+  /** A handling unit's staff: the unit (a department of the request categories) the account works for. */
+  unit?: { code: string; name: string };
 }
 
 /** The demo accounts (README lists the same). Browser tests and docs use this list. */
@@ -83,6 +85,15 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: '居民',
     role: 'resident',
     scope: 'resident1',
+  },
+  {
+    username: 'unit01',
+    password: 'Unit@2026',
+    displayName: '城管局 刘洋',
+    role: 'unit_handler',
+    scope: 'district',
+    // The department most request categories go to (categories.ts: cityManagement), so the demo has orders to act on.
+    unit: { code: 'cityManagement', name: '区城管局' },
   },
   {
     username: 'auditor',
@@ -531,6 +542,22 @@ export async function loadDemo(
         a.scope === 'resident1' ? resident1.id : null,
         a.scope === 'provider1' ? supply.providers[0]!.id : null,
       ]),
+    );
+    const unitAccounts = DEMO_ACCOUNTS.flatMap((a, i) => (a.unit ? [{ id: i + 1, unit: a.unit }] : []));
+    await s.copy(
+      'handling_unit',
+      ['code', 'name', 'kind', 'scope_path'],
+      [...new Map(unitAccounts.map((a) => [a.unit.code, a.unit])).values()].map((u) => [
+        u.code,
+        u.name,
+        'department',
+        null,
+      ]),
+    );
+    await s.copy(
+      'handling_unit_member',
+      ['account_id', 'unit_code'],
+      unitAccounts.map((a) => [a.id, a.unit.code]),
     );
     progress(9, 10, '索引 sequences');
     // Rows were loaded with explicit ids: move each identity sequence past them so later inserts work.

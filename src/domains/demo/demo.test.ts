@@ -226,6 +226,13 @@ describeEachBackend('loading the demo district', createTestDatabase, (ctx) => {
         expect(account.scope_path, demo.username).toBe(expectedScope[demo.scope]);
     }
     expect(communities[1]!.parentCode).toBe(streets[0]!.code);
+    // The handling unit's demo staff member works for the urban management bureau.
+    const members = await db
+      .selectFrom('handling_unit_member')
+      .innerJoin('account', 'account.id', 'handling_unit_member.account_id')
+      .select(['account.username', 'handling_unit_member.unit_code'])
+      .execute();
+    expect(members).toEqual([{ username: 'unit01', unit_code: 'cityManagement' }]);
     const resident = accounts.find((a) => a.username === 'resident01')!;
     expect(resident.scope_path).toBe(expectedScope['grid1']);
     const person = await db

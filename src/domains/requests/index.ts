@@ -10,6 +10,7 @@ import type { IntakeLimits, RequestsContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.routes.ts';
 import { createGridLocator } from './grid-locator.ts';
 import { open311Routes } from './open311.routes.ts';
+import { orderConsoleRoutes } from './order-console.routes.ts';
 import { portalRoutes } from './portal.routes.ts';
 import { publicRequestRoutes } from './public.routes.ts';
 import { requestsRoutes } from './requests.routes.ts';
@@ -68,6 +69,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
   await app.register(async (scope) => publicRequestRoutes(scope, ctx));
   await app.register(async (scope) => portalRoutes(scope, ctx));
   await app.register(async (scope) => open311Routes(scope, ctx));
+  await app.register(async (scope) => orderConsoleRoutes(scope, ctx));
 }
 
 /** Not encapsulated, so that `app.requests` (the jobs' handle) is visible on the root instance. */

@@ -1,11 +1,12 @@
 // The staff's order list: scoped to the viewer's area (or, for unit staff, to what was dispatched to their
 // units), filtered and paged, newest first.
 import { sql } from 'kysely';
-import { likePrefix } from '../../lib/like-pattern.ts';
+import { likeContains, likePrefix } from '../../lib/like-pattern.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { OrderListQuery } from './requests.schema.ts';
 import type { OrderRow } from './work-orders.repository.ts';
+import { OPEN_STATUSES } from './workflow.ts';
 
 export async function findOrderPage(
   db: Db,
@@ -30,7 +31,27 @@ export async function findOrderPage(
   if (q.communityCode) base = base.where('community_code', '=', q.communityCode);
   if (q.gridId !== undefined) base = base.where('grid_id', '=', q.gridId);
   if (q.supervised !== undefined) base = base.where('supervised', '=', q.supervised);
-  if (q.overdue) base = base.where('escalated', '=', true);
+  // Overdue: still open past its resolve deadline, or resolved after it (a late order stays late).
+  if (q.overdue) {
+    const now = new Date();
+    base = base.where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', [...OPEN_STATUSES]), eb('resolve_due', '<', now)]),
+        eb('resolved_at', '>', eb.ref('resolve_due')),
+      ]),
+    );
+  }
+  if (q.q) {
+    const text = q.q.trim();
+    // An order number is typed whole or by its first digits; text matches the problem or the address.
+    base = base.where((eb) =>
+      eb.or([
+        eb('number', 'like', likePrefix(text)),
+        eb('description', 'like', likeContains(text)),
+        eb('address', 'like', likeContains(text)),
+      ]),
+    );
+  }
   if (q.from) base = base.where('received_at', '>=', new Date(`${q.from}T00:00:00+08:00`));
   if (q.to)
     base = base.where('received_at', '<', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));

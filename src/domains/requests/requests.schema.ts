@@ -208,7 +208,10 @@ export const OrderListQuery = Type.Intersect([
     communityCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
     gridId: Type.Optional(Type.Integer({ minimum: 0 })),
     supervised: Type.Optional(Type.Boolean()),
-    overdue: Type.Optional(Type.Boolean()),
+    overdue: Type.Optional(Type.Boolean({ description: '超期：未办结且已过办结时限，或办结晚于时限' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: '检索：工单编号（前几位）、诉求内容或地址' }),
+    ),
     from: Type.Optional(Type.String({ format: 'date' })),
     to: Type.Optional(Type.String({ format: 'date' })),
   }),

@@ -191,6 +191,13 @@ export const errors = {
   },
   OPEN311_API_KEY_INVALID: { status: 403, zh: 'api_key 无效', en: 'Invalid api_key' },
   // end requests
+  // orders console
+  ORDER_EXPORT_TOO_LARGE: {
+    status: 400,
+    zh: '导出的工单过多，请缩小筛选范围',
+    en: 'Too many orders to export; narrow the filters',
+  },
+  // end orders console
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errors;
