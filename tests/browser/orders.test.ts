@@ -120,7 +120,7 @@ describe('work orders in the console', () => {
     await page.getByTestId('action-submit').click();
     await poll(() => detail.getByTestId('order-status').textContent()).toBe('已办结待回访');
     await poll(() => detail.getByTestId('order-timeline').textContent()).toContain('已联系城管中队现场劝离');
-    expect(await detail.getByTestId('order-timeline').textContent()).toContain('城管局 刘洋');
+    expect(await detail.getByTestId('order-timeline').textContent()).toContain('刘洋');
     await page.close();
   });
 

@@ -89,7 +89,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   {
     username: 'unit01',
     password: 'Unit@2026',
-    displayName: '城管局 刘洋',
+    displayName: '刘洋',
     role: 'unit_handler',
     scope: 'district',
     // The department most request categories go to (categories.ts: cityManagement), so the demo has orders to act on.
