@@ -39,6 +39,10 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'ingest.quarantine.fix': { zh: '修正隔离数据', en: 'Fix a quarantined row' },
   'ingest.quarantine.reimport': { zh: '重新导入隔离数据', en: 'Re-import quarantined rows' },
   'ingest.quality.read': { zh: '查看数据质量明细', en: 'Read data-quality offenders' },
+  // request classifier
+  'classifier.train': { zh: '训练诉求分类模型', en: 'Train request classifier' },
+  'classifier.activate': { zh: '启用诉求分类模型版本', en: 'Activate classifier version' },
+  'classifier.rollback': { zh: '回退诉求分类模型版本', en: 'Roll back classifier version' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */
