@@ -5,10 +5,14 @@ import fp from 'fastify-plugin';
 import { createWorkCalendar } from '../../lib/calendar/working-time.ts';
 import { auditRequest } from '../../platform/audit/request-audit.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
-import { classifierRoutes } from './classifier.routes.ts';
-import { type ClassifierService, createClassifierService, reviewThresholdFromEnv } from './classifier.service.ts';
-import { withClassifierSuggestions } from './classifier-intake.ts';
 import { requestCategoryCatalog } from './category-source.ts';
+import { classifierRoutes } from './classifier.routes.ts';
+import {
+  type ClassifierService,
+  createClassifierService,
+  reviewThresholdFromEnv,
+} from './classifier.service.ts';
+import { withClassifierSuggestions } from './classifier-intake.ts';
 import type { IntakeLimits, RequestsContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.routes.ts';
 import { createGridLocator } from './grid-locator.ts';
@@ -19,9 +23,9 @@ import { requestsRoutes } from './requests.routes.ts';
 import { createWorkOrderService } from './work-orders.service.ts';
 
 export { requestCategoryCatalog } from './category-source.ts';
+export { QUICK_TRAINING } from './classifier-training.ts';
 export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
 export { startRequestJobs } from './jobs.ts';
-export { QUICK_TRAINING } from './classifier-training.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
