@@ -3,6 +3,7 @@
 // Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
 // spread in below.
 
+import { HOTLINE_MESSAGES } from './hotline.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
 
@@ -247,6 +248,7 @@ export const MESSAGES = {
   ...CORE_MESSAGES,
   ...PORTAL_MESSAGES,
   ...PROFILES_MESSAGES,
+  ...HOTLINE_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;
