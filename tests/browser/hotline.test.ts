@@ -24,6 +24,14 @@ beforeAll(async () => {
 
 describe('the hotline desk and the classifier versions', () => {
   it('an operator types the caller’s words, sees the category and department live, looks up the caller and creates the order', async () => {
+    // A vague call taken earlier: its suggestion is uncertain, so it waits in the desk's queue.
+    const vague = await harness.app.inject({
+      method: 'POST',
+      url: '/api/requests/hotline',
+      headers: { authorization: `Bearer ${await harness.tokenOf('hotline')}` },
+      payload: { description: '喂喂喂，嗯嗯，那个那个……', anonymous: true },
+    });
+    expect(vague.statusCode).toBe(201);
     const page = await harness.signIn('hotline');
     await page.getByRole('link', { name: '热线受理台' }).first().click();
     const words = page.getByTestId('caller-words');
@@ -76,6 +84,26 @@ describe('the hotline desk and the classifier versions', () => {
     expect(stored.final_category).toBe(stored.suggested_category);
     expect(stored.category_code).toBe(stored.final_category);
     await page.screenshot({ path: `${SHOTS}/hotline-created.png` });
+
+    // The uncertain order is confirmed from the queue with one of its suggested categories.
+    const queue = page.getByTestId('review-queue');
+    await poll(() => queue.textContent()).toContain(vague.json().order.number);
+    await queue
+      .locator('.ant-list-item')
+      .filter({ hasText: vague.json().order.number })
+      .getByRole('button')
+      .first()
+      .click();
+    await poll(async () => {
+      const row = await harness.ctx.database.db
+        .selectFrom('order_classification as oc')
+        .innerJoin('work_order as wo', 'wo.id', 'oc.order_id')
+        .select(['oc.final_category', 'oc.needs_review'])
+        .where('wo.number', '=', vague.json().order.number)
+        .executeTakeFirstOrThrow();
+      return row.needs_review && row.final_category !== null;
+    }).toBe(true);
+    await poll(() => queue.textContent()).not.toContain(vague.json().order.number);
     await page.close();
   });
 

@@ -46,6 +46,8 @@ export const HOTLINE_MESSAGES = {
   hotlinePreviousOrders: ['此前的诉求', 'Earlier requests'],
   hotlineUseResident: ['关联此居民', 'Link this resident'],
   hotlineLinked: ['已关联', 'Linked'],
+  hotlineReview: ['待确认分类（系统把握不大）', 'Categories to confirm (low confidence)'],
+  hotlineReviewEmpty: ['没有待确认的工单', 'Nothing to confirm'],
   // models
   hotlineModelsTitle: ['诉求分类模型', 'Request classifier models'],
   hotlineModelsIntro: [

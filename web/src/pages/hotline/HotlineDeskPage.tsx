@@ -23,7 +23,14 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, errorText, withQuery } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
-import type { CallerInfo, OpenService, SimilarOrder, SubmitResult, Suggestion } from './types.ts';
+import type {
+  CallerInfo,
+  CategoryGuess,
+  OpenService,
+  SimilarOrder,
+  SubmitResult,
+  Suggestion,
+} from './types.ts';
 
 /** Wait this long after the last keystroke before asking the server: the operator types fast. */
 const TYPING_PAUSE_MS = 300;
@@ -420,9 +427,75 @@ export function HotlineDeskPage() {
                 />
               )}
             </Card>
+            <ReviewQueue />
           </Flex>
         </Col>
       </Row>
     </Flex>
+  );
+}
+
+interface ReviewItem {
+  orderId: number;
+  number: string;
+  description: string;
+  receivedAt: string;
+  suggested: CategoryGuess;
+  alternatives: CategoryGuess[];
+}
+
+/** Orders whose suggestion was uncertain and that nobody has classified yet: one click confirms a category. */
+function ReviewQueue() {
+  const t = useT();
+  const lang = useLang();
+  const f = useFormat();
+  const { message } = App.useApp();
+  const queue = useApi<{ items: ReviewItem[] }>('/api/requests/classifier/review?limit=10');
+  const [busy, setBusy] = useState<number | null>(null);
+  const confirm = async (orderId: number, categoryCode: string) => {
+    setBusy(orderId);
+    try {
+      await api(`/api/requests/${orderId}/classify`, { method: 'POST', body: { categoryCode } });
+      queue.reload();
+    } catch (e) {
+      message.error(errorText(e, lang));
+    } finally {
+      setBusy(null);
+    }
+  };
+  if (queue.error) return null;
+  return (
+    <Card title={t('hotlineReview')} data-testid="review-queue">
+      {(queue.data?.items.length ?? 0) === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('hotlineReviewEmpty')} />
+      ) : (
+        <List
+          size="small"
+          dataSource={queue.data?.items ?? []}
+          renderItem={(o) => (
+            <List.Item>
+              <Flex vertical gap={4} style={{ width: '100%' }}>
+                <Typography.Text type="secondary">
+                  {o.number} · {f.shortDateTime(o.receivedAt)}
+                </Typography.Text>
+                <Typography.Text ellipsis>{o.description}</Typography.Text>
+                <Flex gap={6} wrap>
+                  {o.alternatives.map((a) => (
+                    <Button
+                      key={a.code}
+                      size="small"
+                      loading={busy === o.orderId}
+                      onClick={() => confirm(o.orderId, a.code)}
+                    >
+                      {a.name} {f.percent(a.probability)}
+                    </Button>
+                  ))}
+                </Flex>
+              </Flex>
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
   );
 }
