@@ -92,6 +92,9 @@ describe('cbrain classify', () => {
     expect(json.alternatives).toHaveLength(4);
     expect(json.confidence).toBe(json.alternatives[0].probability);
     expect(json.confidence).toBeGreaterThan(json.alternatives[1].probability);
+    // The words that weighed most towards the label, read back from the text.
+    expect(json.keywords.length).toBeGreaterThan(0);
+    expect(json.keywords.map((k: { text: string }) => k.text).join(' ')).toMatch(/煤气|气味|开火/);
   }, 60_000);
 
   it('reads GBK-encoded CSV with title and body columns and counts an unseen label as wrong', async () => {

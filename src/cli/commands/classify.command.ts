@@ -16,6 +16,7 @@ import {
   parseClassifier,
   serializeClassifier,
   type TextClassifier,
+  topTermsFor,
   trainTextClassifier,
 } from '../../lib/classify/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -297,6 +298,6 @@ export function registerClassifyCommand(program: Command) {
       const top = positiveInt(opts.top, '--top');
       const model = await loadModel(opts.model);
       const p = classifyText(model, opts.text, top);
-      printJson({ ...p, ...routing(p.label) });
+      printJson({ ...p, ...routing(p.label), keywords: topTermsFor(model, opts.text, p.label, 6) });
     });
 }

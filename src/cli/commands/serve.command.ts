@@ -7,6 +7,7 @@ import {
   createLiveArrivals,
   DEMO_REQUESTS_PER_DAY,
   loadRequestDemo,
+  QUICK_TRAINING,
   requestCategoryCatalog,
   startRequestJobs,
 } from '../../domains/requests/index.ts';
@@ -102,6 +103,18 @@ export function registerServeCommand(program: Command) {
             ]
           : [],
       });
+      // requests: the demo's first classifier version, trained in a worker thread when none exists yet.
+      if (config.demo) {
+        void app.requestClassifier
+          .ensureInitialModel(QUICK_TRAINING)
+          .then(async (training) => {
+            if (!training) return;
+            console.log('training the first request classifier version in the background …');
+            await training;
+            console.log('request classifier ready');
+          })
+          .catch((err) => app.log.error({ err }, 'first classifier version failed'));
+      }
       const shutdown = async () => {
         requestJobs.stop();
         await stopSensing?.();

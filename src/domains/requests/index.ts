@@ -6,6 +6,13 @@ import { createWorkCalendar } from '../../lib/calendar/working-time.ts';
 import { auditRequest } from '../../platform/audit/request-audit.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
 import { requestCategoryCatalog } from './category-source.ts';
+import { classifierRoutes } from './classifier.routes.ts';
+import {
+  type ClassifierService,
+  createClassifierService,
+  reviewThresholdFromEnv,
+} from './classifier.service.ts';
+import { withClassifierSuggestions } from './classifier-intake.ts';
 import type { IntakeLimits, RequestsContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.routes.ts';
 import { createGridLocator } from './grid-locator.ts';
@@ -17,12 +24,14 @@ import { requestsRoutes } from './requests.routes.ts';
 import { createWorkOrderService } from './work-orders.service.ts';
 
 export { requestCategoryCatalog } from './category-source.ts';
+export { QUICK_TRAINING } from './classifier-training.ts';
 export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
 export { startRequestJobs } from './jobs.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     requests: RequestsContext;
+    requestClassifier: ClassifierService;
   }
 }
 
@@ -51,7 +60,16 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
   const catalog = options.catalog ?? requestCategoryCatalog();
   const calendar = createWorkCalendar();
   const locator = createGridLocator();
-  const service = createWorkOrderService({ database, cipher, catalog, calendar, locator });
+  const classifier = createClassifierService({
+    database,
+    catalog,
+    reviewThreshold: reviewThresholdFromEnv(process.env),
+    log: (message, err) => app.log.error({ err }, message),
+  });
+  const service = withClassifierSuggestions(
+    createWorkOrderService({ database, cipher, catalog, calendar, locator }),
+    classifier,
+  );
   const ctx: RequestsContext = {
     database,
     cipher,
@@ -63,6 +81,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
     throttle: () => {},
   };
   app.decorate('requests', ctx);
+  app.decorate('requestClassifier', classifier);
   // Each group in its own encapsulated context: Open311 has its own error format and form-body parser.
   await app.register(async (scope) => requestsRoutes(scope, ctx));
   await app.register(async (scope) => evaluationRoutes(scope, ctx));
@@ -70,6 +89,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
   await app.register(async (scope) => portalRoutes(scope, ctx));
   await app.register(async (scope) => open311Routes(scope, ctx));
   await app.register(async (scope) => orderConsoleRoutes(scope, ctx));
+  await app.register(async (scope) => classifierRoutes(scope, ctx, classifier));
 }
 
 /** Not encapsulated, so that `app.requests` (the jobs' handle) is visible on the root instance. */

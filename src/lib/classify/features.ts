@@ -59,13 +59,21 @@ export function featureCounts(text: string, options: FeatureOptions): FeatureCou
 
 /** Hashed feature counts of one text: bucket → raw count. */
 export function featureCountMap(text: string, options: FeatureOptions): Map<number, number> {
-  const s = normalizeText(text, options.maxChars);
   const counts = new Map<number, number>();
-  const add = (f: string) => {
+  forEachFeature(text, options, (f) => {
     const b = bucketOf(f, options.buckets);
     counts.set(b, (counts.get(b) ?? 0) + 1);
-  };
-  if (s === '') return counts;
+  });
+  return counts;
+}
+
+/**
+ * Every feature string of a text, in order, with repeats: `w\u0001word`, `b\u0001w1\u0002w2`, `c{n}\u0001chars`.
+ * Counting hashes them; explaining a prediction reads them back as words.
+ */
+export function forEachFeature(text: string, options: FeatureOptions, add: (feature: string) => void): void {
+  const s = normalizeText(text, options.maxChars);
+  if (s === '') return;
   if (options.wordUnigrams || options.wordBigrams) {
     const ws = words(s);
     for (let i = 0; i < ws.length; i++) {
@@ -83,7 +91,6 @@ export function featureCountMap(text: string, options: FeatureOptions): Map<numb
       }
     }
   }
-  return counts;
 }
 
 /** A sparse vector over feature rows: parallel arrays, rows ascending. */

@@ -34,7 +34,12 @@ export {
   trainTextClassifier,
   vectorize,
 } from './classifier.ts';
+// Explanation: topTermsFor(model, text, label, limit = 5) → [{ text, weight }], the words that weighed most.
+export { topTermsFor, type WeightedTerm } from './explain.ts';
 export { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './features.ts';
+// Held-out training: trainWithHoldout(examplesOldestFirst, { holdoutFraction 0.15, train }) → { model, report }
+// with accuracy, macro-F1, the weakest classes and the most frequent confusions.
+export { type HoldoutOptions, type HoldoutReport, trainWithHoldout } from './holdout.ts';
 export { type ClassificationReport, type ClassMetrics, classificationReport } from './metrics.ts';
 export {
   MODEL_FORMAT,

@@ -42,6 +42,10 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   // orders console
   'request.export': { zh: '导出工单', en: 'Export work orders' },
   // end orders console
+  // request classifier
+  'classifier.train': { zh: '训练诉求分类模型', en: 'Train request classifier' },
+  'classifier.activate': { zh: '启用诉求分类模型版本', en: 'Activate classifier version' },
+  'classifier.rollback': { zh: '回退诉求分类模型版本', en: 'Roll back classifier version' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */

@@ -69,7 +69,9 @@ export type Permission =
   | 'request:evaluate'
   // ingest: importing department data, and reading data-quality figures
   | 'ingest:run'
-  | 'ingest:quality';
+  | 'ingest:quality'
+  // request classifier: train, activate and roll back model versions
+  | 'classifier:manage';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -243,6 +245,13 @@ for (const role of ROLES) {
   };
 }
 // end requests
+// request classifier: the district administrator trains and activates versions of the request-text classifier
+// (model data, no personal data, so 三员 separation does not stand in the way).
+ROLE_RULES.district_admin = {
+  ...ROLE_RULES.district_admin,
+  permissions: [...ROLE_RULES.district_admin.permissions, 'classifier:manage'],
+};
+// end request classifier
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return ROLE_RULES[role].permissions.includes(permission);

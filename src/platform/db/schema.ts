@@ -547,6 +547,9 @@ export interface DB extends SensingTables {
   ingest_quarantine: IngestQuarantineTable;
   ingest_quality_rule: IngestQualityRuleTable;
   ingest_quality_figure: IngestQualityFigureTable;
+  // request classifier in service (migration 0020)
+  classifier_model: ClassifierModelTable;
+  order_classification: OrderClassificationTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -954,3 +957,37 @@ export interface Open311ClientTable {
   disabled: Generated<boolean>;
 }
 // ---- end requests ----
+
+// ---- request classifier in service (migration 0020) ----
+export interface ClassifierModelTable {
+  version: Generated<number>;
+  status: 'training' | 'ready' | 'failed';
+  active: Generated<boolean>;
+  started_at: Timestamp;
+  trained_at: Timestamp | null;
+  activated_at: Timestamp | null;
+  examples: number | null;
+  held_out: number | null;
+  accuracy: number | null;
+  macro_f1: number | null;
+  metrics: Json<Record<string, unknown>>;
+  options: Json<Record<string, unknown>>;
+  weights: Bytes | null;
+  error: string | null;
+  created_by: number | null;
+}
+
+export interface OrderClassificationTable {
+  order_id: number;
+  street_code: string | null;
+  model_version: number;
+  suggested_category: string;
+  confidence: number;
+  top3: Json<Array<{ label: string; probability: number }>>;
+  needs_review: boolean;
+  final_category: string | null;
+  final_by: number | null;
+  final_at: Timestamp | null;
+  created_at: Timestamp;
+}
+// ---- end request classifier ----

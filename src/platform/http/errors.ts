@@ -198,6 +198,34 @@ export const errors = {
     en: 'Too many orders to export; narrow the filters',
   },
   // end orders console
+  // request classifier
+  CLASSIFIER_NOT_READY: {
+    status: 409,
+    zh: '尚无启用的分类模型，请先训练并启用一个版本',
+    en: 'No classifier version is active; train and activate one first',
+  },
+  CLASSIFIER_VERSION_NOT_FOUND: { status: 404, zh: '未找到该模型版本', en: 'Model version not found' },
+  CLASSIFIER_VERSION_NOT_READY: {
+    status: 409,
+    zh: '该模型版本尚未训练完成或训练失败，不能启用',
+    en: 'The model version has not finished training (or failed) and cannot be activated',
+  },
+  CLASSIFIER_TRAINING_RUNNING: {
+    status: 409,
+    zh: '已有模型正在训练，请稍后再试',
+    en: 'A model is already being trained; try again later',
+  },
+  CLASSIFIER_TRAINING_DATA_TOO_SMALL: {
+    status: 409,
+    zh: '已确认类别的工单太少，无法训练模型',
+    en: 'Too few orders with a confirmed category to train a model',
+  },
+  CLASSIFIER_NO_PREVIOUS: {
+    status: 409,
+    zh: '没有可回退的上一个启用版本',
+    en: 'There is no previously active version to roll back to',
+  },
+  // end request classifier
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errors;

@@ -4,6 +4,7 @@
 // spread in below.
 
 import { ORDERS_MESSAGES } from './orders.messages.ts';
+import { HOTLINE_MESSAGES } from './hotline.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
 
@@ -249,6 +250,7 @@ export const MESSAGES = {
   ...PORTAL_MESSAGES,
   ...PROFILES_MESSAGES,
   ...ORDERS_MESSAGES,
+  ...HOTLINE_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,10 +1,17 @@
 // Every domain's console pages, in menu order after the foundation's own (home, residents, map). Audit and
 // accounts stay last: the shell adds them after these.
 import { ORDER_EVALUATION_MODULE } from './evaluation.tsx';
+import { HOTLINE_MODULE } from './hotline.tsx';
 import type { ConsoleModule } from './module.ts';
 import { ORDERS_MODULE } from './orders.tsx';
 import { PROFILES_MODULE } from './profiles.tsx';
 
-export const CONSOLE_MODULES: ConsoleModule[] = [PROFILES_MODULE, ORDERS_MODULE, ORDER_EVALUATION_MODULE];
+// One module a line, in menu order.
+export const CONSOLE_MODULES: ConsoleModule[] = [
+  HOTLINE_MODULE,
+  ORDERS_MODULE,
+  ORDER_EVALUATION_MODULE,
+  PROFILES_MODULE,
+];
 
 export type { ConsoleModule, MenuEntry, PageRoute } from './module.ts';
