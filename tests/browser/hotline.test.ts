@@ -104,6 +104,18 @@ describe('the hotline desk and the classifier versions', () => {
       return row.needs_review && row.final_category !== null;
     }).toBe(true);
     await poll(() => queue.textContent()).not.toContain(vague.json().order.number);
+
+    // The order's page shows what the classifier suggested at intake and that the operator confirmed it.
+    const vagueOrder = await harness.ctx.database.db
+      .selectFrom('work_order')
+      .select('id')
+      .where('number', '=', vague.json().order.number)
+      .executeTakeFirstOrThrow();
+    await page.goto(`${harness.base}/orders/${vagueOrder.id}`);
+    const shown = page.getByTestId('order-suggestion');
+    await shown.waitFor();
+    expect(await shown.textContent()).toMatch(/置信度 \d+%，模型 v1/);
+    await poll(() => page.getByTestId('order-detail').textContent()).toContain('话务员已');
     await page.close();
   });
 

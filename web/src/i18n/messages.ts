@@ -3,8 +3,8 @@
 // Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
 // spread in below.
 
-import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { HOTLINE_MESSAGES } from './hotline.messages.ts';
+import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
 

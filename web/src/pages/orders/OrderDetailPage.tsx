@@ -29,7 +29,13 @@ import { ActionModal } from './ActionModal.tsx';
 import { deadlineText, deadlineTone, TONE_COLOURS } from './deadline.ts';
 import { OrdersMap } from './OrdersMap.tsx';
 import { useNow } from './OrdersPage.tsx';
-import { type OrderDetail, type OrderReference, type RelatedOrder, STATUS_COLOURS } from './types.ts';
+import {
+  type OrderClassification,
+  type OrderDetail,
+  type OrderReference,
+  type RelatedOrder,
+  STATUS_COLOURS,
+} from './types.ts';
 
 /** A photo behind the session token: fetched, then shown from an object URL. */
 function Photo({ orderId, attachmentId, name }: { orderId: number; attachmentId: number; name: string }) {
@@ -89,9 +95,19 @@ export function OrderDetailPage() {
     Number.isInteger(id) && id > 0 ? `/api/requests/${id}/related` : null,
   );
   const reference = useApi<OrderReference>('/api/requests/reference');
+  // 404 when no model was active at intake: then there is simply no suggestion to show.
+  const classification = useApi<OrderClassification>(
+    Number.isInteger(id) && id > 0 ? `/api/requests/${id}/classification` : null,
+  );
+  const reloadClassification = classification.reload;
   const [order, setOrder] = useState<OrderDetail | null>(null);
   const [action, setAction] = useState<string | null>(null);
   useEffect(() => setOrder(loaded.data ?? null), [loaded.data]);
+  // An operator's classify step records the final category beside the suggestion.
+  const categoryCode = order?.categoryCode;
+  useEffect(() => {
+    if (categoryCode) reloadClassification();
+  }, [categoryCode, reloadClassification]);
 
   if (loaded.error) return <Alert type="error" showIcon title={errorText(loaded.error, lang)} />;
   if (!order) return <Skeleton active />;
@@ -149,6 +165,26 @@ export function OrderDetailPage() {
             </Typography.Paragraph>
             <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
               <Descriptions.Item label={t('ordersCategory')}>{order.categoryName ?? '—'}</Descriptions.Item>
+              {classification.data && (
+                <Descriptions.Item label={t('ordersSuggestion')} span={2}>
+                  <span data-testid="order-suggestion">
+                    {t('ordersSuggestionValue', {
+                      name: classification.data.suggested.path || classification.data.suggested.name,
+                      p: Math.round(classification.data.suggested.probability * 100),
+                      v: classification.data.modelVersion,
+                    })}
+                  </span>{' '}
+                  {classification.data.needsReview && !classification.data.finalCategory && (
+                    <Tag color="orange">{t('ordersSuggestionUncertain')}</Tag>
+                  )}
+                  {classification.data.corrected === true && (
+                    <Tag color="blue">{t('ordersSuggestionCorrected')}</Tag>
+                  )}
+                  {classification.data.corrected === false && (
+                    <Tag color="green">{t('ordersSuggestionConfirmed')}</Tag>
+                  )}
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label={t('ordersChannel')}>
                 {codedLabel(t, 'ordersChannel_', order.channel)}
               </Descriptions.Item>

@@ -136,3 +136,13 @@ export const STATUS_COLOURS: Record<string, string> = {
   closed: 'success',
   merged: 'default',
 };
+
+/** The classifier's suggestion stored when the order came in, and the category an operator confirmed. */
+export interface OrderClassification {
+  modelVersion: number;
+  suggested: { code: string; name: string; path: string; department: string; probability: number };
+  alternatives: { code: string; name: string; probability: number }[];
+  needsReview: boolean;
+  finalCategory: { code: string; name: string } | null;
+  corrected: boolean | null;
+}
