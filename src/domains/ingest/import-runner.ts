@@ -68,6 +68,8 @@ export interface ImportOptions {
   /** Save the mapping used as the source's mapping for later imports. */
   saveMapping?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+  /** Called once the run row exists (new or resumed), before any row is read: a background caller answers then. */
+  onRunStarted?: (runId: number, totalBytes: number) => void;
   /** Fault injection for tests: called inside each batch's transaction before it commits. */
   beforeBatchCommit?: (batchNo: number) => void;
 }
@@ -287,6 +289,7 @@ export async function runImport(
         .where('name', '=', source)
         .execute();
 
+    options.onRunStarted?.(runId, detected.size);
     const ctx = await normaliseContext(db, cipher, table.header, mapping, actor.scopePath, today);
     const currentRun = runId;
     let accepted: StagedPerson[] = [];

@@ -39,6 +39,7 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'ingest.quarantine.fix': { zh: '修正隔离数据', en: 'Fix a quarantined row' },
   'ingest.quarantine.reimport': { zh: '重新导入隔离数据', en: 'Re-import quarantined rows' },
   'ingest.quality.read': { zh: '查看数据质量明细', en: 'Read data-quality offenders' },
+  'ingest.rules': { zh: '修改数据质量规则', en: 'Change data-quality rules' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */
