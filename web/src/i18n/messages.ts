@@ -3,6 +3,7 @@
 // Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
 // spread in below.
 
+import { INGEST_MESSAGES } from './ingest.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
 
@@ -247,6 +248,7 @@ export const MESSAGES = {
   ...CORE_MESSAGES,
   ...PORTAL_MESSAGES,
   ...PROFILES_MESSAGES,
+  ...INGEST_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;
