@@ -25,7 +25,7 @@ import { Link } from 'react-router-dom';
 import { api, errorText, type Page, withQuery } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
-import { fieldLabel, SOURCE_PATTERN, statusLabel } from './labels.ts';
+import { fieldLabel, reasonLabel, SOURCE_PATTERN, statusLabel } from './labels.ts';
 import { type Mapping, type Preview, type Run, type Source, TARGET_FIELDS } from './types.ts';
 import { uploadFile } from './upload-file.ts';
 
@@ -238,7 +238,7 @@ export function ImportPage() {
                     const s = col ? reasonOf.get(col) : undefined;
                     return s && s.field === r.field ? (
                       <Typography.Text type="secondary">
-                        {s.reason}（{Math.round(s.confidence * 100)}%）
+                        {reasonLabel(t, s.reason)}（{Math.round(s.confidence * 100)}%）
                       </Typography.Text>
                     ) : null;
                   },
