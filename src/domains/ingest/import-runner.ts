@@ -1,6 +1,5 @@
 // Runs an import: detect the file, settle the column mapping, then stream rows through the normaliser in batches.
-// Each batch is one transaction holding its accepted records (COPY into a temporary table, then one set-based
-// upsert), its quarantined rows and the run's checkpoint, so a killed import leaves whole batches only and the
+// Each batch is one transaction holding its accepted records (one set-based upsert of the batch sent as JSON), its quarantined rows and the run's checkpoint, so a killed import leaves whole batches only and the
 // next import of the same file continues after the last committed row. Nothing is dropped: every row read is
 // accepted (inserted, updated, unchanged or superseded by a later row with the same key) or quarantined.
 import { createHash } from 'node:crypto';
@@ -25,11 +24,9 @@ import {
   findSource,
   insertQuarantined,
   loadBuildings,
-  prepareBatchTable,
   type QuarantineInsert,
   type RunCounts,
-  STAGED_COLUMNS,
-  upsertStagedBatch,
+  upsertBatch,
 } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import { computeQualityFigures } from './quality.ts';
@@ -68,6 +65,8 @@ export interface ImportOptions {
   /** Save the mapping used as the source's mapping for later imports. */
   saveMapping?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number, rowsRead: number) => void;
+  /** Called once the run row exists (new or resumed), before any row is read: a background caller answers then. */
+  onRunStarted?: (runId: number, totalBytes: number) => void;
   /** Fault injection for tests: called inside each batch's transaction before it commits. */
   beforeBatchCommit?: (batchNo: number) => void;
 }
@@ -212,6 +211,7 @@ export async function normaliseContext(
     scopePath,
     today,
     idKey: (id) => Buffer.from(cipher.blindIndex(id)).toString('base64url').slice(0, 32),
+    addressMemo: new Map(),
   };
 }
 
@@ -287,6 +287,7 @@ export async function runImport(
         .where('name', '=', source)
         .execute();
 
+    options.onRunStarted?.(runId, detected.size);
     const ctx = await normaliseContext(db, cipher, table.header, mapping, actor.scopePath, today);
     const currentRun = runId;
     let accepted: StagedPerson[] = [];
@@ -306,13 +307,8 @@ export async function runImport(
       await database.bulk(async (session) => {
         let written = { inserted: 0, updated: 0 };
         if (batch.length > 0) {
-          await prepareBatchTable(session);
-          await session.copy(
-            'ingest_batch',
-            STAGED_COLUMNS,
-            batch.map((r) => copyRow(r, source, currentRun, cipher)),
-          );
-          written = await upsertStagedBatch(session);
+          const rowsOut = batch.map((r) => copyRow(r, source, currentRun, cipher));
+          written = await upsertBatch(session, rowsOut);
         }
         await insertQuarantined(session, failed);
         const delta: RunCounts = {

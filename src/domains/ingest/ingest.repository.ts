@@ -44,33 +44,41 @@ const UPDATABLE = STAGED_COLUMNS.filter((c) => c !== 'source' && c !== 'source_k
 const COLUMN_LIST = STAGED_COLUMNS.join(', ');
 
 /**
- * Upserts the batch staged in the temporary table: one row per source key (the file's last row wins; earlier
- * ones count as superseded), a changed row hash updates, an equal one is left alone, so re-importing a file
- * changes nothing.
+ * Upserts a batch in one statement: the rows travel as one JSON parameter read by json_populate_recordset (no
+ * temporary table to fill and empty; on PGlite its pages go through the emulated file system); one row per
+ * source key (the file's last row wins, earlier ones count as superseded); a changed row hash updates, an equal
+ * one is left alone, so re-importing a file changes nothing.
  */
-export async function upsertStagedBatch(
+export async function upsertBatch(
   session: BulkSession,
+  rows: ReadonlyArray<readonly unknown[]>,
 ): Promise<{ inserted: number; updated: number }> {
-  const rows = await session.exec(
-    `WITH up AS (
+  const json = JSON.stringify(
+    rows.map((row) => {
+      const o: Record<string, unknown> = {};
+      STAGED_COLUMNS.forEach((c, i) => {
+        const v = row[i];
+        // bytea reads its hex text form
+        o[c] = v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : v;
+      });
+      return o;
+    }),
+  );
+  const result = await session.exec(
+    `WITH batch AS (SELECT * FROM json_populate_recordset(NULL::source_person, $1::json)),
+     up AS (
        INSERT INTO source_person (${COLUMN_LIST})
-       SELECT DISTINCT ON (source_key) ${COLUMN_LIST} FROM ingest_batch ORDER BY source_key, source_row DESC
+       SELECT DISTINCT ON (source_key) ${COLUMN_LIST} FROM batch ORDER BY source_key, source_row DESC
        ON CONFLICT (source, source_key) DO UPDATE SET
          ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
        WHERE source_person.row_hash <> excluded.row_hash
        RETURNING (xmax = 0) AS inserted)
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
      FROM up`,
+    [json],
   );
-  const r = rows[0] as { inserted: number; updated: number };
+  const r = result[0] as { inserted: number; updated: number };
   return { inserted: Number(r.inserted), updated: Number(r.updated) };
-}
-
-export async function prepareBatchTable(session: BulkSession): Promise<void> {
-  await session.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS ingest_batch ON COMMIT DELETE ROWS AS
-     SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
-  );
 }
 
 export interface QuarantineInsert {

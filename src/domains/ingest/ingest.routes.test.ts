@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { expect, it } from 'vitest';
 import { makeIdNumber } from '../../lib/id-number.ts';
@@ -277,6 +278,137 @@ describeEachBackend(
         headers: authed(admin),
       });
       expect(none.statusCode).toBe(404);
+    });
+
+    it('a background import answers 202 with the running run, then its progress reaches 1 and the report read = accepted + quarantined', async () => {
+      const { app, admin } = ctx();
+      const rows = ['编号,姓名,身份证号'];
+      for (let i = 0; i < 60; i++)
+        rows.push(
+          `B${i},张${'伟芳娜秀敏静丽强磊军'[i % 10]}${'洋勇艳杰娟涛'[i % 6]},${i % 10 === 0 ? '123' : ''}`,
+        );
+      const up = (await upload(admin, rows.join('\n'), 'background.csv')).json();
+      const started = await app.inject({
+        method: 'POST',
+        url: '/api/ingest/runs',
+        headers: authed(admin),
+        payload: {
+          uploadId: up.uploadId,
+          source: 'background',
+          mapping: { source_key: '编号', name: '姓名', id_number: '身份证号' },
+          background: true,
+        },
+      });
+      expect(started.statusCode).toBe(202);
+      const runId = started.json().id as number;
+      expect(['running', 'completed']).toContain(started.json().status);
+      let run = started.json();
+      for (let i = 0; i < 200 && run.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        run = (
+          await app.inject({ method: 'GET', url: `/api/ingest/runs/${runId}`, headers: authed(admin) })
+        ).json();
+      }
+      expect(run).toMatchObject({
+        status: 'completed',
+        progress: 1,
+        rowsRead: 60,
+        accepted: 54,
+        quarantined: 6,
+      });
+      // A file-level error still comes back as the request's error, before any run exists.
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/ingest/runs',
+        headers: authed(admin),
+        payload: {
+          uploadId: up.uploadId,
+          source: 'background',
+          mapping: { name: '无此列' },
+          background: true,
+        },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.code).toBe('INGEST_MAPPING_INVALID');
+    });
+
+    it('the quarantine exports as XLSX with formula cells escaped', async () => {
+      const { app, admin } = ctx();
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/ingest/quarantine/export.xlsx?source=formula',
+        headers: authed(admin),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('spreadsheetml');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.rawPayload as unknown as ExcelJS.Buffer);
+      const values = book.worksheets[0]!.getSheetValues().flat().map(String);
+      expect(values).toContain(`'=HYPERLINK("http://evil")`);
+      expect(values.some((v) => v.startsWith('=HYPERLINK'))).toBe(false);
+    });
+
+    it('quality rules: read, replace (validated, audited); a worker gets 403', async () => {
+      const { app, admin, worker } = ctx();
+      const read = await app.inject({
+        method: 'GET',
+        url: '/api/ingest/quality/rules',
+        headers: authed(admin),
+      });
+      expect(read.statusCode).toBe(200);
+      const rules = read.json().rules as Array<Record<string, unknown>>;
+      expect(rules.length).toBeGreaterThanOrEqual(12);
+      const put = (payload: object, token = admin) =>
+        app.inject({ method: 'PUT', url: '/api/ingest/quality/rules', headers: authed(token), payload });
+      const keep = rules.map(({ id: _id, ...r }) => r);
+      // bad input: unknown dimension → 400 from the schema; duplicates, unknown source, timeliness without
+      // max_age_days and uniqueness on a field other than the ID number → 400 INGEST_RULES_INVALID with details
+      expect(
+        (await put({ rules: [{ source: null, field: 'name', dimension: 'beauty', threshold: 1 }] }))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (await put({ rules: [{ source: null, field: 'name', dimension: 'completeness', threshold: 1.5 }] }))
+          .statusCode,
+      ).toBe(400);
+      const invalid = await put({
+        rules: [
+          { source: null, field: 'name', dimension: 'completeness', threshold: 0.9 },
+          { source: null, field: 'name', dimension: 'completeness', threshold: 0.8 },
+          { source: 'nosuch', field: 'phone', dimension: 'completeness', threshold: 0.8 },
+          { source: null, field: 'record_date', dimension: 'timeliness', threshold: 0.8, params: {} },
+          { source: null, field: 'phone', dimension: 'uniqueness', threshold: 1 },
+        ],
+      });
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json().error.code).toBe('INGEST_RULES_INVALID');
+      expect(invalid.json().error.details.map((d: { field: string }) => d.field)).toEqual([
+        'body/rules/1',
+        'body/rules/2/source',
+        'body/rules/3/params/max_age_days',
+        'body/rules/4/field',
+      ]);
+      expect((await put({ rules: keep }, worker)).statusCode).toBe(403);
+      const changed = keep.map((r) =>
+        r.field === 'phone' && r.dimension === 'completeness' && r.source === null
+          ? { ...r, threshold: 0.5 }
+          : r,
+      );
+      const ok = await put({
+        rules: [...changed, { source: 'police', field: 'phone', dimension: 'completeness', threshold: 0.95 }],
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json().rules).toHaveLength(keep.length + 1);
+      expect(ok.json().rules).toContainEqual(
+        expect.objectContaining({ source: null, field: 'phone', dimension: 'completeness', threshold: 0.5 }),
+      );
+      const audit = await ctx()
+        .database.db.selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'ingest.rules')
+        .execute();
+      expect(audit).toHaveLength(1);
+      expect((await put({ rules: keep })).statusCode).toBe(200);
     });
   },
 );

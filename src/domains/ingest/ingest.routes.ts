@@ -14,6 +14,8 @@ import {
   PreviewQuery,
   QualityOut,
   QualityQuery,
+  QualityRulesBody,
+  QualityRulesOut,
   QuarantineDismissBody,
   QuarantineExportQuery,
   QuarantineFixBody,
@@ -138,14 +140,17 @@ export async function ingestRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: '导入已上传的文件（读取行数 = 接收 + 隔离）',
+        summary: '导入已上传的文件（读取行数 = 接收 + 隔离）；background 为真时在后台导入并返回 202',
         body: RunBody,
-        response: { 201: RunOut },
+        response: { 201: RunOut, 202: RunOut },
       },
     },
     async (request, reply) => {
       const viewer = requirePermission(request, 'ingest:run');
-      return reply.code(201).send(await ingest.run(requestActor(request, viewer), request.body as RunBody));
+      const body = request.body as RunBody;
+      if (body.background)
+        return reply.code(202).send(await ingest.startRun(requestActor(request, viewer), body));
+      return reply.code(201).send(await ingest.run(requestActor(request, viewer), body));
     },
   );
 
@@ -207,6 +212,59 @@ export async function ingestRoutes(app: FastifyInstance) {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="quarantine-${source}.csv"`)
         .send(csv);
+    },
+  );
+
+  app.get(
+    '/api/ingest/quarantine/export.xlsx',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '导出隔离数据 XLSX（脱敏；以 = + - @ 开头的单元格加前导撇号）',
+        querystring: QuarantineExportQuery,
+      },
+    },
+    async (request, reply) => {
+      const viewer = requirePermission(request, 'ingest:run');
+      const { source } = request.query as { source: string };
+      const book = await ingest.exportQuarantineXlsx(requestActor(request, viewer), source);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="quarantine-${source}.xlsx"`)
+        .send(book);
+    },
+  );
+
+  app.get(
+    '/api/ingest/quality/rules',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '数据质量规则（阈值与参数；来源为空的规则适用于全部来源）',
+        response: { 200: QualityRulesOut },
+      },
+    },
+    async (request) => {
+      requirePermission(request, 'ingest:quality');
+      return { rules: await ingest.listRules() };
+    },
+  );
+
+  app.put(
+    '/api/ingest/quality/rules',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '替换数据质量规则（校验后整体保存，下次导入起生效）',
+        body: QualityRulesBody,
+        response: { 200: QualityRulesOut },
+      },
+    },
+    async (request) => {
+      const viewer = requirePermission(request, 'ingest:quality');
+      requirePermission(request, 'rules:write');
+      const body = request.body as QualityRulesBody;
+      return { rules: await ingest.saveRules(requestActor(request, viewer), body.rules) };
     },
   );
 

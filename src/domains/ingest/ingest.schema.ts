@@ -83,6 +83,9 @@ export const RunBody = Type.Object(
     mapping: Type.Optional(Mapping),
     encoding: Type.Optional(Type.String({ maxLength: 20 })),
     saveMapping: Type.Optional(Type.Boolean()),
+    background: Type.Optional(
+      Type.Boolean({ description: '在后台导入：建好导入批次即返回 202，之后查询批次的进度与报告' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -109,6 +112,9 @@ export const RunOut = Type.Object({
   startedBy: Type.String(),
   startedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
+  progress: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+    description: '已读文件的比例（进行中的后台导入；完成为 1，未知为 null）',
+  }),
 });
 export const RunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type RunParams = Static<typeof RunParams>;
@@ -232,3 +238,46 @@ export const OffenderPageOut = Type.Object({
   page: Type.Integer(),
   pageSize: Type.Integer(),
 });
+
+const Dimension = Type.Union([
+  Type.Literal('completeness'),
+  Type.Literal('validity'),
+  Type.Literal('uniqueness'),
+  Type.Literal('consistency'),
+  Type.Literal('timeliness'),
+]);
+const QualityFieldName = Type.Union([
+  Type.Literal('name'),
+  Type.Literal('id_number'),
+  Type.Literal('sex'),
+  Type.Literal('birth_date'),
+  Type.Literal('phone'),
+  Type.Literal('address'),
+  Type.Literal('record_date'),
+]);
+export const QualityRuleIn = Type.Object(
+  {
+    source: Type.Union([SourceName, Type.Null()], { description: 'null：适用于全部来源' }),
+    field: QualityFieldName,
+    dimension: Dimension,
+    threshold: Type.Number({ minimum: 0, maximum: 1 }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const QualityRulesBody = Type.Object(
+  { rules: Type.Array(QualityRuleIn, { maxItems: 500 }) },
+  { additionalProperties: false },
+);
+export type QualityRulesBody = Static<typeof QualityRulesBody>;
+export const QualityRuleOut = Type.Object({
+  id: Type.Integer(),
+  source: Type.Union([Type.String(), Type.Null()]),
+  field: Type.String(),
+  dimension: Type.String(),
+  threshold: Type.Number(),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  enabled: Type.Boolean(),
+});
+export const QualityRulesOut = Type.Object({ rules: Type.Array(QualityRuleOut) });

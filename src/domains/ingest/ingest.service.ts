@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { likePrefix } from '../../lib/like-pattern.ts';
 import { type ColumnMapping, escapeFormula, suggestMapping } from '../../lib/normalise/index.ts';
@@ -27,11 +28,15 @@ import type {
 } from './ingest.schema.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import {
+  checkQualityRules,
   type Dimension,
   findOffendingQuarantine,
   findOffendingRecords,
+  listQualityRules,
   QUALITY_FIELDS,
   type QualityField,
+  type QualityRuleIn,
+  replaceQualityRules,
   rulesFor,
 } from './quality.ts';
 import { normaliseRow } from './row-normaliser.ts';
@@ -49,7 +54,11 @@ export function toAppError(error: unknown): unknown {
   return error;
 }
 
-function presentRun(r: Awaited<ReturnType<typeof runsQuery>>[number]) {
+/** How far a background run has read its file; only runs of this process while they go on. */
+type ProgressBoard = Map<number, { bytesRead: number; totalBytes: number }>;
+
+function presentRun(r: Awaited<ReturnType<typeof runsQuery>>[number], progress?: ProgressBoard) {
+  const live = progress?.get(Number(r.id));
   return {
     id: Number(r.id),
     source: r.source,
@@ -71,6 +80,13 @@ function presentRun(r: Awaited<ReturnType<typeof runsQuery>>[number]) {
     startedBy: r.started_by,
     startedAt: new Date(r.started_at).toISOString(),
     finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    progress:
+      r.status === 'completed'
+        ? 1
+        : live && live.totalBytes > 0
+          ? // the last batch and the quality figures still follow the last byte read
+            Math.min(0.99, live.bytesRead / live.totalBytes)
+          : null,
   };
 }
 
@@ -81,6 +97,7 @@ function runsQuery(db: Db, scopePath: string) {
 export function createIngestService(database: Database, cipher: FieldCipher, dataDir: string) {
   const { db } = database;
   const uploadDir = path.join(dataDir, 'ingest-uploads');
+  const progress: ProgressBoard = new Map();
 
   function uploadPath(uploadId: string): { file: string; fileName: string } {
     let entries: string[] = [];
@@ -149,6 +166,38 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
     return (run?.mapping as Record<string, string>) ?? {};
   }
 
+  /** The open quarantine of a source as lines (header first), masked and escaped against formula injection. */
+  async function quarantineTable(actor: ImportActor, source: string, format: 'csv' | 'xlsx') {
+    const rows = await db
+      .selectFrom('ingest_quarantine')
+      .selectAll()
+      .where('source', '=', source)
+      .where('status', '=', 'open')
+      .where('scope_path', 'like', likePrefix(actor.scopePath))
+      .orderBy('id')
+      .limit(100_000)
+      .execute();
+    const presented = [];
+    for (const r of rows) presented.push(presentQuarantine(r, await runMapping(Number(r.run_id)), cipher));
+    const columns = [...new Set(presented.flatMap((p) => Object.keys(p.cells)))];
+    const lines = [
+      ['隔离编号', '行号', '问题', ...columns],
+      ...presented.map((p) => [
+        String(p.id),
+        String(p.sourceRow),
+        p.problems.map((x) => `${x.field}: ${x.message}`).join('；'),
+        ...columns.map((c) => p.cells[c] ?? ''),
+      ]),
+    ].map((line) => line.map(escapeFormula));
+    await actor.audit(db, {
+      action: 'ingest.quarantine.read',
+      entityType: 'ingest_quarantine',
+      entityIds: rows.map((r) => Number(r.id)),
+      details: { export: format },
+    });
+    return lines;
+  }
+
   return {
     async upload(actor: ImportActor, fileName: string, body: Buffer, source?: string, encoding?: string) {
       mkdirSync(uploadDir, { recursive: true });
@@ -215,6 +264,42 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
       }
     },
 
+    /**
+     * Starts the import and answers as soon as its run exists: file-level errors (format, encoding, mapping) still
+     * come back as the request's error; the rest is read from the run (status, counts, progress) while it goes on.
+     */
+    async startRun(actor: ImportActor, body: RunBody) {
+      const { file, fileName } = uploadPath(body.uploadId);
+      let runId = 0;
+      let announce: (id: number) => void = () => {};
+      const started = new Promise<number>((resolve) => {
+        announce = resolve;
+      });
+      const job = runImport(database, cipher, {
+        file,
+        fileName,
+        source: body.source,
+        mapping: body.mapping,
+        encoding: body.encoding,
+        saveMapping: body.saveMapping ?? false,
+        actor,
+        onRunStarted: (id, totalBytes) => {
+          runId = id;
+          progress.set(id, { bytesRead: 0, totalBytes });
+          announce(id);
+        },
+        onProgress: (bytesRead, totalBytes) => progress.set(runId, { bytesRead, totalBytes }),
+      });
+      // A failure after the start is recorded on the run (status failed, error) by runImport itself.
+      job.catch(() => {}).finally(() => progress.delete(runId));
+      try {
+        const id = await Promise.race([started, job.then((r) => r.runId)]);
+        return this.readRun(actor, id);
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+
     async listRuns(actor: ImportActor, q: RunListQuery) {
       let query = db.selectFrom('ingest_run').where('scope_path', 'like', likePrefix(actor.scopePath));
       if (q.source) query = query.where('source', '=', q.source);
@@ -225,7 +310,12 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
         .limit(q.pageSize)
         .offset(offsetOf(q))
         .execute();
-      return { items: items.map(presentRun), total: Number(total.n), page: q.page, pageSize: q.pageSize };
+      return {
+        items: items.map((r) => presentRun(r, progress)),
+        total: Number(total.n),
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     async readRun(actor: ImportActor, id: number) {
@@ -236,7 +326,7 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
         .where('scope_path', 'like', likePrefix(actor.scopePath))
         .executeTakeFirst();
       if (!run) throw new AppError('INGEST_RUN_NOT_FOUND');
-      return presentRun(run);
+      return presentRun(run, progress);
     },
 
     async listQuarantine(actor: ImportActor, q: QuarantineQuery) {
@@ -392,34 +482,39 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
 
     /** The open quarantine as CSV: masked, and every cell escaped against formula injection. */
     async exportQuarantine(actor: ImportActor, source: string): Promise<string> {
-      const rows = await db
-        .selectFrom('ingest_quarantine')
-        .selectAll()
-        .where('source', '=', source)
-        .where('status', '=', 'open')
-        .where('scope_path', 'like', likePrefix(actor.scopePath))
-        .orderBy('id')
-        .limit(100_000)
-        .execute();
-      const presented = [];
-      for (const r of rows) presented.push(presentQuarantine(r, await runMapping(Number(r.run_id)), cipher));
-      const columns = [...new Set(presented.flatMap((p) => Object.keys(p.cells)))];
-      const lines = [
-        ['隔离编号', '行号', '问题', ...columns],
-        ...presented.map((p) => [
-          String(p.id),
-          String(p.sourceRow),
-          p.problems.map((x) => `${x.field}: ${x.message}`).join('；'),
-          ...columns.map((c) => p.cells[c] ?? ''),
-        ]),
-      ].map((line) => line.map(escapeFormula));
-      await actor.audit(db, {
-        action: 'ingest.quarantine.read',
-        entityType: 'ingest_quarantine',
-        entityIds: rows.map((r) => Number(r.id)),
-        details: { export: 'csv' },
+      return `\ufeff${stringify(await quarantineTable(actor, source, 'csv'))}`;
+    },
+
+    /** The same table as an XLSX workbook: cells are written as text and escaped like the CSV. */
+    async exportQuarantineXlsx(actor: ImportActor, source: string): Promise<Buffer> {
+      const lines = await quarantineTable(actor, source, 'xlsx');
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('隔离数据');
+      for (const line of lines) sheet.addRow(line);
+      sheet.getRow(1).font = { bold: true };
+      return Buffer.from(await book.xlsx.writeBuffer());
+    },
+
+    async listRules() {
+      return listQualityRules(db);
+    },
+
+    async saveRules(actor: ImportActor, rules: QualityRuleIn[]) {
+      const sources = await db.selectFrom('ingest_source').select('name').execute();
+      const problems = checkQualityRules(
+        rules,
+        sources.map((s) => s.name),
+      );
+      if (problems.length > 0) throw new AppError('INGEST_RULES_INVALID', problems);
+      await db.transaction().execute(async (trx) => {
+        await replaceQualityRules(trx, rules);
+        await actor.audit(trx, {
+          action: 'ingest.rules',
+          entityType: 'ingest_quality_rule',
+          details: { rules },
+        });
       });
-      return `\ufeff${stringify(lines)}`;
+      return listQualityRules(db);
     },
 
     async quality(source: string) {

@@ -229,3 +229,104 @@ export function findOffendingQuarantine(db: Db, q: OffenderQuery) {
     .offset(q.offset)
     .execute();
 }
+
+export interface QualityRuleIn {
+  source: string | null;
+  field: QualityField;
+  dimension: Dimension;
+  threshold: number;
+  params?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+export interface RuleProblem {
+  field: string;
+  message: string;
+  messageEn: string;
+}
+
+/**
+ * What is wrong with a rule set before it replaces the stored one: unknown sources, a field and dimension given
+ * twice for the same source, a timeliness rule without a sensible age, or a dimension the field cannot have.
+ */
+export function checkQualityRules(rules: QualityRuleIn[], knownSources: readonly string[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    const at = `body/rules/${i}`;
+    if (r.source !== null && !knownSources.includes(r.source))
+      problems.push({
+        field: `${at}/source`,
+        message: `未知的数据来源 ${r.source}`,
+        messageEn: `Unknown source ${r.source}`,
+      });
+    const key = `${r.source ?? '*'}/${r.field}/${r.dimension}`;
+    if (seen.has(key))
+      problems.push({
+        field: at,
+        message: `同一来源的 ${r.field} / ${r.dimension} 规则重复`,
+        messageEn: `${r.field} / ${r.dimension} is given twice for the same source`,
+      });
+    seen.add(key);
+    if ((r.dimension === 'uniqueness' || r.dimension === 'consistency') && r.field !== 'id_number')
+      problems.push({
+        field: `${at}/field`,
+        message: '唯一性与一致性按身份证号衡量，字段须为 id_number',
+        messageEn: 'Uniqueness and consistency are measured on the ID number; the field must be id_number',
+      });
+    if (r.dimension === 'timeliness') {
+      const days = r.params?.['max_age_days'];
+      if (r.field !== 'record_date')
+        problems.push({
+          field: `${at}/field`,
+          message: '及时性按登记日期衡量，字段须为 record_date',
+          messageEn: 'Timeliness is measured on the record date; the field must be record_date',
+        });
+      if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 36_500)
+        problems.push({
+          field: `${at}/params/max_age_days`,
+          message: '及时性规则须给出 1 至 36500 之间的整数天数 max_age_days',
+          messageEn: 'A timeliness rule needs max_age_days, a whole number from 1 to 36500',
+        });
+    }
+  });
+  return problems;
+}
+
+export async function listQualityRules(db: Db) {
+  const rows = await db
+    .selectFrom('ingest_quality_rule')
+    .selectAll()
+    .orderBy(sql`source NULLS FIRST`)
+    .orderBy('field')
+    .orderBy('dimension')
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    source: r.source,
+    field: r.field,
+    dimension: r.dimension,
+    threshold: r.threshold,
+    params: r.params as Record<string, unknown>,
+    enabled: r.enabled,
+  }));
+}
+
+/** Replaces the whole rule set (the caller checked it and holds the transaction). */
+export async function replaceQualityRules(db: Db, rules: QualityRuleIn[]): Promise<void> {
+  await db.deleteFrom('ingest_quality_rule').execute();
+  if (rules.length > 0)
+    await db
+      .insertInto('ingest_quality_rule')
+      .values(
+        rules.map((r) => ({
+          source: r.source,
+          field: r.field,
+          dimension: r.dimension,
+          threshold: r.threshold,
+          params: JSON.stringify(r.params ?? {}),
+          enabled: r.enabled ?? true,
+        })),
+      )
+      .execute();
+}

@@ -73,6 +73,30 @@ export interface NormaliseContext {
   today: Date;
   /** Keyed hash of an ID number, used as the source key of sources without a key column. */
   idKey(idNumber: string): string;
+  /**
+   * Parsed and matched addresses of the run by their text: members of a household, and the same household in
+   * several files, share one address, so each distinct text is parsed and matched once.
+   */
+  addressMemo?: Map<
+    string,
+    { parts: ReturnType<typeof parseAddress>; match: ReturnType<BuildingMatcher['match']> }
+  >;
+}
+
+/** Bounds the memo so that memory stays constant on files of many GB. */
+const ADDRESS_MEMO_LIMIT = 100_000;
+
+function placeAddress(address: string | null, ctx: NormaliseContext) {
+  if (!address) return { parts: parseAddress(null), match: { buildingId: null, by: 'none' } as const };
+  const known = ctx.addressMemo?.get(address);
+  if (known) return known;
+  const parts = parseAddress(address);
+  const placed = { parts, match: ctx.matcher.match(parts) };
+  if (ctx.addressMemo) {
+    if (ctx.addressMemo.size >= ADDRESS_MEMO_LIMIT) ctx.addressMemo.clear();
+    ctx.addressMemo.set(address, placed);
+  }
+  return placed;
 }
 
 const MESSAGES: Record<string, [string, string]> = {
@@ -188,8 +212,7 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
     problems.push(problem(col('record_date'), 'record_date', `date_${rd.problem}`));
 
   const address = cleanText(cellOf('address')) || null;
-  const parts = parseAddress(address);
-  const match = address ? ctx.matcher.match(parts) : ({ buildingId: null, by: 'none' } as const);
+  const { parts, match } = placeAddress(address, ctx);
   const warnings: string[] = [];
   let scopePath = ctx.scopePath;
   let gridId: number | null = null;

@@ -46,6 +46,7 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'classifier.train': { zh: '训练诉求分类模型', en: 'Train request classifier' },
   'classifier.activate': { zh: '启用诉求分类模型版本', en: 'Activate classifier version' },
   'classifier.rollback': { zh: '回退诉求分类模型版本', en: 'Roll back classifier version' },
+  'ingest.rules': { zh: '修改数据质量规则', en: 'Change data-quality rules' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */

@@ -161,6 +161,7 @@ export const errors = {
     zh: '该隔离记录已处理',
     en: 'The quarantined row has already been handled',
   },
+  INGEST_RULES_INVALID: { status: 400, zh: '数据质量规则不正确', en: 'The data-quality rules are not valid' },
   // ── end ingest ──
   INTERNAL: { status: 500, zh: '服务器内部错误，请联系管理员', en: 'Internal server error' },
   // requests (接诉即办)

@@ -4,6 +4,7 @@
 // spread in below.
 
 import { HOTLINE_MESSAGES } from './hotline.messages.ts';
+import { INGEST_MESSAGES } from './ingest.messages.ts';
 import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
@@ -251,6 +252,7 @@ export const MESSAGES = {
   ...PROFILES_MESSAGES,
   ...ORDERS_MESSAGES,
   ...HOTLINE_MESSAGES,
+  ...INGEST_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -2,6 +2,7 @@
 // accounts stay last: the shell adds them after these.
 import { ORDER_EVALUATION_MODULE } from './evaluation.tsx';
 import { HOTLINE_MODULE } from './hotline.tsx';
+import { INGEST_MODULE } from './ingest.tsx';
 import type { ConsoleModule } from './module.ts';
 import { ORDERS_MODULE } from './orders.tsx';
 import { PROFILES_MODULE } from './profiles.tsx';
@@ -12,6 +13,7 @@ export const CONSOLE_MODULES: ConsoleModule[] = [
   ORDERS_MODULE,
   ORDER_EVALUATION_MODULE,
   PROFILES_MODULE,
+  INGEST_MODULE,
 ];
 
 export type { ConsoleModule, MenuEntry, PageRoute } from './module.ts';
