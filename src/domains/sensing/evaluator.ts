@@ -37,6 +37,8 @@ export interface EvaluatedReading {
   tsMs: number;
   msgId: string;
   values: Values;
+  /** Alarms were already decided when the message arrived (alarmOnArrival); the batch skips them. */
+  alarmDecided?: boolean;
 }
 
 /** Rule code of an alarm alert: one per alarm kind, so a smoke alarm and a gas alarm of one device are two alerts. */
@@ -48,7 +50,14 @@ export const ALARM_RULE_CODES = {
   fire_hazard: 'fire_hazard',
 } as const;
 
-export function createEvaluator(database: Database, alerts: AlertsService) {
+/** Device kinds whose messages can carry an alarm, decided on arrival rather than after the batch is stored. */
+const ALARM_KINDS = new Set(['smoke_detector', 'gas_detector', 'emergency_button', 'video_box']);
+
+export function createEvaluator(
+  database: Database,
+  alerts: AlertsService,
+  onError: (error: unknown) => void = () => {},
+) {
   const states = new Map<number, DeviceState>();
   let rules: RuleSpec[] = DEFAULT_RULES;
 
@@ -96,6 +105,19 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
     }
   }
 
+  function raiseAlarm(r: EvaluatedReading): Promise<unknown> | null {
+    const alarm = rule('alarm');
+    if (!alarm) return null;
+    const kind = detectAlarm(r.ctx.kind, r.values, alarm.params);
+    if (!kind) return null;
+    const severity = kind === 'fire_hazard' ? 'warning' : 'emergency';
+    return alerts.raise(r.ctx, ALARM_RULE_CODES[kind], severity, r.tsMs, {
+      msgId: r.msgId,
+      rule: alarm.code,
+      values: r.values,
+    });
+  }
+
   return {
     register(ctx: DeviceContext) {
       const s = state(ctx);
@@ -138,24 +160,27 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
       );
     },
 
+    /**
+     * The fast path for life-safety messages: decides a smoke, gas, fall or SOS alarm as soon as the message is
+     * validated, without waiting for the reading batch to be stored, and raises the alert (with its dispatch) at
+     * once. Returns whether the message was decided here; the raise runs on (retried once), a second failure
+     * goes to onError.
+     */
+    alarmOnArrival(r: EvaluatedReading): boolean {
+      if (!ALARM_KINDS.has(r.ctx.kind)) return false;
+      // One retry a second later: a database hiccup must not swallow a fire alarm.
+      raiseAlarm(r)?.catch(() => setTimeout(() => raiseAlarm(r)?.catch(onError), 1000).unref());
+      return true;
+    },
+
     async evaluate(batch: readonly EvaluatedReading[]): Promise<void> {
-      const alarm = rule('alarm');
       const raises: Promise<unknown>[] = [];
       for (const r of batch) {
         const s = state(r.ctx);
         if (s.lastTsMs === null || r.tsMs > s.lastTsMs) s.lastTsMs = r.tsMs;
-        if (alarm) {
-          const kind = detectAlarm(r.ctx.kind, r.values, alarm.params);
-          if (kind) {
-            const severity = kind === 'fire_hazard' ? 'warning' : 'emergency';
-            raises.push(
-              alerts.raise(r.ctx, ALARM_RULE_CODES[kind], severity, r.tsMs, {
-                msgId: r.msgId,
-                rule: alarm.code,
-                values: r.values,
-              }),
-            );
-          }
+        if (!r.alarmDecided) {
+          const raise = raiseAlarm(r);
+          if (raise) raises.push(raise);
         }
         if (r.ctx.kind === 'water_meter' && typeof r.values['usage'] === 'number') {
           const closed = addUsage(s.days, r.tsMs, r.values['usage']);
