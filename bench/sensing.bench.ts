@@ -4,6 +4,7 @@
 // The broker runs in its ingestion thread and the devices publish from a thread of their own, as they would from
 // outside the server. Loopback only; bounded in messages and time. Per-device rate limits are raised for the bench (2,000 devices
 // sending ~50 messages each within seconds would otherwise be, correctly, throttled).
+import { loadavg } from 'node:os';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
@@ -99,6 +100,15 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
     if (e.type === 'dispatch' && e.reason === 'first' && e.msgId?.startsWith('smoke-'))
       notifiedAt.set(e.msgId, performance.timeOrigin + performance.now());
   });
+  // Also from the moment the main thread takes the alarm from the ingestion thread: the fast path alone, without
+  // the publisher's window and the broker's queue in front of it.
+  const arrivedAt = new Map<string, number>();
+  const accept = hub.ingestor.accept;
+  hub.ingestor.accept = (topic, payload, nowMs) => {
+    if (topic.includes('/smoke_detector/'))
+      arrivedAt.set(JSON.parse(payload.toString()).msgId, performance.timeOrigin + performance.now());
+    return accept(topic, payload, nowMs);
+  };
   let evaluated = 0;
   hub.ingestor.onStored((n) => {
     evaluated = n;
@@ -115,6 +125,10 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
     .filter(([msgId]) => notifiedAt.has(msgId))
     .map(([msgId, sentAt]) => notifiedAt.get(msgId)! - sentAt);
   const sentAlarms = published.smokeSentAt.length;
+  const fastPath = [...notifiedAt]
+    .filter(([msgId]) => arrivedAt.has(msgId))
+    .map(([msgId, at]) => at - arrivedAt.get(msgId)!)
+    .sort((a, b) => a - b);
 
   const stored = await database.db
     .selectFrom('sensor_reading')
@@ -135,6 +149,14 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   console.log(
     `smoke alarm → first responder notified, under that load: ${latencies.length}/${sentAlarms} alarms, ` +
       `p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms (target p99 ≤ 1000 ms)`,
+  );
+  const fpct = (p: number) =>
+    fastPath[Math.min(fastPath.length - 1, Math.floor(p * fastPath.length))] ?? Number.NaN;
+  console.log(
+    `  of which taken by the main thread → first responder notified (fast path): p50 ${fpct(0.5).toFixed(0)} ms, ` +
+      `p99 ${fpct(0.99).toFixed(0)} ms; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   await hub.stop();
   await ctx.close();
