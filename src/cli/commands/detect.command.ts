@@ -66,15 +66,18 @@ export function readingsFromTable(header: string[], rows: string[][]) {
   const seen = new Set<string>();
   const readings: CsvReading[] = [];
   const errors: DetectRowError[] = [];
-  rows.forEach((row, index) => {
+  /** Reads one row; false when it was left out (its error recorded). */
+  function readRow(row: string[], index: number): boolean {
     const line = lineOf(index);
     const cell = (i: number) => (i < 0 ? '' : (row[i] ?? '').trim());
-    const fail = (code: DetectRowErrorCode, detail?: string) =>
+    const fail = (code: DetectRowErrorCode, detail?: string): false => {
       errors.push({
         line,
         code,
         message: detail ? `${DETECT_ROW_ERRORS[code]}：${detail}` : DETECT_ROW_ERRORS[code],
       });
+      return false;
+    };
     const uid = cell(cDevice);
     if (!uid) return fail('DEVICE_MISSING');
     const kind = cell(cKind);
@@ -119,7 +122,9 @@ export function readingsFromTable(header: string[], rows: string[][]) {
     if (seen.has(key)) return fail('DUPLICATE', new Date(tsMs).toISOString());
     seen.add(key);
     readings.push({ device, tsMs, line, values });
-  });
+    return true;
+  }
+  for (let i = 0; i < rows.length; i++) readRow(rows[i]!, i);
   return { readings, errors, devices };
 }
 

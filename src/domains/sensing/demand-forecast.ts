@@ -70,7 +70,10 @@ export async function demandRoutes(app: FastifyInstance) {
       const byCategory = new Map<string, Map<string, number>>();
       for (const r of rows) {
         let series = byCategory.get(r.category);
-        if (!series) byCategory.set(r.category, (series = new Map()));
+        if (!series) {
+          series = new Map();
+          byCategory.set(r.category, series);
+        }
         series.set(r.day, r.n);
       }
       const ranked = [...byCategory.entries()]
