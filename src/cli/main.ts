@@ -8,6 +8,7 @@ import { registerBenchCommand } from './commands/bench.command.ts';
 import { registerClassifyCommand } from './commands/classify.command.ts';
 import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
+import { registerDetectCommand } from './commands/detect.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
 import { registerForecastCommand } from './commands/forecast.command.ts';
 import { registerDemoExportsCommand, registerImportCommand } from './commands/import.command.ts';
@@ -47,6 +48,7 @@ registerForecastCommand(program);
 registerSimulateCommand(program);
 registerImportCommand(program);
 registerDemoExportsCommand(program);
+registerDetectCommand(program);
 
 try {
   await program.parseAsync(process.argv);

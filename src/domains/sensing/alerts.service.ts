@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/index.ts';
 import type { AlertFeed } from './alert-feed.ts';
-import type { DispatchService } from './dispatch.service.ts';
+import type { DispatchService, NewAlert } from './dispatch.service.ts';
 import type { DeviceContext } from './sensing.repository.ts';
 
 export interface RaisedAlert {
@@ -25,14 +25,27 @@ export type WorkOrderHook = (alert: RaisedAlert) => Promise<string | null>;
 export function createAlertsService(database: Database, feed: AlertFeed, dispatch: DispatchService) {
   let workOrderHook: WorkOrderHook | null = null;
 
-  async function houseResidentIds(houseId: number | null): Promise<number[]> {
-    if (houseId === null) return [];
-    const rows = await database.db
-      .selectFrom('person')
-      .select('id')
-      .where('house_id', '=', houseId)
-      .execute();
-    return rows.map((r) => r.id);
+  function publishAlert(
+    alertId: number,
+    raisedAt: Date,
+    device: DeviceContext,
+    ruleCode: string,
+    severity: RaisedAlert['severity'],
+    observedAtMs: number,
+    msgId: string | null,
+  ) {
+    feed.publish({
+      type: 'alert',
+      alertId,
+      ruleCode,
+      severity,
+      deviceUid: device.uid,
+      deviceKind: device.kind,
+      scopePath: device.scopePath,
+      observedAt: new Date(observedAtMs).toISOString(),
+      raisedAt: raisedAt.toISOString(),
+      msgId,
+    });
   }
 
   return {
@@ -40,7 +53,11 @@ export function createAlertsService(database: Database, feed: AlertFeed, dispatc
       workOrderHook = hook;
     },
 
-    /** Raises an alert unless the same device already has one open for the rule; returns the new alert's id. */
+    /**
+     * Raises an alert unless the same device already has one open for the rule; returns the new alert's id.
+     * An emergency is written with its whole responder line-up (from the in-memory index) and the first
+     * responder marked notified in one statement, so the notification waits for one database round trip only.
+     */
     async raise(
       device: DeviceContext,
       ruleCode: string,
@@ -48,50 +65,45 @@ export function createAlertsService(database: Database, feed: AlertFeed, dispatc
       observedAtMs: number,
       details: Record<string, unknown>,
     ): Promise<number | null> {
-      const row = await database.db
-        .insertInto('sensing_alert')
-        .values({
-          device_id: device.id,
-          rule_code: ruleCode,
-          severity,
-          street_code: device.streetCode,
-          scope_path: device.scopePath,
+      const msgId = typeof details['msgId'] === 'string' ? details['msgId'] : null;
+      const values: NewAlert = {
+        device_id: device.id,
+        rule_code: ruleCode,
+        severity,
+        street_code: device.streetCode,
+        scope_path: device.scopePath,
+        lng: device.lng,
+        lat: device.lat,
+        observed_at: new Date(observedAtMs),
+        details: JSON.stringify(details),
+      };
+      if (severity === 'emergency') {
+        const at = {
+          streetCode: device.streetCode,
+          scopePath: device.scopePath,
           lng: device.lng,
           lat: device.lat,
-          observed_at: new Date(observedAtMs),
-          details: JSON.stringify(details),
-        })
+          personId: device.personId,
+          houseResidentIds: device.residentIds,
+          msgId,
+        };
+        const raised = await dispatch.raiseWithLineUp(values, at);
+        if (!raised) return null;
+        publishAlert(raised.id, raised.raisedAt, device, ruleCode, severity, observedAtMs, msgId);
+        await dispatch.announceFirst(raised.id, at, raised.first);
+        return raised.id;
+      }
+      const row = await database.db
+        .insertInto('sensing_alert')
+        .values(values)
         .onConflict((oc) =>
           oc.columns(['device_id', 'rule_code']).where('status', '<>', 'closed').doNothing(),
         )
         .returning(['id', 'raised_at'])
         .executeTakeFirst();
       if (!row) return null;
-      const msgId = typeof details['msgId'] === 'string' ? details['msgId'] : null;
-      feed.publish({
-        type: 'alert',
-        alertId: row.id,
-        ruleCode,
-        severity,
-        deviceUid: device.uid,
-        deviceKind: device.kind,
-        scopePath: device.scopePath,
-        observedAt: new Date(observedAtMs).toISOString(),
-        raisedAt: new Date(row.raised_at).toISOString(),
-        msgId,
-      });
-      if (severity === 'emergency') {
-        await dispatch.dispatch({
-          alertId: row.id,
-          streetCode: device.streetCode,
-          scopePath: device.scopePath,
-          lng: device.lng,
-          lat: device.lat,
-          personId: device.personId,
-          houseResidentIds: await houseResidentIds(device.houseId),
-          msgId,
-        });
-      } else if (workOrderHook) {
+      publishAlert(row.id, new Date(row.raised_at), device, ruleCode, severity, observedAtMs, msgId);
+      if (workOrderHook) {
         const ref = await workOrderHook({ id: row.id, ruleCode, severity, device, observedAtMs, details });
         if (ref) {
           await database.db

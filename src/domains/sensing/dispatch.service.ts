@@ -7,9 +7,9 @@
 // straight, and 1.3–1.5 is the usual detour ratio for urban grids. Good enough to rank responders who are all
 // within a few kilometres; a road network router can replace `travelMetres` later.
 import KDBush from 'kdbush';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Database } from '../../platform/db/index.ts';
-import type { ResponderKind } from '../../platform/db/schema.ts';
+import type { ResponderKind, SensingAlertTable } from '../../platform/db/schema.ts';
 import type { AlertFeed } from './alert-feed.ts';
 
 export interface Notifier {
@@ -26,7 +26,6 @@ interface ResponderPoint {
 }
 
 export interface AlertLocation {
-  alertId: number;
   streetCode: string;
   scopePath: string;
   lng: number;
@@ -34,6 +33,26 @@ export interface AlertLocation {
   personId: number | null;
   houseResidentIds: readonly number[];
   msgId: string | null;
+}
+
+/** The alert row an emergency is raised with. */
+export type NewAlert = Pick<
+  Insertable<SensingAlertTable>,
+  | 'device_id'
+  | 'rule_code'
+  | 'severity'
+  | 'street_code'
+  | 'scope_path'
+  | 'lng'
+  | 'lat'
+  | 'observed_at'
+  | 'details'
+>;
+
+export interface FirstResponder {
+  responderId: number;
+  travelM: number;
+  ackDueAt: Date;
 }
 
 const M_PER_DEG_LAT = 110_540;
@@ -148,24 +167,61 @@ export function createDispatchService(
     reload,
     rank,
 
-    /** Lines up responders for an emergency alert and notifies the nearest. Returns how many were lined up. */
-    async dispatch(at: AlertLocation): Promise<number> {
+    /**
+     * Writes an emergency alert with its line-up, the nearest responder already notified, in one statement; null
+     * when the device already has this alert open (a burning flat keeps alarming: still one alert).
+     */
+    async raiseWithLineUp(
+      alert: NewAlert,
+      at: AlertLocation,
+    ): Promise<{ id: number; raisedAt: Date; first: FirstResponder | null } | null> {
       const ranked = rank(at);
-      if (ranked.length === 0) return 0;
-      await database.db
-        .insertInto('alert_dispatch')
-        .values(
-          ranked.map((r, i) => ({
-            alert_id: at.alertId,
-            responder_id: r.point.id,
-            street_code: at.streetCode,
-            rank: i + 1,
-            travel_m: r.travelM,
-          })),
+      const now = new Date();
+      const due = new Date(now.getTime() + options.ackSeconds * 1000);
+      const result = await sql<{ id: number; raised_at: Date | string }>`
+        with a as (
+          insert into sensing_alert (device_id, rule_code, severity, street_code, scope_path, lng, lat, observed_at, details)
+          values (${alert.device_id}, ${alert.rule_code}, ${alert.severity}, ${alert.street_code}, ${alert.scope_path},
+                  ${alert.lng}, ${alert.lat}, ${alert.observed_at}::timestamptz, ${alert.details}::jsonb)
+          on conflict (device_id, rule_code) where status <> 'closed' do nothing
+          returning id, raised_at
+        ), lined_up as (
+          insert into alert_dispatch (alert_id, responder_id, street_code, rank, travel_m, status, notified_at, ack_due_at)
+          select a.id, r.responder_id, ${at.streetCode}, r.rank, r.travel_m,
+                 case when r.rank = 1 then 'notified' else 'pending' end,
+                 case when r.rank = 1 then ${now.toISOString()}::timestamptz end,
+                 case when r.rank = 1 then ${due.toISOString()}::timestamptz end
+          from a cross join unnest(${ranked.map((r) => r.point.id)}::int[], ${ranked.map((_, i) => i + 1)}::int[],
+                                   ${ranked.map((r) => r.travelM)}::float8[]) as r(responder_id, rank, travel_m)
+          returning 1
         )
-        .execute();
-      await notifyRank(at.alertId, 1, at, 'first');
-      return ranked.length;
+        select id, raised_at from a`.execute(database.db);
+      const row = result.rows[0];
+      if (!row) return null;
+      const head = ranked[0];
+      return {
+        id: row.id,
+        raisedAt: new Date(row.raised_at),
+        first: head ? { responderId: head.point.id, travelM: head.travelM, ackDueAt: due } : null,
+      };
+    },
+
+    /** Sends the first responder's notification and publishes it on the live feed. */
+    async announceFirst(alertId: number, at: AlertLocation, first: FirstResponder | null): Promise<void> {
+      if (!first) return;
+      await options.notifier?.notify(first.responderId, alertId);
+      feed.publish({
+        type: 'dispatch',
+        alertId,
+        scopePath: at.scopePath,
+        responderId: first.responderId,
+        responderKind: points.find((p) => p.id === first.responderId)?.kind ?? 'unknown',
+        rank: 1,
+        travelM: Math.round(first.travelM),
+        ackDueAt: first.ackDueAt.toISOString(),
+        msgId: at.msgId,
+        reason: 'first',
+      });
     },
 
     /** Passes over every responder whose acknowledgement is overdue and notifies the next in line. */

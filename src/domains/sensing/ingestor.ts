@@ -43,6 +43,7 @@ interface DeviceRuntime {
 
 interface Pending extends ReadingRow {
   device: DeviceRuntime;
+  alarmDecided: boolean;
 }
 
 export interface IngestStats {
@@ -181,7 +182,17 @@ export function createIngestor(
     device.recent.set(msgId, tsMs);
     if (device.recent.size > RECENT_IDS) device.recent.delete(device.recent.keys().next().value as string);
     if (tsMs > device.newestTsMs) device.newestTsMs = tsMs;
-    queue.push({ deviceId: device.ctx.id, tsMs, msgId, streetCode: device.ctx.streetCode, values, device });
+    // Life-safety alarms do not wait for the batch: decided and dispatched now; the reading is stored with the rest.
+    const alarmDecided = evaluator.alarmOnArrival({ ctx: device.ctx, tsMs, msgId, values });
+    queue.push({
+      deviceId: device.ctx.id,
+      tsMs,
+      msgId,
+      streetCode: device.ctx.streetCode,
+      values,
+      device,
+      alarmDecided,
+    });
     stats.queued++;
     if (queue.length >= options.maxBatch) void flush();
     return null;
@@ -204,6 +215,7 @@ export function createIngestor(
       return false;
     }
     stats.flushes++;
+    const stored: Pending[] = [];
     for (const p of batch) {
       const key = `${p.deviceId}|${p.msgId}`;
       if (!inserted.has(key)) {
@@ -212,13 +224,21 @@ export function createIngestor(
         continue;
       }
       inserted.delete(key);
+      stored.push(p);
       stats.stored++;
       count(p.device.ctx.uid, 'accepted');
       const prev = lastSeen.get(p.deviceId) ?? 0;
       if (p.tsMs > prev) lastSeen.set(p.deviceId, p.tsMs);
     }
+    // Only rows actually inserted are judged: a redelivery after a restart is neither stored nor judged twice.
     await evaluator.evaluate(
-      batch.map((p) => ({ ctx: p.device.ctx, tsMs: p.tsMs, msgId: p.msgId, values: p.values })),
+      stored.map((p) => ({
+        ctx: p.device.ctx,
+        tsMs: p.tsMs,
+        msgId: p.msgId,
+        values: p.values,
+        alarmDecided: p.alarmDecided,
+      })),
     );
     for (const l of storedListeners) l(stats.stored);
     return true;

@@ -1,60 +1,76 @@
-// MQTT transport: an embedded aedes broker on its own port (MQTT_PORT, default 1884 since a system Mosquitto often
-// holds 1883), or any external broker by MQTT_URL; and the ingestion subscriber. The subscriber uses a fixed client
-// id with a persistent session (clean: false) and QoS 1, so messages published while it reconnects are queued by
-// the broker and delivered afterwards; it acknowledges once the message is validated and queued for the next
-// flush (at most SENSING_FLUSH_MS later), and the table's key drops any redelivery.
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
-import mqtt, { type MqttClient } from 'mqtt';
-import { TOPIC_FILTER } from './payload.ts';
+// MQTT transport: the ingestion thread (broker-worker.ts) holds either an embedded aedes broker on its own port
+// (MQTT_PORT, default 1884 since a system Mosquitto often holds 1883) or a client of any external broker by
+// MQTT_URL. The external subscription uses a fixed client id with a persistent session (clean: false) and QoS 1,
+// so messages published while it reconnects are queued by the broker and delivered afterwards; the table's key
+// drops any redelivery. Batches of messages arrive here and are handed to `onMessage` one by one.
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../platform/worker/ts-worker.ts';
+import type { BrokerWorkerData, FromBrokerWorker, ToBrokerWorker } from './broker-worker.ts';
 
-export interface EmbeddedBroker {
+export interface IngestionThread {
+  /** URL publishers connect to (the embedded broker's, or the external one). */
   url: string;
-  port: number;
+  /** Port of the embedded broker; null with an external broker. */
+  port: number | null;
   close(): Promise<void>;
 }
 
-export async function startEmbeddedBroker(port: number, host = '127.0.0.1'): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
-  const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  return {
-    url: `mqtt://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`,
-    port: actual,
-    async close() {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-export interface Subscriber {
-  client: MqttClient;
-  close(): Promise<void>;
-}
-
-export async function subscribeIngestion(
-  url: string,
+export async function startIngestionThread(
+  options: { url?: string | undefined; port: number; host: string; clientId: string },
   onMessage: (topic: string, payload: Buffer) => void,
-  clientId = 'cbrain-ingest',
-): Promise<Subscriber> {
-  const client = await mqtt.connectAsync(url, {
-    clientId,
-    clean: false,
-    reconnectPeriod: 1000,
-    connectTimeout: 5000,
+  onError: (error: Error) => void,
+): Promise<IngestionThread> {
+  const data: BrokerWorkerData = options;
+  const worker: Worker = startTsWorker(new URL('./broker-worker.ts', import.meta.url), data);
+  let closed: (() => void) | null = null;
+  const ready = new Promise<{ url: string; port: number | null }>((resolve, reject) => {
+    worker.on('message', (m: FromBrokerWorker) => {
+      switch (m.type) {
+        case 'batch': {
+          const bytes = Buffer.from(m.payloads.buffer, m.payloads.byteOffset, m.payloads.byteLength);
+          let start = 0;
+          for (let i = 0; i < m.topics.length; i++) {
+            const end = m.ends[i]!;
+            onMessage(m.topics[i]!, bytes.subarray(start, end));
+            start = end;
+          }
+          break;
+        }
+        case 'ready':
+          resolve({ url: m.url, port: m.port });
+          break;
+        case 'error':
+          reject(new Error(m.message));
+          break;
+        case 'closed':
+          closed?.();
+          break;
+      }
+    });
+    worker.once('error', (error) => {
+      reject(error);
+      onError(error);
+    });
+    worker.once('exit', (code) => reject(new Error(`ingestion thread exited (${code})`)));
   });
-  client.on('message', (topic, payload) => onMessage(topic, payload));
-  await client.subscribeAsync(TOPIC_FILTER, { qos: 1 });
+  let started: { url: string; port: number | null };
+  try {
+    started = await ready;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
   return {
-    client,
+    ...started,
     async close() {
-      await client.endAsync();
+      const done = new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.once('exit', () => resolve());
+      });
+      const message: ToBrokerWorker = { type: 'close' };
+      worker.postMessage(message);
+      await Promise.race([done, new Promise((r) => setTimeout(r, 3000).unref())]);
+      await worker.terminate();
     },
   };
 }

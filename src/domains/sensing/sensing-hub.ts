@@ -9,12 +9,7 @@ import { createAlertsService, type WorkOrderHook } from './alerts.service.ts';
 import { createDispatchService, type Notifier } from './dispatch.service.ts';
 import { createEvaluator } from './evaluator.ts';
 import { createIngestor } from './ingestor.ts';
-import {
-  type EmbeddedBroker,
-  type Subscriber,
-  startEmbeddedBroker,
-  subscribeIngestion,
-} from './mqtt-transport.ts';
+import { type IngestionThread, startIngestionThread } from './mqtt-transport.ts';
 import { ensureReadingPartitions } from './sensing.repository.ts';
 
 export interface StartOptions {
@@ -40,7 +35,9 @@ export function createSensingHub(
     ...(notifier ? { notifier } : {}),
   });
   const alerts = createAlertsService(database, feed, dispatch);
-  const evaluator = createEvaluator(database, alerts);
+  const evaluator = createEvaluator(database, alerts, (error) =>
+    log.error({ err: error }, 'raising an alarm failed'),
+  );
   const ingestor = createIngestor(
     database,
     evaluator,
@@ -55,8 +52,7 @@ export function createSensingHub(
     },
     log,
   );
-  let broker: EmbeddedBroker | null = null;
-  let subscriber: Subscriber | null = null;
+  let thread: IngestionThread | null = null;
   const timers: NodeJS.Timeout[] = [];
   let loaded = false;
 
@@ -81,20 +77,22 @@ export function createSensingHub(
     },
     /** URL ingestion listens on (the embedded broker's, or the external one). */
     get brokerUrl(): string | null {
-      return broker?.url ?? config.mqttUrl ?? null;
+      return thread?.url ?? config.mqttUrl ?? null;
     },
 
     async start(options: StartOptions = {}) {
       await load();
-      const url = options.url ?? config.mqttUrl;
-      if (!url)
-        broker = await startEmbeddedBroker(options.port ?? config.mqttPort, options.host ?? '127.0.0.1');
-      const target = url ?? broker!.url;
-      subscriber = await subscribeIngestion(
-        target,
+      thread = await startIngestionThread(
+        {
+          url: options.url ?? config.mqttUrl,
+          port: options.port ?? config.mqttPort,
+          host: options.host ?? '127.0.0.1',
+          clientId: options.clientId ?? 'cbrain-ingest',
+        },
         (topic, payload) => ingestor.accept(topic, payload),
-        options.clientId,
+        (error) => log.error({ err: error }, 'MQTT ingestion thread failed'),
       );
+      const target = thread.url;
       ingestor.start();
       const sweepMs = options.sweepMs ?? 1000;
       const every = (ms: number, work: () => Promise<unknown>) => {
@@ -127,12 +125,10 @@ export function createSensingHub(
     async stop() {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
-      await subscriber?.close().catch(() => {});
-      subscriber = null;
+      await thread?.close().catch(() => {});
+      thread = null;
       await ingestor.stop().catch(() => {});
       await evaluator.persistBaselines().catch(() => {});
-      await broker?.close();
-      broker = null;
     },
   };
 }

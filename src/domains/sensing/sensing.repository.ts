@@ -15,6 +15,8 @@ export interface DeviceContext {
   houseId: number | null;
   /** Registered residents of the device's house (sum over its households). */
   registeredSize: number;
+  /** Residents living in the device's house (their family contacts join an emergency line-up). */
+  residentIds: number[];
   /** The house's one registered resident is tagged as an elderly person living alone. */
   elderlyAlone: boolean;
   lastSeenMs: number | null;
@@ -39,6 +41,9 @@ export async function loadDeviceContexts(db: Db, uids?: readonly string[]): Prom
       ),
       sql<boolean>`exists (select 1 from person p where (p.house_id = d.house_id or p.id = d.person_id)
                     and 'elderly_alone' = any(p.tags))`.as('elderly_tag'),
+      sql<number[]>`array(select p.id from person p where p.house_id = d.house_id order by p.id)`.as(
+        'resident_ids',
+      ),
     ])
     .where('d.active', '=', true);
   if (uids) q = q.where('d.device_uid', 'in', uids.length ? uids : ['']);
@@ -54,6 +59,7 @@ export async function loadDeviceContexts(db: Db, uids?: readonly string[]): Prom
     personId: r.person_id,
     houseId: r.house_id,
     registeredSize: Number(r.registered_size),
+    residentIds: (r.resident_ids ?? []).map(Number),
     elderlyAlone: Boolean(r.elderly_tag) && Number(r.registered_size) <= 1,
     lastSeenMs: r.last_seen_at ? new Date(r.last_seen_at).getTime() : null,
   }));

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { requirePermission } from '../../platform/auth/viewer.ts';
 import { actorOf } from '../people/people.service.ts';
 import type { FeedEvent } from './alert-feed.ts';
+import { demandRoutes } from './demand-forecast.ts';
 import {
   AlertOut,
   AlertPageOut,
@@ -45,6 +46,7 @@ export async function sensingRoutes(app: FastifyInstance) {
   });
   const service = createSensingService(app.deps.database, hub);
   const tags = ['sensing'];
+  await demandRoutes(app);
 
   app.get(
     '/api/sensing/devices',

@@ -1,0 +1,61 @@
+// The devices of the sensing benchmark, in a thread of their own (devices are not in the server's process): publishes
+// QoS 1 messages with a window of 5,000 in flight and reports when each smoke alarm was handed to the client, in
+// epoch milliseconds (performance.timeOrigin + now, comparable across threads).
+import { parentPort, workerData } from 'node:worker_threads';
+import mqtt from 'mqtt';
+import { deviceTopic } from '../src/domains/sensing/payload.ts';
+import { publishAll, type SimMessage } from '../src/domains/sensing/simulator.ts';
+
+export interface PublisherJob {
+  url: string;
+  phase: 'raw' | 'e2e';
+  messages: number;
+  meters: number;
+  smokeDevices: number;
+}
+
+export interface PublisherDone {
+  sent: number;
+  smokeSentAt: Array<[msgId: string, epochMs: number]>;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+async function main() {
+  const job = workerData as PublisherJob;
+  const client = await mqtt.connectAsync(job.url, { clientId: `bench-pub-${job.phase}-${process.pid}` });
+  const smokeSentAt: Array<[string, number]> = [];
+  const smokeEvery = Math.floor(job.messages / job.smokeDevices);
+  const payload = JSON.stringify({ msgId: 'x', ts: Date.now(), values: { usage: { v: 1.5, u: 'L' } } });
+  function* messages(): Generator<SimMessage> {
+    for (let i = 0; i < job.messages; i++) {
+      if (job.phase === 'raw') {
+        yield { topic: `raw/${i % job.meters}`, payload, tsMs: 0 };
+        continue;
+      }
+      const now = Date.now();
+      if (i % smokeEvery === smokeEvery - 1) {
+        const d = Math.floor(i / smokeEvery);
+        const msgId = `smoke-${d}`;
+        smokeSentAt.push([msgId, epochNow()]);
+        yield {
+          topic: deviceTopic('330192', 'smoke_detector', `BENCH-SD-${d}`),
+          payload: JSON.stringify({ msgId, ts: now, values: { alarm: { vb: true } } }),
+          tsMs: now,
+        };
+      } else {
+        yield {
+          topic: deviceTopic('330192', 'water_meter', `BENCH-WM-${i % job.meters}`),
+          payload: JSON.stringify({ msgId: `m${i}`, ts: now, values: { usage: { v: 1.5, u: 'L' } } }),
+          tsMs: now,
+        };
+      }
+    }
+  }
+  const sent = await publishAll(client, messages(), 5000);
+  await client.endAsync();
+  const done: PublisherDone = { sent, smokeSentAt };
+  parentPort!.postMessage(done);
+}
+
+void main();
