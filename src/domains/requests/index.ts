@@ -59,7 +59,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
     service,
     limits: { ...limitsFromEnv(process.env), ...options.limits },
     audit: (request, entry) => auditRequest(database.db, request, entry),
-    throttle: () => {},
+    throttle: async () => {},
   };
   app.decorate('requests', ctx);
   // Each group in its own encapsulated context: Open311 has its own error format and form-body parser.
