@@ -9,6 +9,7 @@ import { requestCategoryCatalog } from './category-source.ts';
 import type { IntakeLimits, RequestsContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.routes.ts';
 import { createGridLocator } from './grid-locator.ts';
+import { hotlineImportRoutes } from './hotline-import.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { portalRoutes } from './portal.routes.ts';
 import { publicRequestRoutes } from './public.routes.ts';
@@ -17,6 +18,7 @@ import { createWorkOrderService } from './work-orders.service.ts';
 
 export { requestCategoryCatalog } from './category-source.ts';
 export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
+export { createIntakeService, importHotlineFile } from './hotline-import.ts';
 export { startRequestJobs } from './jobs.ts';
 
 declare module 'fastify' {
@@ -68,6 +70,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
   await app.register(async (scope) => publicRequestRoutes(scope, ctx));
   await app.register(async (scope) => portalRoutes(scope, ctx));
   await app.register(async (scope) => open311Routes(scope, ctx));
+  await app.register(async (scope) => hotlineImportRoutes(scope, ctx));
 }
 
 /** Not encapsulated, so that `app.requests` (the jobs' handle) is visible on the root instance. */

@@ -2,7 +2,7 @@
 // same database, per client address and per phone, answer 429 with Retry-After and a Chinese message, and come
 // from REQUESTS_RATE_PER_CLIENT / REQUESTS_RATE_PER_PHONE.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
 import { takeRateWindows, windowStart } from './intake-rate-limits.ts';
@@ -28,6 +28,15 @@ afterAll(() => {
 
 describeEachBackend('requests: rate limits in the database', createRequestsTestApp, (ctx) => {
   const db = () => ctx().database.db;
+  // Windows are aligned to the clock: the clock stands still one second into the next minute, so that a slow run
+  // cannot cross into a new window halfway through a test.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(windowStart(Date.now(), 60_000) + 61_000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   /** A second server process on the same database (or the same one after a restart). */
   const secondServer = async () => {
     const app = await buildApp({

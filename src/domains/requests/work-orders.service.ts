@@ -73,6 +73,8 @@ export interface IntakeInput {
   personId?: number | null | undefined;
   photos?: PhotoInput[] | undefined;
   receivedAt?: Date | undefined;
+  /** The 12345 system's record number of an imported call (工单编号). */
+  hotlineRecord?: string | null | undefined;
 }
 
 /** Who is submitting or acting, and how to write their audit entries. */
@@ -456,9 +458,12 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
         },
       ]);
     }
-    const key = idempotencyKey
-      ? `${input.channel}:${caller.viewer?.accountId ?? 'anon'}:${idempotencyKey}`.slice(0, 200)
-      : null;
+    // A hotline record number is the hotline system's own key: the same record is one order, whoever imports it.
+    const key = input.hotlineRecord
+      ? `hotline-record:${input.hotlineRecord}`.slice(0, 200)
+      : idempotencyKey
+        ? `${input.channel}:${caller.viewer?.accountId ?? 'anon'}:${idempotencyKey}`.slice(0, 200)
+        : null;
     if (key) {
       const seen = await findOrderByIdempotencyKey(database.db, key);
       if (seen) return { order: seen, created: false, merged: false, accessCode: null };
