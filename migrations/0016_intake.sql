@@ -13,11 +13,8 @@ CREATE TABLE request_rate_window (
 );
 CREATE INDEX request_rate_window_start ON request_rate_window (window_start);
 
--- Same-incident check: open orders at the same address, and open orders of a grid and category (both partial on
--- the open states, so closed history never enters the index).
+-- Same-incident check: open orders at the same address (partial on the open states, so closed history never
+-- enters the index); the nearby-place half of the check uses work_order_open_place (0011).
 CREATE INDEX work_order_open_address ON work_order (address, received_at)
   WHERE address IS NOT NULL
     AND status IN ('received', 'classified', 'dispatched', 'accepted', 'in_progress', 'returned');
-CREATE INDEX work_order_open_grid ON work_order (grid_id, category_code, received_at)
-  WHERE status IN ('received', 'classified', 'dispatched', 'accepted', 'in_progress', 'returned');
-
