@@ -6,8 +6,11 @@
 // 2. Dashboards over 1 million orders (two years, realistic outcomes): roll-up build time, then p95 of the three
 //    rates by unit/street/community/grid/category, the monthly trend and 每月一题 through the API.
 
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import bbox from '@turf/bbox';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { MultiPolygon, Polygon } from 'geojson';
@@ -31,7 +34,9 @@ import { BACKENDS, TEST_DATA_KEY, TEST_DATABASE_URL } from '../src/testing/test-
 const SEED = 20261130;
 const CONCURRENCY = 32;
 
-async function openBenchDatabase(backend: Backend): Promise<{ database: Database; close(): Promise<void> }> {
+export async function openBenchDatabase(
+  backend: Backend,
+): Promise<{ database: Database; close(): Promise<void> }> {
   if (backend === 'pglite') {
     const database = await openDatabase();
     await migrate(database);
@@ -103,54 +108,48 @@ async function placesOf(database: Database): Promise<Place[]> {
   }));
 }
 
-/** Keep-alive clients posting `bodies` as fast as the server answers, until done or `maxSeconds` pass. */
+/**
+ * Keep-alive clients posting `bodies` as fast as the server answers, until done or `maxSeconds` pass. The clients
+ * run in their own process (bench/http-load.mjs), so their CPU is not counted in the server's event loop.
+ */
 async function loadGenerator(port: number, bodies: string[], maxSeconds: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const deadline = performance.now() + maxSeconds * 1000;
-  const post = (body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/api/requests',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
+  const dir = mkdtempSync(path.join(tmpdir(), 'cbrain-load-'));
+  const file = path.join(dir, 'bodies.jsonl');
+  writeFileSync(file, bodies.join('\n'));
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        path.resolve('bench/http-load.mjs'),
+        '--url',
+        `http://127.0.0.1:${port}/api/requests`,
+        '--bodies',
+        file,
+        '--concurrency',
+        String(CONCURRENCY),
+        '--seconds',
+        String(maxSeconds),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
     });
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length && performance.now() < deadline) {
-        const body = bodies[next++]!;
-        const s = performance.now();
-        const status = await post(body);
-        latencies.push(performance.now() - s);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    n: latencies.length,
-    seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    statuses,
-  };
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`load generator exited with ${code}`);
+    const r = JSON.parse(out) as {
+      requests: number;
+      seconds: number;
+      p50: number;
+      p99: number;
+      statuses: Record<string, number>;
+    };
+    const statuses = new Map(Object.entries(r.statuses).map(([k, v]) => [Number(k), v]));
+    return { n: r.requests, seconds: r.seconds, p50: r.p50, p99: r.p99, statuses };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The same order rows as single-row INSERTs at the same concurrency: the floor the intake path is compared to. */
@@ -214,7 +213,11 @@ async function spreadPoints(database: Database, n: number): Promise<Array<{ lng:
   return out;
 }
 
-async function throughput(backend: Backend, database: Database, app: Awaited<ReturnType<typeof buildApp>>) {
+export async function throughput(
+  backend: Backend,
+  database: Database,
+  app: Awaited<ReturnType<typeof buildApp>>,
+) {
   const places = await placesOf(database);
   const points = await spreadPoints(database, 5000);
   const n = backend === 'postgres' ? 6000 : 2000;
@@ -232,9 +235,8 @@ async function throughput(backend: Backend, database: Database, app: Awaited<Ret
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  // A short warm-up (JIT, connection pool, grid polygons), not counted.
-  await loadGenerator(port, bodies.slice(0, 100), 10);
-  const r = await loadGenerator(port, bodies.slice(100), 30);
+  // The generator sends its first 100 bodies as a warm-up (JIT, connection pool, grid polygons), not counted.
+  const r = await loadGenerator(port, bodies, 30);
   const ok = (r.statuses.get(201) ?? 0) + (r.statuses.get(200) ?? 0);
   const merged = Number(
     (
@@ -259,7 +261,10 @@ async function throughput(backend: Backend, database: Database, app: Awaited<Ret
     `requests [${backend}]: submissions ${rate.toFixed(0)}/s over ${r.n} requests in ${r.seconds.toFixed(1)} s ` +
       `(${CONCURRENCY} keep-alive clients), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
       `status ${JSON.stringify(Object.fromEntries(r.statuses))}; ${orders} orders for ${merged} requesters ` +
-      `(${merged - orders} merged as the same incident); ${ok} answered 200/201`,
+      `(${merged - orders} merged as the same incident); ${ok} answered 200/201; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   console.log(
     `requests [${backend}]: bare INSERT of the same ${bare.n} rows: ${bareRate.toFixed(0)}/s; ` +
@@ -358,6 +363,7 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   );
   // REQUESTS_BENCH_BACKENDS=postgres runs one backend only (the PGlite million-row load is the slow part).
   const only = process.env['REQUESTS_BENCH_BACKENDS']?.split(',');
+  // REQUESTS_BENCH_ORDERS=0 measures the submission throughput only.
   for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
     const { database, close } = await openBenchDatabase(backend);
     try {
@@ -366,6 +372,7 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
       const config = loadConfig({ DEMO: 'false', WEB_DIST: '/nonexistent' }, { port: 0, host: '127.0.0.1' });
       const app = await buildApp({ config, database, cipher, logger: false });
       await throughput(backend, database, app);
+      if (total === 0) continue;
       const dashApp = await buildApp({ config, database, cipher, logger: false });
       await dashboards(backend, database, dashApp, total);
       await dashApp.close();

@@ -15,6 +15,7 @@ import { registerDemoExportsCommand, registerImportCommand } from './commands/im
 import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
 import { registerPlanCommand } from './commands/plan.command.ts';
+import { registerRequestsCommand } from './commands/requests.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerUserCommand } from './commands/user.command.ts';
@@ -47,6 +48,7 @@ registerEligibilityCommand(program);
 registerForecastCommand(program);
 registerSimulateCommand(program);
 registerImportCommand(program);
+registerRequestsCommand(program);
 registerDemoExportsCommand(program);
 registerDetectCommand(program);
 

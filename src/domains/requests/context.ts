@@ -23,6 +23,6 @@ export interface RequestsContext {
   service: WorkOrderService;
   limits: IntakeLimits;
   audit(request: FastifyRequest, entry: RequestAuditEntry): Promise<void>;
-  /** Set by the intake routes: 429 with Retry-After when a client or phone submits too often. */
-  throttle(reply: FastifyReply, clientKey: string, phone: string | null | undefined): void;
+  /** Set by the intake routes: 429 with Retry-After when a client or phone submits too often (kept in the database). */
+  throttle(reply: FastifyReply, clientKey: string, phone: string | null | undefined): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { withClassifierSuggestions } from './classifier-intake.ts';
 import type { IntakeLimits, RequestsContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.routes.ts';
 import { createGridLocator } from './grid-locator.ts';
+import { hotlineImportRoutes } from './hotline-import.routes.ts';
 import { open311Routes } from './open311.routes.ts';
 import { orderConsoleRoutes } from './order-console.routes.ts';
 import { portalRoutes } from './portal.routes.ts';
@@ -26,6 +27,7 @@ import { createWorkOrderService } from './work-orders.service.ts';
 export { requestCategoryCatalog } from './category-source.ts';
 export { QUICK_TRAINING } from './classifier-training.ts';
 export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
+export { createIntakeService, importHotlineFile } from './hotline-import.ts';
 export { startRequestJobs } from './jobs.ts';
 
 declare module 'fastify' {
@@ -78,7 +80,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
     service,
     limits: { ...limitsFromEnv(process.env), ...options.limits },
     audit: (request, entry) => auditRequest(database.db, request, entry),
-    throttle: () => {},
+    throttle: async () => {},
   };
   app.decorate('requests', ctx);
   app.decorate('requestClassifier', classifier);
@@ -90,6 +92,7 @@ async function requestsPluginImpl(app: FastifyInstance, options: RequestsPluginO
   await app.register(async (scope) => open311Routes(scope, ctx));
   await app.register(async (scope) => orderConsoleRoutes(scope, ctx));
   await app.register(async (scope) => classifierRoutes(scope, ctx, classifier));
+  await app.register(async (scope) => hotlineImportRoutes(scope, ctx));
 }
 
 /** Not encapsulated, so that `app.requests` (the jobs' handle) is visible on the root instance. */

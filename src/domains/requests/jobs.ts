@@ -4,6 +4,7 @@
 // tests (they call the same functions directly).
 import type { FastifyInstance } from 'fastify';
 import { refreshRollup } from './evaluation.repository.ts';
+import { pruneRateWindows } from './intake-rate-limits.ts';
 
 export interface RequestJobs {
   stop(): void;
@@ -40,6 +41,8 @@ export function startRequestJobs(app: FastifyInstance, options: RequestJobOption
   });
   const rollup = guarded('rollup', async () => {
     since = (await refreshRollup(ctx.database.db, since)).until;
+    // Rate windows last an hour at most; a day's margin keeps the table small.
+    await pruneRateWindows(ctx.database.db, new Date(Date.now() - 86_400_000));
   });
   void sweep();
   void rollup();

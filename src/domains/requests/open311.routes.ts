@@ -288,7 +288,7 @@ export async function open311Routes(app: FastifyInstance, ctx: RequestsContext) 
             },
           ]);
         }
-        ctx.throttle(reply, `open311:${client}`, body.phone);
+        await ctx.throttle(reply, `open311:${client}`, body.phone);
         const name = [body.last_name, body.first_name].filter(Boolean).join('') || null;
         const result = await service.intake(
           callerOf(request),

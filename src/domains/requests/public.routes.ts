@@ -30,7 +30,7 @@ export async function publicRequestRoutes(app: FastifyInstance, ctx: RequestsCon
       },
     },
     async (request, reply) => {
-      ctx.throttle(reply, `lookup:${request.ip}`, null);
+      await ctx.throttle(reply, `lookup:${request.ip}`, null);
       const row = await findOrderByNumber(database.db, (request.params as { number: string }).number);
       if (!row) throw new AppError('ORDER_NOT_FOUND');
       return present(row);
@@ -50,7 +50,7 @@ export async function publicRequestRoutes(app: FastifyInstance, ctx: RequestsCon
       },
     },
     async (request, reply) => {
-      ctx.throttle(reply, `rate:${request.ip}`, null);
+      await ctx.throttle(reply, `rate:${request.ip}`, null);
       const body = request.body as {
         accessCode: string;
         solved: boolean;
@@ -81,7 +81,7 @@ export async function publicRequestRoutes(app: FastifyInstance, ctx: RequestsCon
       },
     },
     async (request, reply) => {
-      ctx.throttle(reply, `rate:${request.ip}`, null);
+      await ctx.throttle(reply, `rate:${request.ip}`, null);
       const body = request.body as { accessCode: string; reason: string };
       const { number } = request.params as { number: string };
       const row = await service.actAsRequester(callerOf(request), number, body.accessCode, {

@@ -4,12 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rankCandidates } from '../../lib/incident/same-incident.ts';
 import { maskAddress, maskName } from '../../lib/masking.ts';
-import { SlidingWindowThrottle } from '../../platform/auth/login-throttle.ts';
 import { requirePermission, type Viewer } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import { normalisePhone } from '../people/people.service.ts';
 import type { RequestsContext } from './context.ts';
+import { takeRateWindows } from './intake-rate-limits.ts';
 import { presentOrderDetail, presentOrderSummary, presentPublicOrder } from './order.presenter.ts';
 import { findOrderPage } from './order-list.repository.ts';
 import {
@@ -72,11 +72,13 @@ function decodePhotos(
 
 export async function submitReply(ctx: RequestsContext, reply: FastifyReply, result: IntakeResult) {
   const db = ctx.database.db;
-  const units = await unitNames(
-    db,
-    [result.order.lead_unit_code].filter((c): c is string => !!c),
-  );
-  const events = await eventsOf(db, result.order.id, true);
+  const units =
+    result.shown?.units ??
+    (await unitNames(
+      db,
+      [result.order.lead_unit_code].filter((c): c is string => !!c),
+    ));
+  const events = result.shown?.events ?? (await eventsOf(db, result.order.id, true));
   return reply.code(result.created ? 201 : 200).send({
     order: presentPublicOrder(result.order, ctx.catalog, units, events),
     merged: result.merged,
@@ -88,15 +90,23 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
   const { service, catalog, database } = ctx;
   // Requests are JSON only: a text/plain body is refused with 415 rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
-  const perClient = new SlidingWindowThrottle({ limit: ctx.limits.perClientPerMinute, windowMs: 60_000 });
-  const perPhone = new SlidingWindowThrottle({ limit: ctx.limits.perPhonePerHour, windowMs: 3_600_000 });
+  const perClient = { limit: ctx.limits.perClientPerMinute, windowMs: 60_000 };
+  const perPhone = { limit: ctx.limits.perPhonePerHour, windowMs: 3_600_000 };
 
-  /** 429 with Retry-After when a client or a phone number submits too often (portal and Open311 only). */
-  function throttle(reply: FastifyReply, clientKey: string, phone: string | null | undefined) {
-    const waits = [perClient.take(clientKey)];
+  /**
+   * 429 with Retry-After when a client or a phone number submits too often (portal and Open311 only). The windows
+   * live in the database, so a restart or a second server process does not reset them.
+   */
+  async function throttle(reply: FastifyReply, clientKey: string, phone: string | null | undefined) {
+    const attempts = [{ key: clientKey, rule: perClient }];
     const normalised = phone ? normalisePhone(phone) : null;
-    if (normalised) waits.push(perPhone.take(normalised));
-    const wait = Math.max(...waits);
+    if (normalised) {
+      attempts.push({
+        key: `phone:${Buffer.from(ctx.cipher.blindIndex(normalised)).toString('hex')}`,
+        rule: perPhone,
+      });
+    }
+    const wait = await takeRateWindows(database.db, attempts);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new AppError('RATE_LIMITED');
@@ -119,7 +129,7 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
     },
     async (request, reply) => {
       const body = request.body as PortalSubmitBody;
-      throttle(reply, `ip:${request.ip}`, body.anonymous ? null : body.phone);
+      await throttle(reply, `ip:${request.ip}`, body.anonymous ? null : body.phone);
       const result = await service.intake(
         callerOf(request),
         {

@@ -16,6 +16,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { normalisePhone } from '../people/people.service.ts';
 import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
 import type { GridLocator, GridPlace } from './grid-locator.ts';
+import type { EventRecord } from './order.presenter.ts';
 import { dispatchClocks } from './order-clocks.ts';
 import {
   endOpenAssignments,
@@ -23,9 +24,12 @@ import {
   findOpenOrdersNear,
   findOrder,
   findOrderByIdempotencyKey,
+  type IntakeNotice,
+  type IntakeRequester,
   insertAssignments,
   insertEvent,
-  nextOrderId,
+  insertIntakeOrder,
+  joinOrder,
   type OrderRow,
   queueNotifications,
   stateOf,
@@ -69,6 +73,8 @@ export interface IntakeInput {
   personId?: number | null | undefined;
   photos?: PhotoInput[] | undefined;
   receivedAt?: Date | undefined;
+  /** The 12345 system's record number of an imported call (工单编号). */
+  hotlineRecord?: string | null | undefined;
 }
 
 /** Who is submitting or acting, and how to write their audit entries. */
@@ -88,6 +94,8 @@ export interface IntakeResult {
   merged: boolean;
   /** Shown once to the requester: with the order number it lets them rate or reopen without an account. */
   accessCode: string | null;
+  /** The unit names and steps the answer shows, when intake already knows them (a new order). */
+  shown?: { units: Map<string, string>; events: EventRecord[] };
 }
 
 export interface WorkOrderDeps {
@@ -450,9 +458,12 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
         },
       ]);
     }
-    const key = idempotencyKey
-      ? `${input.channel}:${caller.viewer?.accountId ?? 'anon'}:${idempotencyKey}`.slice(0, 200)
-      : null;
+    // A hotline record number is the hotline system's own key: the same record is one order, whoever imports it.
+    const key = input.hotlineRecord
+      ? `hotline-record:${input.hotlineRecord}`.slice(0, 200)
+      : idempotencyKey
+        ? `${input.channel}:${caller.viewer?.accountId ?? 'anon'}:${idempotencyKey}`.slice(0, 200)
+        : null;
     if (key) {
       const seen = await findOrderByIdempotencyKey(database.db, key);
       if (seen) return { order: seen, created: false, merged: false, accessCode: null };
@@ -461,9 +472,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     const at = input.receivedAt ?? now();
     const accessCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const address = input.address?.trim() || null;
-    const requester = (orderId: number, streetCode: string | null) => ({
-      order_id: orderId,
-      street_code: streetCode,
+    const requester: IntakeRequester = {
       anonymous,
       name: anonymous ? null : input.name?.trim() || null,
       phone_cipher: phone ? cipher.seal(phone) : null,
@@ -475,7 +484,8 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       description,
       access_code_hash: sha256(accessCode),
       joined_at: at,
-    });
+    };
+    const reachable = requester.phone_hash !== null || requester.account_id !== null;
 
     try {
       return await writeInBatch(async (trx): Promise<Written> => {
@@ -506,50 +516,33 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
           })),
         );
         if (same) {
-          const master = (await findOrder(trx, same.id, true))!;
-          const joined = await trx
-            .insertInto('order_requester')
-            .values(requester(master.id, master.street_code))
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          const updated = (await trx
-            .updateTable('work_order')
-            .set((eb) => ({ requester_count: eb('requester_count', '+', 1), updated_at: at }))
-            .where('id', '=', master.id)
-            .returningAll()
-            .executeTakeFirstOrThrow()) as OrderRow;
-          await insertPhotos(trx, master, input.photos ?? [], at);
-          const eventId = await insertEvent(trx, {
-            orderId: master.id,
-            streetCode: master.street_code,
-            action: 'join',
-            from: master.status,
-            to: master.status,
-            actorAccountId: caller.viewer?.accountId ?? null,
-            actorName: actorName(caller),
-            unitCode: null,
-            at,
-            note: '同一事件的新诉求并入本工单',
-            public: true,
-            details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
-          });
-          await queueNotifications(
+          const joined = await joinOrder(
             trx,
-            master.id,
-            master.street_code,
-            eventId,
-            'merged',
-            `您反映的问题已有工单（编号 ${master.number}）正在处理，我们会一并告知您办理结果。`,
-            at,
-            Number(joined.id),
+            same.id,
+            requester,
+            {
+              actorAccountId: caller.viewer?.accountId ?? null,
+              actorName: actorName(caller),
+              note: '同一事件的新诉求并入本工单',
+              details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
+            },
+            reachable
+              ? {
+                  kind: 'merged',
+                  before: '您反映的问题已有工单（编号 ',
+                  after: '）正在处理，我们会一并告知您办理结果。',
+                }
+              : null,
           );
+          if (!joined) throw new Error(`order ${same.id} vanished while a requester joined it`);
+          await insertPhotos(trx, joined.order, input.photos ?? [], at);
           return {
-            result: { order: updated, created: true, merged: true, accessCode },
+            result: { order: joined.order, created: true, merged: true, accessCode },
             audit: auditOf(caller, {
               action: 'request.join',
               entityType: 'work_order',
-              entityIds: [master.id],
-              details: { channel: input.channel, requesterId: Number(joined.id) },
+              entityIds: [joined.order.id],
+              details: { channel: input.channel, requesterId: joined.requesterId },
             }),
           };
         }
@@ -611,12 +604,27 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
           }
         }
         const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
-        const id = await nextOrderId(trx);
-        const row = (await trx
-          .insertInto('work_order')
-          .values({
-            id,
-            number: orderNumber(id, at),
+        const notices: IntakeNotice[] = [];
+        if (reachable) {
+          notices.push({
+            kind: 'received',
+            before: '您的诉求已受理，编号 ',
+            after: '，可凭编号查询办理进度。',
+            step: 0,
+          });
+          if (unit) {
+            notices.push({
+              kind: 'dispatch',
+              before: '您的诉求（编号 ',
+              after: `）已派至${unit.name}办理。`,
+              step: steps.length - 1,
+            });
+          }
+        }
+        const written = await insertIntakeOrder(
+          trx,
+          {
+            numberPrefix: orderNumber(0, at).slice(0, 8),
             street_code: place ? place.streetCode : null,
             community_code: place?.communityCode ?? null,
             grid_id: place?.gridId ?? null,
@@ -638,61 +646,43 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
             warn_at: clocks?.warnAt ?? null,
             idempotency_key: key,
             created_by: caller.viewer?.accountId ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()) as OrderRow;
-        const newRequester = requester(id, row.street_code);
-        const requesterRow = await trx
-          .insertInto('order_requester')
-          .values(newRequester)
-          .returning('id')
-          .executeTakeFirstOrThrow();
+          },
+          requester,
+          steps.map((st) => ({
+            action: st.action,
+            from: st.from,
+            to: st.to,
+            actorName: st.action === 'receive' ? actorName(caller) : '系统',
+            unit: st.unit,
+            public: st.public,
+            details: st.details,
+          })),
+          caller.viewer?.accountId ?? null,
+          notices,
+        );
+        const row = written.order;
         await insertPhotos(trx, row, input.photos ?? [], at);
-        const eventIds = await trx
-          .insertInto('order_event')
-          .values(
-            steps.map((st) => ({
-              order_id: id,
-              street_code: row.street_code,
-              action: st.action,
-              from_status: st.from,
-              to_status: st.to,
-              actor_account_id: caller.viewer?.accountId ?? null,
-              actor_name: st.action === 'receive' ? actorName(caller) : '系统',
-              unit_code: st.unit,
-              occurred_at: at,
-              note: null,
-              public: st.public,
-              details: JSON.stringify(st.details),
-            })),
-          )
-          .returning('id')
-          .execute();
-        if (unit) await insertAssignments(trx, id, row.street_code, unit.code, [], at);
-        if (newRequester.phone_hash || newRequester.account_id) {
-          const messages = [`您的诉求已受理，编号 ${row.number}，可凭编号查询办理进度。`];
-          if (unit) messages.push(`您的诉求（编号 ${row.number}）已派至${unit.name}办理。`);
-          await trx
-            .insertInto('notification_outbox')
-            .values(
-              messages.map((message, i) => ({
-                order_id: id,
-                street_code: row.street_code,
-                requester_id: Number(requesterRow.id),
-                event_id: Number(eventIds[i === 0 ? 0 : eventIds.length - 1]!.id),
-                kind: i === 0 ? 'received' : 'dispatch',
-                message,
-                created_at: at,
-              })),
-            )
-            .execute();
-        }
+        // What the answer shows is known here, so the reply needs no second read of the steps and the unit.
+        const shown = {
+          units: new Map(unit ? [[unit.code, unit.name]] : []),
+          events: steps.map((st, i) => ({
+            id: written.eventIds[i]!,
+            action: st.action,
+            from_status: st.from,
+            to_status: st.to,
+            actor_name: st.action === 'receive' ? actorName(caller) : '系统',
+            unit_code: st.unit,
+            occurred_at: at,
+            note: null,
+            public: st.public,
+          })),
+        };
         return {
-          result: { order: row, created: true, merged: false, accessCode },
+          result: { order: row, created: true, merged: false, accessCode, shown },
           audit: auditOf(caller, {
             action: 'request.create',
             entityType: 'work_order',
-            entityIds: [id],
+            entityIds: [row.id],
             details: { channel: input.channel, category: category?.code ?? null, anonymous },
           }),
         };

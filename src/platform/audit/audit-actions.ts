@@ -41,6 +41,14 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'ingest.quality.read': { zh: '查看数据质量明细', en: 'Read data-quality offenders' },
   // orders console
   'request.export': { zh: '导出工单', en: 'Export work orders' },
+  // requests
+  'request.create': { zh: '受理诉求', en: 'Take in a request' },
+  'request.join': { zh: '诉求并入同一事件', en: 'Join a request to the same incident' },
+  'request.read': { zh: '查看工单', en: 'Read work order' },
+  'request.search': { zh: '查询工单', en: 'Search work orders' },
+  'request.caller_lookup': { zh: '来电人查询', en: 'Look up a caller' },
+  'request.sweep': { zh: '超时预警与升级', en: 'Deadline warnings and escalations' },
+  'request.import': { zh: '批量导入热线记录', en: 'Import hotline records' },
   // end orders console
   // request classifier
   'classifier.train': { zh: '训练诉求分类模型', en: 'Train request classifier' },
