@@ -9,11 +9,13 @@ import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from '.
 import { generatePopulation, type Population } from './population.ts';
 import { SeededRandom } from './random.ts';
 import { generateSupply, type Supply } from './services-supply.ts';
+import { type DemoStreetNetwork, generateStreetNetwork } from './street-network.ts';
 
 export interface DemoDistrict {
   layout: DemoLayout;
   population: Population;
   supply: Supply;
+  streets: DemoStreetNetwork;
   today: string;
 }
 
@@ -101,7 +103,8 @@ export function generateDemoDistrict(opts: { size: DemoSize; seed: number; today
   const layout = generateLayout(opts.size, rng);
   const population = generatePopulation(layout.grids, opts.size, new SeededRandom(opts.seed + 1), today);
   const supply = generateSupply(layout, population.buildings, new SeededRandom(opts.seed + 2));
-  return { layout, population, supply, today };
+  const streets = generateStreetNetwork(layout, new SeededRandom(opts.seed + 3));
+  return { layout, population, supply, streets, today };
 }
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -499,6 +502,16 @@ export async function loadDemo(
         stamp,
       ]),
     );
+    await s.copy(
+      'walk_node',
+      ['id', 'lng', 'lat', 'kind'],
+      demo.streets.nodes.map((n) => [n.id, n.lng, n.lat, n.kind]),
+    );
+    await s.copy(
+      'walk_edge',
+      ['id', 'from_node', 'to_node', 'length_m', 'kind', 'source'],
+      demo.streets.edges.map((e) => [e.id, e.from, e.to, e.lengthM, e.kind, src]),
+    );
     progress(8, 10, '账号 accounts');
     const grid1 = layout.grids[0]!;
     const resident1 = pop.persons.find(
@@ -544,6 +557,7 @@ export async function loadDemo(
       'facility',
       'service_provider',
       'account',
+      'walk_edge',
     ]) {
       await s.exec(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
     }

@@ -6,6 +6,10 @@ const FacilityTypeCode = Type.String({
   description: 'GB 50180 设施类型代码，如 ELDER_DAY_CARE',
 });
 
+const DistanceMode = Type.Union([Type.Literal('network'), Type.Literal('straight-line')], {
+  description: 'network：有步行路网时按路网步行距离（默认）；straight-line：直线距离（上限）',
+});
+
 export const CoverageQuery = Type.Object({
   type: FacilityTypeCode,
   ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: '最小年龄（含），如 60' })),
@@ -25,6 +29,7 @@ export const CoverageQuery = Type.Object({
       description: '绕行系数 k：直线半径 = 步行半径 / k（默认 1，为上限）',
     }),
   ),
+  distance: Type.Optional(DistanceMode),
 });
 export type CoverageQuery = Static<typeof CoverageQuery>;
 
@@ -47,6 +52,7 @@ export const CoverageOut = Type.Object({
     lifeCircle: Type.String(),
   }),
   walkRadiusM: Type.Number(),
+  walkMinutes: Type.Number({ description: '步行半径折算的步行分钟数（4 公里/小时）' }),
   straightLineRadiusM: Type.Number(),
   detourFactor: Type.Number(),
   method: Type.String(),
@@ -64,6 +70,7 @@ export const CoverageOut = Type.Object({
 
 export const UncoveredOut = Type.Object({
   type: Type.Literal('FeatureCollection'),
+  method: Type.String({ description: 'walking-network | euclidean' }),
   features: Type.Array(
     Type.Object({
       type: Type.Literal('Feature'),
@@ -77,6 +84,7 @@ export const UncoveredOut = Type.Object({
         nearestFacilityId: Type.Union([Type.Integer(), Type.Null()]),
         nearestFacilityName: Type.Union([Type.String(), Type.Null()]),
         nearestDistanceM: Type.Union([Type.Number(), Type.Null()]),
+        nearestWalkMinutes: Type.Union([Type.Number(), Type.Null()]),
       }),
     }),
   ),
@@ -100,6 +108,7 @@ export const SitingBody = Type.Object({
   ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
   radius: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5000 })),
   detourFactor: Type.Optional(Type.Number({ minimum: 1, maximum: 3 })),
+  distance: Type.Optional(DistanceMode),
   timeLimit: Type.Optional(
     Type.Number({ exclusiveMinimum: 0, maximum: 120, description: '求解时限（秒），默认 20' }),
   ),

@@ -6,12 +6,20 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { haversine } from '../../lib/location/geometry.ts';
 import { solveLocation } from '../../lib/location/location.ts';
 import { LocationInputError, type LocationProblem } from '../../lib/location/problem.ts';
+import {
+  buildWalkGraph,
+  nearestWalk,
+  snapToNetwork,
+  WALK_METRES_PER_MINUTE,
+  type WalkGraph,
+  walkCoverage,
+} from '../../lib/network/walk-network.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { Geometry } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { bornOnOrBeforeForAge, chinaToday } from '../stats/age-cutoffs.ts';
-import { coverageByArea, coverageOfBuildings } from './life-circle-coverage.ts';
+import { type BuildingCoverage, coverageByArea, coverageOfBuildings } from './life-circle-coverage.ts';
 import {
   findAreaNames,
   findBuildingsWithResidents,
@@ -19,6 +27,7 @@ import {
   findFacilityType,
   findGridBoundaries,
   findScenarios,
+  findWalkNetwork,
   insertScenario,
 } from './planning.repository.ts';
 
@@ -34,6 +43,8 @@ export interface CoverageQuery {
   groupBy?: AreaLevel;
   radius?: number;
   detourFactor?: number;
+  /** network: walking on the street network when one is loaded (the default); straight-line: always haversine. */
+  distance?: 'network' | 'straight-line';
 }
 
 const SEGMENTS: Record<AreaLevel, number> = { street: 2, community: 3, grid: 4 };
@@ -61,16 +72,57 @@ async function demandFor(db: Db, viewer: Viewer, q: CoverageQuery) {
     ...(q.ageMax !== undefined ? { bornAfter: bornOnOrBeforeForAge(today, q.ageMax + 1) } : {}),
   });
   const facilities = await findFacilitiesOfType(db, type.code);
-  const cov = coverageOfBuildings(
-    { lng: Float64Array.from(buildings, (b) => b.lng), lat: Float64Array.from(buildings, (b) => b.lat) },
-    { lng: Float64Array.from(facilities, (f) => f.lng), lat: Float64Array.from(facilities, (f) => f.lat) },
-    walkRadiusM,
-    detourFactor,
-  );
-  return { type, walkRadiusM, detourFactor, buildings, facilities, cov };
+  const buildingPoints = {
+    lng: Float64Array.from(buildings, (b) => b.lng),
+    lat: Float64Array.from(buildings, (b) => b.lat),
+  };
+  const facilityPoints = {
+    lng: Float64Array.from(facilities, (f) => f.lng),
+    lat: Float64Array.from(facilities, (f) => f.lat),
+  };
+  // A detour factor is a straight-line model by definition, so asking for one means straight lines.
+  const graph =
+    q.distance === 'straight-line' || q.detourFactor !== undefined ? null : await loadWalkGraph(db);
+  if (graph) {
+    const buildingSnap = snapToNetwork(graph, buildingPoints.lng, buildingPoints.lat);
+    const walk = nearestWalk(
+      graph,
+      snapToNetwork(graph, facilityPoints.lng, facilityPoints.lat),
+      buildingSnap,
+    );
+    const cov: BuildingCoverage = {
+      covered: Uint8Array.from(walk.distanceM, (d) => (d <= walkRadiusM + 1e-6 ? 1 : 0)),
+      nearestM: walk.distanceM,
+      nearestFacility: walk.source,
+      straightLineRadiusM: walkRadiusM,
+    };
+    return { type, walkRadiusM, detourFactor: 1, buildings, facilities, cov, graph, buildingSnap };
+  }
+  const cov = coverageOfBuildings(buildingPoints, facilityPoints, walkRadiusM, detourFactor);
+  return { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph: null, buildingSnap: null };
 }
 
-function methodOf(detourFactor: number) {
+/** The loaded street network as a graph, or null when there is none (coverage then falls back to straight lines). */
+async function loadWalkGraph(db: Db): Promise<WalkGraph | null> {
+  const { nodes, edges } = await findWalkNetwork(db);
+  if (nodes.length === 0 || edges.length === 0) return null;
+  return buildWalkGraph({
+    nodeIds: nodes.map((n) => n.id),
+    lng: nodes.map((n) => n.lng),
+    lat: nodes.map((n) => n.lat),
+    edgeFrom: edges.map((e) => e.from_node),
+    edgeTo: edges.map((e) => e.to_node),
+    edgeLength: edges.map((e) => Number(e.length_m)),
+  });
+}
+
+function methodOf(detourFactor: number, network: boolean) {
+  if (network) {
+    return {
+      method: 'walking-network' as const,
+      note: `沿步行路网的步行距离（按 ${Math.round(WALK_METRES_PER_MINUTE)} 米/分钟折算步行时间）/ walking distance on the street network (minutes at ${Math.round(WALK_METRES_PER_MINUTE)} m/min)`,
+    };
+  }
   return detourFactor === 1
     ? {
         method: 'euclidean' as const,
@@ -83,7 +135,11 @@ function methodOf(detourFactor: number) {
 }
 
 export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuery) {
-  const { type, walkRadiusM, detourFactor, buildings, facilities, cov } = await demandFor(db, viewer, q);
+  const { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph } = await demandFor(
+    db,
+    viewer,
+    q,
+  );
   const level = q.groupBy ?? 'community';
   const names = await findAreaNames(db, viewer.scopePath);
   const keys = buildings.map((b) => areaPathOf(b.scope_path, level));
@@ -91,7 +147,7 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
   const byArea = coverageByArea(keys, residents, cov.covered);
   const total = residents.reduce((a, v) => a + v, 0);
   const covered = residents.reduce((a, v, i) => a + (cov.covered[i] ? v : 0), 0);
-  const { method, note } = methodOf(detourFactor);
+  const { method, note } = methodOf(detourFactor, graph !== null);
   return {
     facilityType: {
       code: type.code,
@@ -100,6 +156,7 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
       lifeCircle: type.life_circle,
     },
     walkRadiusM,
+    walkMinutes: Math.round((walkRadiusM / WALK_METRES_PER_MINUTE) * 10) / 10,
     straightLineRadiusM: cov.straightLineRadiusM,
     detourFactor,
     method,
@@ -129,9 +186,10 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
 
 /** Uncovered buildings with residents in the band, as GeoJSON points for the map, with the nearest facility. */
 export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuery) {
-  const { walkRadiusM, buildings, facilities, cov } = await demandFor(db, viewer, q);
+  const { walkRadiusM, buildings, facilities, cov, graph } = await demandFor(db, viewer, q);
   return {
     type: 'FeatureCollection' as const,
+    method: methodOf(1, graph !== null).method,
     features: buildings
       .map((b, i) => ({ b, i }))
       .filter(({ b, i }) => !cov.covered[i] && b.residents > 0)
@@ -149,6 +207,10 @@ export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuer
             nearestFacilityId: nearest >= 0 ? facilities[nearest]!.id : null,
             nearestFacilityName: nearest >= 0 ? facilities[nearest]!.name : null,
             nearestDistanceM: nearest >= 0 ? Math.round(cov.nearestM[i]!) : null,
+            nearestWalkMinutes:
+              nearest >= 0 && graph
+                ? Math.round((cov.nearestM[i]! / WALK_METRES_PER_MINUTE) * 10) / 10
+                : null,
           },
         };
       }),
@@ -221,7 +283,8 @@ async function checkSitesInArea(db: Db, viewer: Viewer, sites: { id: string; lng
 }
 
 export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput) {
-  const { type, walkRadiusM, detourFactor, buildings, facilities, cov } = await demandFor(db, viewer, input);
+  const { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph, buildingSnap } =
+    await demandFor(db, viewer, input);
   const demandIndex = buildings.flatMap((b, i) => (b.residents > 0 ? [i] : []));
   const demand = demandIndex.map((i) => buildings[i]!);
   if (demand.length === 0) throw new AppError('NO_DEMAND');
@@ -281,6 +344,19 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
     p: fixed.length + input.k,
     timeLimit: input.timeLimit ?? 20,
   };
+  if (graph && buildingSnap) {
+    const demandSnap = {
+      edge: Int32Array.from(demandIndex, (i) => buildingSnap.edge[i]!),
+      t: Float64Array.from(demandIndex, (i) => buildingSnap.t[i]!),
+      accessM: Float64Array.from(demandIndex, (i) => buildingSnap.accessM[i]!),
+    };
+    problem.cover = walkCoverage(
+      graph,
+      demandSnap,
+      snapToNetwork(graph, problem.sites.x, problem.sites.y),
+      walkRadiusM,
+    );
+  }
   let result: Awaited<ReturnType<typeof solveLocation>>;
   try {
     result = await solveLocation('mclp', problem);
@@ -301,7 +377,7 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
   const total = demand.reduce((a, b) => a + b.residents, 0);
   const byId = new Map(candidates.map((c) => [c.id, c]));
   const newSites = result.sites.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
-  const { method } = methodOf(detourFactor);
+  const { method } = methodOf(detourFactor, graph !== null);
   const notes = [...result.notes];
   if (type.capacity_unit) {
     notes.push(

@@ -547,6 +547,9 @@ export interface DB extends SensingTables {
   ingest_quarantine: IngestQuarantineTable;
   ingest_quality_rule: IngestQualityRuleTable;
   ingest_quality_figure: IngestQualityFigureTable;
+  // walking network (migration 0018)
+  walk_node: WalkNodeTable;
+  walk_edge: WalkEdgeTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -954,3 +957,20 @@ export interface Open311ClientTable {
   disabled: Generated<boolean>;
 }
 // ---- end requests ----
+
+// ---- walking network (migrations/0018_walk_network.sql) ----
+export interface WalkNodeTable {
+  id: number;
+  lng: number;
+  lat: number;
+  kind: Generated<'junction' | 'lane'>;
+}
+
+export interface WalkEdgeTable {
+  id: Generated<number>;
+  from_node: number;
+  to_node: number;
+  length_m: number;
+  kind: Generated<'street' | 'lane'>;
+  source: Generated<string>;
+}
