@@ -99,6 +99,14 @@ const Site = Type.Object({
 export const SitingBody = Type.Object({
   type: FacilityTypeCode,
   k: Type.Integer({ minimum: 1, maximum: 50, description: '新增设施数量' }),
+  model: Type.Optional(
+    Type.Union([Type.Literal('mclp'), Type.Literal('pmedian')], {
+      description: 'mclp：最大覆盖（默认）；pmedian：总步行距离最小，可带容量',
+    }),
+  ),
+  siteCapacity: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: '新增设施容量（人），p-中位模型' }),
+  ),
   candidates: Type.Union([Type.Literal('buildings'), Type.Literal('lattice'), Type.Literal('custom')], {
     description: 'buildings：未覆盖楼栋；lattice：未覆盖区域格网点；custom：自带候选点（须在管辖范围内）',
   }),
@@ -140,6 +148,16 @@ export const SitingOut = Type.Object({
   after: Type.Object({ coveredResidents: Type.Number(), coveredShare: Type.Number() }),
   newSites: Type.Array(Site),
   notes: Type.Array(Type.String()),
+  model: Type.String(),
+  averageDistanceM: Nullable(Type.Number()),
+  siteLoads: Type.Array(
+    Type.Object({
+      site: Type.String(),
+      demandPoints: Type.Integer(),
+      weight: Type.Number(),
+      capacity: Nullable(Type.Number()),
+    }),
+  ),
 });
 
 export const ScenarioBody = Type.Intersect([

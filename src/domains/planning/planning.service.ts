@@ -219,6 +219,10 @@ export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuer
 
 export interface SitingInput extends CoverageQuery {
   k: number;
+  /** mclp: cover the most residents within the radius; pmedian: least total distance, within capacities. */
+  model?: 'mclp' | 'pmedian';
+  /** Capacity of each new site in residents (p-median); existing facilities keep their recorded capacity. */
+  siteCapacity?: number;
   candidates: 'buildings' | 'lattice' | 'custom';
   latticeSpacingM?: number;
   sites?: { id: string; lng: number; lat: number }[];
@@ -339,12 +343,17 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
       x: Float64Array.from(sites, (s) => s.lng),
       y: Float64Array.from(sites, (s) => s.lat),
       fixed: Uint8Array.from(sites, (_, j) => (j < fixed.length ? 1 : 0)),
+      capacity: Float64Array.from(sites, (_, j) =>
+        j < fixed.length ? (facilities[j]!.capacity ?? Number.NaN) : (input.siteCapacity ?? Number.NaN),
+      ),
     },
     radius: cov.straightLineRadiusM,
     p: fixed.length + input.k,
     timeLimit: input.timeLimit ?? 20,
   };
-  if (graph && buildingSnap) {
+  const model = input.model ?? 'mclp';
+  if (model === 'pmedian') problem.radius = undefined;
+  if (graph && buildingSnap && model === 'mclp') {
     const demandSnap = {
       edge: Int32Array.from(demandIndex, (i) => buildingSnap.edge[i]!),
       t: Float64Array.from(demandIndex, (i) => buildingSnap.t[i]!),
@@ -359,7 +368,7 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
   }
   let result: Awaited<ReturnType<typeof solveLocation>>;
   try {
-    result = await solveLocation('mclp', problem);
+    result = await solveLocation(model, problem);
   } catch (error) {
     if (error instanceof LocationInputError) {
       throw new AppError(
@@ -373,13 +382,38 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
     }
     throw error;
   }
+  if (result.status === 'infeasible') {
+    throw new AppError(
+      'ALLOCATION_INFEASIBLE',
+      [
+        {
+          field: 'siteCapacity',
+          message: `容量约束无法满足：${result.notes[0] ?? ''}`,
+          messageEn: `capacity constraint cannot be met: ${result.notes[0] ?? ''}`,
+        },
+      ],
+      '容量约束无法满足：现有设施与新增设施的容量装不下需求',
+    );
+  }
   const before = demandIndex.reduce((a, i) => a + (cov.covered[i] ? buildings[i]!.residents : 0), 0);
   const total = demand.reduce((a, b) => a + b.residents, 0);
   const byId = new Map(candidates.map((c) => [c.id, c]));
+  // The p-median minimises distance, not coverage; coverage after is counted from the chosen sites.
+  const coveredAfter = () => {
+    const open = sites.filter((s) => result.sites.includes(s.id));
+    return demand.reduce(
+      (a, b) =>
+        a +
+        (open.some((s) => haversine(b.lng, b.lat, s.lng, s.lat) <= cov.straightLineRadiusM + 1e-6)
+          ? b.residents
+          : 0),
+      0,
+    );
+  };
   const newSites = result.sites.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   const { method } = methodOf(detourFactor, graph !== null);
   const notes = [...result.notes];
-  if (type.capacity_unit) {
+  if (type.capacity_unit && model === 'mclp') {
     notes.push(
       `覆盖模型未计容量（${type.capacity_unit}）；需要容量约束时请用带容量的 p-中位模型（cbrain plan pmedian）/ ` +
         'capacity is not part of the covering model; use the capacitated p-median for capacity limits',
@@ -406,9 +440,12 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
     residents: total,
     before: { coveredResidents: before, coveredShare: total > 0 ? before / total : 1 },
     after: {
-      coveredResidents: result.coveredWeight ?? 0,
-      coveredShare: total > 0 ? (result.coveredWeight ?? 0) / total : 1,
+      coveredResidents: model === 'mclp' ? (result.coveredWeight ?? 0) : coveredAfter(),
+      coveredShare: total > 0 ? (model === 'mclp' ? (result.coveredWeight ?? 0) : coveredAfter()) / total : 1,
     },
+    model,
+    averageDistanceM: result.averageDistance ?? null,
+    siteLoads: result.siteLoads ?? [],
     newSites,
     notes,
   };

@@ -291,6 +291,48 @@ describeEachBackend(
       expect(audit).toHaveLength(2);
     });
 
+    it('capacitated p-median: new site within its capacity, audited; too little capacity answers 422 naming it', async () => {
+      const res = await post('cw_a', '/api/planning/siting', {
+        type: 'ELDER_DAY_CARE',
+        k: 1,
+        candidates: 'buildings',
+        ageMin: 60,
+        model: 'pmedian',
+        siteCapacity: 10,
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ model: 'pmedian', optimal: true, existingFacilities: 1 });
+      expect(body.newSites).toHaveLength(1);
+      for (const load of body.siteLoads)
+        if (load.capacity !== null) expect(load.weight).toBeLessThanOrEqual(load.capacity);
+      expect(body.averageDistanceM).toBeGreaterThan(0);
+      const db = ctx().database.db;
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['action', 'entity_ids'])
+        .where('action', '=', 'planning.siting')
+        .execute();
+      expect(audit.length).toBeGreaterThan(0);
+      // The centre holds 2 and a new site 1: 3 places for 7 residents aged 60+.
+      await db.updateTable('facility').set({ capacity: 2 }).where('type', '=', 'ELDER_DAY_CARE').execute();
+      try {
+        const tight = await post('cw_a', '/api/planning/siting', {
+          type: 'ELDER_DAY_CARE',
+          k: 1,
+          candidates: 'buildings',
+          ageMin: 60,
+          model: 'pmedian',
+          siteCapacity: 1,
+        });
+        expect(tight.statusCode).toBe(422);
+        expect(tight.json().error.code).toBe('ALLOCATION_INFEASIBLE');
+        expect(tight.json().error.details[0].field).toBe('siteCapacity');
+      } finally {
+        await db.updateTable('facility').set({ capacity: 30 }).where('type', '=', 'ELDER_DAY_CARE').execute();
+      }
+    });
+
     it('with a street network, coverage is walking distance: the A1 building 180 m away is a 1.4 km walk', async () => {
       const db = ctx().database.db;
       // The centre sits at the south end of a street running north; the A1 building's street runs west and only
