@@ -343,9 +343,14 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
       x: Float64Array.from(sites, (s) => s.lng),
       y: Float64Array.from(sites, (s) => s.lat),
       fixed: Uint8Array.from(sites, (_, j) => (j < fixed.length ? 1 : 0)),
-      capacity: Float64Array.from(sites, (_, j) =>
-        j < fixed.length ? (facilities[j]!.capacity ?? Number.NaN) : (input.siteCapacity ?? Number.NaN),
-      ),
+      // Capacities belong to the p-median only; the covering model rejects them.
+      ...(input.model === 'pmedian'
+        ? {
+            capacity: Float64Array.from(sites, (_, j) =>
+              j < fixed.length ? (facilities[j]!.capacity ?? Number.NaN) : (input.siteCapacity ?? Number.NaN),
+            ),
+          }
+        : {}),
     },
     radius: cov.straightLineRadiusM,
     p: fixed.length + input.k,

@@ -5,6 +5,7 @@
 
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
+import { SUPPLY_MESSAGES } from './supply.messages.ts';
 
 type Catalogue = Record<string, readonly [string, string]>;
 
@@ -247,6 +248,7 @@ export const MESSAGES = {
   ...CORE_MESSAGES,
   ...PORTAL_MESSAGES,
   ...PROFILES_MESSAGES,
+  ...SUPPLY_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;
