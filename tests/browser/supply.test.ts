@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { bodyText, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
+// Solver runs (siting, the allocation curve) take a while on a busy machine.
+const SOLVER_WAIT = { timeout: 120_000 };
+
 const RAW_KEY = /\bsupply[A-Z][A-Za-z_]+\b/;
 
 const harness = startBrowserHarness();
@@ -17,6 +20,12 @@ describe('precise supply in the console', () => {
     await page.locator('[data-testid="supply-map"] canvas').waitFor();
     expect(await bodyText(page)).toContain('60 岁及以上');
     await page.getByTestId('supply-run-siting').click();
+    await page
+      .getByTestId('supply-siting-result')
+      .or(page.locator('.ant-alert-error'))
+      .first()
+      .waitFor(SOLVER_WAIT);
+    await page.screenshot({ path: `${SHOTS}/supply-planning.png` });
     await poll(() => page.getByTestId('supply-siting-result').textContent()).toMatch(
       /选址前 .*% → 选址后 .*%/,
     );
@@ -28,7 +37,13 @@ describe('precise supply in the console', () => {
     const page = await harness.signIn('admin');
     await page.getByRole('link', { name: '分配与评价' }).first().click();
     await page.getByTestId('supply-run-allocation').click();
-    await page.locator('[data-testid="supply-curve"] canvas').waitFor();
+    await page
+      .locator('[data-testid="supply-curve"] canvas')
+      .or(page.getByTestId('supply-allocation-error'))
+      .first()
+      .waitFor(SOLVER_WAIT);
+    await page.screenshot({ path: `${SHOTS}/supply-evaluation.png`, fullPage: true });
+    expect(await page.getByTestId('supply-allocation-error').count()).toBe(0);
     expect(await bodyText(page)).toContain('最低社区满足率');
     await poll(
       async () => await page.locator('[data-testid="supply-dea"] .ant-table-row').count(),

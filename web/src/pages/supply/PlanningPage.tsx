@@ -159,10 +159,10 @@ export function PlanningPage() {
     try {
       if (save) {
         const name = `${TYPE_LABEL[type][lang === 'zh' ? 0 : 1]} k=${k} · ${new Date().toLocaleTimeString()}`;
-        await api('/api/planning/scenarios', { method: 'POST', body: JSON.stringify({ ...body, name }) });
+        await api('/api/planning/scenarios', { method: 'POST', body: { ...body, name } });
         scenarios.reload();
       } else {
-        setSiting(await api<Siting>('/api/planning/siting', { method: 'POST', body: JSON.stringify(body) }));
+        setSiting(await api<Siting>('/api/planning/siting', { method: 'POST', body: body }));
       }
     } catch (e) {
       setProblem(errorText(e, lang));

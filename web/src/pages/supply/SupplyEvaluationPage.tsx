@@ -79,7 +79,7 @@ export function SupplyEvaluationPage() {
       setResult(
         await api<Allocation>('/api/supply/allocations', {
           method: 'POST',
-          body: JSON.stringify({ budget, minShare, curve: 6 }),
+          body: { budget, minShare, curve: 6 },
         }),
       );
     } catch (e) {
