@@ -50,8 +50,8 @@ describe('precise supply in the console', () => {
     ).toBeGreaterThan(1);
     expect(await page.locator('[data-testid="supply-dea"]').textContent()).toContain('有效');
     await page.screenshot({ path: `${SHOTS}/supply-evaluation.png`, fullPage: true });
-    await page.getByTestId('supply-budget').locator('input').fill('10');
-    await page.getByTestId('supply-min-share').locator('input').fill('0.9');
+    await page.getByTestId('supply-budget').fill('10');
+    await page.getByTestId('supply-min-share').fill('0.9');
     await page.getByTestId('supply-run-allocation').click();
     await poll(() => page.getByTestId('supply-allocation-error').textContent()).toContain('预算约束');
     expect(await bodyText(page)).not.toMatch(RAW_KEY);
