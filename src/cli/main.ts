@@ -19,6 +19,7 @@ import { registerRequestsCommand } from './commands/requests.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerUserCommand } from './commands/user.command.ts';
+import { registerWalkCommand } from './commands/walk.command.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
 const program = new Command();
@@ -39,6 +40,7 @@ registerDemoCommand(program);
 registerBenchCommand(program);
 registerDeaCommand(program);
 registerPlanCommand(program);
+registerWalkCommand(program);
 registerLinkCommand(program);
 registerUserCommand(program);
 registerAuditCommand(program);

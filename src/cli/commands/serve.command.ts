@@ -12,6 +12,7 @@ import {
   startRequestJobs,
 } from '../../domains/requests/index.ts';
 import { startSensingForServe } from '../../domains/sensing/serve-sensing.ts';
+import { addRequestDeliveries } from '../../domains/supply/index.ts';
 import { progressBar } from '../progress.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 import { buildWebConsole, webBuildIsStale } from '../web-build.ts';
@@ -80,6 +81,9 @@ export function registerServeCommand(program: Command) {
           });
           bar.stop();
           console.log(`request history loaded: ${n} work orders`);
+          // supply: the services those requests caused, traceable from request to delivery to cost.
+          const delivered = await addRequestDeliveries(runtime.database.db, config.demoSeed);
+          console.log(`services caused by requests: ${delivered} deliveries`);
         }
       }
       const app = await buildApp({

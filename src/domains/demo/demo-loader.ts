@@ -9,11 +9,15 @@ import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from '.
 import { generatePopulation, type Population } from './population.ts';
 import { SeededRandom } from './random.ts';
 import { generateSupply, type Supply } from './services-supply.ts';
+import { type DemoStreetNetwork, generateStreetNetwork } from './street-network.ts';
+import { generateSupplyHistory, type SupplyHistory } from './supply-history.ts';
 
 export interface DemoDistrict {
   layout: DemoLayout;
   population: Population;
   supply: Supply;
+  streets: DemoStreetNetwork;
+  history: SupplyHistory;
   today: string;
 }
 
@@ -112,7 +116,15 @@ export function generateDemoDistrict(opts: { size: DemoSize; seed: number; today
   const layout = generateLayout(opts.size, rng);
   const population = generatePopulation(layout.grids, opts.size, new SeededRandom(opts.seed + 1), today);
   const supply = generateSupply(layout, population.buildings, new SeededRandom(opts.seed + 2));
-  return { layout, population, supply, today };
+  const streets = generateStreetNetwork(layout, new SeededRandom(opts.seed + 3));
+  const history = generateSupplyHistory(
+    layout,
+    population.persons,
+    supply.providers,
+    today,
+    new SeededRandom(opts.seed + 4),
+  );
+  return { layout, population, supply, streets, history, today };
 }
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -510,6 +522,65 @@ export async function loadDemo(
         stamp,
       ]),
     );
+    await s.copy(
+      'walk_node',
+      ['id', 'lng', 'lat', 'kind'],
+      demo.streets.nodes.map((n) => [n.id, n.lng, n.lat, n.kind]),
+    );
+    await s.copy(
+      'walk_edge',
+      ['id', 'from_node', 'to_node', 'length_m', 'kind', 'source'],
+      demo.streets.edges.map((e) => [e.id, e.from, e.to, e.lengthM, e.kind, src]),
+    );
+    await s.copy(
+      'community_resource',
+      ['community_code', 'street_code', 'year', 'budget', 'staff'],
+      demo.history.resources.map((r) => [r.communityCode, r.streetCode, r.year, r.budget, r.staff]),
+    );
+    const providerAccount = DEMO_ACCOUNTS.findIndex((a) => a.scope === 'provider1') + 1;
+    await s.copy(
+      'service_delivery',
+      [
+        'id',
+        'street_code',
+        'grid_id',
+        'scope_path',
+        'provider_id',
+        'person_id',
+        'worker_name',
+        'category',
+        'description',
+        'started_at',
+        'minutes',
+        'cost',
+        'source_kind',
+        'source_id',
+        'confirmed_at',
+        'resident_rating',
+        'recorded_by',
+        'recorded_at',
+      ],
+      demo.history.deliveries.map((d) => [
+        d.id,
+        d.person.grid.streetCode,
+        d.person.grid.id,
+        d.person.grid.path,
+        d.providerId,
+        d.person.id,
+        d.workerName,
+        d.category,
+        d.description,
+        d.startedAt,
+        d.minutes,
+        d.cost,
+        d.sourceKind,
+        d.sourceId,
+        d.confirmedAt,
+        d.rating,
+        d.providerId === supply.providers[0]!.id ? providerAccount : 1,
+        d.confirmedAt ?? d.startedAt,
+      ]),
+    );
     progress(8, 10, '账号 accounts');
     const grid1 = layout.grids[0]!;
     const resident1 = pop.persons.find(
@@ -571,6 +642,8 @@ export async function loadDemo(
       'facility',
       'service_provider',
       'account',
+      'walk_edge',
+      'service_delivery',
     ]) {
       await s.exec(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
     }

@@ -39,7 +39,7 @@ function deliveriesByGrid(db: Db, scopePath: string, from: Date, to: Date) {
 /** Communities under the scope, or the community the scope lies in (a grid worker's), with the year's figures. */
 export async function communityFigures(db: Db, scopePath: string, year: number) {
   const { from, to } = yearBounds(year);
-  const [communities, facilities, deliveries] = await Promise.all([
+  const [communities, facilities, deliveries, resolved] = await Promise.all([
     db
       .selectFrom('admin_division as c')
       .leftJoin('community_resource as r', (j) =>
@@ -61,7 +61,17 @@ export async function communityFigures(db: Db, scopePath: string, year: number) 
       .select(['scope_path', sql<number>`count(*)::int`.as('n')])
       .execute(),
     deliveriesByGrid(db, scopePath, from, to),
+    // Requests resolved in the year, by the community they were about (接诉即办 work orders).
+    db
+      .selectFrom('work_order')
+      .where('resolved_at', '>=', from)
+      .where('resolved_at', '<', to)
+      .where('community_code', 'is not', null)
+      .groupBy('community_code')
+      .select(['community_code', sql<number>`count(*)::int`.as('n')])
+      .execute(),
   ]);
+  const resolvedBy = new Map(resolved.map((r) => [r.community_code!, Number(r.n)]));
   return communities.map((c) => {
     const inside = <T extends { scope_path: string }>(rows: T[]) =>
       rows.filter((r) => r.scope_path.startsWith(c.path));
@@ -76,6 +86,7 @@ export async function communityFigures(db: Db, scopePath: string, year: number) 
       staff: c.staff === null ? null : Number(c.staff),
       facilities: inside(facilities).reduce((a, r) => a + Number(r.n), 0),
       deliveries: sum((r) => Number(r.deliveries)),
+      requestsResolved: resolvedBy.get(c.code) ?? 0,
       hours: sum((r) => Number(r.minutes)) / 60,
       satisfied: sum((r) => Number(r.satisfied)),
       averageRating: rated > 0 ? sum((r) => Number(r.rating_sum)) / rated : null,

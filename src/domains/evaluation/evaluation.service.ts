@@ -89,15 +89,25 @@ export async function communityDea(db: Db, viewer: Viewer, q: DeaQuery) {
       })),
     );
   }
+  // Requests resolved count as an output only where the area has request records for the year: a column of
+  // zeros would say nothing and DEA rejects it.
+  const withRequests = figures.some((f) => f.requestsResolved > 0);
   return deaOf(
     figures.map((f) => ({
       id: f.code,
       name: f.name,
       inputs: { budget: f.budget!, staff: f.staff!, facilities: f.facilities },
-      outputs: { deliveries: f.deliveries, hours: f.hours, satisfied: f.satisfied },
+      outputs: {
+        deliveries: f.deliveries,
+        hours: f.hours,
+        satisfied: f.satisfied,
+        ...(withRequests ? { requestsResolved: f.requestsResolved } : {}),
+      },
     })),
     ['budget', 'staff', 'facilities'],
-    ['deliveries', 'hours', 'satisfied'],
+    withRequests
+      ? ['deliveries', 'hours', 'satisfied', 'requestsResolved']
+      : ['deliveries', 'hours', 'satisfied'],
     q,
   );
 }

@@ -96,3 +96,12 @@ export function findScenarios(db: Db, scopePath: string, ids?: number[]) {
   if (ids) q = q.where('id', 'in', ids.length > 0 ? ids : [-1]);
   return q.orderBy('id', 'desc').limit(200).execute();
 }
+
+/** The walking network (district-wide); empty arrays when none has been loaded. */
+export async function findWalkNetwork(db: Db) {
+  const [nodes, edges] = await Promise.all([
+    db.selectFrom('walk_node').select(['id', 'lng', 'lat']).orderBy('id').execute(),
+    db.selectFrom('walk_edge').select(['from_node', 'to_node', 'length_m']).orderBy('id').execute(),
+  ]);
+  return { nodes, edges };
+}

@@ -88,7 +88,21 @@ export async function planningRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'planning:write');
-      return siteFacilities(db, viewer, request.body as SitingBody);
+      const body = request.body as SitingBody;
+      const out = await siteFacilities(db, viewer, body);
+      await auditRequest(db, request, {
+        action: 'planning.siting',
+        entityType: 'facility_type',
+        entityIds: [body.type],
+        details: {
+          ...body,
+          sites: body.sites?.length ?? 0,
+          status: out.status,
+          objective: out.objective,
+          newSites: out.newSites.map((s) => s.id),
+        },
+      });
+      return out;
     },
   );
 

@@ -6,6 +6,10 @@ const FacilityTypeCode = Type.String({
   description: 'GB 50180 设施类型代码，如 ELDER_DAY_CARE',
 });
 
+const DistanceMode = Type.Union([Type.Literal('network'), Type.Literal('straight-line')], {
+  description: 'network：有步行路网时按路网步行距离（默认）；straight-line：直线距离（上限）',
+});
+
 export const CoverageQuery = Type.Object({
   type: FacilityTypeCode,
   ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: '最小年龄（含），如 60' })),
@@ -25,6 +29,7 @@ export const CoverageQuery = Type.Object({
       description: '绕行系数 k：直线半径 = 步行半径 / k（默认 1，为上限）',
     }),
   ),
+  distance: Type.Optional(DistanceMode),
 });
 export type CoverageQuery = Static<typeof CoverageQuery>;
 
@@ -47,6 +52,7 @@ export const CoverageOut = Type.Object({
     lifeCircle: Type.String(),
   }),
   walkRadiusM: Type.Number(),
+  walkMinutes: Type.Number({ description: '步行半径折算的步行分钟数（4 公里/小时）' }),
   straightLineRadiusM: Type.Number(),
   detourFactor: Type.Number(),
   method: Type.String(),
@@ -64,6 +70,7 @@ export const CoverageOut = Type.Object({
 
 export const UncoveredOut = Type.Object({
   type: Type.Literal('FeatureCollection'),
+  method: Type.String({ description: 'walking-network | euclidean' }),
   features: Type.Array(
     Type.Object({
       type: Type.Literal('Feature'),
@@ -77,6 +84,7 @@ export const UncoveredOut = Type.Object({
         nearestFacilityId: Type.Union([Type.Integer(), Type.Null()]),
         nearestFacilityName: Type.Union([Type.String(), Type.Null()]),
         nearestDistanceM: Type.Union([Type.Number(), Type.Null()]),
+        nearestWalkMinutes: Type.Union([Type.Number(), Type.Null()]),
       }),
     }),
   ),
@@ -91,6 +99,14 @@ const Site = Type.Object({
 export const SitingBody = Type.Object({
   type: FacilityTypeCode,
   k: Type.Integer({ minimum: 1, maximum: 50, description: '新增设施数量' }),
+  model: Type.Optional(
+    Type.Union([Type.Literal('mclp'), Type.Literal('pmedian')], {
+      description: 'mclp：最大覆盖（默认）；pmedian：总步行距离最小，可带容量',
+    }),
+  ),
+  siteCapacity: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: '新增设施容量（人），p-中位模型' }),
+  ),
   candidates: Type.Union([Type.Literal('buildings'), Type.Literal('lattice'), Type.Literal('custom')], {
     description: 'buildings：未覆盖楼栋；lattice：未覆盖区域格网点；custom：自带候选点（须在管辖范围内）',
   }),
@@ -100,6 +116,7 @@ export const SitingBody = Type.Object({
   ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
   radius: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5000 })),
   detourFactor: Type.Optional(Type.Number({ minimum: 1, maximum: 3 })),
+  distance: Type.Optional(DistanceMode),
   timeLimit: Type.Optional(
     Type.Number({ exclusiveMinimum: 0, maximum: 120, description: '求解时限（秒），默认 20' }),
   ),
@@ -131,6 +148,16 @@ export const SitingOut = Type.Object({
   after: Type.Object({ coveredResidents: Type.Number(), coveredShare: Type.Number() }),
   newSites: Type.Array(Site),
   notes: Type.Array(Type.String()),
+  model: Type.String(),
+  averageDistanceM: Nullable(Type.Number()),
+  siteLoads: Type.Array(
+    Type.Object({
+      site: Type.String(),
+      demandPoints: Type.Integer(),
+      weight: Type.Number(),
+      capacity: Nullable(Type.Number()),
+    }),
+  ),
 });
 
 export const ScenarioBody = Type.Intersect([

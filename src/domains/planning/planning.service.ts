@@ -6,12 +6,20 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { haversine } from '../../lib/location/geometry.ts';
 import { solveLocation } from '../../lib/location/location.ts';
 import { LocationInputError, type LocationProblem } from '../../lib/location/problem.ts';
+import {
+  buildWalkGraph,
+  nearestWalk,
+  snapToNetwork,
+  WALK_METRES_PER_MINUTE,
+  type WalkGraph,
+  walkCoverage,
+} from '../../lib/network/walk-network.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { Geometry } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { bornOnOrBeforeForAge, chinaToday } from '../stats/age-cutoffs.ts';
-import { coverageByArea, coverageOfBuildings } from './life-circle-coverage.ts';
+import { type BuildingCoverage, coverageByArea, coverageOfBuildings } from './life-circle-coverage.ts';
 import {
   findAreaNames,
   findBuildingsWithResidents,
@@ -19,6 +27,7 @@ import {
   findFacilityType,
   findGridBoundaries,
   findScenarios,
+  findWalkNetwork,
   insertScenario,
 } from './planning.repository.ts';
 
@@ -34,6 +43,8 @@ export interface CoverageQuery {
   groupBy?: AreaLevel;
   radius?: number;
   detourFactor?: number;
+  /** network: walking on the street network when one is loaded (the default); straight-line: always haversine. */
+  distance?: 'network' | 'straight-line';
 }
 
 const SEGMENTS: Record<AreaLevel, number> = { street: 2, community: 3, grid: 4 };
@@ -61,16 +72,57 @@ async function demandFor(db: Db, viewer: Viewer, q: CoverageQuery) {
     ...(q.ageMax !== undefined ? { bornAfter: bornOnOrBeforeForAge(today, q.ageMax + 1) } : {}),
   });
   const facilities = await findFacilitiesOfType(db, type.code);
-  const cov = coverageOfBuildings(
-    { lng: Float64Array.from(buildings, (b) => b.lng), lat: Float64Array.from(buildings, (b) => b.lat) },
-    { lng: Float64Array.from(facilities, (f) => f.lng), lat: Float64Array.from(facilities, (f) => f.lat) },
-    walkRadiusM,
-    detourFactor,
-  );
-  return { type, walkRadiusM, detourFactor, buildings, facilities, cov };
+  const buildingPoints = {
+    lng: Float64Array.from(buildings, (b) => b.lng),
+    lat: Float64Array.from(buildings, (b) => b.lat),
+  };
+  const facilityPoints = {
+    lng: Float64Array.from(facilities, (f) => f.lng),
+    lat: Float64Array.from(facilities, (f) => f.lat),
+  };
+  // A detour factor is a straight-line model by definition, so asking for one means straight lines.
+  const graph =
+    q.distance === 'straight-line' || q.detourFactor !== undefined ? null : await loadWalkGraph(db);
+  if (graph) {
+    const buildingSnap = snapToNetwork(graph, buildingPoints.lng, buildingPoints.lat);
+    const walk = nearestWalk(
+      graph,
+      snapToNetwork(graph, facilityPoints.lng, facilityPoints.lat),
+      buildingSnap,
+    );
+    const cov: BuildingCoverage = {
+      covered: Uint8Array.from(walk.distanceM, (d) => (d <= walkRadiusM + 1e-6 ? 1 : 0)),
+      nearestM: walk.distanceM,
+      nearestFacility: walk.source,
+      straightLineRadiusM: walkRadiusM,
+    };
+    return { type, walkRadiusM, detourFactor: 1, buildings, facilities, cov, graph, buildingSnap };
+  }
+  const cov = coverageOfBuildings(buildingPoints, facilityPoints, walkRadiusM, detourFactor);
+  return { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph: null, buildingSnap: null };
 }
 
-function methodOf(detourFactor: number) {
+/** The loaded street network as a graph, or null when there is none (coverage then falls back to straight lines). */
+async function loadWalkGraph(db: Db): Promise<WalkGraph | null> {
+  const { nodes, edges } = await findWalkNetwork(db);
+  if (nodes.length === 0 || edges.length === 0) return null;
+  return buildWalkGraph({
+    nodeIds: nodes.map((n) => n.id),
+    lng: nodes.map((n) => n.lng),
+    lat: nodes.map((n) => n.lat),
+    edgeFrom: edges.map((e) => e.from_node),
+    edgeTo: edges.map((e) => e.to_node),
+    edgeLength: edges.map((e) => Number(e.length_m)),
+  });
+}
+
+function methodOf(detourFactor: number, network: boolean) {
+  if (network) {
+    return {
+      method: 'walking-network' as const,
+      note: `沿步行路网的步行距离（按 ${Math.round(WALK_METRES_PER_MINUTE)} 米/分钟折算步行时间）/ walking distance on the street network (minutes at ${Math.round(WALK_METRES_PER_MINUTE)} m/min)`,
+    };
+  }
   return detourFactor === 1
     ? {
         method: 'euclidean' as const,
@@ -83,7 +135,11 @@ function methodOf(detourFactor: number) {
 }
 
 export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuery) {
-  const { type, walkRadiusM, detourFactor, buildings, facilities, cov } = await demandFor(db, viewer, q);
+  const { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph } = await demandFor(
+    db,
+    viewer,
+    q,
+  );
   const level = q.groupBy ?? 'community';
   const names = await findAreaNames(db, viewer.scopePath);
   const keys = buildings.map((b) => areaPathOf(b.scope_path, level));
@@ -91,7 +147,7 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
   const byArea = coverageByArea(keys, residents, cov.covered);
   const total = residents.reduce((a, v) => a + v, 0);
   const covered = residents.reduce((a, v, i) => a + (cov.covered[i] ? v : 0), 0);
-  const { method, note } = methodOf(detourFactor);
+  const { method, note } = methodOf(detourFactor, graph !== null);
   return {
     facilityType: {
       code: type.code,
@@ -100,6 +156,7 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
       lifeCircle: type.life_circle,
     },
     walkRadiusM,
+    walkMinutes: Math.round((walkRadiusM / WALK_METRES_PER_MINUTE) * 10) / 10,
     straightLineRadiusM: cov.straightLineRadiusM,
     detourFactor,
     method,
@@ -129,9 +186,10 @@ export async function lifeCircleCoverage(db: Db, viewer: Viewer, q: CoverageQuer
 
 /** Uncovered buildings with residents in the band, as GeoJSON points for the map, with the nearest facility. */
 export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuery) {
-  const { walkRadiusM, buildings, facilities, cov } = await demandFor(db, viewer, q);
+  const { walkRadiusM, buildings, facilities, cov, graph } = await demandFor(db, viewer, q);
   return {
     type: 'FeatureCollection' as const,
+    method: methodOf(1, graph !== null).method,
     features: buildings
       .map((b, i) => ({ b, i }))
       .filter(({ b, i }) => !cov.covered[i] && b.residents > 0)
@@ -149,6 +207,10 @@ export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuer
             nearestFacilityId: nearest >= 0 ? facilities[nearest]!.id : null,
             nearestFacilityName: nearest >= 0 ? facilities[nearest]!.name : null,
             nearestDistanceM: nearest >= 0 ? Math.round(cov.nearestM[i]!) : null,
+            nearestWalkMinutes:
+              nearest >= 0 && graph
+                ? Math.round((cov.nearestM[i]! / WALK_METRES_PER_MINUTE) * 10) / 10
+                : null,
           },
         };
       }),
@@ -157,6 +219,10 @@ export async function uncoveredBuildings(db: Db, viewer: Viewer, q: CoverageQuer
 
 export interface SitingInput extends CoverageQuery {
   k: number;
+  /** mclp: cover the most residents within the radius; pmedian: least total distance, within capacities. */
+  model?: 'mclp' | 'pmedian';
+  /** Capacity of each new site in residents (p-median); existing facilities keep their recorded capacity. */
+  siteCapacity?: number;
   candidates: 'buildings' | 'lattice' | 'custom';
   latticeSpacingM?: number;
   sites?: { id: string; lng: number; lat: number }[];
@@ -221,7 +287,8 @@ async function checkSitesInArea(db: Db, viewer: Viewer, sites: { id: string; lng
 }
 
 export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput) {
-  const { type, walkRadiusM, detourFactor, buildings, facilities, cov } = await demandFor(db, viewer, input);
+  const { type, walkRadiusM, detourFactor, buildings, facilities, cov, graph, buildingSnap } =
+    await demandFor(db, viewer, input);
   const demandIndex = buildings.flatMap((b, i) => (b.residents > 0 ? [i] : []));
   const demand = demandIndex.map((i) => buildings[i]!);
   if (demand.length === 0) throw new AppError('NO_DEMAND');
@@ -276,14 +343,37 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
       x: Float64Array.from(sites, (s) => s.lng),
       y: Float64Array.from(sites, (s) => s.lat),
       fixed: Uint8Array.from(sites, (_, j) => (j < fixed.length ? 1 : 0)),
+      // Capacities belong to the p-median only; the covering model rejects them.
+      ...(input.model === 'pmedian'
+        ? {
+            capacity: Float64Array.from(sites, (_, j) =>
+              j < fixed.length ? (facilities[j]!.capacity ?? Number.NaN) : (input.siteCapacity ?? Number.NaN),
+            ),
+          }
+        : {}),
     },
     radius: cov.straightLineRadiusM,
     p: fixed.length + input.k,
     timeLimit: input.timeLimit ?? 20,
   };
+  const model = input.model ?? 'mclp';
+  if (model === 'pmedian') problem.radius = undefined;
+  if (graph && buildingSnap && model === 'mclp') {
+    const demandSnap = {
+      edge: Int32Array.from(demandIndex, (i) => buildingSnap.edge[i]!),
+      t: Float64Array.from(demandIndex, (i) => buildingSnap.t[i]!),
+      accessM: Float64Array.from(demandIndex, (i) => buildingSnap.accessM[i]!),
+    };
+    problem.cover = walkCoverage(
+      graph,
+      demandSnap,
+      snapToNetwork(graph, problem.sites.x, problem.sites.y),
+      walkRadiusM,
+    );
+  }
   let result: Awaited<ReturnType<typeof solveLocation>>;
   try {
-    result = await solveLocation('mclp', problem);
+    result = await solveLocation(model, problem);
   } catch (error) {
     if (error instanceof LocationInputError) {
       throw new AppError(
@@ -297,13 +387,38 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
     }
     throw error;
   }
+  if (result.status === 'infeasible') {
+    throw new AppError(
+      'ALLOCATION_INFEASIBLE',
+      [
+        {
+          field: 'siteCapacity',
+          message: `容量约束无法满足：${result.notes[0] ?? ''}`,
+          messageEn: `capacity constraint cannot be met: ${result.notes[0] ?? ''}`,
+        },
+      ],
+      '容量约束无法满足：现有设施与新增设施的容量装不下需求',
+    );
+  }
   const before = demandIndex.reduce((a, i) => a + (cov.covered[i] ? buildings[i]!.residents : 0), 0);
   const total = demand.reduce((a, b) => a + b.residents, 0);
   const byId = new Map(candidates.map((c) => [c.id, c]));
+  // The p-median minimises distance, not coverage; coverage after is counted from the chosen sites.
+  const coveredAfter = () => {
+    const open = sites.filter((s) => result.sites.includes(s.id));
+    return demand.reduce(
+      (a, b) =>
+        a +
+        (open.some((s) => haversine(b.lng, b.lat, s.lng, s.lat) <= cov.straightLineRadiusM + 1e-6)
+          ? b.residents
+          : 0),
+      0,
+    );
+  };
   const newSites = result.sites.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
-  const { method } = methodOf(detourFactor);
+  const { method } = methodOf(detourFactor, graph !== null);
   const notes = [...result.notes];
-  if (type.capacity_unit) {
+  if (type.capacity_unit && model === 'mclp') {
     notes.push(
       `覆盖模型未计容量（${type.capacity_unit}）；需要容量约束时请用带容量的 p-中位模型（cbrain plan pmedian）/ ` +
         'capacity is not part of the covering model; use the capacitated p-median for capacity limits',
@@ -330,9 +445,12 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
     residents: total,
     before: { coveredResidents: before, coveredShare: total > 0 ? before / total : 1 },
     after: {
-      coveredResidents: result.coveredWeight ?? 0,
-      coveredShare: total > 0 ? (result.coveredWeight ?? 0) / total : 1,
+      coveredResidents: model === 'mclp' ? (result.coveredWeight ?? 0) : coveredAfter(),
+      coveredShare: total > 0 ? (model === 'mclp' ? (result.coveredWeight ?? 0) : coveredAfter()) / total : 1,
     },
+    model,
+    averageDistanceM: result.averageDistance ?? null,
+    siteLoads: result.siteLoads ?? [],
     newSites,
     notes,
   };

@@ -290,5 +290,124 @@ describeEachBackend(
         .execute();
       expect(audit).toHaveLength(2);
     });
+
+    it('capacitated p-median: new site within its capacity, audited; too little capacity answers 422 naming it', async () => {
+      const res = await post('cw_a', '/api/planning/siting', {
+        type: 'ELDER_DAY_CARE',
+        k: 1,
+        candidates: 'buildings',
+        ageMin: 60,
+        model: 'pmedian',
+        siteCapacity: 10,
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ model: 'pmedian', optimal: true, existingFacilities: 1 });
+      expect(body.newSites).toHaveLength(1);
+      for (const load of body.siteLoads)
+        if (load.capacity !== null) expect(load.weight).toBeLessThanOrEqual(load.capacity);
+      expect(body.averageDistanceM).toBeGreaterThan(0);
+      const db = ctx().database.db;
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['action', 'entity_ids'])
+        .where('action', '=', 'planning.siting')
+        .execute();
+      expect(audit.length).toBeGreaterThan(0);
+      // The centre holds 2 and a new site 1: 3 places for 7 residents aged 60+.
+      await db.updateTable('facility').set({ capacity: 2 }).where('type', '=', 'ELDER_DAY_CARE').execute();
+      try {
+        const tight = await post('cw_a', '/api/planning/siting', {
+          type: 'ELDER_DAY_CARE',
+          k: 1,
+          candidates: 'buildings',
+          ageMin: 60,
+          model: 'pmedian',
+          siteCapacity: 1,
+        });
+        expect(tight.statusCode).toBe(422);
+        expect(tight.json().error.code).toBe('ALLOCATION_INFEASIBLE');
+        expect(tight.json().error.details[0].field).toBe('siteCapacity');
+      } finally {
+        await db.updateTable('facility').set({ capacity: 30 }).where('type', '=', 'ELDER_DAY_CARE').execute();
+      }
+    });
+
+    it('with a street network, coverage is walking distance: the A1 building 180 m away is a 1.4 km walk', async () => {
+      const db = ctx().database.db;
+      // The centre sits at the south end of a street running north; the A1 building's street runs west and only
+      // joins it by a loop round the block, so the straight line is short and the walk is long.
+      const nodes: [number, number, number][] = [
+        [1, 120.1012, 30.2812],
+        [2, 120.1012, 30.284],
+        [3, 120.097, 30.284],
+        [4, 120.097, 30.28],
+        [5, 120.1, 30.28],
+        [6, 120.108, 30.288],
+      ];
+      await db
+        .insertInto('walk_node')
+        .values(nodes.map(([id, lng, lat]) => ({ id, lng, lat })))
+        .execute();
+      await db
+        .insertInto('walk_edge')
+        .values(
+          [
+            [1, 2],
+            [2, 3],
+            [3, 4],
+            [4, 5],
+            [2, 6],
+          ].map(([from_node, to_node]) => ({ from_node: from_node!, to_node: to_node!, length_m: 0 })),
+        )
+        .execute();
+      // Lengths as measured (the table keeps metres; 0 above only to fill the rows before measuring).
+      const { haversine } = await import('../../lib/location/geometry.ts');
+      const byId = new Map(nodes.map(([id, lng, lat]) => [id, [lng, lat] as const]));
+      for (const e of await db.selectFrom('walk_edge').selectAll().execute()) {
+        const [ax, ay] = byId.get(e.from_node)!;
+        const [bx, by] = byId.get(e.to_node)!;
+        await db
+          .updateTable('walk_edge')
+          .set({ length_m: haversine(ax, ay, bx, by) })
+          .where('id', '=', e.id)
+          .execute();
+      }
+      try {
+        const body = (await get('cw_a', '/api/planning/coverage?type=ELDER_DAY_CARE&ageMin=60')).json();
+        expect(body).toMatchObject({ method: 'walking-network', walkMinutes: 4.5, coveredResidents: 3 });
+        expect(body.note).toContain('步行路网');
+        const straight = (
+          await get('cw_a', '/api/planning/coverage?type=ELDER_DAY_CARE&ageMin=60&distance=straight-line')
+        ).json();
+        expect(straight).toMatchObject({ method: 'euclidean', coveredResidents: 5 });
+        const uncovered = (
+          await get('cw_a', '/api/planning/coverage/uncovered?type=ELDER_DAY_CARE&ageMin=60')
+        ).json();
+        expect(uncovered.method).toBe('walking-network');
+        const a1 = uncovered.features.find(
+          (f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates[0] === 120.1,
+        );
+        expect(a1.properties.nearestDistanceM).toBeGreaterThan(1300);
+        expect(a1.properties.nearestWalkMinutes).toBeCloseTo(a1.properties.nearestDistanceM / (4000 / 60), 0);
+        const siting = (
+          await post('cw_a', '/api/planning/siting', {
+            type: 'ELDER_DAY_CARE',
+            k: 2,
+            candidates: 'buildings',
+            ageMin: 60,
+          })
+        ).json();
+        expect(siting).toMatchObject({
+          distanceMethod: 'walking-network',
+          optimal: true,
+          before: { coveredResidents: 3 },
+          after: { coveredResidents: 7 },
+        });
+      } finally {
+        await db.deleteFrom('walk_edge').execute();
+        await db.deleteFrom('walk_node').execute();
+      }
+    });
   },
 );

@@ -1,2 +1,4 @@
 // Precise supply (精准供给): providers, procurement, matching, service delivery records.
+
+export { addRequestDeliveries } from './request-deliveries.ts';
 export { supplyRoutes } from './supply.routes.ts';

@@ -244,3 +244,23 @@ export function confirmDelivery(db: Db, id: number, rating: number | null, at: D
     .where('confirmed_at', 'is', null)
     .executeTakeFirst();
 }
+
+/**
+ * Residents of the scope counted by grid path and age band. `cutoffs` are the birth-date bounds of the bands'
+ * minimum ages in ascending age order; band i holds residents born on or before cutoffs[i] and after
+ * cutoffs[i + 1]. Younger residents are left out.
+ */
+export async function residentsByAreaAndBand(db: Db, scopePath: string, cutoffs: string[]) {
+  if (cutoffs.length === 0) return [];
+  let band = sql<number>`null`;
+  // Built inside out, so the outermost test is the oldest band's: the oldest band a birth date meets wins.
+  for (let i = 0; i < cutoffs.length; i++)
+    band = sql<number>`case when p.birth_date <= ${cutoffs[i]} then ${i}::int else ${band} end`;
+  return db
+    .selectFrom('person as p')
+    .where('p.scope_path', 'like', scopeLikePattern(scopePath))
+    .where('p.birth_date', '<=', cutoffs[0]!)
+    .groupBy(['p.scope_path', sql`1`])
+    .select([sql<number>`${band}`.as('band'), 'p.scope_path', sql<number>`count(*)::int`.as('n')])
+    .execute();
+}

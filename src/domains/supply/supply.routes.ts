@@ -3,9 +3,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maskName } from '../../lib/masking.ts';
+import { auditRequest } from '../../platform/audit/request-audit.ts';
 import { requirePermission } from '../../platform/auth/viewer.ts';
+import { allocateResource, DEFAULT_CARE_BANDS } from './allocation.service.ts';
 import { findProjects } from './supply.repository.ts';
 import {
+  AllocationBody,
   BidBody,
   ChoiceOut,
   ChooseBody,
@@ -284,6 +287,29 @@ export async function supplyRoutes(app: FastifyInstance) {
       await confirmService(db, request, viewer, id(request), (request.body as { rating?: number }).rating);
       reply.code(204);
       return null;
+    },
+  );
+
+  app.post(
+    '/api/supply/allocations',
+    {
+      schema: {
+        tags: ['supply'],
+        summary: '按需求分配稀缺资源（护理工时、补贴预算），带公平下限与人均上限；可给出效率—公平曲线',
+        body: AllocationBody,
+      },
+    },
+    async (request) => {
+      const viewer = requirePermission(request, 'supply:manage');
+      const body = request.body as AllocationBody;
+      const out = await allocateResource(db, viewer, { ...body, bands: body.bands ?? DEFAULT_CARE_BANDS });
+      await auditRequest(db, request, {
+        action: 'allocation.run',
+        entityType: 'allocation',
+        entityIds: [],
+        details: { ...body, status: out.status, objective: out.objective, minGroupShare: out.minGroupShare },
+      });
+      return out;
     },
   );
 }

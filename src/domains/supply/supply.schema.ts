@@ -251,3 +251,26 @@ export const DeliveryPageOut = Type.Object({
 export const ConfirmBody = Type.Object({ rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })) });
 
 export const CreatedOut = Type.Object({ id: Type.Integer() });
+
+export const AllocationBody = Type.Object({
+  budget: Type.Number({ minimum: 0, maximum: 1e12, description: '可分配总量（工时或元）' }),
+  bands: Type.Optional(
+    Type.Array(
+      Type.Object({
+        minAge: Type.Integer({ minimum: 0, maximum: 150, description: '年龄段起始年龄（含）' }),
+        need: Type.Number({ minimum: 0, maximum: 1e6, description: '每人需求量' }),
+        weight: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: '优先权重' })),
+      }),
+      { minItems: 1, maxItems: 10, description: '按年龄段的人均需求，默认 60/70/80 岁 2/4/8 小时' },
+    ),
+  ),
+  groupBy: Type.Optional(
+    Type.Union([Type.Literal('street'), Type.Literal('community'), Type.Literal('grid')]),
+  ),
+  minShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '每个片区至少满足的需求比例' })),
+  capPerResident: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6, description: '每人上限' })),
+  integer: Type.Optional(Type.Boolean({ description: '按整数单位分配（MIP）' })),
+  curve: Type.Optional(Type.Integer({ minimum: 2, maximum: 21, description: '效率—公平曲线的点数' })),
+  timeLimit: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 120 })),
+});
+export type AllocationBody = Static<typeof AllocationBody>;

@@ -158,7 +158,7 @@ export async function solveLscp(problem: LocationProblem): Promise<LocationResul
   const started = performance.now();
   const deadline = started + (problem.timeLimit ?? 60) * 1000;
   const { demand, sites } = problem;
-  const cover = coverage(problem.metric, demand, sites, problem.radius!);
+  const cover = problem.cover ?? coverage(problem.metric, demand, sites, problem.radius!);
   const fixed = fixedSiteIndices(sites);
   const isFixed = new Uint8Array(sites.ids.length);
   for (const j of fixed) isFixed[j] = 1;

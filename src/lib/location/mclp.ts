@@ -239,7 +239,7 @@ export async function solveMclp(problem: LocationProblem): Promise<LocationResul
   const p = problem.p!;
   const nd = demand.ids.length;
   const ns = sites.ids.length;
-  const cover = coverage(problem.metric, demand, sites, radius);
+  const cover = problem.cover ?? coverage(problem.metric, demand, sites, radius);
   const fixed = fixedSiteIndices(sites);
   const isFixed = new Uint8Array(ns);
   for (const j of fixed) isFixed[j] = 1;

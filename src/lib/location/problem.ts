@@ -3,7 +3,7 @@
 //  - p counts every open site, existing ("fixed") ones included; fixed sites are always open.
 //  - a site covers a demand point within the radius R, inclusive (see isWithin).
 //  - `optimal` is true only with a proof: HiGHS proved it, or a valid bound equals the solution's objective.
-import type { Metric } from './geometry.ts';
+import type { Metric, SparseRows } from './geometry.ts';
 
 export type LocationModel = 'mclp' | 'pmedian' | 'lscp' | 'pcenter';
 
@@ -35,6 +35,11 @@ export interface LocationProblem {
   p?: number;
   /** Wall-clock limit in seconds for the whole solve (default 60). */
   timeLimit?: number;
+  /**
+   * Precomputed coverage (MCLP, LSCP): for every demand point, the sites that reach it, e.g. by walking on a
+   * street network. When given it replaces the metric's straight-line test; `radius` then only labels it.
+   */
+  cover?: SparseRows;
 }
 
 export type LocationStatus = 'optimal' | 'feasible' | 'infeasible' | 'no-solution';

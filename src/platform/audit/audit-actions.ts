@@ -30,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'delivery.confirm': { zh: '居民确认服务', en: 'Resident confirms service' },
   'delivery.read': { zh: '查看服务记录', en: 'Read service records' },
   'evaluation.export': { zh: '导出评价报告', en: 'Export evaluation report' },
+  'planning.siting': { zh: '运行设施选址', en: 'Run facility siting' },
+  'allocation.run': { zh: '运行资源分配', en: 'Run resource allocation' },
   // end supply
   // ingest
   'ingest.run': { zh: '导入部门数据', en: 'Import department data' },

@@ -550,6 +550,9 @@ export interface DB extends SensingTables {
   // request classifier in service (migration 0020)
   classifier_model: ClassifierModelTable;
   order_classification: OrderClassificationTable;
+  // walking network (migration 0018)
+  walk_node: WalkNodeTable;
+  walk_edge: WalkEdgeTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -991,3 +994,19 @@ export interface OrderClassificationTable {
   created_at: Timestamp;
 }
 // ---- end request classifier ----
+// ---- walking network (migrations/0018_walk_network.sql) ----
+export interface WalkNodeTable {
+  id: number;
+  lng: number;
+  lat: number;
+  kind: Generated<'junction' | 'lane'>;
+}
+
+export interface WalkEdgeTable {
+  id: Generated<number>;
+  from_node: number;
+  to_node: number;
+  length_m: number;
+  kind: Generated<'street' | 'lane'>;
+  source: Generated<string>;
+}
