@@ -10,6 +10,7 @@ import { registerDeaCommand } from './commands/dea.command.ts';
 import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
 import { registerForecastCommand } from './commands/forecast.command.ts';
+import { registerIdentityCommand } from './commands/identity.command.ts';
 import { registerDemoExportsCommand, registerImportCommand } from './commands/import.command.ts';
 import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
@@ -47,6 +48,7 @@ registerForecastCommand(program);
 registerSimulateCommand(program);
 registerImportCommand(program);
 registerDemoExportsCommand(program);
+registerIdentityCommand(program);
 
 try {
   await program.parseAsync(process.argv);
