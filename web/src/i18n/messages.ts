@@ -3,6 +3,7 @@
 // Each domain's console pages keep their strings in <domain>.messages.ts, keys prefixed with the domain, and are
 // spread in below.
 
+import { IDENTITY_MESSAGES } from './identity.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
 
@@ -247,6 +248,7 @@ export const MESSAGES = {
   ...CORE_MESSAGES,
   ...PORTAL_MESSAGES,
   ...PROFILES_MESSAGES,
+  ...IDENTITY_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;
