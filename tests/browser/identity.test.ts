@@ -93,7 +93,7 @@ describe('entity resolution in the console', () => {
         : 'split',
     ).toBe('split');
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   it('shows a golden record with the source of every field, and undoes its merge', async () => {
     const merge = await harness.ctx.database.db
@@ -132,5 +132,5 @@ describe('entity resolution in the console', () => {
       page.getByTestId('identity-golden').or(page.locator('.ant-empty')).first().isVisible(),
     ).toBe(true);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 });
