@@ -77,7 +77,7 @@ describe('entity resolution in the console', () => {
     await page.screenshot({ path: `${SHOTS}/identity-review.png`, fullPage: true });
 
     // Without a reason nothing is recorded; with one the split is stored.
-    await card.getByTestId('identity-split').click();
+    await card.getByTestId('identity-split').click({ timeout: 30_000 });
     await poll(() => bodyText(page)).toContain('请填写核对依据');
     await card.getByTestId('identity-reason').fill('入户核实为两人');
     await card.getByTestId('identity-split').click();
@@ -106,7 +106,12 @@ describe('entity resolution in the console', () => {
     const page = await harness.signIn('admin');
     await page.getByRole('link', { name: '实体识别' }).first().click();
     await page.getByRole('tab', { name: '黄金记录' }).click();
-    await page.getByTestId('identity-person-id').locator('input').fill(String(merge.person_id));
+    // antd puts the test id on the input element itself or on its wrapper, depending on the version.
+    await page
+      .getByTestId('identity-person-id')
+      .locator('xpath=descendant-or-self::input')
+      .first()
+      .fill(String(merge.person_id), { timeout: 30_000 });
     await page.getByTestId('identity-show').click();
     const golden = page.getByTestId('identity-golden');
     await golden.waitFor();
