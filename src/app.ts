@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { codesRoutes } from './domains/codes/index.ts';
 import { evaluationRoutes } from './domains/evaluation/index.ts';
 import { areaDetailRoutes, buildingsRoutes, geographyRoutes } from './domains/geography/index.ts';
+import { identityRoutes } from './domains/identity/index.ts';
 import { ingestRoutes } from './domains/ingest/index.ts';
 import { peopleRoutes } from './domains/people/index.ts';
 import { placesRoutes } from './domains/places/index.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(sensingRoutes);
   await app.register(requestsPlugin);
   await app.register(ingestRoutes);
+  await app.register(identityRoutes);
 
   registerRuntimeConfig(app, deps.config);
   await registerWebConsole(app, deps.config.webDist);

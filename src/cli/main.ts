@@ -11,6 +11,7 @@ import { registerDemoCommand } from './commands/demo.command.ts';
 import { registerDetectCommand } from './commands/detect.command.ts';
 import { registerEligibilityCommand } from './commands/eligibility.command.ts';
 import { registerForecastCommand } from './commands/forecast.command.ts';
+import { registerIdentityCommand } from './commands/identity.command.ts';
 import { registerDemoExportsCommand, registerImportCommand } from './commands/import.command.ts';
 import { registerLinkCommand } from './commands/link.command.ts';
 import { registerMigrateCommand } from './commands/migrate.command.ts';
@@ -53,6 +54,7 @@ registerImportCommand(program);
 registerRequestsCommand(program);
 registerDemoExportsCommand(program);
 registerDetectCommand(program);
+registerIdentityCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -195,7 +195,7 @@ export function comparePairs(
     const levelOf = comparisons[c]!.levelOf;
     for (let p = 0; p < n; p++) {
       out[p * k + c] = levelOf(a[p]!, b[p]!);
-      if (onProgress && c === k - 1 && (p & 0xfffff) === 0) onProgress(p);
+      if (onProgress && c === k - 1 && (p & 0xffff) === 0) onProgress(p);
     }
   }
   return out;

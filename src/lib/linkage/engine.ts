@@ -77,6 +77,8 @@ export interface LinkageOptions {
   onStage?: (stage: string) => void;
   /** Reviewed pairs: confirmed ones match (probability 1), split ones never match nor join one cluster. */
   decisions?: readonly PairDecision[];
+  /** Called while candidate pairs are compared: pairs done so far, of the total. */
+  onCompared?: (done: number, total: number) => void;
 }
 
 function log2(x: number) {
@@ -178,7 +180,14 @@ export function runLinkage(records: LinkageRecords, settings: LinkageSettings, o
   lap('blocking');
 
   stage(`comparing ${pairCount} candidate pairs`);
-  const levels = comparePairs(comparisons, a, b);
+  const onCompared = options.onCompared;
+  const levels = comparePairs(
+    comparisons,
+    a,
+    b,
+    onCompared ? (done) => onCompared(done, pairCount) : undefined,
+  );
+  onCompared?.(pairCount, pairCount);
   lap('compare');
 
   // u from random pairs: in a large file nearly every random pair is a non-match.

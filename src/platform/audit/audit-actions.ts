@@ -57,6 +57,14 @@ export const AUDIT_ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'classifier.activate': { zh: '启用诉求分类模型版本', en: 'Activate classifier version' },
   'classifier.rollback': { zh: '回退诉求分类模型版本', en: 'Roll back classifier version' },
   'ingest.rules': { zh: '修改数据质量规则', en: 'Change data-quality rules' },
+  // identity
+  'identity.run': { zh: '运行实体识别', en: 'Run entity resolution' },
+  'identity.review.read': { zh: '查看待核对记录对', en: 'Read review pairs' },
+  'identity.review.decide': { zh: '核对记录对（确认或拆分）', en: 'Confirm or split a pair' },
+  'identity.golden.read': { zh: '查看黄金记录及来源', en: 'Read golden record and provenance' },
+  'identity.merge.undo': { zh: '撤销合并', en: 'Undo a merge' },
+  'identity.rule.update': { zh: '修改存活规则', en: 'Update a survivorship rule' },
+  'person.prefill': { zh: '读取预填信息', en: 'Read prefill data' },
 };
 
 /** The label of an action; an action without one (a domain added it later) shows its own name. */

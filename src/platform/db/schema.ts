@@ -553,6 +553,15 @@ export interface DB extends SensingTables {
   // walking network (migration 0018)
   walk_node: WalkNodeTable;
   walk_edge: WalkEdgeTable;
+  // identity (migration 0015)
+  identity_run: IdentityRunTable;
+  identity_pair: IdentityPairTable;
+  identity_cluster_member: IdentityClusterMemberTable;
+  identity_review: IdentityReviewTable;
+  identity_survivorship_rule: IdentitySurvivorshipRuleTable;
+  identity_merge: IdentityMergeTable;
+  identity_field_provenance: IdentityFieldProvenanceTable;
+  identity_link: IdentityLinkTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -1010,3 +1019,115 @@ export interface WalkEdgeTable {
   kind: Generated<'street' | 'lane'>;
   source: Generated<string>;
 }
+// ---- identity (entity resolution and golden records, migration 0015) ----
+export interface IdentityRunTable {
+  id: Generated<number>;
+  status: 'running' | 'completed' | 'failed';
+  stage: Generated<string>;
+  scope_path: string;
+  records: Generated<number>;
+  pairs_total: Generated<number>;
+  pairs_compared: Generated<number>;
+  matches: Generated<number>;
+  reviews: Generated<number>;
+  decisions: Generated<number>;
+  clusters: Generated<number>;
+  persons_created: Generated<number>;
+  persons_updated: Generated<number>;
+  conflicts: Generated<number>;
+  unplaced: Generated<number>;
+  apply_golden: Generated<boolean>;
+  settings: Json<Record<string, unknown>>;
+  model: Json<Record<string, unknown>>;
+  error: Json<Record<string, unknown>> | null;
+  started_by: string;
+  started_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export interface IdentityEvidence {
+  comparison: string;
+  level: string;
+  weight: number;
+}
+
+export interface IdentityPairTable {
+  run_id: number;
+  left_ref: string;
+  right_ref: string;
+  match_probability: number;
+  match_weight: number;
+  decision: 'match' | 'review' | 'non_match' | 'confirmed' | 'split';
+  evidence: Json<IdentityEvidence[]>;
+}
+
+export interface IdentityClusterMemberTable {
+  run_id: number;
+  ref: string;
+  cluster_ref: string;
+  person_id: number | null;
+}
+
+export interface IdentityReviewTable {
+  id: Generated<number>;
+  left_ref: string;
+  right_ref: string;
+  status: Generated<'open' | 'confirmed' | 'split' | 'obsolete'>;
+  run_id: number;
+  match_probability: number;
+  match_weight: number;
+  evidence: Json<IdentityEvidence[]>;
+  scope_path: string;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type GoldenField = 'name' | 'sex' | 'birth_date' | 'id_number' | 'phone' | 'address';
+export type SurvivorshipRuleKind = 'source_priority' | 'most_recent' | 'most_frequent';
+
+export interface IdentitySurvivorshipRuleTable {
+  field: GoldenField;
+  rule: SurvivorshipRuleKind;
+  source_priority: string[];
+  updated_at: Generated<Date>;
+}
+
+export interface IdentityMergeTable {
+  id: Generated<number>;
+  run_id: number;
+  person_id: number;
+  created_person: boolean;
+  members: string[];
+  previous: Json<Record<string, unknown>>;
+  changed_fields: Generated<string[]>;
+  status: Generated<'applied' | 'undone'>;
+  scope_path: string;
+  applied_at: Generated<Date>;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+  undo_reason: string | null;
+}
+
+export interface IdentityFieldProvenanceTable {
+  person_id: number;
+  field: GoldenField;
+  merge_id: number;
+  source: string;
+  source_person_id: number | null;
+  source_row: number | null;
+  import_run_id: number | null;
+  rule: string;
+  observed_at: Timestamp | null;
+  value_cipher: Bytes | null;
+  value_masked: string | null;
+}
+
+export interface IdentityLinkTable {
+  source_person_id: number;
+  person_id: number;
+  merge_id: number;
+}
+// ---- end identity ----

@@ -227,6 +227,33 @@ export const errors = {
     en: 'There is no previously active version to roll back to',
   },
   // end request classifier
+  // identity (entity resolution, golden records)
+  IDENTITY_RUN_NOT_FOUND: { status: 404, zh: '未找到该识别批次', en: 'Identity run not found' },
+  IDENTITY_RUN_BUSY: {
+    status: 409,
+    zh: '已有识别批次正在运行，请等待其完成',
+    en: 'An identity run is already running; wait for it to finish',
+  },
+  IDENTITY_SETTINGS_INVALID: { status: 400, zh: '匹配参数不正确', en: 'The linkage settings are not valid' },
+  IDENTITY_REVIEW_NOT_FOUND: { status: 404, zh: '未找到该待核对记录对', en: 'Review pair not found' },
+  IDENTITY_REVIEW_CLOSED: {
+    status: 409,
+    zh: '该记录对已不在待核对范围内（最近一次识别未再提出）',
+    en: 'The pair is no longer in review (the latest run did not raise it)',
+  },
+  IDENTITY_MERGE_NOT_FOUND: { status: 404, zh: '未找到该合并记录', en: 'Merge not found' },
+  IDENTITY_MERGE_NOT_LATEST: {
+    status: 409,
+    zh: '只能撤销该居民最近一次仍有效的合并',
+    en: "Only the person's latest merge still in force can be undone",
+  },
+  IDENTITY_MERGE_IN_USE: {
+    status: 409,
+    zh: '合并新建的居民已被其他业务引用，无法撤销',
+    en: 'The person the merge created is referenced elsewhere; it cannot be undone',
+  },
+  IDENTITY_RULE_INVALID: { status: 400, zh: '存活规则不正确', en: 'The survivorship rule is not valid' },
+  // end identity
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errors;

@@ -4,6 +4,7 @@
 // spread in below.
 
 import { HOTLINE_MESSAGES } from './hotline.messages.ts';
+import { IDENTITY_MESSAGES } from './identity.messages.ts';
 import { INGEST_MESSAGES } from './ingest.messages.ts';
 import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
@@ -255,6 +256,7 @@ export const MESSAGES = {
   ...HOTLINE_MESSAGES,
   ...INGEST_MESSAGES,
   ...SUPPLY_MESSAGES,
+  ...IDENTITY_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

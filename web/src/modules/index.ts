@@ -2,6 +2,7 @@
 // accounts stay last: the shell adds them after these.
 import { ORDER_EVALUATION_MODULE } from './evaluation.tsx';
 import { HOTLINE_MODULE } from './hotline.tsx';
+import { IDENTITY_MODULE } from './identity.tsx';
 import { INGEST_MODULE } from './ingest.tsx';
 import type { ConsoleModule } from './module.ts';
 import { ORDERS_MODULE } from './orders.tsx';
@@ -15,6 +16,7 @@ export const CONSOLE_MODULES: ConsoleModule[] = [
   ORDER_EVALUATION_MODULE,
   PROFILES_MODULE,
   INGEST_MODULE,
+  IDENTITY_MODULE,
   SUPPLY_MODULE,
 ];
 

@@ -1,0 +1,383 @@
+// SQL of the identity domain. Every function takes the database or the caller's transaction first; lists are
+// bounded by the viewer's scope path (a prefix test on an indexed column).
+import { sql } from 'kysely';
+import { scopeLikePattern } from '../../platform/auth/viewer.ts';
+import type { Db, GoldenField, IdentityEvidence, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+
+const PAGE = 5000;
+
+export interface SourceRecordRow {
+  id: number;
+  source: string;
+  source_row: number;
+  run_id: number;
+  scope_path: string;
+  street_code: string;
+  grid_id: number | null;
+  name: string | null;
+  sex: string | null;
+  birth_date: string | null;
+  id_number_cipher: Uint8Array | null;
+  phone_cipher: Uint8Array | null;
+  address_cipher: Uint8Array | null;
+  record_date: string | null;
+  source_updated_at: Date | null;
+  imported_at: Date;
+}
+
+/** Source person records in the scope, page by page (keyset on id) so a large district is read in pieces. */
+export async function* sourceRecordsInScope(db: Db, scopePath: string): AsyncGenerator<SourceRecordRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('source_person')
+      .select([
+        'id',
+        'source',
+        'source_row',
+        'run_id',
+        'scope_path',
+        'street_code',
+        'grid_id',
+        'name',
+        'sex',
+        'birth_date',
+        'id_number_cipher',
+        'phone_cipher',
+        'address_cipher',
+        'record_date',
+        'source_updated_at',
+        'imported_at',
+      ])
+      .where('scope_path', 'like', scopeLikePattern(scopePath))
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows as SourceRecordRow[];
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+export interface PlatformPersonRow {
+  id: number;
+  scope_path: string;
+  name: string;
+  sex: string;
+  birth_date: string | null;
+  id_number_cipher: Uint8Array | null;
+  id_number_hash: Uint8Array | null;
+  id_number_masked: string | null;
+  phone_cipher: Uint8Array | null;
+  phone_hash: Uint8Array | null;
+  phone_masked: string | null;
+  source: string;
+  source_updated_at: Date | null;
+  updated_at: Date;
+  address: string | null;
+}
+
+export const PERSON_GOLDEN_COLUMNS = [
+  'p.id',
+  'p.scope_path',
+  'p.name',
+  'p.sex',
+  'p.birth_date',
+  'p.id_number_cipher',
+  'p.id_number_hash',
+  'p.id_number_masked',
+  'p.phone_cipher',
+  'p.phone_hash',
+  'p.phone_masked',
+  'p.source',
+  'p.source_updated_at',
+  'p.updated_at',
+  'h.address as address',
+] as const;
+
+export async function* personsInScope(db: Db, scopePath: string): AsyncGenerator<PlatformPersonRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('person as p')
+      .leftJoin('house as h', 'h.id', 'p.house_id')
+      .select(PERSON_GOLDEN_COLUMNS)
+      .where('p.scope_path', 'like', scopeLikePattern(scopePath))
+      .where('p.id', '>', after)
+      .orderBy('p.id')
+      .limit(PAGE)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows as PlatformPersonRow[];
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+export async function findPlatformPerson(db: Db, id: number): Promise<PlatformPersonRow | undefined> {
+  const row = await db
+    .selectFrom('person as p')
+    .leftJoin('house as h', 'h.id', 'p.house_id')
+    .select(PERSON_GOLDEN_COLUMNS)
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+  return row as PlatformPersonRow | undefined;
+}
+
+export async function personWithIdNumber(db: Db, hash: Uint8Array): Promise<number | null> {
+  const row = await db
+    .selectFrom('person')
+    .select('id')
+    .where('id_number_hash', '=', hash)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export function findRun(db: Db, id: number) {
+  return db.selectFrom('identity_run').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function runningRun(db: Db) {
+  return db.selectFrom('identity_run').select('id').where('status', '=', 'running').executeTakeFirst();
+}
+
+/** Runs of the viewer's area: their own subtree's runs and the runs that covered it. */
+export function listRuns(db: Db, scopePath: string, limit: number, offset: number) {
+  return db
+    .selectFrom('identity_run')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('scope_path', 'like', scopeLikePattern(scopePath)),
+        eb(sql.val(scopePath), 'like', sql<string>`scope_path || '%'`),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export function decidedReviews(db: Db) {
+  return db
+    .selectFrom('identity_review')
+    .select(['left_ref', 'right_ref', 'status'])
+    .where('status', 'in', ['confirmed', 'split'])
+    .execute();
+}
+
+export interface StoredPair {
+  left_ref: string;
+  right_ref: string;
+  match_probability: number;
+  match_weight: number;
+  decision: 'match' | 'review' | 'non_match' | 'confirmed' | 'split';
+  evidence: IdentityEvidence[];
+}
+
+export async function insertPairs(db: Db, runId: number, pairs: StoredPair[]) {
+  for (let i = 0; i < pairs.length; i += 1000) {
+    const chunk = pairs.slice(i, i + 1000);
+    await db
+      .insertInto('identity_pair')
+      .values(chunk.map((p) => ({ ...p, run_id: runId, evidence: JSON.stringify(p.evidence) })))
+      .execute();
+  }
+}
+
+export async function insertClusterMembers(
+  db: Db,
+  runId: number,
+  members: { ref: string; cluster_ref: string; person_id: number | null }[],
+) {
+  for (let i = 0; i < members.length; i += 2000) {
+    await db
+      .insertInto('identity_cluster_member')
+      .values(members.slice(i, i + 2000).map((m) => ({ ...m, run_id: runId })))
+      .execute();
+  }
+}
+
+/** Puts the run's uncertain pairs in the queue; an open pair gets the latest scores, a decided one stays. */
+export async function upsertReviews(db: Db, runId: number, pairs: (StoredPair & { scope_path: string })[]) {
+  for (let i = 0; i < pairs.length; i += 500) {
+    const chunk = pairs.slice(i, i + 500);
+    await db
+      .insertInto('identity_review')
+      .values(
+        chunk.map((p) => ({
+          left_ref: p.left_ref,
+          right_ref: p.right_ref,
+          run_id: runId,
+          match_probability: p.match_probability,
+          match_weight: p.match_weight,
+          evidence: JSON.stringify(p.evidence),
+          scope_path: p.scope_path,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['left_ref', 'right_ref']).doUpdateSet({
+          run_id: runId,
+          match_probability: (eb) => eb.ref('excluded.match_probability'),
+          match_weight: (eb) => eb.ref('excluded.match_weight'),
+          evidence: (eb) => eb.ref('excluded.evidence'),
+          status: sql`CASE WHEN identity_review.status = 'obsolete' THEN 'open' ELSE identity_review.status END`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Open pairs of the scope that the latest run no longer finds uncertain leave the queue. */
+export function retireStaleReviews(db: Db, runId: number, scopePath: string) {
+  return db
+    .updateTable('identity_review')
+    .set({ status: 'obsolete', updated_at: sql`now()` })
+    .where('status', '=', 'open')
+    .where('run_id', '<>', runId)
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .execute();
+}
+
+export function listReviews(db: Db, scopePath: string, status: string, limit: number, offset: number) {
+  return db
+    .selectFrom('identity_review')
+    .selectAll()
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .where('status', '=', status as 'open')
+    .orderBy('match_probability', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countReviews(db: Db, scopePath: string, status: string): Promise<number> {
+  const row = await db
+    .selectFrom('identity_review')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .where('status', '=', status as 'open')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function findReviewInScope(db: Db, scopePath: string, id: number) {
+  return db
+    .selectFrom('identity_review')
+    .selectAll()
+    .where('id', '=', id)
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .executeTakeFirst();
+}
+
+export interface SurvivorshipRuleRow {
+  field: GoldenField;
+  rule: SurvivorshipRuleKind;
+  source_priority: string[];
+}
+
+export function survivorshipRules(db: Db): Promise<SurvivorshipRuleRow[]> {
+  return db
+    .selectFrom('identity_survivorship_rule')
+    .select(['field', 'rule', 'source_priority'])
+    .orderBy('field')
+    .execute();
+}
+
+export function provenanceOf(db: Db, personId: number) {
+  return db
+    .selectFrom('identity_field_provenance')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('field')
+    .execute();
+}
+
+export function linksOfPersons(db: Db, personIds: number[]) {
+  if (personIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('identity_link').selectAll().where('person_id', 'in', personIds).execute();
+}
+
+export function linksOfSourceRecords(db: Db, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('identity_link').selectAll().where('source_person_id', 'in', ids).execute();
+}
+
+export function mergesOfPerson(db: Db, personId: number) {
+  return db
+    .selectFrom('identity_merge')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export function findMergeInScope(db: Db, scopePath: string, id: number) {
+  return db
+    .selectFrom('identity_merge')
+    .selectAll()
+    .where('id', '=', id)
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .executeTakeFirst();
+}
+
+export function sourceRecordsByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('source_person as s')
+    .innerJoin('ingest_source as src', 'src.name', 's.source')
+    .select([
+      's.id',
+      's.source',
+      'src.label as source_label',
+      's.source_key',
+      's.source_row',
+      's.run_id',
+      's.scope_path',
+      's.name',
+      's.sex',
+      's.birth_date',
+      's.id_number_masked',
+      's.phone_masked',
+      's.address_cipher',
+      's.record_date',
+      's.imported_at',
+    ])
+    .where('s.id', 'in', ids)
+    .execute();
+}
+
+/** The first merge still in force of each person in the scope: its `previous` holds the platform's own values. */
+export function firstAppliedMerges(db: Db, scopePath: string) {
+  return db
+    .selectFrom('identity_merge')
+    .select(['person_id', 'created_person', 'previous'])
+    .distinctOn('person_id')
+    .where('status', '=', 'applied')
+    .where('scope_path', 'like', scopeLikePattern(scopePath))
+    .orderBy('person_id')
+    .orderBy('id')
+    .execute();
+}
+
+/** Field provenance of the persons in the scope. */
+export function provenanceInScope(db: Db, scopePath: string) {
+  return db
+    .selectFrom('identity_field_provenance as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .select(['f.person_id', 'f.field', 'f.source', 'f.source_person_id', 'f.rule'])
+    .where('p.scope_path', 'like', scopeLikePattern(scopePath))
+    .execute();
+}
+
+/** Links of source records to the persons in the scope. */
+export function linksInScope(db: Db, scopePath: string) {
+  return db
+    .selectFrom('identity_link as l')
+    .innerJoin('person as p', 'p.id', 'l.person_id')
+    .select(['l.source_person_id', 'l.person_id'])
+    .where('p.scope_path', 'like', scopeLikePattern(scopePath))
+    .execute();
+}

@@ -1,0 +1,1118 @@
+// Entity resolution on the platform's own records. An identity run reads the imported person source records
+// and the platform's persons of the scope, links them with the linkage engine in a worker thread (the server
+// keeps answering meanwhile; the run row shows the pairs compared so far), stores the scored pairs with their
+// evidence and the clusters, puts the uncertain pairs in the review queue and — unless told not to — writes
+// one golden record per cluster to `person`, each field chosen by its survivorship rule and kept with its
+// provenance. Every merge stores what it replaced and can be undone. Reviewers' decisions go back to the
+// engine on every later run.
+import { sql } from 'kysely';
+import type { PairDecision } from '../../lib/linkage/engine.ts';
+import { LinkageSettingsError } from '../../lib/linkage/settings.ts';
+import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
+import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
+import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
+import type { Database, Db, GoldenField, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { iso, maskValue, presentReview, presentRun, type RecordView } from './identity.presenter.ts';
+import * as repo from './identity.repository.ts';
+import { IDENTITY_COLUMNS, identitySettings } from './identity-settings.ts';
+import { type LinkageSummary, LinkageWorkerError, runLinkageInWorker } from './linkage-job.ts';
+import {
+  type CandidateRecord,
+  GOLDEN_FIELDS,
+  goldenRecord,
+  PLATFORM_SOURCE,
+  type SurvivorshipRule,
+} from './survivorship.ts';
+
+/** Who acts: an HTTP request's viewer or the command line; either way each action is audited. */
+export interface IdentityActor {
+  username: string;
+  scopePath: string;
+  audit(db: Db, entry: RequestAuditEntry): Promise<void>;
+}
+
+export interface RunRequest {
+  /** Write golden records to `person` after linking (default true). */
+  apply?: boolean;
+  /** Linkage settings laid over the defaults (see docs/linkage.md). */
+  settings?: Record<string, unknown>;
+}
+
+/** Provenance and links as merges left them, read once per run. */
+interface KnownState {
+  provenance: Map<
+    number,
+    { field: GoldenField; source: string; source_person_id: number | null; rule: string }[]
+  >;
+  linkOf: Map<number, number>;
+  linkCount: Map<number, number>;
+}
+
+/** One record handed to the engine, with what survivorship and placement need. */
+interface LinkRecord {
+  ref: string;
+  scopePath: string;
+  gridId: number | null;
+  streetCode: string | null;
+  /** What the engine compares: the record's current values. */
+  linkValues: CandidateRecord['values'];
+  /** What survivorship weighs: for a person already written by a merge, the platform's own values before it. */
+  candidate: CandidateRecord;
+  person: repo.PlatformPersonRow | null;
+}
+
+const b64 = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('base64') : null);
+const unb64 = (s: unknown) => (typeof s === 'string' ? new Uint8Array(Buffer.from(s, 'base64')) : null);
+const dateOnly = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
+const knownSex = (s: string | null) => (s === '1' || s === '2' ? s : null);
+
+function orderedPair(x: string, y: string): [string, string] {
+  return x < y ? [x, y] : [y, x];
+}
+
+export function createIdentityService(database: Database, cipher: FieldCipher) {
+  const { db } = database;
+  const inFlight = new Map<number, Promise<void>>();
+  const open = (c: Uint8Array | null) => (c ? cipher.open(c) : null);
+
+  async function rules(): Promise<SurvivorshipRule[]> {
+    return (await repo.survivorshipRules(db)).map((r) => ({
+      field: r.field,
+      rule: r.rule,
+      sourcePriority: r.source_priority,
+    }));
+  }
+
+  /**
+   * The platform's own values of persons that merges have written: the first merge still in force kept them in
+   * `previous`. Without this a re-run would weigh the golden values as a new platform record and, being the
+   * most recent, let them win over the sources they came from.
+   */
+  async function originalPlatformValues(scopePath: string) {
+    const rows = await repo.firstAppliedMerges(db, scopePath);
+    const out = new Map<number, { values: CandidateRecord['values']; observedAt: string | null } | null>();
+    for (const m of rows) {
+      const p = (m.previous as { person: Record<string, unknown> | null }).person;
+      out.set(
+        m.person_id,
+        p && !m.created_person
+          ? {
+              observedAt: (p['source_updated_at'] as string | null) ?? null,
+              values: {
+                name: p['name'] as string,
+                sex: knownSex(p['sex'] as string),
+                birth_date: (p['birth_date'] as string | null) ?? null,
+                id_number: open(unb64(p['id_number_cipher'])),
+                phone: open(unb64(p['phone_cipher'])),
+                address: null,
+              },
+            }
+          : null,
+      );
+    }
+    return out;
+  }
+
+  async function loadRecords(scopePath: string): Promise<LinkRecord[]> {
+    const out: LinkRecord[] = [];
+    const original = await originalPlatformValues(scopePath);
+    for await (const page of repo.personsInScope(db, scopePath)) {
+      for (const p of page) {
+        const values = {
+          name: p.name,
+          sex: knownSex(p.sex),
+          birth_date: p.birth_date,
+          id_number: open(p.id_number_cipher),
+          phone: open(p.phone_cipher),
+          address: p.address,
+        };
+        const before = p.source === 'identity' ? original.get(p.id) : undefined;
+        out.push({
+          ref: `p:${p.id}`,
+          scopePath: p.scope_path,
+          gridId: null,
+          streetCode: null,
+          person: p,
+          linkValues: values,
+          candidate: {
+            ref: `p:${p.id}`,
+            source: PLATFORM_SOURCE,
+            sourcePersonId: null,
+            sourceRow: null,
+            importRunId: null,
+            observedAt:
+              before === undefined ? iso(p.source_updated_at ?? p.updated_at) : (before?.observedAt ?? null),
+            // A person a merge created has no platform values of its own; its house address still counts.
+            values:
+              before === undefined
+                ? values
+                : before === null
+                  ? { address: p.address }
+                  : { ...before.values, address: p.address },
+          },
+        });
+      }
+    }
+    for await (const page of repo.sourceRecordsInScope(db, scopePath)) {
+      for (const s of page) {
+        const values = {
+          name: s.name,
+          sex: knownSex(s.sex),
+          birth_date: s.birth_date,
+          id_number: open(s.id_number_cipher),
+          phone: open(s.phone_cipher),
+          address: open(s.address_cipher),
+        };
+        out.push({
+          linkValues: values,
+          ref: `sp:${s.id}`,
+          scopePath: s.scope_path,
+          gridId: s.grid_id,
+          streetCode: s.street_code,
+          person: null,
+          candidate: {
+            ref: `sp:${s.id}`,
+            source: s.source,
+            sourcePersonId: Number(s.id),
+            sourceRow: s.source_row,
+            importRunId: Number(s.run_id),
+            observedAt: s.record_date
+              ? `${s.record_date}T00:00:00.000Z`
+              : iso(s.source_updated_at ?? s.imported_at),
+            values,
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  async function setRun(id: number, values: Record<string, unknown>) {
+    await db.updateTable('identity_run').set(values).where('id', '=', id).execute();
+  }
+
+  /** Starts a run in the background and returns it at once; `wait` resolves when it has finished. */
+  async function start(actor: IdentityActor, body: RunRequest) {
+    let settings: ReturnType<typeof identitySettings>;
+    try {
+      settings = identitySettings(body.settings ?? {});
+    } catch (error) {
+      if (error instanceof LinkageSettingsError)
+        throw new AppError('IDENTITY_SETTINGS_INVALID', [
+          { field: `/settings/${error.path}`, message: error.message, messageEn: error.message },
+        ]);
+      throw error;
+    }
+    if (await repo.runningRun(db)) throw new AppError('IDENTITY_RUN_BUSY');
+    const run = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('identity_run')
+        .values({
+          status: 'running',
+          scope_path: actor.scopePath,
+          apply_golden: body.apply ?? true,
+          settings: JSON.stringify(settings),
+          model: JSON.stringify({}),
+          started_by: actor.username,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await actor.audit(trx, {
+        action: 'identity.run',
+        entityType: 'identity_run',
+        entityIds: [row.id],
+        details: { scopePath: actor.scopePath, apply: body.apply ?? true },
+      });
+      return row;
+    });
+    const id = Number(run.id);
+    const work = execute(actor, id, settings, body.apply ?? true)
+      .catch(async (error: Error) => {
+        const code = error instanceof LinkageWorkerError ? 'LINKAGE_FAILED' : 'INTERNAL';
+        await setRun(id, {
+          status: 'failed',
+          stage: 'failed',
+          error: JSON.stringify({ code, message: error.message }),
+          finished_at: new Date(),
+        });
+      })
+      .finally(() => inFlight.delete(id));
+    inFlight.set(id, work);
+    return presentRun(run);
+  }
+
+  async function execute(
+    actor: IdentityActor,
+    runId: number,
+    settings: ReturnType<typeof identitySettings>,
+    apply: boolean,
+  ) {
+    await setRun(runId, { stage: 'loading records' });
+    const records = await loadRecords(actor.scopePath);
+    const index = new Map(records.map((r, i) => [r.ref, i]));
+    const decisions: PairDecision[] = [];
+    for (const d of await repo.decidedReviews(db)) {
+      const a = index.get(d.left_ref);
+      const b = index.get(d.right_ref);
+      if (a !== undefined && b !== undefined)
+        decisions.push({ a, b, decision: d.status === 'confirmed' ? 'confirm' : 'split' });
+    }
+    await setRun(runId, { records: records.length, decisions: decisions.length, stage: 'linking' });
+
+    let summary: LinkageSummary;
+    if (records.length < 2) {
+      summary = {
+        records: records.length,
+        candidatePairs: 0,
+        matches: 0,
+        reviews: 0,
+        clusters: records.length,
+        clusterOf: Int32Array.from(records, (_, i) => i),
+        pairs: [],
+        model: {},
+      };
+    } else {
+      // Progress writes are chained so they land in order and never overlap.
+      let progressWrite: Promise<void> = Promise.resolve();
+      let lastWrite = 0;
+      summary = await runLinkageInWorker(
+        {
+          columns: Object.fromEntries(
+            IDENTITY_COLUMNS.map((c) => [c, records.map((r) => r.linkValues[c] ?? '')]),
+          ),
+          ids: records.map((r) => r.ref),
+          settings,
+          decisions,
+        },
+        (m) => {
+          const now = Date.now();
+          const values: Record<string, unknown> = {};
+          if (m.stage) values['stage'] = m.stage;
+          if (m.total !== undefined) {
+            if (m.done !== m.total && now - lastWrite < 250) return;
+            values['pairs_total'] = m.total;
+            values['pairs_compared'] = m.done;
+          }
+          lastWrite = now;
+          progressWrite = progressWrite.then(() => setRun(runId, values)).catch(() => {});
+        },
+      );
+      await progressWrite;
+    }
+
+    await setRun(runId, { stage: 'storing pairs', pairs_total: summary.candidatePairs });
+    const stored = summary.pairs.map((p) => {
+      const [left, right] = orderedPair(records[p.a]!.ref, records[p.b]!.ref);
+      return {
+        left_ref: left,
+        right_ref: right,
+        match_probability: p.probability,
+        match_weight: p.weight,
+        decision: p.decision,
+        evidence: p.evidence,
+      };
+    });
+    await repo.insertPairs(db, runId, stored);
+    const scopeOf = new Map(records.map((r) => [r.ref, r.scopePath]));
+    await repo.upsertReviews(
+      db,
+      runId,
+      stored
+        .filter((p) => p.decision === 'review')
+        .map((p) => ({ ...p, scope_path: scopeOf.get(p.left_ref)! })),
+    );
+    await repo.retireStaleReviews(db, runId, actor.scopePath);
+
+    const clusters = new Map<number, number[]>();
+    summary.clusterOf.forEach((c, i) => {
+      const list = clusters.get(c);
+      if (list) list.push(i);
+      else clusters.set(c, [i]);
+    });
+    const personOfRecord = new Map<number, number | null>();
+    const outcome = { created: 0, updated: 0, conflicts: 0, unplaced: 0, mergedPersons: [] as number[] };
+    if (apply) {
+      await setRun(runId, { stage: 'writing golden records' });
+      await applyGolden(actor.scopePath, runId, records, clusters, personOfRecord, outcome);
+    } else {
+      for (const members of clusters.values()) {
+        const persons = members.filter((i) => records[i]!.person);
+        const id = persons.length === 1 ? records[persons[0]!]!.person!.id : null;
+        for (const i of members) personOfRecord.set(i, id);
+      }
+    }
+    await repo.insertClusterMembers(
+      db,
+      runId,
+      records.map((r, i) => ({
+        ref: r.ref,
+        cluster_ref: records[summary.clusterOf[i]!]!.ref,
+        person_id: personOfRecord.get(i) ?? null,
+      })),
+    );
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('identity_run')
+        .set({
+          status: 'completed',
+          stage: 'completed',
+          matches: summary.matches,
+          reviews: summary.reviews,
+          clusters: clusters.size,
+          persons_created: outcome.created,
+          persons_updated: outcome.updated,
+          conflicts: outcome.conflicts,
+          unplaced: outcome.unplaced,
+          model: JSON.stringify(summary.model),
+          finished_at: new Date(),
+        })
+        .where('id', '=', runId)
+        .execute();
+      if (outcome.mergedPersons.length > 0)
+        await actor.audit(trx, {
+          action: 'person.update',
+          entityType: 'person',
+          entityIds: outcome.mergedPersons.slice(0, 1000),
+          details: {
+            identityRun: runId,
+            created: outcome.created,
+            updated: outcome.updated,
+            persons: outcome.mergedPersons.length,
+          },
+        });
+    });
+  }
+
+  async function applyGolden(
+    scopeOfRun: string,
+    runId: number,
+    records: LinkRecord[],
+    clusters: Map<number, number[]>,
+    personOfRecord: Map<number, number | null>,
+    outcome: {
+      created: number;
+      updated: number;
+      conflicts: number;
+      unplaced: number;
+      mergedPersons: number[];
+    },
+  ) {
+    const fieldRules = await rules();
+    // Who holds each ID number now, so a golden ID number never collides with another person's.
+    const holder = new Map<string, number>();
+    for (const r of records)
+      if (r.person?.id_number_hash) holder.set(b64(r.person.id_number_hash)!, r.person.id);
+    const gridPaths = new Map<number, { path: string; street: string }>();
+    // What merges wrote before, read once: a cluster whose golden record would not change is skipped without
+    // a query, which keeps a re-run over unchanged records cheap.
+    const known: KnownState = { provenance: new Map(), linkOf: new Map(), linkCount: new Map() };
+    for (const p of await repo.provenanceInScope(db, scopeOfRun)) {
+      const list = known.provenance.get(p.person_id);
+      if (list) list.push(p);
+      else known.provenance.set(p.person_id, [p]);
+    }
+    for (const l of await repo.linksInScope(db, scopeOfRun)) {
+      known.linkOf.set(Number(l.source_person_id), l.person_id);
+      known.linkCount.set(l.person_id, (known.linkCount.get(l.person_id) ?? 0) + 1);
+    }
+
+    for (const members of clusters.values()) {
+      const sourceMembers = members.filter((i) => !records[i]!.person);
+      const personMembers = members.filter((i) => records[i]!.person);
+      const setAll = (id: number | null) => {
+        for (const i of members) personOfRecord.set(i, id);
+      };
+      if (personMembers.length > 1) {
+        outcome.conflicts++;
+        setAll(null);
+        continue;
+      }
+      const target = personMembers.length === 1 ? records[personMembers[0]!]!.person! : null;
+      if (sourceMembers.length === 0) {
+        setAll(target?.id ?? null);
+        continue;
+      }
+      const golden = goldenRecord(
+        fieldRules,
+        members.map((i) => records[i]!.candidate),
+      );
+      const idNumber = golden.get('id_number')?.value ?? null;
+      const idHash = idNumber ? cipher.blindIndex(idNumber) : null;
+      if (idHash) {
+        const key = b64(idHash)!;
+        let owner = holder.get(key);
+        if (owner === undefined) {
+          owner = (await repo.personWithIdNumber(db, idHash)) ?? undefined;
+          if (owner !== undefined) holder.set(key, owner);
+        }
+        if (owner !== undefined && owner !== target?.id) {
+          outcome.conflicts++;
+          setAll(null);
+          continue;
+        }
+      }
+      let placement: { gridId: number; path: string; street: string } | null = null;
+      if (!target) {
+        const counts = new Map<number, number>();
+        for (const i of sourceMembers) {
+          const g = records[i]!.gridId;
+          if (g !== null) counts.set(g, (counts.get(g) ?? 0) + 1);
+        }
+        const gridId = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]?.[0];
+        if (gridId === undefined) {
+          outcome.unplaced++;
+          setAll(null);
+          continue;
+        }
+        let g = gridPaths.get(gridId);
+        if (!g) {
+          const row = await db
+            .selectFrom('grid')
+            .select(['path', 'street_code'])
+            .where('id', '=', gridId)
+            .executeTakeFirstOrThrow();
+          g = { path: row.path, street: row.street_code };
+          gridPaths.set(gridId, g);
+        }
+        placement = { gridId, ...g };
+      }
+      const personId = await writeGolden(
+        runId,
+        target,
+        placement,
+        golden,
+        records,
+        members,
+        sourceMembers,
+        known,
+      );
+      setAll(personId ?? target?.id ?? null);
+      if (personId !== null) {
+        outcome.mergedPersons.push(personId);
+        if (target) outcome.updated++;
+        else outcome.created++;
+        if (idHash) holder.set(b64(idHash)!, personId);
+        if (target?.id_number_hash && (!idHash || b64(idHash) !== b64(target.id_number_hash)))
+          holder.delete(b64(target.id_number_hash)!);
+      }
+    }
+  }
+
+  /**
+   * Writes one cluster's golden record: the person's columns, the provenance of each field and the links of
+   * its source records, with the merge that remembers what they were. Returns the person id, or null when
+   * nothing would change (a re-run over the same records writes nothing).
+   */
+  async function writeGolden(
+    runId: number,
+    target: repo.PlatformPersonRow | null,
+    placement: { gridId: number; path: string; street: string } | null,
+    golden: ReturnType<typeof goldenRecord>,
+    records: LinkRecord[],
+    members: number[],
+    sourceMembers: number[],
+    known: KnownState,
+  ): Promise<number | null> {
+    const value = (f: GoldenField) => golden.get(f)?.value ?? null;
+    const memberIds = sourceMembers.map((i) => records[i]!.candidate.sourcePersonId!);
+    const name = value('name') ?? target?.name ?? '';
+    if (name === '' || name.length > 64) return null;
+    const next = {
+      name,
+      sex: (knownSex(value('sex')) ?? target?.sex ?? '9') as '1' | '2' | '9',
+      birth_date: value('birth_date') ?? target?.birth_date ?? null,
+      id_number: value('id_number'),
+      phone: value('phone'),
+    };
+    const currentId = target ? open(target.id_number_cipher) : null;
+    const currentPhone = target ? open(target.phone_cipher) : null;
+    const changed: string[] = [];
+    if (!target || target.name !== next.name) changed.push('name');
+    if (!target || target.sex !== next.sex) changed.push('sex');
+    if (!target || target.birth_date !== next.birth_date) changed.push('birth_date');
+    if (next.id_number !== null && next.id_number !== currentId) changed.push('id_number');
+    if (next.phone !== null && next.phone !== currentPhone) changed.push('phone');
+
+    if (target && changed.length === 0) {
+      const prov = known.provenance.get(target.id) ?? [];
+      const sameProvenance =
+        prov.length === golden.size &&
+        prov.every((p) => {
+          const g = golden.get(p.field);
+          return (
+            g !== undefined &&
+            g.from.source === p.source &&
+            (g.from.sourcePersonId ?? null) ===
+              (p.source_person_id === null ? null : Number(p.source_person_id)) &&
+            g.rule === p.rule
+          );
+        });
+      const linkedHere = memberIds.every((id) => known.linkOf.get(id) === target.id);
+      if (sameProvenance && linkedHere && (known.linkCount.get(target.id) ?? 0) === memberIds.length)
+        return null;
+    }
+    return db.transaction().execute(async (trx) => {
+      const oldProvenance = target ? await repo.provenanceOf(trx, target.id) : [];
+      const oldLinks = [
+        ...(target ? await repo.linksOfPersons(trx, [target.id]) : []),
+        ...(await repo.linksOfSourceRecords(trx, memberIds)),
+      ];
+      const provenanceSame =
+        oldProvenance.length === golden.size &&
+        oldProvenance.every((p) => {
+          const g = golden.get(p.field);
+          return (
+            g !== undefined &&
+            g.from.source === p.source &&
+            (g.from.sourcePersonId ?? null) ===
+              (p.source_person_id === null ? null : Number(p.source_person_id)) &&
+            g.rule === p.rule
+          );
+        });
+      const linkOf = new Map(oldLinks.map((l) => [Number(l.source_person_id), l]));
+      const linksSame =
+        target !== null &&
+        linkOf.size === memberIds.length &&
+        [...linkOf.values()].every(
+          (l) => l.person_id === target.id && memberIds.includes(Number(l.source_person_id)),
+        );
+      if (target && changed.length === 0 && provenanceSame && linksSame) return null;
+
+      const previous = {
+        person: target
+          ? {
+              name: target.name,
+              sex: target.sex,
+              birth_date: target.birth_date,
+              id_number_cipher: b64(target.id_number_cipher),
+              id_number_hash: b64(target.id_number_hash),
+              id_number_masked: target.id_number_masked,
+              phone_cipher: b64(target.phone_cipher),
+              phone_hash: b64(target.phone_hash),
+              phone_masked: target.phone_masked,
+              source: target.source,
+              source_updated_at: iso(target.source_updated_at),
+            }
+          : null,
+        provenance: oldProvenance.map((p) => ({ ...p, value_cipher: b64(p.value_cipher) })),
+        links: [...linkOf.values()],
+      };
+      const columns = {
+        name: next.name,
+        sex: next.sex,
+        birth_date: next.birth_date,
+        ...(next.id_number !== null
+          ? {
+              id_number_cipher: cipher.seal(next.id_number),
+              id_number_hash: cipher.blindIndex(next.id_number),
+              id_number_masked: maskIdNumber(next.id_number),
+            }
+          : {}),
+        ...(next.phone !== null
+          ? {
+              phone_cipher: cipher.seal(next.phone),
+              phone_hash: cipher.blindIndex(next.phone),
+              phone_masked: maskPhone(next.phone),
+            }
+          : {}),
+        source: 'identity',
+        source_updated_at: new Date(),
+        updated_at: new Date(),
+      };
+      let personId: number;
+      let scopePath: string;
+      if (target) {
+        await trx.updateTable('person').set(columns).where('id', '=', target.id).execute();
+        personId = target.id;
+        scopePath = target.scope_path;
+      } else {
+        const hasPolice = sourceMembers.some((i) => records[i]!.candidate.source === 'police');
+        const row = await trx
+          .insertInto('person')
+          .values({
+            ...columns,
+            street_code: placement!.street,
+            grid_id: placement!.gridId,
+            scope_path: placement!.path,
+            registration_type: hasPolice ? 'household' : 'floating',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        personId = row.id;
+        scopePath = placement!.path;
+      }
+      const merge = await trx
+        .insertInto('identity_merge')
+        .values({
+          run_id: runId,
+          person_id: personId,
+          created_person: target === null,
+          members: members.map((i) => records[i]!.ref),
+          previous: JSON.stringify(previous),
+          changed_fields: changed,
+          scope_path: scopePath,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const mergeId = Number(merge.id);
+      await trx.deleteFrom('identity_field_provenance').where('person_id', '=', personId).execute();
+      if (golden.size > 0)
+        await trx
+          .insertInto('identity_field_provenance')
+          .values(
+            [...golden.values()].map((g) => ({
+              person_id: personId,
+              field: g.field,
+              merge_id: mergeId,
+              source: g.from.source,
+              source_person_id: g.from.sourcePersonId,
+              source_row: g.from.sourceRow,
+              import_run_id: g.from.importRunId,
+              rule: g.rule,
+              observed_at: g.from.observedAt,
+              value_cipher: cipher.seal(g.value),
+              value_masked: maskValue(g.field, g.value),
+            })),
+          )
+          .execute();
+      await trx.deleteFrom('identity_link').where('person_id', '=', personId).execute();
+      if (memberIds.length > 0) {
+        await trx.deleteFrom('identity_link').where('source_person_id', 'in', memberIds).execute();
+        await trx
+          .insertInto('identity_link')
+          .values(memberIds.map((id) => ({ source_person_id: id, person_id: personId, merge_id: mergeId })))
+          .execute();
+      }
+      for (const id of memberIds) {
+        const before = known.linkOf.get(id);
+        if (before !== undefined) known.linkCount.set(before, (known.linkCount.get(before) ?? 1) - 1);
+        known.linkOf.set(id, personId);
+      }
+      known.linkCount.set(personId, memberIds.length);
+      return personId;
+    });
+  }
+
+  async function wait(runId: number) {
+    await inFlight.get(runId);
+  }
+
+  async function readRun(viewer: { scopePath: string }, id: number) {
+    const run = await repo.findRun(db, id);
+    if (!run || !(run.scope_path.startsWith(viewer.scopePath) || viewer.scopePath.startsWith(run.scope_path)))
+      throw new AppError('IDENTITY_RUN_NOT_FOUND');
+    return presentRun(run);
+  }
+
+  async function listRuns(viewer: { scopePath: string }, limit: number, offset: number) {
+    return (await repo.listRuns(db, viewer.scopePath, limit, offset)).map(presentRun);
+  }
+
+  async function runPairs(
+    viewer: { scopePath: string },
+    id: number,
+    q: { decision?: string; limit: number; offset: number },
+  ) {
+    await readRun(viewer, id);
+    let query = db.selectFrom('identity_pair').selectAll().where('run_id', '=', id);
+    if (q.decision) query = query.where('decision', '=', q.decision as 'match');
+    const rows = await query
+      .orderBy('match_probability', 'desc')
+      .orderBy('left_ref')
+      .orderBy('right_ref')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return rows.map((r) => ({
+      leftRef: r.left_ref,
+      rightRef: r.right_ref,
+      matchProbability: r.match_probability,
+      matchWeight: r.match_weight,
+      decision: r.decision,
+      evidence: r.evidence,
+    }));
+  }
+
+  /** Both records of pairs, masked, in as few queries as there are kinds. */
+  async function recordViews(refs: string[]): Promise<Map<string, RecordView>> {
+    const sourceIds = refs.filter((r) => r.startsWith('sp:')).map((r) => Number(r.slice(3)));
+    const personIds = refs.filter((r) => r.startsWith('p:')).map((r) => Number(r.slice(2)));
+    const out = new Map<string, RecordView>();
+    for (const s of await repo.sourceRecordsByIds(db, sourceIds)) {
+      const address = open(s.address_cipher);
+      out.set(`sp:${s.id}`, {
+        ref: `sp:${s.id}`,
+        kind: 'source',
+        source: s.source,
+        sourceLabel: s.source_label,
+        sourceKey: s.source_key,
+        sourceRow: s.source_row,
+        importRunId: Number(s.run_id),
+        personId: null,
+        name: maskValue('name', s.name),
+        sex: s.sex,
+        birthDate: maskValue('birth_date', s.birth_date),
+        idNumber: s.id_number_masked,
+        phone: s.phone_masked,
+        address: maskValue('address', address),
+        recordDate: s.record_date,
+      });
+    }
+    for (const id of personIds) {
+      const p = await repo.findPlatformPerson(db, id);
+      if (!p) continue;
+      out.set(`p:${id}`, {
+        ref: `p:${id}`,
+        kind: 'platform',
+        source: PLATFORM_SOURCE,
+        sourceLabel: '平台居民档案',
+        sourceKey: null,
+        sourceRow: null,
+        importRunId: null,
+        personId: id,
+        name: maskValue('name', p.name),
+        sex: p.sex,
+        birthDate: maskValue('birth_date', p.birth_date),
+        idNumber: p.id_number_masked,
+        phone: p.phone_masked,
+        address: maskValue('address', p.address),
+        recordDate: dateOnly(p.source_updated_at ?? p.updated_at),
+      });
+    }
+    return out;
+  }
+
+  async function listReviews(actor: IdentityActor, q: { status: string; limit: number; offset: number }) {
+    const rows = await repo.listReviews(db, actor.scopePath, q.status, q.limit, q.offset);
+    const total = await repo.countReviews(db, actor.scopePath, q.status);
+    const views = await recordViews(rows.flatMap((r) => [r.left_ref, r.right_ref]));
+    if (rows.length > 0)
+      await actor.audit(db, {
+        action: 'identity.review.read',
+        entityType: 'identity_review',
+        entityIds: rows.map((r) => Number(r.id)),
+      });
+    return {
+      total,
+      items: rows.map((r) => presentReview(r, views.get(r.left_ref) ?? null, views.get(r.right_ref) ?? null)),
+    };
+  }
+
+  async function decide(
+    actor: IdentityActor,
+    id: number,
+    body: { decision: 'confirm' | 'split'; reason: string },
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const review = await repo.findReviewInScope(trx, actor.scopePath, id);
+      if (!review) throw new AppError('IDENTITY_REVIEW_NOT_FOUND');
+      if (review.status === 'obsolete') throw new AppError('IDENTITY_REVIEW_CLOSED');
+      const status = body.decision === 'confirm' ? 'confirmed' : 'split';
+      const row = await trx
+        .updateTable('identity_review')
+        .set({
+          status,
+          reason: body.reason.trim(),
+          decided_by: actor.username,
+          decided_at: new Date(),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await actor.audit(trx, {
+        action: 'identity.review.decide',
+        entityType: 'identity_review',
+        entityIds: [id],
+        purpose: body.reason.trim(),
+        details: { decision: status, left: review.left_ref, right: review.right_ref, was: review.status },
+      });
+      const views = await recordViews([row.left_ref, row.right_ref]);
+      return presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null);
+    });
+  }
+
+  /** A person's golden record: each field's masked value with where it came from, and the merges. */
+  async function golden(actor: IdentityActor, personId: number) {
+    const person = await repo.findPlatformPerson(db, personId);
+    if (!person || !inScope({ scopePath: actor.scopePath } as Viewer, person.scope_path))
+      throw new AppError('PERSON_NOT_FOUND');
+    const provenance = await repo.provenanceOf(db, personId);
+    const merges = await repo.mergesOfPerson(db, personId);
+    const links = await repo.linksOfPersons(db, [personId]);
+    const latestApplied = merges.find((m) => m.status === 'applied');
+    const sources = await recordViews(links.map((l) => `sp:${l.source_person_id}`));
+    await actor.audit(db, {
+      action: 'identity.golden.read',
+      entityType: 'person',
+      entityIds: [personId],
+    });
+    return {
+      personId,
+      name: maskValue('name', person.name),
+      fields: provenance.map((p) => ({
+        field: p.field,
+        value: p.value_masked,
+        source: p.source,
+        sourcePersonId: p.source_person_id === null ? null : Number(p.source_person_id),
+        sourceRow: p.source_row,
+        importRunId: p.import_run_id === null ? null : Number(p.import_run_id),
+        rule: p.rule,
+        observedAt: iso(p.observed_at),
+        mergeId: Number(p.merge_id),
+      })),
+      sources: [...sources.values()],
+      merges: merges.map((m) => ({
+        id: Number(m.id),
+        runId: Number(m.run_id),
+        createdPerson: m.created_person,
+        members: m.members,
+        changedFields: m.changed_fields,
+        status: m.status,
+        appliedAt: iso(m.applied_at) ?? '',
+        undoneAt: iso(m.undone_at),
+        undoneBy: m.undone_by,
+        undoReason: m.undo_reason,
+        undoable: m.id === latestApplied?.id,
+      })),
+    };
+  }
+
+  /** Puts back what the merge replaced: the person's columns, provenance and links (or removes the person). */
+  async function undo(actor: IdentityActor, mergeId: number, reason: string) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const merge = await repo.findMergeInScope(trx, actor.scopePath, mergeId);
+        if (!merge) throw new AppError('IDENTITY_MERGE_NOT_FOUND');
+        const latest = (await repo.mergesOfPerson(trx, merge.person_id)).find((m) => m.status === 'applied');
+        if (merge.status !== 'applied' || Number(latest?.id) !== mergeId)
+          throw new AppError('IDENTITY_MERGE_NOT_LATEST');
+        const previous = merge.previous as {
+          person: Record<string, unknown> | null;
+          provenance: Record<string, unknown>[];
+          links: { source_person_id: number; person_id: number; merge_id: number }[];
+        };
+        await trx.deleteFrom('identity_field_provenance').where('person_id', '=', merge.person_id).execute();
+        await trx.deleteFrom('identity_link').where('merge_id', '=', mergeId).execute();
+        if (merge.created_person) {
+          await trx.deleteFrom('person').where('id', '=', merge.person_id).execute();
+        } else if (previous.person) {
+          const p = previous.person;
+          await trx
+            .updateTable('person')
+            .set({
+              name: p['name'] as string,
+              sex: p['sex'] as '1',
+              birth_date: (p['birth_date'] as string | null) ?? null,
+              id_number_cipher: unb64(p['id_number_cipher']),
+              id_number_hash: unb64(p['id_number_hash']),
+              id_number_masked: (p['id_number_masked'] as string | null) ?? null,
+              phone_cipher: unb64(p['phone_cipher']),
+              phone_hash: unb64(p['phone_hash']),
+              phone_masked: (p['phone_masked'] as string | null) ?? null,
+              source: p['source'] as string,
+              source_updated_at: (p['source_updated_at'] as string | null) ?? null,
+              updated_at: new Date(),
+            })
+            .where('id', '=', merge.person_id)
+            .execute();
+          if (previous.provenance.length > 0)
+            await trx
+              .insertInto('identity_field_provenance')
+              .values(
+                previous.provenance.map((v) => ({
+                  person_id: v['person_id'] as number,
+                  field: v['field'] as GoldenField,
+                  merge_id: v['merge_id'] as number,
+                  source: v['source'] as string,
+                  source_person_id: (v['source_person_id'] as number | null) ?? null,
+                  source_row: (v['source_row'] as number | null) ?? null,
+                  import_run_id: (v['import_run_id'] as number | null) ?? null,
+                  rule: v['rule'] as string,
+                  observed_at: (v['observed_at'] as string | null) ?? null,
+                  value_cipher: unb64(v['value_cipher']),
+                  value_masked: (v['value_masked'] as string | null) ?? null,
+                })),
+              )
+              .execute();
+        }
+        // Links the merge replaced come back when their merge is still in force.
+        const restorable = previous.links.filter((l) => Number(l.merge_id) !== mergeId);
+        if (restorable.length > 0) {
+          const live = new Set(
+            (
+              await trx
+                .selectFrom('identity_merge')
+                .select('id')
+                .where(
+                  'id',
+                  'in',
+                  restorable.map((l) => Number(l.merge_id)),
+                )
+                .where('status', '=', 'applied')
+                .execute()
+            ).map((m) => Number(m.id)),
+          );
+          const rows = restorable.filter((l) => live.has(Number(l.merge_id)));
+          if (rows.length > 0)
+            await trx
+              .insertInto('identity_link')
+              .values(
+                rows.map((l) => ({
+                  source_person_id: Number(l.source_person_id),
+                  person_id: Number(l.person_id),
+                  merge_id: Number(l.merge_id),
+                })),
+              )
+              .onConflict((oc) => oc.column('source_person_id').doNothing())
+              .execute();
+        }
+        await trx
+          .updateTable('identity_merge')
+          .set({
+            status: 'undone',
+            undone_at: new Date(),
+            undone_by: actor.username,
+            undo_reason: reason.trim(),
+          })
+          .where('id', '=', mergeId)
+          .execute();
+        await actor.audit(trx, {
+          action: 'identity.merge.undo',
+          entityType: 'person',
+          entityIds: [merge.person_id],
+          purpose: reason.trim(),
+          details: { mergeId, createdPerson: merge.created_person, members: merge.members },
+        });
+        return {
+          mergeId,
+          personId: merge.person_id,
+          status: 'undone' as const,
+          personRemoved: merge.created_person,
+        };
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') throw new AppError('IDENTITY_MERGE_IN_USE');
+      throw error;
+    }
+  }
+
+  /**
+   * What the platform knows about a person, field by field, with the source and date of each value, so that no
+   * form asks for it again (最多填一次). Staff see masked values of residents in their scope; a resident sees
+   * their own record in full.
+   */
+  async function prefill(actor: IdentityActor, personId: number, self: boolean) {
+    const person = await repo.findPlatformPerson(db, personId);
+    if (!person || (!self && !person.scope_path.startsWith(actor.scopePath)))
+      throw new AppError('PERSON_NOT_FOUND');
+    const provenance = new Map((await repo.provenanceOf(db, personId)).map((p) => [p.field, p]));
+    const labels = new Map(
+      (await db.selectFrom('ingest_source').select(['name', 'label']).execute()).map((s) => [
+        s.name,
+        s.label,
+      ]),
+    );
+    const label = (source: string) =>
+      labels.get(source) ??
+      (source === PLATFORM_SOURCE ? '平台居民档案' : source === 'identity' ? '身份归并' : source);
+    const current: Record<GoldenField, string | null> = {
+      name: person.name,
+      sex: knownSex(person.sex),
+      birth_date: person.birth_date,
+      id_number: open(person.id_number_cipher),
+      phone: open(person.phone_cipher),
+      address: person.address,
+    };
+    const fields = GOLDEN_FIELDS.map((field) => {
+      const p = provenance.get(field);
+      const golden = p ? open(p.value_cipher) : null;
+      // A value edited on the platform after the merge is the platform's, not the source's.
+      const fromGolden =
+        p &&
+        golden !== null &&
+        (field === 'address' ? true : current[field] === golden || current[field] === null);
+      const value = fromGolden ? golden : current[field];
+      const source = fromGolden ? p!.source : person.source === 'identity' ? PLATFORM_SOURCE : person.source;
+      return {
+        field,
+        value: self ? value : maskValue(field, value),
+        source,
+        sourceLabel: label(source),
+        date: fromGolden ? iso(p!.observed_at) : iso(person.source_updated_at ?? person.updated_at),
+        rule: fromGolden ? p!.rule : null,
+      };
+    }).filter((f) => f.value !== null);
+    await actor.audit(db, {
+      action: 'person.prefill',
+      entityType: 'person',
+      entityIds: [personId],
+      details: { self, fields: fields.map((f) => f.field) },
+    });
+    return { personId, masked: !self, fields };
+  }
+
+  async function listRules() {
+    return (await repo.survivorshipRules(db)).map((r) => ({
+      field: r.field,
+      rule: r.rule,
+      sourcePriority: r.source_priority,
+    }));
+  }
+
+  async function updateRule(
+    actor: IdentityActor,
+    field: string,
+    body: { rule: SurvivorshipRuleKind; sourcePriority: string[] },
+  ) {
+    if (!(GOLDEN_FIELDS as readonly string[]).includes(field))
+      throw new AppError('IDENTITY_RULE_INVALID', [
+        { field: '/field', message: `没有字段「${field}」`, messageEn: `no field "${field}"` },
+      ]);
+    const known = new Set((await db.selectFrom('ingest_source').select('name').execute()).map((s) => s.name));
+    known.add(PLATFORM_SOURCE);
+    const unknown = body.sourcePriority.filter((s) => !known.has(s));
+    if (unknown.length > 0 || new Set(body.sourcePriority).size !== body.sourcePriority.length)
+      throw new AppError('IDENTITY_RULE_INVALID', [
+        {
+          field: '/sourcePriority',
+          message: unknown.length > 0 ? `未知的数据来源：${unknown.join('、')}` : '数据来源重复',
+          messageEn:
+            unknown.length > 0 ? `unknown sources: ${unknown.join(', ')}` : 'a source is listed twice',
+        },
+      ]);
+    return db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('identity_survivorship_rule')
+        .set({ rule: body.rule, source_priority: body.sourcePriority, updated_at: sql`now()` })
+        .where('field', '=', field as GoldenField)
+        .execute();
+      await actor.audit(trx, {
+        action: 'identity.rule.update',
+        entityType: 'identity_survivorship_rule',
+        entityIds: [field],
+        details: body,
+      });
+      return { field, rule: body.rule, sourcePriority: body.sourcePriority };
+    });
+  }
+
+  return {
+    start,
+    wait,
+    readRun,
+    listRuns,
+    runPairs,
+    listReviews,
+    decide,
+    golden,
+    undo,
+    prefill,
+    listRules,
+    updateRule,
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,6 @@
+// Entity resolution on the platform's records, golden records and prefill (issue 3). The plugin and what the
+// CLI uses.
+
+export { commandLineIdentityActor, identityRoutes } from './identity.routes.ts';
+export { createIdentityService, type IdentityActor, type IdentityService } from './identity.service.ts';
+export { DEFAULT_IDENTITY_SETTINGS, identitySettings } from './identity-settings.ts';

@@ -1,0 +1,419 @@
+// Identity runs, the review queue and golden records on one page with three tabs. Runs refresh while one is
+// running, so the progress (pairs compared of the candidates) moves without a reload.
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Input,
+  InputNumber,
+  Progress,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../../api.ts';
+import { useApi } from '../../hooks.ts';
+import { type MessageKey, useFormat, useLang, useT } from '../../i18n/index.tsx';
+
+interface Run {
+  id: number;
+  status: 'running' | 'completed' | 'failed';
+  stage: string;
+  records: number;
+  pairsTotal: number;
+  pairsCompared: number;
+  matches: number;
+  reviews: number;
+  personsCreated: number;
+  personsUpdated: number;
+  conflicts: number;
+  startedAt: string;
+  error: { message: string } | null;
+}
+
+interface RecordView {
+  ref: string;
+  sourceLabel: string;
+  name: string | null;
+  sex: string | null;
+  birthDate: string | null;
+  idNumber: string | null;
+  phone: string | null;
+  address: string | null;
+  recordDate: string | null;
+}
+
+interface Evidence {
+  comparison: string;
+  level: string;
+  weight: number;
+}
+
+interface Review {
+  id: number;
+  matchProbability: number;
+  evidence: Evidence[];
+  left: RecordView | null;
+  right: RecordView | null;
+}
+
+interface Golden {
+  personId: number;
+  name: string | null;
+  fields: {
+    field: string;
+    value: string | null;
+    source: string;
+    sourceRow: number | null;
+    importRunId: number | null;
+    rule: string;
+    observedAt: string | null;
+  }[];
+  merges: {
+    id: number;
+    runId: number;
+    status: string;
+    changedFields: string[];
+    appliedAt: string;
+    undoable: boolean;
+  }[];
+}
+
+function RunsTab() {
+  const t = useT();
+  const f = useFormat();
+  const { message } = App.useApp();
+  const runs = useApi<Run[]>('/api/identity/runs?limit=20');
+  const running = runs.data?.some((r) => r.status === 'running');
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(runs.reload, 1000);
+    return () => clearInterval(timer);
+  }, [running, runs.reload]);
+  const lang = useLang();
+  const start = async () => {
+    try {
+      await api('/api/identity/runs', { method: 'POST', body: {} });
+      message.success(t('identityStarted'));
+      runs.reload();
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
+  return (
+    <Flex vertical gap={12}>
+      <div>
+        <Button type="primary" onClick={start} disabled={running} data-testid="identity-start">
+          {t('identityStart')}
+        </Button>
+      </div>
+      <Table<Run>
+        rowKey="id"
+        size="small"
+        loading={runs.loading && !runs.data}
+        dataSource={runs.data ?? []}
+        pagination={false}
+        scroll={{ x: true }}
+        columns={[
+          { title: t('identityRunId'), dataIndex: 'id' },
+          {
+            title: t('identityStatus'),
+            render: (_, r) => (
+              <Tag color={r.status === 'completed' ? 'green' : r.status === 'failed' ? 'red' : 'blue'}>
+                {t(`identity_${r.status}` as MessageKey)}
+              </Tag>
+            ),
+          },
+          {
+            title: t('identityProgress'),
+            render: (_, r) => (
+              <div style={{ minWidth: 180 }} data-testid="identity-progress">
+                <Progress
+                  size="small"
+                  percent={r.pairsTotal ? Math.floor((100 * r.pairsCompared) / r.pairsTotal) : 0}
+                  status={r.status === 'failed' ? 'exception' : undefined}
+                />
+                <Typography.Text type="secondary">
+                  {f.number(r.pairsCompared)} / {f.number(r.pairsTotal)} · {r.error?.message ?? r.stage}
+                </Typography.Text>
+              </div>
+            ),
+          },
+          { title: t('identityRecords'), dataIndex: 'records', render: (n: number) => f.number(n) },
+          { title: t('identityMatches'), dataIndex: 'matches', render: (n: number) => f.number(n) },
+          { title: t('identityReviews'), dataIndex: 'reviews', render: (n: number) => f.number(n) },
+          { title: t('identityPersonsUpdated'), dataIndex: 'personsUpdated' },
+          { title: t('identityPersonsCreated'), dataIndex: 'personsCreated' },
+          { title: t('identityConflicts'), dataIndex: 'conflicts' },
+          { title: t('identityStartedAt'), dataIndex: 'startedAt', render: (d: string) => f.dateTime(d) },
+        ]}
+      />
+    </Flex>
+  );
+}
+
+const ROWS: [keyof RecordView, MessageKey][] = [
+  ['sourceLabel', 'identitySource'],
+  ['name', 'identityName'],
+  ['sex', 'identitySex'],
+  ['birthDate', 'identityBirth'],
+  ['idNumber', 'identityIdNumber'],
+  ['phone', 'identityPhone'],
+  ['address', 'identityAddress'],
+  ['recordDate', 'identityRecordDate'],
+];
+
+function ReviewCard({ review, onDone }: { review: Review; onDone: () => void }) {
+  const t = useT();
+  const lang = useLang();
+  const { message } = App.useApp();
+  const [reason, setReason] = useState('');
+  const decide = async (decision: 'confirm' | 'split') => {
+    if (reason.trim().length < 2) {
+      message.warning(t('identityReasonRequired'));
+      return;
+    }
+    try {
+      await api(`/api/identity/reviews/${review.id}/decision`, {
+        method: 'POST',
+        body: { decision, reason: reason.trim() },
+      });
+      message.success(t('identityDecided'));
+      onDone();
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
+  const sexLabel = (s: string | null) => (s === '1' ? '男' : s === '2' ? '女' : (s ?? ''));
+  return (
+    <Card
+      size="small"
+      data-testid="identity-review"
+      title={t('identityProbability', { p: review.matchProbability.toFixed(3) })}
+    >
+      <Flex gap={16} wrap>
+        <Table
+          size="small"
+          style={{ flex: '1 1 360px' }}
+          rowKey="key"
+          pagination={false}
+          dataSource={ROWS.map(([key, label]) => ({
+            key,
+            label: t(label),
+            left: key === 'sex' ? sexLabel(review.left?.sex ?? null) : (review.left?.[key] ?? '—'),
+            right: key === 'sex' ? sexLabel(review.right?.sex ?? null) : (review.right?.[key] ?? '—'),
+          }))}
+          columns={[
+            { title: t('identityField'), dataIndex: 'label' },
+            { title: t('identityLeft'), dataIndex: 'left' },
+            { title: t('identityRight'), dataIndex: 'right' },
+          ]}
+        />
+        <Table<Evidence>
+          size="small"
+          style={{ flex: '1 1 280px' }}
+          rowKey="comparison"
+          pagination={false}
+          dataSource={review.evidence}
+          columns={[
+            { title: t('identityEvidence'), dataIndex: 'comparison' },
+            { title: t('identityLevel'), dataIndex: 'level' },
+            {
+              title: t('identityWeight'),
+              dataIndex: 'weight',
+              render: (w: number) => (
+                <Typography.Text type={w > 0 ? 'success' : w < 0 ? 'danger' : undefined}>
+                  {w.toFixed(2)}
+                </Typography.Text>
+              ),
+            },
+          ]}
+        />
+      </Flex>
+      <Space.Compact style={{ width: '100%', marginTop: 12 }}>
+        <Input
+          placeholder={t('identityReason')}
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="identity-reason"
+        />
+        <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
+          {t('identityConfirm')}
+        </Button>
+        <Button danger onClick={() => decide('split')} data-testid="identity-split">
+          {t('identitySplit')}
+        </Button>
+      </Space.Compact>
+    </Card>
+  );
+}
+
+function ReviewsTab() {
+  const t = useT();
+  const reviews = useApi<{ total: number; items: Review[] }>('/api/identity/reviews?limit=10');
+  if (reviews.data && reviews.data.items.length === 0) return <Empty description={t('identityNoReviews')} />;
+  return (
+    <Flex vertical gap={12}>
+      {reviews.data && (
+        <Typography.Text type="secondary">
+          {t('identityReviews')}: {reviews.data.total}
+        </Typography.Text>
+      )}
+      {reviews.data?.items.map((r) => (
+        <ReviewCard key={r.id} review={r} onDone={reviews.reload} />
+      ))}
+    </Flex>
+  );
+}
+
+function GoldenTab() {
+  const t = useT();
+  const f = useFormat();
+  const lang = useLang();
+  const { message } = App.useApp();
+  const [input, setInput] = useState<number | null>(null);
+  const [personId, setPersonId] = useState<number | null>(null);
+  const [undoReason, setUndoReason] = useState('');
+  const golden = useApi<Golden>(personId ? `/api/identity/persons/${personId}/golden` : null);
+  const undo = async (mergeId: number) => {
+    if (undoReason.trim().length < 2) {
+      message.warning(t('identityReasonRequired'));
+      return;
+    }
+    try {
+      await api(`/api/identity/merges/${mergeId}/undo`, {
+        method: 'POST',
+        body: { reason: undoReason.trim() },
+      });
+      message.success(t('identityUndone'));
+      golden.reload();
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
+  const g = golden.data;
+  return (
+    <Flex vertical gap={12}>
+      <Space.Compact>
+        <InputNumber
+          min={1}
+          placeholder={t('identityPersonId')}
+          value={input}
+          onChange={(v) => setInput(v)}
+          data-testid="identity-person-id"
+        />
+        <Button onClick={() => setPersonId(input)} data-testid="identity-show">
+          {t('identityShow')}
+        </Button>
+      </Space.Compact>
+      {golden.error ? <Alert type="error" message={errorText(golden.error, lang)} /> : null}
+      {g && g.fields.length === 0 && <Empty description={t('identityNoGolden')} />}
+      {g && g.fields.length > 0 && (
+        <Table
+          size="small"
+          rowKey="field"
+          pagination={false}
+          data-testid="identity-golden"
+          scroll={{ x: true }}
+          dataSource={g.fields}
+          columns={[
+            {
+              title: t('identityField'),
+              dataIndex: 'field',
+              render: (x: string) => t(`identity_f_${x}` as MessageKey),
+            },
+            { title: t('identityValue'), dataIndex: 'value' },
+            { title: t('identitySource'), dataIndex: 'source' },
+            { title: t('identitySourceRow'), dataIndex: 'sourceRow' },
+            { title: t('identityImportRun'), dataIndex: 'importRunId' },
+            {
+              title: t('identityRule'),
+              dataIndex: 'rule',
+              render: (x: string) => t(`identity_${x}` as MessageKey),
+            },
+            {
+              title: t('identityObservedAt'),
+              dataIndex: 'observedAt',
+              render: (d: string | null) => (d ? d.slice(0, 10) : '—'),
+            },
+          ]}
+        />
+      )}
+      {g && g.merges.length > 0 && (
+        <Card size="small" title={t('identityMerges')}>
+          <Input
+            placeholder={t('identityUndoReason')}
+            value={undoReason}
+            maxLength={500}
+            onChange={(e) => setUndoReason(e.target.value)}
+            style={{ marginBottom: 8 }}
+            data-testid="identity-undo-reason"
+          />
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={g.merges}
+            columns={[
+              { title: '#', dataIndex: 'id' },
+              { title: t('identityRunId'), dataIndex: 'runId' },
+              {
+                title: t('identityStatus'),
+                dataIndex: 'status',
+                render: (s: string) =>
+                  s === 'applied' ? (
+                    <Tag color="green">{t('identityMergeApplied')}</Tag>
+                  ) : (
+                    <Tag>{t('identityMergeUndone')}</Tag>
+                  ),
+              },
+              {
+                title: t('identityChanged'),
+                dataIndex: 'changedFields',
+                render: (x: string[]) => x.map((k) => t(`identity_f_${k}` as MessageKey)).join('、'),
+              },
+              { title: t('identityStartedAt'), dataIndex: 'appliedAt', render: (d: string) => f.dateTime(d) },
+              {
+                title: '',
+                render: (_, m) =>
+                  m.undoable ? (
+                    <Button size="small" danger onClick={() => undo(m.id)} data-testid="identity-undo">
+                      {t('identityUndo')}
+                    </Button>
+                  ) : null,
+              },
+            ]}
+          />
+        </Card>
+      )}
+    </Flex>
+  );
+}
+
+export function IdentityPage() {
+  const t = useT();
+  return (
+    <Flex vertical gap={16}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t('identityTitle')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t('identityIntro')}
+      </Typography.Paragraph>
+      <Tabs
+        items={[
+          { key: 'runs', label: t('identityTabRuns'), children: <RunsTab /> },
+          { key: 'reviews', label: t('identityTabReviews'), children: <ReviewsTab /> },
+          { key: 'golden', label: t('identityTabGolden'), children: <GoldenTab /> },
+        ]}
+      />
+    </Flex>
+  );
+}
