@@ -1,7 +1,8 @@
 // Training a classifier version off the main thread: what goes into the training thread, what comes back, and
 // the promise-shaped wrapper the service awaits. The thread itself is classifier-training.worker.ts.
-import { Worker } from 'node:worker_threads';
+
 import type { HoldoutReport, LabelledText, TrainingSummary } from '../../lib/classify/index.ts';
+import { startTsWorker } from '../../platform/worker/ts-worker.ts';
 
 export interface TrainingSettings {
   /** Most recent confirmed orders to learn from. */
@@ -58,9 +59,7 @@ export function trainInWorker(
   onProgress: (fraction: number, message: string) => void,
 ): Promise<Extract<TrainingMessage, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./classifier-training.worker.mjs', import.meta.url), {
-      workerData: input,
-    });
+    const worker = startTsWorker(new URL('./classifier-training.worker.ts', import.meta.url), input);
     let settled = false;
     worker.on('message', (m: TrainingMessage) => {
       if (m.type === 'progress') onProgress(m.fraction, m.message);
