@@ -38,12 +38,18 @@ export function hasBaseTiles(): boolean {
   return !!runtimeConfig().mapTileUrl;
 }
 
-export function createMap(container: HTMLElement, background = '#f4f6f9'): maplibregl.Map {
+export interface MapOptions {
+  background?: string;
+  center?: [number, number];
+  zoom?: number;
+}
+
+export function createMap(container: HTMLElement, options: MapOptions = {}): maplibregl.Map {
   const map = new maplibregl.Map({
     container,
-    style: baseStyle(background),
-    center: START,
-    zoom: 11,
+    style: baseStyle(options.background ?? '#f4f6f9'),
+    center: options.center ?? START,
+    zoom: options.zoom ?? 11,
     attributionControl: runtimeConfig().mapTileAttribution ? { compact: true } : false,
     dragRotate: false,
     pitchWithRotate: false,

@@ -59,7 +59,7 @@ export function PlaceMap({
 
   useEffect(() => {
     if (!container.current) return;
-    const map = createMap(container.current, '#eef2f7');
+    const map = createMap(container.current, { background: '#eef2f7' });
     mapRef.current = map;
     map.on('click', (e) => onChangeRef.current({ lng: e.lngLat.lng, lat: e.lngLat.lat }));
     map.on('load', () => {

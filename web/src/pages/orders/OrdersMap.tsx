@@ -1,39 +1,16 @@
 // A small map of where orders are: one order's place as a pin (the detail), or hot spots as circles sized by the
 // number of requests and red where orders are still open (the evaluation dashboard). The district's grid outlines
 // come from the platform itself, so the map needs no tile server; one is drawn underneath when configured.
-import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection, Point } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef } from 'react';
 import { api } from '../../api.ts';
-import { runtimeConfig } from '../../runtime-config.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
+import { createMap, hasBaseTiles } from '../../map/create-map.ts';
 
 export type HotspotCollection = FeatureCollection<
   Point,
   { count: number; open: number; topCategory: string | null; topCategoryName: string | null }
 >;
-
-function baseStyle(): maplibregl.StyleSpecification {
-  const { mapTileUrl, mapTileAttribution } = runtimeConfig();
-  const style: maplibregl.StyleSpecification = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f7' } }],
-  };
-  if (mapTileUrl) {
-    style.sources['base'] = {
-      type: 'raster',
-      tiles: [mapTileUrl],
-      tileSize: 256,
-      ...(mapTileAttribution ? { attribution: mapTileAttribution } : {}),
-    };
-    style.layers.push({ id: 'base', type: 'raster', source: 'base' });
-  }
-  return style;
-}
 
 function boundsOf(x: unknown, b: maplibregl.LngLatBounds) {
   if (Array.isArray(x) && typeof x[0] === 'number') b.extend(x as [number, number]);
@@ -60,14 +37,9 @@ export function OrdersMap({
   useEffect(() => {
     if (!container.current) return;
     const point = lng !== undefined && lat !== undefined ? { lng, lat } : null;
-    const map = new maplibregl.Map({
-      container: container.current,
-      style: baseStyle(),
-      center: point ? [point.lng, point.lat] : [120.1, 30.28],
-      zoom: point ? 15 : 11,
-      attributionControl: runtimeConfig().mapTileAttribution ? { compact: true } : false,
-      dragRotate: false,
-      pitchWithRotate: false,
+    const map = createMap(container.current, {
+      background: '#eef2f7',
+      ...(point ? { center: [point.lng, point.lat] as [number, number], zoom: 15 } : {}),
     });
     mapRef.current = map;
     loaded.current = new Promise<void>((resolve) => {
@@ -79,7 +51,7 @@ export function OrdersMap({
               id: 'areas-fill',
               type: 'fill',
               source: 'areas',
-              paint: { 'fill-color': '#ffffff', 'fill-opacity': runtimeConfig().mapTileUrl ? 0.15 : 0.9 },
+              paint: { 'fill-color': '#ffffff', 'fill-opacity': hasBaseTiles() ? 0.15 : 0.9 },
             });
             map.addLayer({
               id: 'areas-line',

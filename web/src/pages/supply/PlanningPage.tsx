@@ -1,7 +1,6 @@
 // Life-circle coverage of a facility type for an age band on the map: uncovered buildings in red, the sites the
 // solver chooses in green, the walking (or straight-line) method named, coverage per community in a table, and
 // saved scenarios compared side by side.
-import 'maplibre-gl/dist/maplibre-gl.css';
 import '../../map/map.css';
 import {
   Alert,
@@ -19,13 +18,11 @@ import {
 import type { FeatureCollection } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText, withQuery } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
-
-maplibregl.setWorkerUrl(workerUrl);
+import { createMap } from '../../map/create-map.ts';
 
 interface Coverage {
   walkRadiusM: number;
@@ -86,18 +83,7 @@ export function PlanningPage() {
 
   useEffect(() => {
     if (!container.current) return;
-    const map = new maplibregl.Map({
-      container: container.current,
-      style: {
-        version: 8,
-        sources: {},
-        layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f6f9' } }],
-      },
-      center: [120.1, 30.28],
-      zoom: 13,
-      attributionControl: false,
-      dragRotate: false,
-    });
+    const map = createMap(container.current, { zoom: 13 });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.on('load', () => {
       map.addSource('uncovered', { type: 'geojson', data: EMPTY });
