@@ -281,6 +281,21 @@ describeEachBackend(
         headers: authed(await c.fx.token('cw_a')),
       });
       expect(mine.json().total).toBeGreaterThanOrEqual(3);
+      const smoke = await c.app.inject({
+        method: 'GET',
+        url: '/api/alerts?ruleCode=smoke_alarm',
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(smoke.json().total).toBeGreaterThanOrEqual(1);
+      expect(new Set(smoke.json().items.map((a: { ruleCode: string }) => a.ruleCode))).toEqual(
+        new Set(['smoke_alarm']),
+      );
+      const badKind = await c.app.inject({
+        method: 'GET',
+        url: '/api/alerts?ruleCode=DROP%20TABLE',
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(badKind.statusCode).toBe(400);
       const theirs = await c.app.inject({
         method: 'GET',
         url: '/api/alerts',

@@ -166,6 +166,19 @@ describeEachBackend(
       expect(mine.json().total).toBe(3);
       expect(mine.json().items[0].topic).toBe('cb/v1/330192/water_meter/WM-A1-0001/up');
       expect(String(mine.json().items[0].lng).split('.')[1]?.length ?? 0).toBeLessThanOrEqual(3);
+      // Search by part of the device number, case-insensitive; a % in the text is a percent sign, not a wildcard.
+      const search = async (q: string) =>
+        (
+          await c.app.inject({
+            method: 'GET',
+            url: `/api/sensing/devices?q=${encodeURIComponent(q)}`,
+            headers: authed(await c.fx.token('cw_a')),
+          })
+        ).json();
+      expect((await search('em-a1')).items.map((d: { deviceUid: string }) => d.deviceUid)).toEqual([
+        'EM-A1-0001',
+      ]);
+      expect((await search('%')).total).toBe(0);
       const otherCommunity = await c.app.inject({
         method: 'GET',
         url: '/api/sensing/devices',

@@ -10,7 +10,13 @@ const KindSchema = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)));
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type IdParams = Static<typeof IdParams>;
 
-export const DeviceQuery = Type.Intersect([PageQuery, Type.Object({ kind: Type.Optional(KindSchema) })]);
+export const DeviceQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    kind: Type.Optional(KindSchema),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '设备编号或名称中的文字' })),
+  }),
+]);
 export type DeviceQuery = Static<typeof DeviceQuery>;
 
 export const DeviceCreateBody = Type.Object(
@@ -139,6 +145,7 @@ export const AlertQuery = Type.Intersect([
     severity: Type.Optional(
       Type.Union([Type.Literal('emergency'), Type.Literal('warning'), Type.Literal('info')]),
     ),
+    ruleCode: Type.Optional(Type.String({ pattern: '^[a-z_]{2,60}$', description: '告警类别（规则代码）' })),
   }),
 ]);
 export type AlertQuery = Static<typeof AlertQuery>;

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { type RuleKind, ruleParamProblems } from '../../lib/anomaly/rules.ts';
 import { maskPhone } from '../../lib/masking.ts';
+import { likeContains } from '../../lib/like-pattern.ts';
 import { inScope } from '../../platform/auth/viewer.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -72,6 +73,10 @@ export function createSensingService(database: Database, hub: SensingHub) {
     async listDevices(actor: Actor, q: DeviceQuery) {
       let base = db.selectFrom('sensor_device').where('scope_path', 'like', like(actor.viewer.scopePath));
       if (q.kind) base = base.where('kind', '=', q.kind);
+      if (q.q) {
+        const text = likeContains(q.q);
+        base = base.where((eb) => eb.or([eb('device_uid', 'ilike', text), eb('label', 'ilike', text)]));
+      }
       const [rows, total] = await Promise.all([
         base.selectAll().orderBy('id').limit(q.pageSize).offset(offsetOf(q)).execute(),
         base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
@@ -326,6 +331,7 @@ export function createSensingService(database: Database, hub: SensingHub) {
       let base = db.selectFrom('sensing_alert').where('scope_path', 'like', like(actor.viewer.scopePath));
       if (q.status) base = base.where('status', '=', q.status);
       if (q.severity) base = base.where('severity', '=', q.severity);
+      if (q.ruleCode) base = base.where('rule_code', '=', q.ruleCode);
       const [rows, total] = await Promise.all([
         base
           .selectAll()
