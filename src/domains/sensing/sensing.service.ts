@@ -2,8 +2,8 @@
 // audit every write and every read of a home's readings, present through sensing.presenter.ts.
 import { sql } from 'kysely';
 import { type RuleKind, ruleParamProblems } from '../../lib/anomaly/rules.ts';
-import { maskPhone } from '../../lib/masking.ts';
 import { likeContains } from '../../lib/like-pattern.ts';
+import { maskPhone } from '../../lib/masking.ts';
 import { inScope } from '../../platform/auth/viewer.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
