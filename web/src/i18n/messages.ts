@@ -8,6 +8,7 @@ import { INGEST_MESSAGES } from './ingest.messages.ts';
 import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
+import { SENSING_MESSAGES } from './sensing.messages.ts';
 
 type Catalogue = Record<string, readonly [string, string]>;
 
@@ -253,6 +254,7 @@ export const MESSAGES = {
   ...ORDERS_MESSAGES,
   ...HOTLINE_MESSAGES,
   ...INGEST_MESSAGES,
+  ...SENSING_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

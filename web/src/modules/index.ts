@@ -6,6 +6,7 @@ import { INGEST_MODULE } from './ingest.tsx';
 import type { ConsoleModule } from './module.ts';
 import { ORDERS_MODULE } from './orders.tsx';
 import { PROFILES_MODULE } from './profiles.tsx';
+import { SENSING_MODULE } from './sensing.tsx';
 
 // One module a line, in menu order.
 export const CONSOLE_MODULES: ConsoleModule[] = [
@@ -14,6 +15,7 @@ export const CONSOLE_MODULES: ConsoleModule[] = [
   ORDER_EVALUATION_MODULE,
   PROFILES_MODULE,
   INGEST_MODULE,
+  SENSING_MODULE,
 ];
 
 export type { ConsoleModule, MenuEntry, PageRoute } from './module.ts';
