@@ -225,7 +225,7 @@ export function AlertWallPage({ account }: { account: Account }) {
           {
             key: 'level',
             title: t('sensingLevel'),
-            width: 90,
+            width: 110,
             render: (_, r) => {
               const level = escalationLevel(r.dispatch);
               return level === null ? '—' : t('sensingLevelN', { n: level });

@@ -2,10 +2,10 @@
 // last reported and how many of their messages were rejected (and why); a row opens the device's recent readings
 // as a chart, with its battery.
 import { Alert, Drawer, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { errorText, type Page, withQuery } from '../../api.ts';
 import { useApi, useDivisionTree, useIsPhone } from '../../hooks.ts';
-import { useFormat, useLang, useT } from '../../i18n/index.tsx';
+import { translate, useFormat, useLang, useT } from '../../i18n/index.tsx';
 import { codedLabel, placeName } from './labels.ts';
 import { ReadingsChart } from './ReadingsChart.tsx';
 import type { Device, DeviceHealth, Readings } from './types.ts';
@@ -36,6 +36,11 @@ function DeviceReadings({ device, onClose }: { device: Device | null; onClose: (
   const readings = useApi<Readings>(
     device ? withQuery(`/api/sensing/devices/${device.id}/readings`, { limit: 500 }) : null,
   );
+  // Stable for a language, so the chart is drawn again only when the readings change.
+  const metricName = useCallback(
+    (m: string) => codedLabel((key) => translate(lang, key), 'sensingMetric_', m),
+    [lang],
+  );
   const items = device && readings.data?.deviceId === device.id ? readings.data.items : [];
   const battery = items.find((r) => typeof r.values['battery'] === 'number')?.values['battery'] as
     | number
@@ -59,7 +64,7 @@ function DeviceReadings({ device, onClose }: { device: Device | null; onClose: (
         </Tag>
       )}
       {items.length > 0 ? (
-        <ReadingsChart readings={items} />
+        <ReadingsChart readings={items} metricName={metricName} />
       ) : (
         !readings.loading && <Empty description={t('sensingNoReadings')} />
       )}

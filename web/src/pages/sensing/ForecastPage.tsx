@@ -5,7 +5,7 @@ import { Alert, Card, Empty, Flex, Segmented, Select, Spin, Typography } from 'a
 import { useMemo, useState } from 'react';
 import { type Account, errorText, withQuery } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
-import { useLang, useT } from '../../i18n/index.tsx';
+import { translate, useLang, useT } from '../../i18n/index.tsx';
 import { ForecastChart } from './ForecastChart.tsx';
 import { codedLabel } from './labels.ts';
 import type { CategoryForecast, DemandForecast } from './types.ts';
@@ -18,11 +18,19 @@ function BacktestWords({ c }: { c: CategoryForecast }) {
   const t = useT();
   const score = c.backtest?.scores.find((s) => s.method === c.method);
   if (!c.backtest || !score || !c.method) return null;
+  if (c.backtest.origins === 0)
+    return (
+      <Typography.Paragraph style={{ margin: 0 }} data-testid="forecast-backtest">
+        {t('sensingNoBacktest')}
+      </Typography.Paragraph>
+    );
   const rel = score.relativeMae;
   const compare =
-    c.method !== 'seasonal_naive' && rel !== null && rel < 1
-      ? t('sensingBetterThanNaive', { p: Math.round((1 - rel) * 100) })
-      : t('sensingNotBetter');
+    c.method === 'seasonal_naive'
+      ? t('sensingNaiveChosen')
+      : rel !== null && rel < 1
+        ? t('sensingBetterThanNaive', { p: Math.round((1 - rel) * 100) })
+        : t('sensingNotBetter');
   return (
     <Typography.Paragraph style={{ margin: 0 }} data-testid="forecast-backtest">
       {t('sensingBacktestWords', {
@@ -39,7 +47,7 @@ function BacktestWords({ c }: { c: CategoryForecast }) {
 export function ForecastPage({ account }: { account: Account }) {
   const t = useT();
   const lang = useLang();
-  const [freq, setFreq] = useState<'week' | 'day'>('week');
+  const [freq, setFreq] = useState<'week' | 'day'>('day');
   const [category, setCategory] = useState<string | undefined>();
   const data = useApi<DemandForecast>(withQuery('/api/demand/forecast', { freq, top: 8 }));
   const reference = useApi<Reference>(
@@ -47,17 +55,19 @@ export function ForecastPage({ account }: { account: Account }) {
   );
   const nameOf = (code: string) => {
     const c = reference.data?.categories.find((x) => x.code === code);
+    if (code === 'uncategorised') return t('sensingUncategorised');
     return c ? (lang === 'en' ? c.nameEn : c.name) : code;
   };
   const categories = data.data?.categories ?? [];
   const shown = categories.find((c) => c.category === category) ?? categories[0];
+  // Stable for a language, so the chart is drawn again only when the data change.
   const names = useMemo(
     () => ({
-      history: t('sensingHistory'),
-      forecast: t('sensingForecastLine'),
-      band: t('sensingForecastBand'),
+      history: translate(lang, 'sensingHistory'),
+      forecast: translate(lang, 'sensingForecastLine'),
+      band: translate(lang, 'sensingForecastBand'),
     }),
-    [t],
+    [lang],
   );
 
   return (
@@ -73,8 +83,8 @@ export function ForecastPage({ account }: { account: Account }) {
           value={freq}
           onChange={(v) => setFreq(v as 'week' | 'day')}
           options={[
-            { value: 'week', label: t('sensingByWeek') },
             { value: 'day', label: t('sensingByDay') },
+            { value: 'week', label: t('sensingByWeek') },
           ]}
           aria-label={t('sensingFreq')}
           data-testid="forecast-freq"

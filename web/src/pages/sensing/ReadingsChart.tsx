@@ -9,7 +9,16 @@ import type { Readings } from './types.ts';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export function ReadingsChart({ readings, height = 280 }: { readings: Readings['items']; height?: number }) {
+export function ReadingsChart({
+  readings,
+  metricName,
+  height = 280,
+}: {
+  readings: Readings['items'];
+  /** A metric's name in words, with its unit. */
+  metricName: (metric: string) => string;
+  height?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
@@ -33,7 +42,7 @@ export function ReadingsChart({ readings, height = 280 }: { readings: Readings['
       xAxis: { type: 'time' },
       yAxis: { type: 'value' },
       series: metrics.map((m) => ({
-        name: m,
+        name: metricName(m),
         type: 'line',
         showSymbol: ordered.length < 60,
         step: ordered.some((r) => typeof r.values[m] === 'boolean') ? 'end' : undefined,
@@ -48,6 +57,6 @@ export function ReadingsChart({ readings, height = 280 }: { readings: Readings['
       observer.disconnect();
       chart.dispose();
     };
-  }, [readings]);
+  }, [readings, metricName]);
   return <div ref={ref} style={{ height }} data-testid="readings-chart" />;
 }
