@@ -172,6 +172,8 @@ describe('sensing console', () => {
     const meter = page.locator('.ant-table-row').filter({ hasText: 'WM-WALL-0001' });
     await poll(() => meter.textContent()).toContain('在线');
     expect(await meter.textContent()).toContain('智能水表');
+    // The meter's battery ran down to 18.5 % over the day: flagged in the list.
+    expect(await meter.textContent()).toContain('电量低 18.5%');
     await poll(() => page.locator('.ant-table-row').count()).toBe(2);
     // Search narrows the list on the server.
     await page.getByTestId('device-search').locator('input').fill('sd-wall');

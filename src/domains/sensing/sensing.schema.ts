@@ -51,6 +51,8 @@ export const DeviceOut = Type.Object({
   topic: Type.String(),
   active: Type.Boolean(),
   lastSeenAt: Nullable(Type.String()),
+  /** Latest reported battery charge (%) within the last 30 days; null for mains-powered or silent devices. */
+  battery: Nullable(Type.Number()),
 });
 export type DeviceOut = Static<typeof DeviceOut>;
 export const DevicePageOut = pageOf(DeviceOut);

@@ -10,6 +10,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import type { Actor } from '../people/people.service.ts';
 import { presentAlert, presentDevice } from './sensing.presenter.ts';
+import { latestBattery } from './sensing.repository.ts';
 import type {
   AlertQuery,
   DeviceCreateBody,
@@ -81,7 +82,16 @@ export function createSensingService(database: Database, hub: SensingHub) {
         base.selectAll().orderBy('id').limit(q.pageSize).offset(offsetOf(q)).execute(),
         base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);
-      return { items: rows.map(presentDevice), total: total.n, page: q.page, pageSize: q.pageSize };
+      const battery = await latestBattery(
+        db,
+        rows.map((r) => r.id),
+      );
+      return {
+        items: rows.map((r) => presentDevice(r, battery.get(r.id) ?? null)),
+        total: total.n,
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     async registerDevice(actor: Actor, body: DeviceCreateBody) {

@@ -93,6 +93,7 @@ export const SENSING_MESSAGES = {
   sensingLastProblem: ['最近问题', 'Last problem'],
   sensingLowBattery: ['电量低 {n}%', 'Battery low {n}%'],
   sensingBattery: ['电量 {n}%', 'Battery {n}%'],
+  sensingBatteryColumn: ['电量', 'Battery'],
   sensingReadings: ['最近读数：{uid}', 'Recent readings: {uid}'],
   sensingMetric_usage: ['用水量（升）', 'Water use (L)'],
   sensingMetric_battery: ['电量（%）', 'Battery (%)'],

@@ -169,6 +169,19 @@ export function DevicesPage() {
               ),
           },
           {
+            key: 'battery',
+            title: t('sensingBatteryColumn'),
+            width: 120,
+            render: (_, r) =>
+              r.battery === null ? (
+                '—'
+              ) : r.battery < LOW_BATTERY ? (
+                <Tag color="red">{t('sensingLowBattery', { n: r.battery })}</Tag>
+              ) : (
+                `${r.battery}%`
+              ),
+          },
+          {
             key: 'seen',
             title: t('sensingLastSeen'),
             width: 170,

@@ -47,6 +47,7 @@ export interface Device {
   topic: string;
   active: boolean;
   lastSeenAt: string | null;
+  battery: number | null;
 }
 
 export interface DeviceHealth {
