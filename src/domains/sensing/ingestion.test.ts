@@ -191,6 +191,19 @@ describeEachBackend(
         'EM-A1-0001',
       ]);
       expect((await search('%')).total).toBe(0);
+      // By area: the device's own grid lists it, another community's grid is a 404.
+      const inArea = await c.app.inject({
+        method: 'GET',
+        url: `/api/sensing/devices?area=${encodeURIComponent(c.fx.mini.grids.a1.path)}`,
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(inArea.json().total).toBe(3);
+      const otherArea = await c.app.inject({
+        method: 'GET',
+        url: `/api/sensing/devices?area=${encodeURIComponent(c.fx.mini.grids.c1.path)}`,
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(otherArea.statusCode).toBe(404);
       const otherCommunity = await c.app.inject({
         method: 'GET',
         url: '/api/sensing/devices',

@@ -15,6 +15,13 @@ export const DeviceQuery = Type.Intersect([
   Type.Object({
     kind: Type.Optional(KindSchema),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '设备编号或名称中的文字' })),
+    area: Type.Optional(
+      Type.String({
+        pattern: '^/[0-9A-Za-z/]*/$',
+        maxLength: 200,
+        description: '本管辖范围内的街道、社区或网格路径',
+      }),
+    ),
   }),
 ]);
 export type DeviceQuery = Static<typeof DeviceQuery>;

@@ -73,6 +73,11 @@ export function createSensingService(database: Database, hub: SensingHub) {
   return {
     async listDevices(actor: Actor, q: DeviceQuery) {
       let base = db.selectFrom('sensor_device').where('scope_path', 'like', like(actor.viewer.scopePath));
+      if (q.area) {
+        // An area outside the viewer's own is answered as if it did not exist.
+        if (!inScope(actor.viewer, q.area)) throw new AppError('NOT_FOUND');
+        base = base.where('scope_path', 'like', like(q.area));
+      }
       if (q.kind) base = base.where('kind', '=', q.kind);
       if (q.q) {
         const text = likeContains(q.q);

@@ -4,6 +4,7 @@
 import { Alert, Drawer, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { errorText, type Page, withQuery } from '../../api.ts';
+import { AreaPicker } from '../../components/AreaPicker.tsx';
 import { useApi, useDivisionTree, useIsPhone } from '../../hooks.ts';
 import { translate, useFormat, useLang, useT } from '../../i18n/index.tsx';
 import { codedLabel, placeName } from './labels.ts';
@@ -79,11 +80,12 @@ export function DevicesPage() {
   const isPhone = useIsPhone();
   const tree = useDivisionTree();
   const [kind, setKind] = useState<string | undefined>();
+  const [area, setArea] = useState<string | undefined>();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<Device | null>(null);
   const pageSize = 20;
-  const devices = useApi<Page<Device>>(withQuery('/api/sensing/devices', { kind, q, page, pageSize }));
+  const devices = useApi<Page<Device>>(withQuery('/api/sensing/devices', { area, kind, q, page, pageSize }));
   const health = useApi<{ devices: DeviceHealth[] }>('/api/sensing/health');
   const healthOf = useMemo(
     () => new Map((health.data?.devices ?? []).map((h) => [h.deviceUid, h])),
@@ -110,6 +112,14 @@ export function DevicesPage() {
           }}
           aria-label={t('sensingSearchDevice')}
           data-testid="device-search"
+        />
+        <AreaPicker
+          style={{ width: isPhone ? '100%' : 240 }}
+          value={area}
+          onChange={(path) => {
+            setArea(path);
+            setPage(1);
+          }}
         />
         <Select
           style={{ minWidth: 200 }}

@@ -4,6 +4,7 @@
 import { Alert, Card, Empty, Flex, Segmented, Select, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { type Account, errorText, withQuery } from '../../api.ts';
+import { AreaPicker } from '../../components/AreaPicker.tsx';
 import { useApi } from '../../hooks.ts';
 import { translate, useLang, useT } from '../../i18n/index.tsx';
 import { ForecastChart } from './ForecastChart.tsx';
@@ -49,7 +50,8 @@ export function ForecastPage({ account }: { account: Account }) {
   const lang = useLang();
   const [freq, setFreq] = useState<'week' | 'day'>('day');
   const [category, setCategory] = useState<string | undefined>();
-  const data = useApi<DemandForecast>(withQuery('/api/demand/forecast', { freq, top: 8 }));
+  const [area, setArea] = useState<string | undefined>();
+  const data = useApi<DemandForecast>(withQuery('/api/demand/forecast', { area, freq, top: 8 }));
   const reference = useApi<Reference>(
     account.permissions.includes('request:read') ? '/api/requests/reference' : null,
   );
@@ -89,6 +91,7 @@ export function ForecastPage({ account }: { account: Account }) {
           aria-label={t('sensingFreq')}
           data-testid="forecast-freq"
         />
+        <AreaPicker style={{ width: 240 }} value={area} onChange={setArea} />
         <Select
           style={{ minWidth: 240 }}
           value={shown?.category}
