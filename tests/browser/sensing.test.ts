@@ -183,6 +183,7 @@ describe('sensing console', () => {
     await page.getByTestId('device-search').locator('input').fill('');
     await page.getByTestId('device-search').locator('input').press('Enter');
     await poll(() => meter.count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/sensing-device-list.png` });
     await meter.click();
     const drawer = page.getByTestId('device-readings');
     await drawer.getByTestId('readings-chart').locator('canvas').first().waitFor();
