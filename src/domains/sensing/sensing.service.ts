@@ -388,6 +388,8 @@ export function createSensingService(database: Database, hub: SensingHub) {
         entityIds: [id],
         details: { feedback: body.feedback, thresholdScale: scale },
       });
+      // Other open alert walls drop the closed alert without waiting for the next alert.
+      hub.feed.publish({ type: 'closed', alertId: id, scopePath: a.scope_path });
       return this.readAlert(actor, id);
     },
   };

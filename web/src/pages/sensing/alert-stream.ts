@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { getToken } from '../../api.ts';
 
 export interface FeedEvent {
-  type: 'alert' | 'dispatch' | 'acknowledged' | 'unanswered';
+  type: 'alert' | 'dispatch' | 'acknowledged' | 'unanswered' | 'closed';
   alertId: number;
   ruleCode?: string;
   severity?: string;
