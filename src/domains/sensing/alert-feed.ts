@@ -30,7 +30,7 @@ export interface DispatchEvent {
 }
 
 export interface AckEvent {
-  type: 'acknowledged' | 'unanswered';
+  type: 'acknowledged' | 'unanswered' | 'closed';
   alertId: number;
   scopePath: string;
 }

@@ -218,6 +218,8 @@ describeEachBackend(
         { qos: 1 },
       );
       const alert = await alertOf(c, 'gas_alarm');
+      const events: string[] = [];
+      const unsubscribe = c.app.sensing.feed.subscribe((e) => events.push(`${e.type}:${e.alertId}`));
       const fb = await c.app.inject({
         method: 'POST',
         url: `/api/alerts/${alert.id}/feedback`,
@@ -226,6 +228,9 @@ describeEachBackend(
       });
       expect(fb.statusCode).toBe(200);
       expect(fb.json()).toMatchObject({ status: 'closed', feedback: 'false_alarm' });
+      unsubscribe();
+      // The live feed tells open alert walls that the alert is closed.
+      expect(events).toContain(`closed:${alert.id}`);
       expect(c.app.sensing.evaluator.scaleOf(alert.device_id)).toBe(1.25);
       const stored = await c.database.db
         .selectFrom('device_baseline')
@@ -281,6 +286,21 @@ describeEachBackend(
         headers: authed(await c.fx.token('cw_a')),
       });
       expect(mine.json().total).toBeGreaterThanOrEqual(3);
+      const smoke = await c.app.inject({
+        method: 'GET',
+        url: '/api/alerts?ruleCode=smoke_alarm',
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(smoke.json().total).toBeGreaterThanOrEqual(1);
+      expect(new Set(smoke.json().items.map((a: { ruleCode: string }) => a.ruleCode))).toEqual(
+        new Set(['smoke_alarm']),
+      );
+      const badKind = await c.app.inject({
+        method: 'GET',
+        url: '/api/alerts?ruleCode=DROP%20TABLE',
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(badKind.statusCode).toBe(400);
       const theirs = await c.app.inject({
         method: 'GET',
         url: '/api/alerts',

@@ -53,6 +53,9 @@ describeEachBackend(
       expect(body.categories.map((x: { category: string }) => x.category)).toEqual(['water_supply', 'noise']);
       const water = body.categories[0];
       expect(water.forecast).toHaveLength(7);
+      // The history the forecast starts from comes along, one count per period, ending where the forecast starts.
+      expect(water.observed.length).toBe(water.history.periods);
+      expect(water.observed.at(-1).period).toBe(water.history.to);
       expect(['holt_winters', 'seasonal_naive']).toContain(water.method);
       expect(water.backtest.origins).toBeGreaterThan(0);
       expect(water.backtest.scores.map((s: { method: string }) => s.method).sort()).toEqual([

@@ -97,7 +97,9 @@ export async function demandRoutes(app: FastifyInstance) {
             keys.map((k) => counts.get(k)!),
             freq,
           );
-          return { category, total, ...forecastSeries(series, { horizon }), error: null };
+          // The counts the forecast starts from, so a chart can draw history and forecast on one axis.
+          const observed = series.periods.map((period, i) => ({ period, value: series.values[i]! }));
+          return { category, total, observed, ...forecastSeries(series, { horizon }), error: null };
         } catch (error) {
           return {
             category,

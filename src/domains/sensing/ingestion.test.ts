@@ -158,6 +158,14 @@ describeEachBackend(
 
     it('lists devices in scope only, with home positions rounded; 404 and 403 outside', async () => {
       const c = ctx();
+      // The list carries each device's latest battery charge; a device that reports none has null.
+      expect(
+        c.app.sensing.ingestor.accept(
+          topicOf('water_meter', 'WM-A1-0001'),
+          message('bat-1', { usage: { v: 1, u: 'L' }, battery: { v: 15, u: '%' } }),
+        ),
+      ).toBeNull();
+      await c.app.sensing.ingestor.flush();
       const mine = await c.app.inject({
         method: 'GET',
         url: '/api/sensing/devices',
@@ -166,6 +174,36 @@ describeEachBackend(
       expect(mine.json().total).toBe(3);
       expect(mine.json().items[0].topic).toBe('cb/v1/330192/water_meter/WM-A1-0001/up');
       expect(String(mine.json().items[0].lng).split('.')[1]?.length ?? 0).toBeLessThanOrEqual(3);
+      const batteries = Object.fromEntries(
+        mine.json().items.map((d: { deviceUid: string; battery: number | null }) => [d.deviceUid, d.battery]),
+      );
+      expect(batteries).toMatchObject({ 'WM-A1-0001': 15, 'EM-A1-0001': null });
+      // Search by part of the device number, case-insensitive; a % in the text is a percent sign, not a wildcard.
+      const search = async (q: string) =>
+        (
+          await c.app.inject({
+            method: 'GET',
+            url: `/api/sensing/devices?q=${encodeURIComponent(q)}`,
+            headers: authed(await c.fx.token('cw_a')),
+          })
+        ).json();
+      expect((await search('em-a1')).items.map((d: { deviceUid: string }) => d.deviceUid)).toEqual([
+        'EM-A1-0001',
+      ]);
+      expect((await search('%')).total).toBe(0);
+      // By area: the device's own grid lists it, another community's grid is a 404.
+      const inArea = await c.app.inject({
+        method: 'GET',
+        url: `/api/sensing/devices?area=${encodeURIComponent(c.fx.mini.grids.a1.path)}`,
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(inArea.json().total).toBe(3);
+      const otherArea = await c.app.inject({
+        method: 'GET',
+        url: `/api/sensing/devices?area=${encodeURIComponent(c.fx.mini.grids.c1.path)}`,
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      expect(otherArea.statusCode).toBe(404);
       const otherCommunity = await c.app.inject({
         method: 'GET',
         url: '/api/sensing/devices',

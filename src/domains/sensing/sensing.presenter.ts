@@ -15,7 +15,8 @@ import type { AlertOut, DeviceOut } from './sensing.schema.ts';
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function presentDevice(d: SensorDeviceRow): DeviceOut {
+/** `battery`: the device's latest reported charge in %, null when it reports none. */
+export function presentDevice(d: SensorDeviceRow, battery: number | null = null): DeviceOut {
   const personal = d.house_id !== null || d.person_id !== null;
   return {
     id: d.id,
@@ -32,6 +33,7 @@ export function presentDevice(d: SensorDeviceRow): DeviceOut {
     topic: deviceTopic(d.district_code, d.kind as DeviceKind, d.device_uid),
     active: d.active,
     lastSeenAt: iso(d.last_seen_at),
+    battery,
   };
 }
 

@@ -165,3 +165,22 @@ export async function ensureReadingPartitions(db: Db, fromMs: number, monthsAhea
     m = nm;
   }
 }
+
+/** Days back a battery report still counts: an older one says more about the device being silent than charged. */
+const BATTERY_DAYS = 30;
+
+/** The latest reported battery charge of each device (one statement for a page of devices). */
+export async function latestBattery(db: Db, deviceIds: readonly number[]): Promise<Map<number, number>> {
+  if (deviceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sensor_reading')
+    .distinctOn('device_id')
+    .select(['device_id', sql<string>`vals->>'battery'`.as('battery')])
+    .where('device_id', 'in', deviceIds)
+    .where('ts', '>=', new Date(Date.now() - BATTERY_DAYS * 86_400_000))
+    .where(sql<boolean>`vals ? 'battery'`)
+    .orderBy('device_id')
+    .orderBy('ts', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.device_id, Number(r.battery)]));
+}

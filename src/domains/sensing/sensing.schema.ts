@@ -10,7 +10,20 @@ const KindSchema = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)));
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type IdParams = Static<typeof IdParams>;
 
-export const DeviceQuery = Type.Intersect([PageQuery, Type.Object({ kind: Type.Optional(KindSchema) })]);
+export const DeviceQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    kind: Type.Optional(KindSchema),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '设备编号或名称中的文字' })),
+    area: Type.Optional(
+      Type.String({
+        pattern: '^/[0-9A-Za-z/]*/$',
+        maxLength: 200,
+        description: '本管辖范围内的街道、社区或网格路径',
+      }),
+    ),
+  }),
+]);
 export type DeviceQuery = Static<typeof DeviceQuery>;
 
 export const DeviceCreateBody = Type.Object(
@@ -45,6 +58,8 @@ export const DeviceOut = Type.Object({
   topic: Type.String(),
   active: Type.Boolean(),
   lastSeenAt: Nullable(Type.String()),
+  /** Latest reported battery charge (%) within the last 30 days; null for mains-powered or silent devices. */
+  battery: Nullable(Type.Number()),
 });
 export type DeviceOut = Static<typeof DeviceOut>;
 export const DevicePageOut = pageOf(DeviceOut);
@@ -139,6 +154,7 @@ export const AlertQuery = Type.Intersect([
     severity: Type.Optional(
       Type.Union([Type.Literal('emergency'), Type.Literal('warning'), Type.Literal('info')]),
     ),
+    ruleCode: Type.Optional(Type.String({ pattern: '^[a-z_]{2,60}$', description: '告警类别（规则代码）' })),
   }),
 ]);
 export type AlertQuery = Static<typeof AlertQuery>;

@@ -2,6 +2,7 @@
 // audit every write and every read of a home's readings, present through sensing.presenter.ts.
 import { sql } from 'kysely';
 import { type RuleKind, ruleParamProblems } from '../../lib/anomaly/rules.ts';
+import { likeContains } from '../../lib/like-pattern.ts';
 import { maskPhone } from '../../lib/masking.ts';
 import { inScope } from '../../platform/auth/viewer.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -9,6 +10,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import type { Actor } from '../people/people.service.ts';
 import { presentAlert, presentDevice } from './sensing.presenter.ts';
+import { latestBattery } from './sensing.repository.ts';
 import type {
   AlertQuery,
   DeviceCreateBody,
@@ -71,12 +73,30 @@ export function createSensingService(database: Database, hub: SensingHub) {
   return {
     async listDevices(actor: Actor, q: DeviceQuery) {
       let base = db.selectFrom('sensor_device').where('scope_path', 'like', like(actor.viewer.scopePath));
+      if (q.area) {
+        // An area outside the viewer's own is answered as if it did not exist.
+        if (!inScope(actor.viewer, q.area)) throw new AppError('NOT_FOUND');
+        base = base.where('scope_path', 'like', like(q.area));
+      }
       if (q.kind) base = base.where('kind', '=', q.kind);
+      if (q.q) {
+        const text = likeContains(q.q);
+        base = base.where((eb) => eb.or([eb('device_uid', 'ilike', text), eb('label', 'ilike', text)]));
+      }
       const [rows, total] = await Promise.all([
         base.selectAll().orderBy('id').limit(q.pageSize).offset(offsetOf(q)).execute(),
         base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
       ]);
-      return { items: rows.map(presentDevice), total: total.n, page: q.page, pageSize: q.pageSize };
+      const battery = await latestBattery(
+        db,
+        rows.map((r) => r.id),
+      );
+      return {
+        items: rows.map((r) => presentDevice(r, battery.get(r.id) ?? null)),
+        total: total.n,
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     async registerDevice(actor: Actor, body: DeviceCreateBody) {
@@ -326,6 +346,7 @@ export function createSensingService(database: Database, hub: SensingHub) {
       let base = db.selectFrom('sensing_alert').where('scope_path', 'like', like(actor.viewer.scopePath));
       if (q.status) base = base.where('status', '=', q.status);
       if (q.severity) base = base.where('severity', '=', q.severity);
+      if (q.ruleCode) base = base.where('rule_code', '=', q.ruleCode);
       const [rows, total] = await Promise.all([
         base
           .selectAll()
@@ -367,6 +388,8 @@ export function createSensingService(database: Database, hub: SensingHub) {
         entityIds: [id],
         details: { feedback: body.feedback, thresholdScale: scale },
       });
+      // Other open alert walls drop the closed alert without waiting for the next alert.
+      hub.feed.publish({ type: 'closed', alertId: id, scopePath: a.scope_path });
       return this.readAlert(actor, id);
     },
   };

@@ -9,6 +9,7 @@ import { INGEST_MESSAGES } from './ingest.messages.ts';
 import { ORDERS_MESSAGES } from './orders.messages.ts';
 import { PORTAL_MESSAGES } from './portal.messages.ts';
 import { PROFILES_MESSAGES } from './profiles.messages.ts';
+import { SENSING_MESSAGES } from './sensing.messages.ts';
 import { SUPPLY_MESSAGES } from './supply.messages.ts';
 
 type Catalogue = Record<string, readonly [string, string]>;
@@ -257,6 +258,7 @@ export const MESSAGES = {
   ...INGEST_MESSAGES,
   ...SUPPLY_MESSAGES,
   ...IDENTITY_MESSAGES,
+  ...SENSING_MESSAGES,
 } as const satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -7,6 +7,7 @@ import { INGEST_MODULE } from './ingest.tsx';
 import type { ConsoleModule } from './module.ts';
 import { ORDERS_MODULE } from './orders.tsx';
 import { PROFILES_MODULE } from './profiles.tsx';
+import { SENSING_MODULE } from './sensing.tsx';
 import { SUPPLY_MODULE } from './supply.tsx';
 
 // One module a line, in menu order.
@@ -14,6 +15,7 @@ export const CONSOLE_MODULES: ConsoleModule[] = [
   HOTLINE_MODULE,
   ORDERS_MODULE,
   ORDER_EVALUATION_MODULE,
+  SENSING_MODULE,
   PROFILES_MODULE,
   INGEST_MODULE,
   IDENTITY_MODULE,
