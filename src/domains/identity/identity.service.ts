@@ -735,12 +735,15 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     }));
   }
 
-  /** Both records of pairs, masked, in as few queries as there are kinds. */
-  async function recordViews(refs: string[]): Promise<Map<string, RecordView>> {
+  /**
+   * Both records of pairs, masked, in as few queries as there are kinds. Inside a transaction pass its `trx`:
+   * embedded PGlite has one connection, so a query on `db` there would wait for the transaction forever.
+   */
+  async function recordViews(refs: string[], executor: Db = db): Promise<Map<string, RecordView>> {
     const sourceIds = refs.filter((r) => r.startsWith('sp:')).map((r) => Number(r.slice(3)));
     const personIds = refs.filter((r) => r.startsWith('p:')).map((r) => Number(r.slice(2)));
     const out = new Map<string, RecordView>();
-    for (const s of await repo.sourceRecordsByIds(db, sourceIds)) {
+    for (const s of await repo.sourceRecordsByIds(executor, sourceIds)) {
       const address = open(s.address_cipher);
       out.set(`sp:${s.id}`, {
         ref: `sp:${s.id}`,
@@ -761,7 +764,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       });
     }
     for (const id of personIds) {
-      const p = await repo.findPlatformPerson(db, id);
+      const p = await repo.findPlatformPerson(executor, id);
       if (!p) continue;
       out.set(`p:${id}`, {
         ref: `p:${id}`,
@@ -829,7 +832,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         purpose: body.reason.trim(),
         details: { decision: status, left: review.left_ref, right: review.right_ref, was: review.status },
       });
-      const views = await recordViews([row.left_ref, row.right_ref]);
+      const views = await recordViews([row.left_ref, row.right_ref], trx);
       return presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null);
     });
   }

@@ -1,10 +1,10 @@
 // What goes to and comes back from the linkage worker, and the runner that starts one worker per run. The
 // result keeps only what the run stores: pairs in or above the review band (and decided ones) with their
 // evidence, the cluster of every record, and the fitted model.
-import { Worker } from 'node:worker_threads';
 import type { LinkageResult, PairDecision } from '../../lib/linkage/engine.ts';
 import type { LinkageSettings } from '../../lib/linkage/settings.ts';
 import type { IdentityEvidence } from '../../platform/db/index.ts';
+import { startTsWorker } from '../../platform/worker/ts-worker.ts';
 
 export interface LinkageJob {
   columns: Record<string, string[]>;
@@ -91,7 +91,7 @@ export function runLinkageInWorker(
   onProgress: (m: { stage?: string; done?: number; total?: number }) => void,
 ): Promise<LinkageSummary> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./linkage-worker.mjs', import.meta.url));
+    const worker = startTsWorker(new URL('./linkage-worker.ts', import.meta.url), null);
     let settled = false;
     const finish = (f: () => void) => {
       if (settled) return;
