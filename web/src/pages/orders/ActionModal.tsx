@@ -4,8 +4,8 @@
 import { Alert, type Button, Form, Input, Modal, Radio, Rate, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, api, errorText, type Page, withQuery } from '../../api.ts';
+import { codedLabel } from '../../i18n/coded-label.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
-import { codedLabel } from '../profiles/labels.ts';
 import type { OrderDetail, OrderReference, OrderSummary, RelatedOrder } from './types.ts';
 
 /** The server's refusal once: a workflow refusal repeats its reason as the only detail. */

@@ -9,8 +9,8 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { download, errorText, type Page, withQuery } from '../../api.ts';
 import { AreaPicker } from '../../components/AreaPicker.tsx';
 import { useApi, useIsPhone } from '../../hooks.ts';
+import { codedLabel } from '../../i18n/coded-label.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
-import { codedLabel } from '../profiles/labels.ts';
 import { deadlineText, deadlineTone, TONE_COLOURS } from './deadline.ts';
 import { ORDER_STATUSES, type OrderReference, type OrderSummary, STATUS_COLOURS } from './types.ts';
 

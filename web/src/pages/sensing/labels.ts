@@ -1,8 +1,7 @@
 // Coded values of the sensing pages in words, and where an area path sits in the division tree.
 import type { DivisionNode } from '../../api.ts';
 
-// The same catalogue lookup as the profiles pages: `prefix + value`, or the value itself for a code added later.
-export { codedLabel } from '../profiles/labels.ts';
+export { codedLabel } from '../../i18n/coded-label.ts';
 
 export const SEVERITY_COLOURS: Record<string, string> = { emergency: 'red', warning: 'orange', info: 'blue' };
 export const STATUS_COLOURS: Record<string, string> = {
