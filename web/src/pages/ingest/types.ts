@@ -1,16 +1,9 @@
 // The shapes /api/ingest/… answers with (see src/domains/ingest/ingest.schema.ts).
-export const TARGET_FIELDS = [
-  'source_key',
-  'name',
-  'id_number',
-  'sex',
-  'birth_date',
-  'phone',
-  'address',
-  'record_date',
-] as const;
-export type TargetField = (typeof TARGET_FIELDS)[number];
-export type Mapping = Partial<Record<TargetField, string>>;
+// The unified model's fields are the server's own list, so the wizard can never offer a field the importer lacks.
+import type { ColumnMapping } from '../../../../src/lib/normalise/column-mapping.ts';
+
+export { TARGET_FIELDS, type TargetField } from '../../../../src/lib/normalise/column-mapping.ts';
+export type Mapping = ColumnMapping;
 
 export const QUALITY_FIELDS = [
   'name',
