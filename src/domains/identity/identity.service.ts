@@ -68,6 +68,31 @@ const unb64 = (s: unknown) => (typeof s === 'string' ? new Uint8Array(Buffer.fro
 const dateOnly = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 const knownSex = (s: string | null) => (s === '1' || s === '2' ? s : null);
 
+/** True when the stored provenance names, field for field, the same source record and rule as the new golden record. */
+function provenanceMatches(
+  golden: ReturnType<typeof goldenRecord>,
+  stored: ReadonlyArray<{
+    field: string;
+    source: string;
+    source_person_id: number | string | null;
+    rule: string;
+  }>,
+): boolean {
+  return (
+    stored.length === golden.size &&
+    stored.every((p) => {
+      const g = golden.get(p.field as GoldenField);
+      return (
+        g !== undefined &&
+        g.from.source === p.source &&
+        (g.from.sourcePersonId ?? null) ===
+          (p.source_person_id === null ? null : Number(p.source_person_id)) &&
+        g.rule === p.rule
+      );
+    })
+  );
+}
+
 function orderedPair(x: string, y: string): [string, string] {
   return x < y ? [x, y] : [y, x];
 }
@@ -537,18 +562,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
 
     if (target && changed.length === 0) {
       const prov = known.provenance.get(target.id) ?? [];
-      const sameProvenance =
-        prov.length === golden.size &&
-        prov.every((p) => {
-          const g = golden.get(p.field);
-          return (
-            g !== undefined &&
-            g.from.source === p.source &&
-            (g.from.sourcePersonId ?? null) ===
-              (p.source_person_id === null ? null : Number(p.source_person_id)) &&
-            g.rule === p.rule
-          );
-        });
+      const sameProvenance = provenanceMatches(golden, prov);
       const linkedHere = memberIds.every((id) => known.linkOf.get(id) === target.id);
       if (sameProvenance && linkedHere && (known.linkCount.get(target.id) ?? 0) === memberIds.length)
         return null;
@@ -559,18 +573,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         ...(target ? await repo.linksOfPersons(trx, [target.id]) : []),
         ...(await repo.linksOfSourceRecords(trx, memberIds)),
       ];
-      const provenanceSame =
-        oldProvenance.length === golden.size &&
-        oldProvenance.every((p) => {
-          const g = golden.get(p.field);
-          return (
-            g !== undefined &&
-            g.from.source === p.source &&
-            (g.from.sourcePersonId ?? null) ===
-              (p.source_person_id === null ? null : Number(p.source_person_id)) &&
-            g.rule === p.rule
-          );
-        });
+      const provenanceSame = provenanceMatches(golden, oldProvenance);
       const linkOf = new Map(oldLinks.map((l) => [Number(l.source_person_id), l]));
       const linksSame =
         target !== null &&
