@@ -10,6 +10,7 @@ import { createTestDatabase, describeEachBackend } from '../../testing/test-cont
 import { commandLineActor } from './import-actor.ts';
 import { type ImportOptions, runImport } from './import-runner.ts';
 import { IngestFileError } from './ingest-errors.ts';
+import { type Figure, measure, measureAll, rulesFor } from './quality.ts';
 
 const TODAY = new Date('2026-11-30T00:00:00Z');
 const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
@@ -325,6 +326,54 @@ describeEachBackend(
         .where('name', '=', '王五')
         .executeTakeFirstOrThrow();
       expect(w.extra).toEqual({ 备注: '=HYPERLINK("http://evil")' });
+    });
+
+    it('measures every quality rule in one query with the same figures as rule by rule', async () => {
+      const { database, cipher } = ctx();
+      // Source q_a: id1 twice under two keys (not unique), id2 once; q_b: id1 with the same person, id2 with
+      // another name (inconsistent), id3 only there. Old record dates fail timeliness.
+      const a = write(
+        [
+          HEADER,
+          row('K1', '张建国', '男', '1960-04-05', id1, '13800138000', '湖滨路1号1号楼1单元502室'),
+          row('K2', '张建国', '男', '1960-04-05', id1, '', '不知道在哪里', '2020-01-01'),
+          row('K3', '李秀英', '女', '1975-12-01', id2, '13900139000', ''),
+          row('K4', '无证人', '男', '', '', 'abc', ''),
+        ].join('\n'),
+      );
+      const b = write(
+        [
+          HEADER,
+          row('M1', '张建国', '男', '1960-04-05', id1, '', ''),
+          row('M2', '李秀', '女', '1975-12-01', id2, '', '', '2019-05-05'),
+          row('M3', '王浩然', '男', '1990-06-30', id3, '', ''),
+        ].join('\n'),
+      );
+      await runImport(database, cipher, options(a, { source: 'q_a' }));
+      await runImport(database, cipher, options(b, { source: 'q_b' }));
+      const day = TODAY.toISOString().slice(0, 10);
+      for (const source of ['q_a', 'q_b']) {
+        const rules = [
+          ...(await rulesFor(database.db, source)),
+          {
+            field: 'record_date',
+            dimension: 'timeliness' as const,
+            threshold: 0.5,
+            params: { max_age_days: 30 },
+          },
+        ];
+        const together = await measureAll(database.db, source, rules, day);
+        const oneByOne = [];
+        for (const rule of rules) oneByOne.push(await measure(database.db, source, rule, day));
+        expect(together).toEqual(oneByOne);
+      }
+      const qa = await measureAll(database.db, 'q_a', await rulesFor(database.db, 'q_a'), day);
+      const pick = (f: Figure[], field: string, dimension: string) =>
+        f.find((x) => x.field === field && x.dimension === dimension)!;
+      expect(pick(qa, 'id_number', 'uniqueness')).toMatchObject({ checked: 3, passed: 1 });
+      // id1 agrees with q_b, id2's name differs there.
+      expect(pick(qa, 'id_number', 'consistency')).toMatchObject({ checked: 3, passed: 2 });
+      expect(pick(qa, 'phone', 'validity')).toMatchObject({ checked: 3, passed: 2 });
     });
   },
 );

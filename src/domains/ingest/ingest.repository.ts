@@ -2,6 +2,7 @@
 // the quarantine. Batch writes take the BulkSession of the caller's transaction, so a batch, its quarantined rows
 // and the run's checkpoint commit together or not at all.
 import { sql } from 'kysely';
+import type { CopyValue } from '../../platform/db/copy-format.ts';
 import type { BulkSession, Db } from '../../platform/db/index.ts';
 
 /** Columns of source_person written by an import, in COPY order. */
@@ -43,39 +44,34 @@ export const STAGED_COLUMNS = [
 const UPDATABLE = STAGED_COLUMNS.filter((c) => c !== 'source' && c !== 'source_key');
 const COLUMN_LIST = STAGED_COLUMNS.join(', ');
 
+/** Session-local staging table of a batch, emptied by every commit (and by a rollback). */
+const STAGE = 'ingest_stage_person';
+
 /**
- * Upserts a batch in one statement: the rows travel as one JSON parameter read by json_populate_recordset (no
- * temporary table to fill and empty; on PGlite its pages go through the emulated file system); one row per
- * source key (the file's last row wins, earlier ones count as superseded); a changed row hash updates, an equal
+ * Upserts a batch: the rows are loaded with COPY into a session-local temporary table (created on the connection's
+ * first batch; each commit empties it), then moved with one INSERT … SELECT … ON CONFLICT. The caller gives one row
+ * per source key (the file's last row wins, earlier ones count as superseded). A changed row hash updates, an equal
  * one is left alone, so re-importing a file changes nothing.
  */
 export async function upsertBatch(
   session: BulkSession,
-  rows: ReadonlyArray<readonly unknown[]>,
+  rows: ReadonlyArray<readonly CopyValue[]>,
 ): Promise<{ inserted: number; updated: number }> {
-  const json = JSON.stringify(
-    rows.map((row) => {
-      const o: Record<string, unknown> = {};
-      STAGED_COLUMNS.forEach((c, i) => {
-        const v = row[i];
-        // bytea reads its hex text form
-        o[c] = v instanceof Uint8Array ? `\\x${Buffer.from(v).toString('hex')}` : v;
-      });
-      return o;
-    }),
+  await session.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS
+       SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
   );
+  await session.copy(STAGE, STAGED_COLUMNS, rows);
   const result = await session.exec(
-    `WITH batch AS (SELECT * FROM json_populate_recordset(NULL::source_person, $1::json)),
-     up AS (
+    `WITH up AS (
        INSERT INTO source_person (${COLUMN_LIST})
-       SELECT DISTINCT ON (source_key) ${COLUMN_LIST} FROM batch ORDER BY source_key, source_row DESC
+       SELECT ${COLUMN_LIST} FROM ${STAGE}
        ON CONFLICT (source, source_key) DO UPDATE SET
          ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
        WHERE source_person.row_hash <> excluded.row_hash
        RETURNING (xmax = 0) AS inserted)
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
      FROM up`,
-    [json],
   );
   const r = result[0] as { inserted: number; updated: number };
   return { inserted: Number(r.inserted), updated: Number(r.updated) };
@@ -130,17 +126,24 @@ export interface RunCounts {
   warnings: number;
 }
 
+/**
+ * Adds a batch's counts to its run and moves the checkpoint. It also stands in for the foreign keys source_person
+ * no longer checks row by row: the run must exist and belong to the batch's source (whose row ingest_run
+ * references), else the batch is rolled back.
+ */
 export async function advanceCheckpoint(
   session: BulkSession,
   runId: number,
+  source: string,
   delta: RunCounts,
   checkpointRow: number,
 ): Promise<void> {
-  await session.exec(
+  const moved = await session.exec(
     `UPDATE ingest_run SET rows_read = rows_read + $2, inserted = inserted + $3, updated = updated + $4,
        unchanged = unchanged + $5, superseded = superseded + $6, quarantined = quarantined + $7,
        warnings = warnings + $8, checkpoint_row = $9
-     WHERE id = $1`,
+     WHERE id = $1 AND source = $10
+     RETURNING id`,
     [
       runId,
       delta.rowsRead,
@@ -151,8 +154,10 @@ export async function advanceCheckpoint(
       delta.quarantined,
       delta.warnings,
       checkpointRow,
+      source,
     ],
   );
+  if (moved.length !== 1) throw new Error(`import run ${runId} of source ${source} does not exist`);
 }
 
 export async function ensureSource(db: Db, name: string, label?: string): Promise<void> {

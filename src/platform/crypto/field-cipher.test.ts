@@ -14,6 +14,16 @@ describe('field cipher', () => {
     expect(cipher.open(a)).toBe('11010519491231002X');
   });
 
+  it('draws a fresh IV for every value across refills of its IV block, Chinese and empty text included', () => {
+    const values = Array.from({ length: 2500 }, (_, i) =>
+      i % 3 === 0 ? `北京市朝阳区${i}号` : i % 3 === 1 ? '' : `${i}`,
+    );
+    const sealed = values.map((v) => cipher.seal(v));
+    const ivs = new Set(sealed.map((s) => Buffer.from(s).subarray(1, 13).toString('hex')));
+    expect(ivs.size).toBe(values.length);
+    expect(sealed.map((s) => cipher.open(s))).toEqual(values);
+  });
+
   it('detects a tampered ciphertext', () => {
     const sealed = Buffer.from(cipher.seal('13812345678'));
     sealed[sealed.length - 1]! ^= 1;

@@ -2,7 +2,14 @@
 // HMAC-SHA-256 "blind index" for exact-match look-ups without decrypting. The key lives outside the database
 // (CBRAIN_DATA_KEY, or a key file in the data directory). The algorithms sit behind this one module so that a
 // deployment needing SM4/SM3 (密评) swaps them here.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -24,12 +31,26 @@ export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
     hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain field encryption v1', 32),
   );
   const macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain blind index v1', 32));
+  // IVs come from the CSPRNG in blocks rather than one call per value (imports seal three values per row).
+  const ivPool = Buffer.alloc(IV_BYTES * 1024);
+  let ivNext = ivPool.length;
   return {
     seal(plain) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+      if (ivNext === ivPool.length) {
+        randomFillSync(ivPool);
+        ivNext = 0;
+      }
+      const out = Buffer.allocUnsafe(1 + IV_BYTES + TAG_BYTES + Buffer.byteLength(plain, 'utf8'));
+      out[0] = VERSION;
+      ivPool.copy(out, 1, ivNext, ivNext + IV_BYTES);
+      ivNext += IV_BYTES;
+      const cipher = createCipheriv('aes-256-gcm', encKey, out.subarray(1, 1 + IV_BYTES));
+      // GCM is a stream mode: the cipher text has the length of the plain text, update gives all of it.
+      const body = cipher.update(plain, 'utf8');
+      cipher.final();
+      body.copy(out, 1 + IV_BYTES + TAG_BYTES);
+      cipher.getAuthTag().copy(out, 1 + IV_BYTES);
+      return out;
     },
     open(sealed) {
       const buf = Buffer.from(sealed);

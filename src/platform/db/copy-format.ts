@@ -11,7 +11,10 @@ export type CopyValue =
   | readonly string[]
   | object;
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function escapeText(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   // Backslash first, then the characters that would end a field or a row.
   return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
