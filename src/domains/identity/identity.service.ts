@@ -262,8 +262,15 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     await db.updateTable('identity_run').set(values).where('id', '=', id).execute();
   }
 
-  /** Starts a run in the background and returns it at once; `wait` resolves when it has finished. */
-  async function start(actor: IdentityActor, body: RunRequest) {
+  /**
+   * Starts a run in the background and returns it at once; `wait` resolves when it has finished. `prepare`
+   * runs first inside the run (the demo imports its department exports there), told how to show its stage.
+   */
+  async function start(
+    actor: IdentityActor,
+    body: RunRequest,
+    options: { prepare?: (showStage: (stage: string) => Promise<void>) => Promise<void> } = {},
+  ) {
     let settings: ReturnType<typeof identitySettings>;
     try {
       settings = identitySettings(body.settings ?? {});
@@ -297,7 +304,9 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       return row;
     });
     const id = Number(run.id);
-    const work = execute(actor, id, settings, body.apply ?? true)
+    const prepared = options.prepare ? options.prepare((stage) => setRun(id, { stage })) : Promise.resolve();
+    const work = prepared
+      .then(() => execute(actor, id, settings, body.apply ?? true))
       .catch(async (error: Error) => {
         const code = error instanceof LinkageWorkerError ? 'LINKAGE_FAILED' : 'INTERNAL';
         await setRun(id, {
