@@ -124,15 +124,6 @@ export async function findPlatformPerson(db: Db, id: number): Promise<PlatformPe
   return row as PlatformPersonRow | undefined;
 }
 
-export async function personWithIdNumber(db: Db, hash: Uint8Array): Promise<number | null> {
-  const row = await db
-    .selectFrom('person')
-    .select('id')
-    .where('id_number_hash', '=', hash)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
 export function findRun(db: Db, id: number) {
   return db.selectFrom('identity_run').selectAll().where('id', '=', id).executeTakeFirst();
 }
