@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { parseDemoSize } from '../../config.ts';
 import { isDatabaseEmpty, loadDemo } from '../../domains/demo/index.ts';
+import { integrateDemoSources } from '../../domains/identity/index.ts';
 import {
   createLiveArrivals,
   DEMO_REQUESTS_PER_DAY,
@@ -135,5 +136,38 @@ export function registerServeCommand(program: Command) {
         `社区大脑 Community Brain is running at http://localhost:${port}/ (${runtime.database.label}); ` +
           `API docs at /docs; ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+      // identity: the district as integrated from its departments' exports, once, in the background after the
+      // server is ready (progress on the console's 实体识别 page). The medium and large districts take one street's
+      // residents, which keeps the first start to minutes on the embedded database.
+      if (config.demo) {
+        void integrateDemoSources(runtime.database, runtime.cipher, {
+          size: config.demoSize,
+          seed: config.demoSeed,
+          dir: path.join(config.dataDir, 'demo-exports'),
+          ...(config.demoSize === 'small' ? {} : { streets: 1 }),
+          log: (line) => console.log(line),
+        })
+          .then(async (job) => {
+            if (!job) return;
+            const t0 = Date.now();
+            console.log(
+              `integrating the department exports in the background (identity run ${job.runId}, 实体识别) …`,
+            );
+            await job.done;
+            const run = await runtime.database.db
+              .selectFrom('identity_run')
+              .selectAll()
+              .where('id', '=', job.runId)
+              .executeTakeFirstOrThrow();
+            console.log(
+              run.status === 'completed'
+                ? `department sources integrated in ${((Date.now() - t0) / 1000).toFixed(1)} s: ` +
+                    `${run.records} records, ${run.clusters} clusters, ${run.reviews} to review, ` +
+                    `${run.persons_updated} residents updated, ${run.persons_created} created`
+                : `integrating the department sources failed: ${JSON.stringify(run.error)}`,
+            );
+          })
+          .catch((err) => app.log.error({ err }, 'integrating the demo department sources failed'));
+      }
     });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { startTsWorker } from '../../platform/worker/ts-worker.ts';
 import { generateDemoDistrict } from './demo-loader.ts';
 import type { DemoSize } from './district-layout.ts';
 import type { BuildingRow, HouseRow, PersonRow } from './population.ts';
@@ -307,9 +308,14 @@ export async function generateDepartmentExports(opts: {
   outDir: string;
   /** Only these departments (default: all). */
   only?: string[];
+  /** Only the residents of the first this many streets (by code; default: all), for a quicker demo start. */
+  streets?: number;
 }): Promise<DepartmentExportsSummary> {
   const district = generateDemoDistrict({ size: opts.size, seed: opts.seed, today: '2026-11-30' });
-  const { persons, houses, buildings } = district.population;
+  const { houses, buildings } = district.population;
+  const streetCodes = [...new Set(district.population.persons.map((p) => p.grid.streetCode))].sort();
+  const kept = new Set(streetCodes.slice(0, opts.streets ?? streetCodes.length));
+  const persons = district.population.persons.filter((p) => kept.has(p.grid.streetCode));
   const houseById = new Map<number, HouseRow>(houses.map((h) => [h.id, h]));
   const buildingById = new Map<number, BuildingRow>(buildings.map((b) => [b.id, b]));
   mkdirSync(opts.outDir, { recursive: true });
@@ -395,4 +401,30 @@ export async function generateDepartmentExports(opts: {
   );
   const multi = [...seen.values()].filter((n) => n >= 2).length;
   return { exports, persons: seen.size, overlapShare: seen.size === 0 ? 0 : multi / seen.size, truthFile };
+}
+
+/** The same, in a worker thread (department-exports-worker.ts), so a server keeps answering meanwhile. */
+export function generateDepartmentExportsInWorker(
+  opts: Parameters<typeof generateDepartmentExports>[0],
+): Promise<DepartmentExportsSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = startTsWorker(new URL('./department-exports-worker.ts', import.meta.url), null);
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on(
+      'message',
+      (m: { type: 'result'; summary: DepartmentExportsSummary } | { type: 'error'; message: string }) =>
+        finish(() => (m.type === 'result' ? resolve(m.summary) : reject(new Error(m.message)))),
+    );
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) =>
+      finish(() => reject(new Error(`department exports worker exited with code ${code}`))),
+    );
+    worker.postMessage(opts);
+  });
 }

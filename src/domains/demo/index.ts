@@ -10,5 +10,11 @@ export {
   isDatabaseEmpty,
   loadDemo,
 } from './demo-loader.ts';
+export {
+  type DepartmentExport,
+  type DepartmentExportsSummary,
+  generateDepartmentExports,
+  generateDepartmentExportsInWorker,
+} from './department-exports.ts';
 export { DEMO_DISTRICT, type DemoSize, generateLayout } from './district-layout.ts';
 export { KINDERGARTEN_GAP_REMOTENESS, type ServiceGap } from './services-supply.ts';

@@ -124,15 +124,6 @@ export async function findPlatformPerson(db: Db, id: number): Promise<PlatformPe
   return row as PlatformPersonRow | undefined;
 }
 
-export async function personWithIdNumber(db: Db, hash: Uint8Array): Promise<number | null> {
-  const row = await db
-    .selectFrom('person')
-    .select('id')
-    .where('id_number_hash', '=', hash)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
 export function findRun(db: Db, id: number) {
   return db.selectFrom('identity_run').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -380,4 +371,204 @@ export function linksInScope(db: Db, scopePath: string) {
     .select(['l.source_person_id', 'l.person_id'])
     .where('p.scope_path', 'like', scopeLikePattern(scopePath))
     .execute();
+}
+
+/** Persons holding any of these ID numbers (blind indexes), in pieces of 1,000. */
+export async function personsWithIdNumbers(db: Db, hashes: Uint8Array[]) {
+  const out: { id: number; id_number_hash: Uint8Array | null }[] = [];
+  for (let i = 0; i < hashes.length; i += 1000)
+    out.push(
+      ...(await db
+        .selectFrom('person')
+        .select(['id', 'id_number_hash'])
+        .where('id_number_hash', 'in', hashes.slice(i, i + 1000))
+        .execute()),
+    );
+  return out;
+}
+
+/** Every grid's path and street: where a person created from source records is placed. */
+export function gridPlacements(db: Db) {
+  return db.selectFrom('grid').select(['id', 'path', 'street_code']).execute();
+}
+
+/** Field provenance of these persons, with everything an undo puts back. */
+export async function provenanceOfPersons(db: Db, personIds: number[]) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('identity_field_provenance')
+    .selectAll()
+    .where('person_id', 'in', personIds)
+    .orderBy('person_id')
+    .orderBy('field')
+    .execute();
+}
+
+/** Links held by these persons or of these source records. */
+export async function linksOfPersonsOrSourceRecords(db: Db, personIds: number[], sourceIds: number[]) {
+  if (personIds.length === 0 && sourceIds.length === 0) return [];
+  return db
+    .selectFrom('identity_link')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        ...(personIds.length > 0 ? [eb('person_id', 'in', personIds)] : []),
+        ...(sourceIds.length > 0 ? [eb('source_person_id', 'in', sourceIds)] : []),
+      ]),
+    )
+    .orderBy('source_person_id')
+    .execute();
+}
+
+/** `n` ids drawn from a table's identity sequence, so a batch can insert rows that refer to each other. */
+export async function nextIds(db: Db, table: 'person' | 'identity_merge', n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const rows = await sql<{ id: string | number }>`
+    SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n}::int)
+    ORDER BY 1`.execute(db);
+  return rows.rows.map((r) => Number(r.id));
+}
+
+export interface GoldenPersonColumns {
+  name: string;
+  sex: '1' | '2' | '9';
+  birth_date: string | null;
+  id_number_cipher: Uint8Array | null;
+  id_number_hash: Uint8Array | null;
+  id_number_masked: string | null;
+  phone_cipher: Uint8Array | null;
+  phone_hash: Uint8Array | null;
+  phone_masked: string | null;
+  source: string;
+  source_updated_at: Date;
+  updated_at: Date;
+}
+
+export interface GoldenPersonInsert extends GoldenPersonColumns {
+  id: number;
+  street_code: string;
+  grid_id: number;
+  scope_path: string;
+  registration_type: 'household' | 'floating';
+}
+
+export interface GoldenPersonUpdate extends GoldenPersonColumns {
+  id: number;
+}
+
+export async function insertGoldenPersons(db: Db, rows: GoldenPersonInsert[]) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('person')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+const UPDATED_COLUMNS = [
+  'name',
+  'sex',
+  'birth_date',
+  'id_number_cipher',
+  'id_number_hash',
+  'id_number_masked',
+  'phone_cipher',
+  'phone_hash',
+  'phone_masked',
+  'source',
+  'source_updated_at',
+  'updated_at',
+] as const;
+
+/**
+ * Writes golden columns to many persons in one statement: the rows travel as one JSON parameter read by
+ * json_populate_recordset (bytea as its hex text form), as the importer's batch upsert does.
+ */
+export async function updateGoldenPersons(db: Db, rows: GoldenPersonUpdate[]) {
+  const hex = (b: Uint8Array | null) => (b ? `\\x${Buffer.from(b).toString('hex')}` : null);
+  for (let i = 0; i < rows.length; i += 1000) {
+    const json = JSON.stringify(
+      rows.slice(i, i + 1000).map((r) => ({
+        ...r,
+        id_number_cipher: hex(r.id_number_cipher),
+        id_number_hash: hex(r.id_number_hash),
+        phone_cipher: hex(r.phone_cipher),
+        phone_hash: hex(r.phone_hash),
+      })),
+    );
+    await sql`
+      UPDATE person AS p SET ${sql.raw(UPDATED_COLUMNS.map((c) => `${c} = b.${c}`).join(', '))}
+      FROM json_populate_recordset(NULL::person, ${json}::json) AS b
+      WHERE p.id = b.id`.execute(db);
+  }
+}
+
+export interface MergeInsert {
+  id: number;
+  run_id: number;
+  person_id: number;
+  created_person: boolean;
+  members: string[];
+  previous: string;
+  changed_fields: string[];
+  scope_path: string;
+}
+
+export async function insertMerges(db: Db, rows: MergeInsert[]) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('identity_merge')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+export interface ProvenanceInsert {
+  person_id: number;
+  field: GoldenField;
+  merge_id: number;
+  source: string;
+  source_person_id: number | null;
+  source_row: number | null;
+  import_run_id: number | null;
+  rule: string;
+  observed_at: string | null;
+  value_cipher: Uint8Array | null;
+  value_masked: string | null;
+}
+
+/** The persons' field provenance replaced by the new rows. */
+export async function replaceProvenance(db: Db, personIds: number[], rows: ProvenanceInsert[]) {
+  for (let i = 0; i < personIds.length; i += 1000)
+    await db
+      .deleteFrom('identity_field_provenance')
+      .where('person_id', 'in', personIds.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < rows.length; i += 2000)
+    await db
+      .insertInto('identity_field_provenance')
+      .values(rows.slice(i, i + 2000))
+      .execute();
+}
+
+/** The links held by the persons or of the source records replaced by the new rows. */
+export async function replaceLinks(
+  db: Db,
+  personIds: number[],
+  sourceIds: number[],
+  rows: { source_person_id: number; person_id: number; merge_id: number }[],
+) {
+  for (let i = 0; i < personIds.length; i += 1000)
+    await db
+      .deleteFrom('identity_link')
+      .where('person_id', 'in', personIds.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < sourceIds.length; i += 1000)
+    await db
+      .deleteFrom('identity_link')
+      .where('source_person_id', 'in', sourceIds.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < rows.length; i += 3000)
+    await db
+      .insertInto('identity_link')
+      .values(rows.slice(i, i + 3000))
+      .execute();
 }

@@ -1,7 +1,8 @@
 // /api/identity/…: identity runs and their progress, scored pairs with evidence, the review queue, golden
 // records with provenance and the undo of a merge, survivorship rules; and the prefill API of a resident
-// (/api/persons/:id/prefill for staff, /api/me/prefill for the resident). Identity work needs 'ingest:run'
-// (district administrators, street officers in their street); prefill needs 'person:read' or 'self:read'.
+// (/api/persons/:id/prefill for staff, /api/me/prefill for the resident). Reading needs 'identity:read',
+// deciding a review pair 'identity:review', starting a run, undoing a merge or changing a rule 'identity:run'
+// (roles in platform/auth/roles.ts); prefill needs 'person:read' or 'self:read'.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit } from '../../platform/audit/audit-log.ts';
@@ -31,6 +32,7 @@ import {
 import { createIdentityService, type IdentityActor } from './identity.service.ts';
 
 const TAGS = ['identity'];
+type IdentityPermission = 'identity:read' | 'identity:review' | 'identity:run';
 
 export function requestIdentityActor(request: FastifyRequest, viewer: Viewer): IdentityActor {
   return {
@@ -50,8 +52,8 @@ export function commandLineIdentityActor(username: string, scopePath: string): I
 
 export async function identityRoutes(app: FastifyInstance) {
   const identity = createIdentityService(app.deps.database, app.deps.cipher);
-  const actor = (request: FastifyRequest) =>
-    requestIdentityActor(request, requirePermission(request, 'ingest:run'));
+  const actor = (request: FastifyRequest, permission: IdentityPermission) =>
+    requestIdentityActor(request, requirePermission(request, permission));
 
   app.post(
     '/api/identity/runs',
@@ -64,7 +66,7 @@ export async function identityRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) =>
-      reply.code(202).send(await identity.start(actor(request), request.body as RunBody)),
+      reply.code(202).send(await identity.start(actor(request, 'identity:run'), request.body as RunBody)),
   );
 
   app.get(
@@ -79,7 +81,7 @@ export async function identityRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const q = request.query as PageQuery;
-      return identity.listRuns(actor(request), q.limit, q.offset);
+      return identity.listRuns(actor(request, 'identity:read'), q.limit, q.offset);
     },
   );
 
@@ -93,7 +95,7 @@ export async function identityRoutes(app: FastifyInstance) {
         response: { 200: RunOut },
       },
     },
-    async (request) => identity.readRun(actor(request), (request.params as IdParams).id),
+    async (request) => identity.readRun(actor(request, 'identity:read'), (request.params as IdParams).id),
   );
 
   app.get(
@@ -108,7 +110,11 @@ export async function identityRoutes(app: FastifyInstance) {
       },
     },
     async (request) =>
-      identity.runPairs(actor(request), (request.params as IdParams).id, request.query as PairQuery),
+      identity.runPairs(
+        actor(request, 'identity:read'),
+        (request.params as IdParams).id,
+        request.query as PairQuery,
+      ),
   );
 
   app.get(
@@ -121,7 +127,7 @@ export async function identityRoutes(app: FastifyInstance) {
         response: { 200: ReviewPageOut },
       },
     },
-    async (request) => identity.listReviews(actor(request), request.query as ReviewQuery),
+    async (request) => identity.listReviews(actor(request, 'identity:read'), request.query as ReviewQuery),
   );
 
   app.post(
@@ -136,7 +142,11 @@ export async function identityRoutes(app: FastifyInstance) {
       },
     },
     async (request) =>
-      identity.decide(actor(request), (request.params as IdParams).id, request.body as DecisionBody),
+      identity.decide(
+        actor(request, 'identity:review'),
+        (request.params as IdParams).id,
+        request.body as DecisionBody,
+      ),
   );
 
   app.get(
@@ -149,7 +159,7 @@ export async function identityRoutes(app: FastifyInstance) {
         response: { 200: GoldenOut },
       },
     },
-    async (request) => identity.golden(actor(request), (request.params as IdParams).id),
+    async (request) => identity.golden(actor(request, 'identity:read'), (request.params as IdParams).id),
   );
 
   app.post(
@@ -164,14 +174,18 @@ export async function identityRoutes(app: FastifyInstance) {
       },
     },
     async (request) =>
-      identity.undo(actor(request), (request.params as IdParams).id, (request.body as UndoBody).reason),
+      identity.undo(
+        actor(request, 'identity:run'),
+        (request.params as IdParams).id,
+        (request.body as UndoBody).reason,
+      ),
   );
 
   app.get(
     '/api/identity/rules',
     { schema: { tags: TAGS, summary: '字段存活规则', response: { 200: Type.Array(RuleOut) } } },
     async (request) => {
-      actor(request);
+      actor(request, 'identity:read');
       return identity.listRules();
     },
   );
@@ -188,7 +202,11 @@ export async function identityRoutes(app: FastifyInstance) {
       },
     },
     async (request) =>
-      identity.updateRule(actor(request), (request.params as RuleParams).field, request.body as RuleBody),
+      identity.updateRule(
+        actor(request, 'identity:run'),
+        (request.params as RuleParams).field,
+        request.body as RuleBody,
+      ),
   );
 
   app.get(

@@ -63,6 +63,50 @@ interface LinkRecord {
   person: repo.PlatformPersonRow | null;
 }
 
+type Golden = ReturnType<typeof goldenRecord>;
+
+/** Where a person created from source records alone is placed: the grid most of its records name. */
+interface Placement {
+  gridId: number;
+  path: string;
+  street: string;
+}
+
+/** One cluster's golden record, decided in memory before the batch that writes it. */
+interface GoldenWrite {
+  target: repo.PlatformPersonRow | null;
+  placement: Placement | null;
+  golden: Golden;
+  members: number[];
+  memberIds: number[];
+  next: {
+    name: string;
+    sex: '1' | '2' | '9';
+    birth_date: string | null;
+    id_number: string | null;
+    phone: string | null;
+  };
+  changed: string[];
+  registration: 'household' | 'floating';
+  /** The blind index of the golden ID number, and of the person's own one it replaces. */
+  takes: string | null;
+  frees: string | null;
+}
+
+interface GoldenOutcome {
+  created: number;
+  updated: number;
+  conflicts: number;
+  unplaced: number;
+  mergedPersons: number[];
+}
+
+/**
+ * Clusters written per transaction. One transaction per cluster made golden records the slow part of a run
+ * (tens of statements per cluster); a batch writes its clusters in a handful of set-wise statements.
+ */
+const GOLDEN_BATCH = 500;
+
 const b64 = (b: Uint8Array | null) => (b ? Buffer.from(b).toString('base64') : null);
 const unb64 = (s: unknown) => (typeof s === 'string' ? new Uint8Array(Buffer.from(s, 'base64')) : null);
 const dateOnly = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
@@ -218,8 +262,15 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     await db.updateTable('identity_run').set(values).where('id', '=', id).execute();
   }
 
-  /** Starts a run in the background and returns it at once; `wait` resolves when it has finished. */
-  async function start(actor: IdentityActor, body: RunRequest) {
+  /**
+   * Starts a run in the background and returns it at once; `wait` resolves when it has finished. `prepare`
+   * runs first inside the run (the demo imports its department exports there), told how to show its stage.
+   */
+  async function start(
+    actor: IdentityActor,
+    body: RunRequest,
+    options: { prepare?: (showStage: (stage: string) => Promise<void>) => Promise<void> } = {},
+  ) {
     let settings: ReturnType<typeof identitySettings>;
     try {
       settings = identitySettings(body.settings ?? {});
@@ -253,7 +304,9 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       return row;
     });
     const id = Number(run.id);
-    const work = execute(actor, id, settings, body.apply ?? true)
+    const prepared = options.prepare ? options.prepare((stage) => setRun(id, { stage })) : Promise.resolve();
+    const work = prepared
+      .then(() => execute(actor, id, settings, body.apply ?? true))
       .catch(async (error: Error) => {
         const code = error instanceof LinkageWorkerError ? 'LINKAGE_FAILED' : 'INTERNAL';
         await setRun(id, {
@@ -357,7 +410,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       else clusters.set(c, [i]);
     });
     const personOfRecord = new Map<number, number | null>();
-    const outcome = { created: 0, updated: 0, conflicts: 0, unplaced: 0, mergedPersons: [] as number[] };
+    const outcome: GoldenOutcome = { created: 0, updated: 0, conflicts: 0, unplaced: 0, mergedPersons: [] };
     if (apply) {
       await setRun(runId, { stage: 'writing golden records' });
       await applyGolden(actor.scopePath, runId, records, clusters, personOfRecord, outcome);
@@ -416,20 +469,13 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     records: LinkRecord[],
     clusters: Map<number, number[]>,
     personOfRecord: Map<number, number | null>,
-    outcome: {
-      created: number;
-      updated: number;
-      conflicts: number;
-      unplaced: number;
-      mergedPersons: number[];
-    },
+    outcome: GoldenOutcome,
   ) {
     const fieldRules = await rules();
     // Who holds each ID number now, so a golden ID number never collides with another person's.
     const holder = new Map<string, number>();
     for (const r of records)
       if (r.person?.id_number_hash) holder.set(b64(r.person.id_number_hash)!, r.person.id);
-    const gridPaths = new Map<number, { path: string; street: string }>();
     // What merges wrote before, read once: a cluster whose golden record would not change is skipped without
     // a query, which keeps a re-run over unchanged records cheap.
     const known: KnownState = { provenance: new Map(), linkOf: new Map(), linkCount: new Map() };
@@ -443,6 +489,64 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       known.linkCount.set(l.person_id, (known.linkCount.get(l.person_id) ?? 0) + 1);
     }
 
+    // Golden values of every cluster with source records, then the holders of their ID numbers outside the
+    // run's records and the grids that place new persons, each in one query instead of one per cluster.
+    const goldenOf = new Map<number[], Golden>();
+    const lookup = new Map<string, Uint8Array>();
+    for (const members of clusters.values()) {
+      if (members.every((i) => records[i]!.person)) continue;
+      const golden = goldenRecord(
+        fieldRules,
+        members.map((i) => records[i]!.candidate),
+      );
+      goldenOf.set(members, golden);
+      const idNumber = golden.get('id_number')?.value;
+      if (idNumber) {
+        const hash = cipher.blindIndex(idNumber);
+        const key = b64(hash)!;
+        if (!holder.has(key)) lookup.set(key, hash);
+      }
+    }
+    for (const p of await repo.personsWithIdNumbers(db, [...lookup.values()]))
+      if (p.id_number_hash) holder.set(b64(p.id_number_hash)!, p.id);
+    const gridPaths = new Map(
+      (await repo.gridPlacements(db)).map((g) => [g.id, { path: g.path, street: g.street_code }]),
+    );
+    // A person an earlier run created from source records alone has no platform values to link on; its source
+    // records find it again through their links, unless its own record joined other records this time.
+    const recordOfPerson = new Map<number, number>();
+    records.forEach((r, i) => {
+      if (r.person) recordOfPerson.set(r.person.id, i);
+    });
+    const clusterOfRecord = new Map<number, number[]>();
+    for (const members of clusters.values()) for (const i of members) clusterOfRecord.set(i, members);
+    const adopted = new Set<number>();
+
+    let batch: GoldenWrite[] = [];
+    // ID numbers that a write of the open batch takes from a person: a later write that would give one of
+    // them to another person waits for the next batch, so one statement never holds an ID number twice.
+    let freed = new Set<string>();
+    let planned = 0;
+    let pending = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const written = await writeGoldenBatch(runId, batch, records, known);
+      batch.forEach((w, k) => {
+        const personId = written[k] ?? null;
+        for (const i of w.members) personOfRecord.set(i, personId ?? w.target?.id ?? null);
+        if (personId !== null) {
+          outcome.mergedPersons.push(personId);
+          if (w.target) outcome.updated++;
+          else outcome.created++;
+        }
+      });
+      pending += batch.length;
+      batch = [];
+      freed = new Set();
+      await setRun(runId, { stage: `writing golden records ${pending}/${planned}` });
+    };
+
+    const writes: GoldenWrite[] = [];
     for (const members of clusters.values()) {
       const sourceMembers = members.filter((i) => !records[i]!.person);
       const personMembers = members.filter((i) => records[i]!.person);
@@ -454,31 +558,34 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         setAll(null);
         continue;
       }
-      const target = personMembers.length === 1 ? records[personMembers[0]!]!.person! : null;
+      let target = personMembers.length === 1 ? records[personMembers[0]!]!.person! : null;
       if (sourceMembers.length === 0) {
         setAll(target?.id ?? null);
         continue;
       }
-      const golden = goldenRecord(
-        fieldRules,
-        members.map((i) => records[i]!.candidate),
-      );
-      const idNumber = golden.get('id_number')?.value ?? null;
-      const idHash = idNumber ? cipher.blindIndex(idNumber) : null;
-      if (idHash) {
-        const key = b64(idHash)!;
-        let owner = holder.get(key);
-        if (owner === undefined) {
-          owner = (await repo.personWithIdNumber(db, idHash)) ?? undefined;
-          if (owner !== undefined) holder.set(key, owner);
+      if (!target) {
+        const linked = new Set(
+          sourceMembers.map((i) => known.linkOf.get(records[i]!.candidate.sourcePersonId!) ?? null),
+        );
+        const [only] = linked;
+        const own = only != null && linked.size === 1 ? recordOfPerson.get(only) : undefined;
+        if (own !== undefined && clusterOfRecord.get(own)!.length === 1 && !adopted.has(only!)) {
+          adopted.add(only!);
+          target = records[own]!.person;
         }
+      }
+      const golden = goldenOf.get(members)!;
+      const idNumber = golden.get('id_number')?.value ?? null;
+      const idKey = idNumber ? b64(cipher.blindIndex(idNumber)) : null;
+      if (idKey) {
+        const owner = holder.get(idKey);
         if (owner !== undefined && owner !== target?.id) {
           outcome.conflicts++;
           setAll(null);
           continue;
         }
       }
-      let placement: { gridId: number; path: string; street: string } | null = null;
+      let placement: Placement | null = null;
       if (!target) {
         const counts = new Map<number, number>();
         for (const i of sourceMembers) {
@@ -486,60 +593,53 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           if (g !== null) counts.set(g, (counts.get(g) ?? 0) + 1);
         }
         const gridId = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]?.[0];
-        if (gridId === undefined) {
+        const grid = gridId === undefined ? undefined : gridPaths.get(gridId);
+        if (gridId === undefined || !grid) {
           outcome.unplaced++;
           setAll(null);
           continue;
         }
-        let g = gridPaths.get(gridId);
-        if (!g) {
-          const row = await db
-            .selectFrom('grid')
-            .select(['path', 'street_code'])
-            .where('id', '=', gridId)
-            .executeTakeFirstOrThrow();
-          g = { path: row.path, street: row.street_code };
-          gridPaths.set(gridId, g);
-        }
-        placement = { gridId, ...g };
+        placement = { gridId, ...grid };
       }
-      const personId = await writeGolden(
-        runId,
-        target,
-        placement,
-        golden,
-        records,
-        members,
-        sourceMembers,
-        known,
-      );
-      setAll(personId ?? target?.id ?? null);
-      if (personId !== null) {
-        outcome.mergedPersons.push(personId);
-        if (target) outcome.updated++;
-        else outcome.created++;
-        if (idHash) holder.set(b64(idHash)!, personId);
-        if (target?.id_number_hash && (!idHash || b64(idHash) !== b64(target.id_number_hash)))
-          holder.delete(b64(target.id_number_hash)!);
+      const write = planGolden(target, placement, golden, records, members, sourceMembers, known);
+      if (!write) {
+        setAll(target?.id ?? null);
+        continue;
       }
+      writes.push(write);
+      // Until the batch is written a new person has no id; any id other than an existing person's will do to
+      // keep its ID number from a later cluster.
+      if (idKey) holder.set(idKey, target?.id ?? -writes.length);
+      const oldKey = target?.id_number_hash ? b64(target.id_number_hash)! : null;
+      if (oldKey && oldKey !== idKey) {
+        holder.delete(oldKey);
+        write.frees = oldKey;
+      }
+      write.takes = idKey;
     }
+    planned = writes.length;
+    for (const w of writes) {
+      if (w.takes && freed.has(w.takes)) await flush();
+      batch.push(w);
+      if (w.frees) freed.add(w.frees);
+      if (batch.length >= GOLDEN_BATCH) await flush();
+    }
+    await flush();
   }
 
   /**
-   * Writes one cluster's golden record: the person's columns, the provenance of each field and the links of
-   * its source records, with the merge that remembers what they were. Returns the person id, or null when
-   * nothing would change (a re-run over the same records writes nothing).
+   * What one cluster's golden record would write, or null when nothing would change (a re-run over the same
+   * records writes nothing) or the golden name cannot be a person's name.
    */
-  async function writeGolden(
-    runId: number,
+  function planGolden(
     target: repo.PlatformPersonRow | null,
-    placement: { gridId: number; path: string; street: string } | null,
-    golden: ReturnType<typeof goldenRecord>,
+    placement: Placement | null,
+    golden: Golden,
     records: LinkRecord[],
     members: number[],
     sourceMembers: number[],
     known: KnownState,
-  ): Promise<number | null> {
+  ): GoldenWrite | null {
     const value = (f: GoldenField) => golden.get(f)?.value ?? null;
     const memberIds = sourceMembers.map((i) => records[i]!.candidate.sourcePersonId!);
     const name = value('name') ?? target?.name ?? '';
@@ -567,134 +667,209 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       if (sameProvenance && linkedHere && (known.linkCount.get(target.id) ?? 0) === memberIds.length)
         return null;
     }
-    return db.transaction().execute(async (trx) => {
-      const oldProvenance = target ? await repo.provenanceOf(trx, target.id) : [];
-      const oldLinks = [
-        ...(target ? await repo.linksOfPersons(trx, [target.id]) : []),
-        ...(await repo.linksOfSourceRecords(trx, memberIds)),
-      ];
-      const provenanceSame = provenanceMatches(golden, oldProvenance);
-      const linkOf = new Map(oldLinks.map((l) => [Number(l.source_person_id), l]));
-      const linksSame =
-        target !== null &&
-        linkOf.size === memberIds.length &&
-        [...linkOf.values()].every(
-          (l) => l.person_id === target.id && memberIds.includes(Number(l.source_person_id)),
-        );
-      if (target && changed.length === 0 && provenanceSame && linksSame) return null;
+    return {
+      target,
+      placement,
+      golden,
+      members,
+      memberIds,
+      next,
+      changed,
+      registration: sourceMembers.some((i) => records[i]!.candidate.source === 'police')
+        ? 'household'
+        : 'floating',
+      takes: null,
+      frees: null,
+    };
+  }
 
-      const previous = {
-        person: target
-          ? {
-              name: target.name,
-              sex: target.sex,
-              birth_date: target.birth_date,
-              id_number_cipher: b64(target.id_number_cipher),
-              id_number_hash: b64(target.id_number_hash),
-              id_number_masked: target.id_number_masked,
-              phone_cipher: b64(target.phone_cipher),
-              phone_hash: b64(target.phone_hash),
-              phone_masked: target.phone_masked,
-              source: target.source,
-              source_updated_at: iso(target.source_updated_at),
-            }
-          : null,
-        provenance: oldProvenance.map((p) => ({ ...p, value_cipher: b64(p.value_cipher) })),
-        links: [...linkOf.values()],
-      };
-      const columns = {
-        name: next.name,
-        sex: next.sex,
-        birth_date: next.birth_date,
-        ...(next.id_number !== null
-          ? {
-              id_number_cipher: cipher.seal(next.id_number),
-              id_number_hash: cipher.blindIndex(next.id_number),
-              id_number_masked: maskIdNumber(next.id_number),
-            }
-          : {}),
-        ...(next.phone !== null
-          ? {
-              phone_cipher: cipher.seal(next.phone),
-              phone_hash: cipher.blindIndex(next.phone),
-              phone_masked: maskPhone(next.phone),
-            }
-          : {}),
-        source: 'identity',
-        source_updated_at: new Date(),
-        updated_at: new Date(),
-      };
-      let personId: number;
-      let scopePath: string;
-      if (target) {
-        await trx.updateTable('person').set(columns).where('id', '=', target.id).execute();
-        personId = target.id;
-        scopePath = target.scope_path;
-      } else {
-        const hasPolice = sourceMembers.some((i) => records[i]!.candidate.source === 'police');
-        const row = await trx
-          .insertInto('person')
-          .values({
-            ...columns,
-            street_code: placement!.street,
-            grid_id: placement!.gridId,
-            scope_path: placement!.path,
-            registration_type: hasPolice ? 'household' : 'floating',
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        personId = row.id;
-        scopePath = placement!.path;
+  /**
+   * Writes a batch of golden records in one transaction and a handful of statements: new persons, updated
+   * persons, one merge per person remembering what it replaced, the provenance of every field and the links of
+   * the source records. What each merge replaced is read inside the transaction; a write that would change
+   * nothing there is dropped (null in the answer), else the answer holds the person's id.
+   */
+  async function writeGoldenBatch(
+    runId: number,
+    writes: GoldenWrite[],
+    records: LinkRecord[],
+    known: KnownState,
+  ): Promise<(number | null)[]> {
+    return db.transaction().execute(async (trx) => {
+      const targets = writes.flatMap((w) => (w.target ? [w.target.id] : []));
+      const provenanceOf = new Map<number, Awaited<ReturnType<typeof repo.provenanceOfPersons>>>();
+      for (const p of await repo.provenanceOfPersons(trx, targets)) {
+        const list = provenanceOf.get(p.person_id);
+        if (list) list.push(p);
+        else provenanceOf.set(p.person_id, [p]);
       }
-      const merge = await trx
-        .insertInto('identity_merge')
-        .values({
+      const links = await repo.linksOfPersonsOrSourceRecords(
+        trx,
+        targets,
+        writes.flatMap((w) => w.memberIds),
+      );
+      const linksOfPerson = new Map<number, typeof links>();
+      const linkOfSource = new Map<number, (typeof links)[number]>();
+      for (const l of links) {
+        linkOfSource.set(Number(l.source_person_id), l);
+        const list = linksOfPerson.get(l.person_id);
+        if (list) list.push(l);
+        else linksOfPerson.set(l.person_id, [l]);
+      }
+      // A link belongs to the first write of the batch that replaces it, as if the writes ran one by one.
+      const claimed = new Set<number>();
+      const todo: { w: GoldenWrite; k: number; previous: unknown }[] = [];
+      const answer: (number | null)[] = writes.map(() => null);
+      writes.forEach((w, k) => {
+        const target = w.target;
+        const oldProvenance = target ? (provenanceOf.get(target.id) ?? []) : [];
+        const linkOf = new Map<number, (typeof links)[number]>();
+        for (const l of [
+          ...(target ? (linksOfPerson.get(target.id) ?? []) : []),
+          ...w.memberIds.flatMap((id) => linkOfSource.get(id) ?? []),
+        ])
+          if (!claimed.has(Number(l.source_person_id))) linkOf.set(Number(l.source_person_id), l);
+        const linksSame =
+          target !== null &&
+          linkOf.size === w.memberIds.length &&
+          [...linkOf.values()].every(
+            (l) => l.person_id === target.id && w.memberIds.includes(Number(l.source_person_id)),
+          );
+        if (target && w.changed.length === 0 && provenanceMatches(w.golden, oldProvenance) && linksSame)
+          return;
+        for (const id of linkOf.keys()) claimed.add(id);
+        todo.push({
+          w,
+          k,
+          previous: {
+            person: target
+              ? {
+                  name: target.name,
+                  sex: target.sex,
+                  birth_date: target.birth_date,
+                  id_number_cipher: b64(target.id_number_cipher),
+                  id_number_hash: b64(target.id_number_hash),
+                  id_number_masked: target.id_number_masked,
+                  phone_cipher: b64(target.phone_cipher),
+                  phone_hash: b64(target.phone_hash),
+                  phone_masked: target.phone_masked,
+                  source: target.source,
+                  source_updated_at: iso(target.source_updated_at),
+                }
+              : null,
+            provenance: oldProvenance.map((p) => ({ ...p, value_cipher: b64(p.value_cipher) })),
+            links: [...linkOf.values()],
+          },
+        });
+      });
+      if (todo.length === 0) return answer;
+
+      const newIds = await repo.nextIds(trx, 'person', todo.filter((t) => !t.w.target).length);
+      const mergeIds = await repo.nextIds(trx, 'identity_merge', todo.length);
+      const now = new Date();
+      const inserts: repo.GoldenPersonInsert[] = [];
+      const updates: repo.GoldenPersonUpdate[] = [];
+      const merges: repo.MergeInsert[] = [];
+      const provenance: repo.ProvenanceInsert[] = [];
+      const newLinks: { source_person_id: number; person_id: number; merge_id: number }[] = [];
+      todo.forEach(({ w, k, previous }, n) => {
+        const { target, next } = w;
+        const columns = {
+          name: next.name,
+          sex: next.sex,
+          birth_date: next.birth_date,
+          ...(next.id_number !== null
+            ? {
+                id_number_cipher: cipher.seal(next.id_number),
+                id_number_hash: cipher.blindIndex(next.id_number),
+                id_number_masked: maskIdNumber(next.id_number),
+              }
+            : {
+                id_number_cipher: target?.id_number_cipher ?? null,
+                id_number_hash: target?.id_number_hash ?? null,
+                id_number_masked: target?.id_number_masked ?? null,
+              }),
+          ...(next.phone !== null
+            ? {
+                phone_cipher: cipher.seal(next.phone),
+                phone_hash: cipher.blindIndex(next.phone),
+                phone_masked: maskPhone(next.phone),
+              }
+            : {
+                phone_cipher: target?.phone_cipher ?? null,
+                phone_hash: target?.phone_hash ?? null,
+                phone_masked: target?.phone_masked ?? null,
+              }),
+          source: 'identity',
+          source_updated_at: now,
+          updated_at: now,
+        };
+        let personId: number;
+        let scopePath: string;
+        if (target) {
+          personId = target.id;
+          scopePath = target.scope_path;
+          updates.push({ id: personId, ...columns });
+        } else {
+          personId = newIds.shift()!;
+          scopePath = w.placement!.path;
+          inserts.push({
+            id: personId,
+            ...columns,
+            street_code: w.placement!.street,
+            grid_id: w.placement!.gridId,
+            scope_path: scopePath,
+            registration_type: w.registration,
+          });
+        }
+        const mergeId = mergeIds[n]!;
+        merges.push({
+          id: mergeId,
           run_id: runId,
           person_id: personId,
           created_person: target === null,
-          members: members.map((i) => records[i]!.ref),
+          members: w.members.map((i) => records[i]!.ref),
           previous: JSON.stringify(previous),
-          changed_fields: changed,
+          changed_fields: w.changed,
           scope_path: scopePath,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const mergeId = Number(merge.id);
-      await trx.deleteFrom('identity_field_provenance').where('person_id', '=', personId).execute();
-      if (golden.size > 0)
-        await trx
-          .insertInto('identity_field_provenance')
-          .values(
-            [...golden.values()].map((g) => ({
-              person_id: personId,
-              field: g.field,
-              merge_id: mergeId,
-              source: g.from.source,
-              source_person_id: g.from.sourcePersonId,
-              source_row: g.from.sourceRow,
-              import_run_id: g.from.importRunId,
-              rule: g.rule,
-              observed_at: g.from.observedAt,
-              value_cipher: cipher.seal(g.value),
-              value_masked: maskValue(g.field, g.value),
-            })),
-          )
-          .execute();
-      await trx.deleteFrom('identity_link').where('person_id', '=', personId).execute();
-      if (memberIds.length > 0) {
-        await trx.deleteFrom('identity_link').where('source_person_id', 'in', memberIds).execute();
-        await trx
-          .insertInto('identity_link')
-          .values(memberIds.map((id) => ({ source_person_id: id, person_id: personId, merge_id: mergeId })))
-          .execute();
-      }
-      for (const id of memberIds) {
-        const before = known.linkOf.get(id);
+        });
+        for (const g of w.golden.values())
+          provenance.push({
+            person_id: personId,
+            field: g.field,
+            merge_id: mergeId,
+            source: g.from.source,
+            source_person_id: g.from.sourcePersonId,
+            source_row: g.from.sourceRow,
+            import_run_id: g.from.importRunId,
+            rule: g.rule,
+            observed_at: g.from.observedAt,
+            value_cipher: cipher.seal(g.value),
+            value_masked: maskValue(g.field, g.value),
+          });
+        for (const id of w.memberIds)
+          newLinks.push({ source_person_id: id, person_id: personId, merge_id: mergeId });
+        answer[k] = personId;
+      });
+      await repo.insertGoldenPersons(trx, inserts);
+      await repo.updateGoldenPersons(trx, updates);
+      await repo.insertMerges(trx, merges);
+      const written = todo.map(({ k }) => answer[k]!);
+      await repo.replaceProvenance(trx, written, provenance);
+      await repo.replaceLinks(
+        trx,
+        written,
+        todo.flatMap(({ w }) => w.memberIds),
+        newLinks,
+      );
+      for (const l of newLinks) {
+        const before = known.linkOf.get(l.source_person_id);
         if (before !== undefined) known.linkCount.set(before, (known.linkCount.get(before) ?? 1) - 1);
-        known.linkOf.set(id, personId);
+        known.linkOf.set(l.source_person_id, l.person_id);
       }
-      known.linkCount.set(personId, memberIds.length);
-      return personId;
+      for (const personId of written) known.linkCount.set(personId, 0);
+      for (const l of newLinks) known.linkCount.set(l.person_id, known.linkCount.get(l.person_id)! + 1);
+      return answer;
     });
   }
 

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
+import { ROLES, roleCan } from '../../platform/auth/roles.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
 import { generateDepartmentExports } from '../demo/department-exports.ts';
@@ -474,7 +475,64 @@ describeEachBackend(
       expect(audit.length).toBeGreaterThanOrEqual(2);
     }, 120_000);
 
-    it('routes check roles and input: runs need ingest:run, bad settings and rules are 400 with a code', async () => {
+    it('identity has its own permissions: community workers read and decide, only run-holders start, undo and set rules', async () => {
+      const { app } = ctx();
+      const call = async (
+        user: string,
+        password: string,
+        method: 'GET' | 'POST' | 'PUT',
+        url: string,
+        payload?: object,
+      ) =>
+        (
+          await app.inject({
+            method,
+            url,
+            headers: authed(await login(app, user, password)),
+            ...(payload ? { payload } : {}),
+          })
+        ).statusCode;
+      // A community worker reads the queue of their community and may decide a pair (a missing one is 404,
+      // not 403), but starting a run, undoing a merge or changing a rule is 403.
+      expect(await call('community01', 'Community@2026', 'GET', '/api/identity/reviews')).toBe(200);
+      expect(await call('community01', 'Community@2026', 'GET', '/api/identity/runs')).toBe(200);
+      expect(
+        await call('community01', 'Community@2026', 'POST', '/api/identity/reviews/99999999/decision', {
+          decision: 'split',
+          reason: '入户核实为两人',
+        }),
+      ).toBe(404);
+      expect(await call('community01', 'Community@2026', 'POST', '/api/identity/runs', {})).toBe(403);
+      expect(
+        await call('community01', 'Community@2026', 'POST', '/api/identity/merges/1/undo', {
+          reason: '合并有误',
+        }),
+      ).toBe(403);
+      expect(
+        await call('community01', 'Community@2026', 'PUT', '/api/identity/rules/phone', {
+          rule: 'most_recent',
+          sourcePriority: [],
+        }),
+      ).toBe(403);
+      // Grid workers, hotline operators, auditors and residents see nothing of identity (403).
+      for (const [user, password] of [
+        ['grid01', 'Grid@2026'],
+        ['hotline', 'Hotline@2026'],
+        ['auditor', 'Auditor@2026'],
+        ['resident01', 'Resident@2026'],
+      ] as const) {
+        expect(await call(user, password, 'GET', '/api/identity/reviews'), user).toBe(403);
+        expect(await call(user, password, 'POST', '/api/identity/runs', {}), user).toBe(403);
+      }
+      // Import rights alone no longer open identity: the table grants identity:* by role, not ingest:run.
+      for (const role of ROLES)
+        expect(roleCan(role, 'identity:read'), role).toBe(
+          ['district_admin', 'street_officer', 'community_worker'].includes(role),
+        );
+      expect(ROLES.filter((r) => roleCan(r, 'identity:run'))).toEqual(['district_admin', 'street_officer']);
+    }, 120_000);
+
+    it('routes check roles and input: runs need identity:run, bad settings and rules are 400 with a code', async () => {
       const { app } = ctx();
       const grid = await login(app, 'grid01', 'Grid@2026');
       expect(

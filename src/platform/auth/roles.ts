@@ -71,7 +71,12 @@ export type Permission =
   | 'ingest:run'
   | 'ingest:quality'
   // request classifier: train, activate and roll back model versions
-  | 'classifier:manage';
+  | 'classifier:manage'
+  // identity (实体识别): read runs, pairs, the review queue and golden records; decide review pairs; start runs,
+  // undo merges and change survivorship rules
+  | 'identity:read'
+  | 'identity:review'
+  | 'identity:run';
 
 /** Personal fields that are masked by default and may be unmasked per record with a stated purpose. */
 export type SensitiveField = 'name' | 'idNumber' | 'phone' | 'address' | 'tags' | 'ethnicity';
@@ -252,6 +257,27 @@ ROLE_RULES.district_admin = {
   permissions: [...ROLE_RULES.district_admin.permissions, 'classifier:manage'],
 };
 // end request classifier
+// identity: district administrators and street officers run entity resolution over their area, undo merges and
+// set the survivorship rules; community workers know their residents and decide the review queue of their
+// community (both records masked) but do not start runs or change persons' records wholesale.
+const IDENTITY_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  district_admin: ['identity:read', 'identity:review', 'identity:run'],
+  street_officer: ['identity:read', 'identity:review', 'identity:run'],
+  community_worker: ['identity:read', 'identity:review'],
+  grid_worker: [],
+  hotline_operator: [],
+  service_provider: [],
+  resident: [],
+  auditor: [],
+  unit_handler: [],
+};
+for (const role of ROLES) {
+  ROLE_RULES[role] = {
+    ...ROLE_RULES[role],
+    permissions: [...ROLE_RULES[role].permissions, ...IDENTITY_PERMISSIONS[role]],
+  };
+}
+// end identity
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return ROLE_RULES[role].permissions.includes(permission);

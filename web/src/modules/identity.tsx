@@ -10,6 +10,14 @@ const IdentityPage = lazy(() =>
 );
 
 export const IDENTITY_MODULE: ConsoleModule = {
-  menu: [{ path: '/identity', label: 'identityMenu', icon: <ApartmentOutlined />, permission: 'ingest:run' }],
-  routes: [{ path: '/identity', permission: 'ingest:run', render: () => <IdentityPage /> }],
+  menu: [
+    { path: '/identity', label: 'identityMenu', icon: <ApartmentOutlined />, permission: 'identity:read' },
+  ],
+  routes: [
+    {
+      path: '/identity',
+      permission: 'identity:read',
+      render: (account) => <IdentityPage account={account} />,
+    },
+  ],
 };

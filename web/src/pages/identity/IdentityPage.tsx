@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, errorText } from '../../api.ts';
+import { type Account, api, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../../i18n/index.tsx';
 
@@ -85,7 +85,7 @@ interface Golden {
   }[];
 }
 
-function RunsTab() {
+function RunsTab({ canRun }: { canRun: boolean }) {
   const t = useT();
   const f = useFormat();
   const { message } = App.useApp();
@@ -108,11 +108,13 @@ function RunsTab() {
   };
   return (
     <Flex vertical gap={12}>
-      <div>
-        <Button type="primary" onClick={start} disabled={running} data-testid="identity-start">
-          {t('identityStart')}
-        </Button>
-      </div>
+      {canRun && (
+        <div>
+          <Button type="primary" onClick={start} disabled={running} data-testid="identity-start">
+            {t('identityStart')}
+          </Button>
+        </div>
+      )}
       <Table<Run>
         rowKey="id"
         size="small"
@@ -169,7 +171,15 @@ const ROWS: [keyof RecordView, MessageKey][] = [
   ['recordDate', 'identityRecordDate'],
 ];
 
-function ReviewCard({ review, onDone }: { review: Review; onDone: () => void }) {
+function ReviewCard({
+  review,
+  onDone,
+  canReview,
+}: {
+  review: Review;
+  onDone: () => void;
+  canReview: boolean;
+}) {
   const t = useT();
   const lang = useLang();
   const { message } = App.useApp();
@@ -236,26 +246,28 @@ function ReviewCard({ review, onDone }: { review: Review; onDone: () => void }) 
           ]}
         />
       </Flex>
-      <Space.Compact style={{ width: '100%', marginTop: 12 }}>
-        <Input
-          placeholder={t('identityReason')}
-          value={reason}
-          maxLength={500}
-          onChange={(e) => setReason(e.target.value)}
-          data-testid="identity-reason"
-        />
-        <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
-          {t('identityConfirm')}
-        </Button>
-        <Button danger onClick={() => decide('split')} data-testid="identity-split">
-          {t('identitySplit')}
-        </Button>
-      </Space.Compact>
+      {canReview && (
+        <Space.Compact style={{ width: '100%', marginTop: 12 }}>
+          <Input
+            placeholder={t('identityReason')}
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            data-testid="identity-reason"
+          />
+          <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
+            {t('identityConfirm')}
+          </Button>
+          <Button danger onClick={() => decide('split')} data-testid="identity-split">
+            {t('identitySplit')}
+          </Button>
+        </Space.Compact>
+      )}
     </Card>
   );
 }
 
-function ReviewsTab() {
+function ReviewsTab({ canReview }: { canReview: boolean }) {
   const t = useT();
   const reviews = useApi<{ total: number; items: Review[] }>('/api/identity/reviews?limit=10');
   if (reviews.data && reviews.data.items.length === 0) return <Empty description={t('identityNoReviews')} />;
@@ -267,13 +279,13 @@ function ReviewsTab() {
         </Typography.Text>
       )}
       {reviews.data?.items.map((r) => (
-        <ReviewCard key={r.id} review={r} onDone={reviews.reload} />
+        <ReviewCard key={r.id} review={r} onDone={reviews.reload} canReview={canReview} />
       ))}
     </Flex>
   );
 }
 
-function GoldenTab() {
+function GoldenTab({ canUndo }: { canUndo: boolean }) {
   const t = useT();
   const f = useFormat();
   const lang = useLang();
@@ -348,14 +360,16 @@ function GoldenTab() {
       )}
       {g && g.merges.length > 0 && (
         <Card size="small" title={t('identityMerges')}>
-          <Input
-            placeholder={t('identityUndoReason')}
-            value={undoReason}
-            maxLength={500}
-            onChange={(e) => setUndoReason(e.target.value)}
-            style={{ marginBottom: 8 }}
-            data-testid="identity-undo-reason"
-          />
+          {canUndo && (
+            <Input
+              placeholder={t('identityUndoReason')}
+              value={undoReason}
+              maxLength={500}
+              onChange={(e) => setUndoReason(e.target.value)}
+              style={{ marginBottom: 8 }}
+              data-testid="identity-undo-reason"
+            />
+          )}
           <Table
             size="small"
             rowKey="id"
@@ -383,7 +397,7 @@ function GoldenTab() {
               {
                 title: '',
                 render: (_, m) =>
-                  m.undoable ? (
+                  m.undoable && canUndo ? (
                     <Button size="small" danger onClick={() => undo(m.id)} data-testid="identity-undo">
                       {t('identityUndo')}
                     </Button>
@@ -397,8 +411,11 @@ function GoldenTab() {
   );
 }
 
-export function IdentityPage() {
+export function IdentityPage({ account }: { account: Account }) {
   const t = useT();
+  // Reading is identity:read; deciding pairs identity:review; starting runs and undoing merges identity:run.
+  const canRun = account.permissions.includes('identity:run');
+  const canReview = account.permissions.includes('identity:review');
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={3} style={{ margin: 0 }}>
@@ -409,9 +426,9 @@ export function IdentityPage() {
       </Typography.Paragraph>
       <Tabs
         items={[
-          { key: 'runs', label: t('identityTabRuns'), children: <RunsTab /> },
-          { key: 'reviews', label: t('identityTabReviews'), children: <ReviewsTab /> },
-          { key: 'golden', label: t('identityTabGolden'), children: <GoldenTab /> },
+          { key: 'runs', label: t('identityTabRuns'), children: <RunsTab canRun={canRun} /> },
+          { key: 'reviews', label: t('identityTabReviews'), children: <ReviewsTab canReview={canReview} /> },
+          { key: 'golden', label: t('identityTabGolden'), children: <GoldenTab canUndo={canRun} /> },
         ]}
       />
     </Flex>
