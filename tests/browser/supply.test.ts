@@ -4,6 +4,7 @@
 // registry with qualification expiry, a procurement project from its form to its explained ranking and an
 // overridden award whose reason lands in the audit trail, and a service request matched to providers.
 // Screenshots go to test-results/screenshots/supply-*.png.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bodyText, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
@@ -100,7 +101,21 @@ describe('precise supply in the console', () => {
       async () => await page.locator('[data-testid="supply-dea"] .ant-table-row').count(),
     ).toBeGreaterThan(1);
     expect(await page.locator('[data-testid="supply-dea"]').textContent()).toContain('有效');
+    await page.locator('[data-testid="supply-indicators"] canvas').waitFor();
     await page.screenshot({ path: `${SHOTS}/supply-evaluation.png`, fullPage: true });
+    // The community report downloads as XLSX (a zip) and as PDF.
+    for (const [kind, magic] of [
+      ['xlsx', 'PK'],
+      ['pdf', '%PDF'],
+    ] as const) {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId(`supply-export-${kind}`).click(),
+      ]);
+      expect(file.suggestedFilename()).toMatch(new RegExp(`^community-report-\\d{4}\\.${kind}$`));
+      const bytes = readFileSync((await file.path())!);
+      expect(bytes.subarray(0, magic.length).toString('latin1')).toBe(magic);
+    }
     await page.getByTestId('supply-budget').fill('10');
     await page.getByTestId('supply-min-share').fill('0.9');
     await page.getByTestId('supply-run-allocation').click();

@@ -146,4 +146,8 @@ export const SUPPLY_MESSAGES = {
     '诉求 {ref} 已改选「{name}」，理由：{reason}（已记入审计）',
     'Request {ref}: override to {name}, reason: {reason} (audited)',
   ],
+  supplyIndicatorsTitle: ['社区服务指标', 'Community service indicators'],
+  supplyIndicator: ['指标', 'Indicator'],
+  supplyExportXlsx: ['导出 XLSX', 'Export XLSX'],
+  supplyExportPdf: ['导出 PDF', 'Export PDF'],
 } as const;
