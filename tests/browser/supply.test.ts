@@ -254,4 +254,34 @@ describe('precise supply in the console', () => {
     await page.screenshot({ path: `${SHOTS}/supply-match.png`, fullPage: true });
     expect(await bodyText(page)).not.toMatch(RAW_KEY);
   });
+
+  it('the street officer traces the home-care subsidy policy to its services and what they cost', async () => {
+    const page = await harness.signIn('street01');
+    await page.getByRole('link', { name: '服务记录' }).first().click();
+    await poll(
+      async () => await page.locator('[data-testid="supply-deliveries"] .ant-table-row').count(),
+    ).toBeGreaterThan(0);
+    const all = Number(
+      ((await page.getByTestId('supply-delivery-totals').textContent()) ?? '')
+        .match(/服务次数([\d,]+)/)![1]!
+        .replace(/,/g, ''),
+    );
+    await page.getByTestId('supply-source-kind').click();
+    await page.locator('.ant-select-item-option', { hasText: '政策' }).click();
+    await page.getByTestId('supply-source-id').locator('input').fill('HOME_CARE_SUBSIDY');
+    await page.getByTestId('supply-source-id').locator('input').press('Enter');
+    await poll(async () => {
+      const rows = await page.locator('[data-testid="supply-deliveries"] .ant-table-row').allTextContents();
+      return rows.length > 0 && rows.every((r) => r.includes('政策 HOME_CARE_SUBSIDY'));
+    }).toBe(true);
+    const totals = (await page.getByTestId('supply-delivery-totals').textContent()) ?? '';
+    const policy = Number(totals.match(/服务次数([\d,]+)/)![1]!.replace(/,/g, ''));
+    expect(policy).toBeGreaterThan(0);
+    expect(policy).toBeLessThan(all);
+    expect(totals).toMatch(/费用（元）¥[\d,.]+/);
+    // Names are masked for staff.
+    expect(await page.getByTestId('supply-deliveries').textContent()).toContain('*');
+    await page.screenshot({ path: `${SHOTS}/supply-deliveries.png`, fullPage: true });
+    expect(await bodyText(page)).not.toMatch(RAW_KEY);
+  });
 });

@@ -1,6 +1,12 @@
 // Precise supply in the console: life-circle coverage and siting on the map with scenarios side by side, the
 // provider registry, procurement projects with explained ranking and award, request matching, and the allocation of care hours with its efficiency–equity curve next to the communities' DEA efficiency.
-import { BarChartOutlined, EnvironmentOutlined, ShopOutlined, SolutionOutlined } from '@ant-design/icons';
+import {
+  BarChartOutlined,
+  EnvironmentOutlined,
+  FileDoneOutlined,
+  ShopOutlined,
+  SolutionOutlined,
+} from '@ant-design/icons';
 import { lazy } from 'react';
 import type { ConsoleModule } from './module.ts';
 
@@ -15,6 +21,9 @@ const ProcurementPage = lazy(() =>
 );
 const ProjectPage = lazy(() =>
   import('../pages/supply/ProjectPage.tsx').then((m) => ({ default: m.ProjectPage })),
+);
+const DeliveriesPage = lazy(() =>
+  import('../pages/supply/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })),
 );
 const SupplyEvaluationPage = lazy(() =>
   import('../pages/supply/SupplyEvaluationPage.tsx').then((m) => ({ default: m.SupplyEvaluationPage })),
@@ -41,6 +50,12 @@ export const SUPPLY_MODULE: ConsoleModule = {
       permission: 'supply:read',
     },
     {
+      path: '/supply/deliveries',
+      label: 'supplyMenuDeliveries',
+      icon: <FileDoneOutlined />,
+      permission: 'delivery:read',
+    },
+    {
       path: '/supply/evaluation',
       label: 'supplyMenuEvaluation',
       icon: <BarChartOutlined />,
@@ -52,6 +67,7 @@ export const SUPPLY_MODULE: ConsoleModule = {
     { path: '/supply/providers', permission: 'supply:read', render: () => <ProvidersPage /> },
     { path: '/supply/procurement', permission: 'supply:read', render: () => <ProcurementPage /> },
     { path: '/supply/projects/:id', permission: 'supply:read', render: () => <ProjectPage /> },
+    { path: '/supply/deliveries', permission: 'delivery:read', render: () => <DeliveriesPage /> },
     { path: '/supply/evaluation', permission: 'evaluation:read', render: () => <SupplyEvaluationPage /> },
   ],
 };
