@@ -13,6 +13,7 @@ import {
   WALK_METRES_PER_MINUTE,
   type WalkGraph,
   walkCoverage,
+  walkDistanceMatrix,
 } from '../../lib/network/walk-network.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
@@ -358,18 +359,31 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
   };
   const model = input.model ?? 'mclp';
   if (model === 'pmedian') problem.radius = undefined;
-  if (graph && buildingSnap && model === 'mclp') {
+  // Walking distances where the street network is loaded: the MCLP takes who each site reaches within the
+  // radius, the p-median every building-to-site walk. A pair the network does not connect keeps its straight line.
+  let walkMatrix: Float64Array | null = null;
+  let unconnected = 0;
+  if (graph && buildingSnap) {
     const demandSnap = {
       edge: Int32Array.from(demandIndex, (i) => buildingSnap.edge[i]!),
       t: Float64Array.from(demandIndex, (i) => buildingSnap.t[i]!),
       accessM: Float64Array.from(demandIndex, (i) => buildingSnap.accessM[i]!),
     };
-    problem.cover = walkCoverage(
-      graph,
-      demandSnap,
-      snapToNetwork(graph, problem.sites.x, problem.sites.y),
-      walkRadiusM,
-    );
+    const siteSnap = snapToNetwork(graph, problem.sites.x, problem.sites.y);
+    if (model === 'mclp') {
+      problem.cover = walkCoverage(graph, demandSnap, siteSnap, walkRadiusM);
+    } else {
+      walkMatrix = walkDistanceMatrix(graph, demandSnap, siteSnap);
+      const m = sites.length;
+      for (let i = 0; i < demand.length; i++) {
+        for (let j = 0; j < m; j++) {
+          if (Number.isFinite(walkMatrix[i * m + j]!)) continue;
+          walkMatrix[i * m + j] = haversine(demand[i]!.lng, demand[i]!.lat, sites[j]!.lng, sites[j]!.lat);
+          unconnected++;
+        }
+      }
+      problem.distance = walkMatrix;
+    }
   }
   let result: Awaited<ReturnType<typeof solveLocation>>;
   try {
@@ -405,6 +419,14 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
   const byId = new Map(candidates.map((c) => [c.id, c]));
   // The p-median minimises distance, not coverage; coverage after is counted from the chosen sites.
   const coveredAfter = () => {
+    if (walkMatrix) {
+      const m = sites.length;
+      const open = sites.flatMap((s, j) => (result.sites.includes(s.id) ? [j] : []));
+      return demand.reduce(
+        (a, b, i) => a + (open.some((j) => walkMatrix[i * m + j]! <= walkRadiusM + 1e-6) ? b.residents : 0),
+        0,
+      );
+    }
     const open = sites.filter((s) => result.sites.includes(s.id));
     return demand.reduce(
       (a, b) =>
@@ -418,6 +440,12 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
   const newSites = result.sites.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   const { method } = methodOf(detourFactor, graph !== null);
   const notes = [...result.notes];
+  if (unconnected > 0) {
+    notes.push(
+      `${unconnected} 对建筑与选址点之间路网不连通，按直线距离计 / ` +
+        `${unconnected} building–site pairs are not connected by the network; their straight line is used`,
+    );
+  }
   if (type.capacity_unit && model === 'mclp') {
     notes.push(
       `覆盖模型未计容量（${type.capacity_unit}）；需要容量约束时请用带容量的 p-中位模型（cbrain plan pmedian）/ ` +

@@ -404,6 +404,31 @@ describeEachBackend(
           before: { coveredResidents: 3 },
           after: { coveredResidents: 7 },
         });
+        // Capacitated p-median, one new centre: W by the A1 building (a 1.4 km walk from the centre, 180 m in a
+        // straight line) or E by the far building (about 1.1 km either way). In straight lines E saves more
+        // (2 residents × ~1 km against 2 × 180 m); walking, W does (2 × ~1.4 km against 2 × ~1.1 km).
+        const pmedian = (distance?: 'straight-line') =>
+          post('cw_a', '/api/planning/siting', {
+            type: 'ELDER_DAY_CARE',
+            k: 1,
+            ageMin: 60,
+            model: 'pmedian',
+            siteCapacity: 10,
+            candidates: 'custom',
+            sites: [
+              { id: 'W', lng: 120.1003, lat: 30.2802 },
+              { id: 'E', lng: 120.1077, lat: 30.2878 },
+            ],
+            ...(distance ? { distance } : {}),
+          });
+        const walking = (await pmedian()).json();
+        expect(walking).toMatchObject({ distanceMethod: 'walking-network', optimal: true });
+        expect(walking.newSites.map((x: { id: string }) => x.id)).toEqual(['W']);
+        // The average is of walks now: well above the straight-line average.
+        const straightLine = (await pmedian('straight-line')).json();
+        expect(straightLine).toMatchObject({ distanceMethod: 'euclidean', optimal: true });
+        expect(straightLine.newSites.map((x: { id: string }) => x.id)).toEqual(['E']);
+        expect(walking.averageDistanceM).toBeGreaterThan(straightLine.averageDistanceM);
       } finally {
         await db.deleteFrom('walk_edge').execute();
         await db.deleteFrom('walk_node').execute();

@@ -29,6 +29,25 @@ export function findProvidersServing(db: Db, scopePath: string, ids?: number[]) 
 
 export type ProviderRecord = Awaited<ReturnType<typeof findProvidersServing>>[number];
 
+/** One page of the registry: name search (case-insensitive substring) and category, with the count of all hits. */
+export async function searchProvidersServing(
+  db: Db,
+  scopePath: string,
+  f: { q?: string; category?: string; limit: number; offset: number },
+) {
+  let q = providersServing(db, scopePath);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb('s.name', 'ilike', like), eb('s.contact_phone', 'like', like)]));
+  }
+  if (f.category) q = q.where(sql<boolean>`${f.category} = any(s.service_categories)`);
+  const [rows, count] = await Promise.all([
+    q.selectAll('s').orderBy('s.id').limit(f.limit).offset(f.offset).execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
 export function insertProvider(db: Db, values: Parameters<ReturnType<Db['insertInto']>['values']>[0]) {
   return db
     .insertInto('service_provider')
@@ -161,6 +180,44 @@ export function awardProject(db: Db, projectId: number, providerId: number) {
     .where('id', '=', projectId)
     .where('status', '=', 'open')
     .executeTakeFirst();
+}
+
+export function findBidsWithProviders(db: Db, projectId: number) {
+  return db
+    .selectFrom('procurement_bid as b')
+    .innerJoin('service_provider as s', 's.id', 'b.provider_id')
+    .select([
+      'b.id',
+      'b.provider_id',
+      's.name as provider_name',
+      'b.price',
+      'b.capacity',
+      'b.note',
+      'b.submitted_at',
+    ])
+    .where('b.project_id', '=', projectId)
+    .orderBy('b.id')
+    .execute();
+}
+
+/** The choices recorded for a subject (a project or a request), latest first. */
+export function findChoices(db: Db, subjectKind: 'project' | 'request', subjectId: string) {
+  return db
+    .selectFrom('provider_choice as c')
+    .innerJoin('service_provider as s', 's.id', 'c.chosen_provider_id')
+    .select([
+      'c.id',
+      'c.chosen_provider_id',
+      's.name as chosen_name',
+      'c.top_provider_id',
+      'c.override',
+      'c.reason',
+      'c.chosen_at',
+    ])
+    .where('c.subject_kind', '=', subjectKind)
+    .where('c.subject_id', '=', subjectId)
+    .orderBy('c.id', 'desc')
+    .execute();
 }
 
 export function insertChoice(db: Db, row: Parameters<ReturnType<Db['insertInto']>['values']>[0]) {

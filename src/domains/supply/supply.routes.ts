@@ -21,10 +21,11 @@ import {
   MatchBody,
   MatchChooseBody,
   ProjectBody,
+  ProjectDetailOut,
   ProjectOut,
   ProviderBody,
   ProviderDetailOut,
-  ProviderOut,
+  ProviderPageOut,
   ProviderQuery,
   QualificationBody,
   RankingOut,
@@ -40,7 +41,7 @@ import {
   matchRequest,
   placeBid,
   presentProject,
-  projectInScope,
+  projectDetail,
   providerDetail,
   rankProject,
   recordDelivery,
@@ -66,12 +67,12 @@ export async function supplyRoutes(app: FastifyInstance) {
         tags,
         summary: '服务商名录（服务本管辖范围者）',
         querystring: ProviderQuery,
-        response: { 200: Type.Object({ items: Type.Array(ProviderOut) }) },
+        response: { 200: ProviderPageOut },
       },
     },
     async (request) => {
       const viewer = requirePermission(request, 'supply:read');
-      return { items: await listProviders(db, viewer, (request.query as { category?: string }).category) };
+      return listProviders(db, viewer, request.query as ProviderQuery);
     },
   );
 
@@ -155,10 +156,17 @@ export async function supplyRoutes(app: FastifyInstance) {
 
   app.get(
     '/api/supply/projects/:id',
-    { schema: { tags, summary: '采购项目详情', params: IdParams, response: { 200: ProjectOut } } },
+    {
+      schema: {
+        tags,
+        summary: '采购项目详情：投标及定标记录（理由、是否改选）',
+        params: IdParams,
+        response: { 200: ProjectDetailOut },
+      },
+    },
     async (request) => {
       const viewer = requirePermission(request, 'supply:read');
-      return presentProject(await projectInScope(db, viewer, id(request)));
+      return projectDetail(db, viewer, id(request));
     },
   );
 

@@ -1,6 +1,6 @@
 // TypeBox schemas of the supply routes (providers, procurement, matching, deliveries).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { PageQuery } from '../../platform/http/pagination.ts';
+import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Category = Type.String({
@@ -66,21 +66,23 @@ export const ProviderOut = Type.Object({
   contactPhone: Nullable(Type.String()),
 });
 
+const QualificationOut = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  number: Type.String(),
+  issuedBy: Nullable(Type.String()),
+  categories: Type.Array(Type.String()),
+  validFrom: Type.String(),
+  validUntil: Type.String(),
+  valid: Type.Boolean(),
+  daysLeft: Type.Integer({ description: '距到期天数（今天按中国时间；已过期为负）' }),
+  expiringSoon: Type.Boolean({ description: '有效且 60 天内到期' }),
+});
+
 export const ProviderDetailOut = Type.Intersect([
   ProviderOut,
   Type.Object({
-    qualifications: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        kind: Type.String(),
-        number: Type.String(),
-        issuedBy: Nullable(Type.String()),
-        categories: Type.Array(Type.String()),
-        validFrom: Type.String(),
-        validUntil: Type.String(),
-        valid: Type.Boolean(),
-      }),
-    ),
+    qualifications: Type.Array(QualificationOut),
     history: Type.Object({
       deliveries: Type.Integer(),
       confirmed: Type.Integer(),
@@ -90,7 +92,16 @@ export const ProviderDetailOut = Type.Intersect([
   }),
 ]);
 
-export const ProviderQuery = Type.Object({ category: Type.Optional(Category) });
+export const ProviderPageOut = pageOf(ProviderDetailOut);
+
+export const ProviderQuery = Type.Intersect([
+  Type.Partial(PageQuery),
+  Type.Object({
+    category: Type.Optional(Category),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '按名称或电话搜索' })),
+  }),
+]);
+export type ProviderQuery = Static<typeof ProviderQuery>;
 
 export const ProjectBody = Type.Object({
   title: Type.String({ minLength: 2, maxLength: 200 }),
@@ -120,6 +131,35 @@ export const ProjectOut = Type.Object({
   awardedProviderId: Nullable(Type.Integer()),
   createdAt: Type.String(),
 });
+
+export const ProjectDetailOut = Type.Intersect([
+  ProjectOut,
+  Type.Object({
+    bids: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        providerId: Type.Integer(),
+        providerName: Type.String(),
+        price: Type.Number(),
+        capacity: Type.Integer(),
+        note: Type.String(),
+        createdAt: Type.String(),
+      }),
+    ),
+    choices: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        providerId: Type.Integer(),
+        providerName: Type.String(),
+        topProviderId: Nullable(Type.Integer()),
+        override: Type.Boolean(),
+        reason: Type.String(),
+        chosenAt: Type.String(),
+      }),
+      { description: '定标记录（最新在前）' },
+    ),
+  }),
+]);
 
 export const BidBody = Type.Object({
   providerId: Type.Integer({ minimum: 1 }),

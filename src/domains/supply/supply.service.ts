@@ -7,6 +7,7 @@ import { auditRequest } from '../../platform/audit/request-audit.ts';
 import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { offsetOf } from '../../platform/http/pagination.ts';
 import { chinaToday } from '../stats/age-cutoffs.ts';
 import {
   type MatchSubject,
@@ -18,6 +19,8 @@ import {
   awardProject,
   confirmDelivery,
   findBids,
+  findBidsWithProviders,
+  findChoices,
   findDeliveries,
   findPersonInScope,
   findProjects,
@@ -33,6 +36,7 @@ import {
   type ProjectRecord,
   type ProviderRecord,
   qualificationsOf,
+  searchProvidersServing,
 } from './supply.repository.ts';
 import type {
   BidBody,
@@ -42,6 +46,7 @@ import type {
   MatchBody,
   ProjectBody,
   ProviderBody,
+  ProviderQuery,
   QualificationBody,
 } from './supply.schema.ts';
 
@@ -132,24 +137,44 @@ export async function addQualification(
   });
 }
 
-/** A provider with its qualifications (each marked valid or not today) and its service history. */
-export async function providerDetail(db: Db, viewer: Viewer, id: number) {
-  const p = await providerInScope(db, viewer, id);
-  const [quals, history] = await Promise.all([qualificationsOf(db, [id]), historyOf(db, [id], new Date())]);
-  const today = chinaToday();
-  const h = history.get(id);
+/** Days from `today` to `day` (both yyyy-mm-dd); negative once it has passed. */
+function daysBetween(today: string, day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A qualification still valid but ending within this many days is highlighted. */
+export const EXPIRY_WARNING_DAYS = 60;
+
+type QualificationRow = Awaited<ReturnType<typeof qualificationsOf>>[number];
+type HistoryMap = Awaited<ReturnType<typeof historyOf>>;
+
+function presentProviderWithFacts(
+  p: ProviderRecord,
+  quals: QualificationRow[],
+  history: HistoryMap,
+  today: string,
+) {
+  const h = history.get(p.id);
   return {
     ...presentProviderRecord(p),
-    qualifications: quals.map((q) => ({
-      id: q.id,
-      kind: q.kind,
-      number: q.number,
-      issuedBy: q.issued_by,
-      categories: q.categories,
-      validFrom: q.valid_from,
-      validUntil: q.valid_until,
-      valid: q.valid_from <= today && q.valid_until >= today,
-    })),
+    qualifications: quals
+      .filter((q) => q.provider_id === p.id)
+      .map((q) => {
+        const valid = q.valid_from <= today && q.valid_until >= today;
+        const daysLeft = daysBetween(today, q.valid_until);
+        return {
+          id: q.id,
+          kind: q.kind,
+          number: q.number,
+          issuedBy: q.issued_by,
+          categories: q.categories,
+          validFrom: q.valid_from,
+          validUntil: q.valid_until,
+          valid,
+          daysLeft,
+          expiringSoon: valid && daysLeft <= EXPIRY_WARNING_DAYS,
+        };
+      }),
     history: {
       deliveries: h?.deliveries ?? 0,
       confirmed: h?.confirmed ?? 0,
@@ -157,6 +182,13 @@ export async function providerDetail(db: Db, viewer: Viewer, id: number) {
       last30Days: h?.last30 ?? 0,
     },
   };
+}
+
+/** A provider with its qualifications (each marked valid or not today) and its service history. */
+export async function providerDetail(db: Db, viewer: Viewer, id: number) {
+  const p = await providerInScope(db, viewer, id);
+  const [quals, history] = await Promise.all([qualificationsOf(db, [id]), historyOf(db, [id], new Date())]);
+  return presentProviderWithFacts(p, quals, history, chinaToday());
 }
 
 export function presentProviderRecord(p: ProviderRecord) {
@@ -177,9 +209,25 @@ export function presentProviderRecord(p: ProviderRecord) {
   };
 }
 
-export async function listProviders(db: Db, viewer: Viewer, category?: string) {
-  const rows = await findProvidersServing(db, viewer.scopePath);
-  return rows.filter((p) => !category || p.service_categories.includes(category)).map(presentProviderRecord);
+/** One page of the registry serving the viewer's area, each provider with its qualifications and history. */
+export async function listProviders(db: Db, viewer: Viewer, query: ProviderQuery) {
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+  const { rows, total } = await searchProvidersServing(db, viewer.scopePath, {
+    q: query.q?.trim() || undefined,
+    category: query.category,
+    limit: pageSize,
+    offset: offsetOf({ page, pageSize }),
+  });
+  const ids = rows.map((p) => p.id);
+  const [quals, history] = await Promise.all([qualificationsOf(db, ids), historyOf(db, ids, new Date())]);
+  const today = chinaToday();
+  return {
+    items: rows.map((p) => presentProviderWithFacts(p, quals, history, today)),
+    total,
+    page,
+    pageSize,
+  };
 }
 
 /** Facts the scorer needs for each provider; `priceOf` gives the price of this work per provider. */
@@ -279,6 +327,36 @@ export function presentProject(p: ProjectRecord) {
     status: p.status,
     awardedProviderId: p.awarded_provider_id,
     createdAt: new Date(p.created_at).toISOString(),
+  };
+}
+
+/** A project with its bids and the choices recorded for it (latest first). */
+export async function projectDetail(db: Db, viewer: Viewer, id: number) {
+  const project = await projectInScope(db, viewer, id);
+  const [bids, choices] = await Promise.all([
+    findBidsWithProviders(db, id),
+    findChoices(db, 'project', String(id)),
+  ]);
+  return {
+    ...presentProject(project),
+    bids: bids.map((b) => ({
+      id: b.id,
+      providerId: b.provider_id,
+      providerName: b.provider_name,
+      price: Number(b.price),
+      capacity: b.capacity,
+      note: b.note,
+      createdAt: new Date(b.submitted_at).toISOString(),
+    })),
+    choices: choices.map((c) => ({
+      id: c.id,
+      providerId: c.chosen_provider_id,
+      providerName: c.chosen_name,
+      topProviderId: c.top_provider_id,
+      override: c.override,
+      reason: c.reason,
+      chosenAt: new Date(c.chosen_at).toISOString(),
+    })),
   };
 }
 

@@ -80,6 +80,40 @@ describeEachBackend(
       });
     });
 
+    it('lists the registry a page at a time, searched by name and category, with qualification expiry and history', async () => {
+      // A second licence of the good provider that ends in 30 days: still valid, but highlighted.
+      const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const added = await call('POST', 'street1', `/api/supply/providers/${ids.good}/qualifications`, {
+        kind: '食品经营许可证',
+        number: 'JY-1',
+        validFrom: '2024-01-01',
+        validUntil: soon,
+      });
+      expect(added.statusCode).toBe(201);
+      const page1 = (await call('GET', 'cw_a', '/api/supply/providers?pageSize=2')).json();
+      expect(page1).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+      expect(page1.items.map((p: { id: number }) => p.id)).toEqual([ids.good, ids.expired]);
+      const page2 = (await call('GET', 'cw_a', '/api/supply/providers?pageSize=2&page=2')).json();
+      expect(page2.items.map((p: { id: number }) => p.id)).toEqual([ids.pricey]);
+      const good = page1.items[0];
+      expect(good.qualifications).toEqual([
+        expect.objectContaining({ kind: '养老服务机构备案', valid: true, expiringSoon: false }),
+        expect.objectContaining({ kind: '食品经营许可证', valid: true, expiringSoon: true }),
+      ]);
+      expect(Math.abs(good.qualifications[1].daysLeft - 30)).toBeLessThanOrEqual(1);
+      expect(page1.items[1].qualifications[0]).toMatchObject({ valid: false, expiringSoon: false });
+      expect(page1.items[1].qualifications[0].daysLeft).toBeLessThan(0);
+      expect(good.history).toMatchObject({ deliveries: 0 });
+      const found = (
+        await call('GET', 'cw_a', `/api/supply/providers?q=${encodeURIComponent('夕阳')}`)
+      ).json();
+      expect(found.items.map((p: { id: number }) => p.id)).toEqual([ids.expired]);
+      // A LIKE wildcard in the search is taken literally.
+      expect((await call('GET', 'cw_a', '/api/supply/providers?q=%25')).json().total).toBe(0);
+      expect((await call('GET', 'cw_a', '/api/supply/providers?category=legal_aid')).json().total).toBe(0);
+      expect((await call('GET', 'cw_a', '/api/supply/providers?pageSize=500')).statusCode).toBe(400);
+    });
+
     it('rejects bad provider input: empty categories (400), a validity that ends before it starts (400), an area outside scope (403)', async () => {
       const empty = await call('POST', 'street1', '/api/supply/providers', {
         name: '空类别',
@@ -194,9 +228,20 @@ describeEachBackend(
         capacity: 1,
       });
       expect(closed.json().error.code).toBe('PROJECT_CLOSED');
-      expect((await call('GET', 'cw_a', `/api/supply/projects/${ids.project}`)).json().status).toBe(
-        'awarded',
+      const project = (await call('GET', 'cw_a', `/api/supply/projects/${ids.project}`)).json();
+      expect(project.status).toBe('awarded');
+      expect(project.bids.map((b: { providerId: number }) => b.providerId).sort()).toEqual(
+        [ids.good, ids.expired, ids.pricey].sort(),
       );
+      expect(project.choices).toEqual([
+        expect.objectContaining({
+          providerId: ids.pricey,
+          providerName: '安心护理有限公司',
+          topProviderId: ids.good,
+          override: true,
+          reason: '需要24小时护理资质，仅该公司具备',
+        }),
+      ]);
       expect((await call('GET', 'cw_c', `/api/supply/projects/${ids.project}`)).statusCode).toBe(404);
     });
 

@@ -393,6 +393,39 @@ function capacitatedModel(inst: MedianInstance, capacity: Float64Array) {
   return { lp: b.build('min'), yColumn };
 }
 
+/**
+ * The rows of a given demand × site distance matrix for the demand groups: a group's members share a position,
+ * so its first member's row stands for it. Every distance must be a finite non-negative number.
+ */
+function groupRows(given: Float64Array, groupOf: Int32Array, n: number, m: number): Float64Array {
+  const nd = groupOf.length;
+  if (given.length !== nd * m) {
+    throw new LocationInputError([
+      {
+        set: 'options',
+        message: `distance matrix has ${given.length} entries, expected ${nd} demand points × ${m} sites`,
+      },
+    ]);
+  }
+  const out = new Float64Array(n * m);
+  const filled = new Uint8Array(n);
+  for (let i = 0; i < nd; i++) {
+    const g = groupOf[i]!;
+    if (filled[g]) continue;
+    filled[g] = 1;
+    for (let j = 0; j < m; j++) {
+      const d = given[i * m + j]!;
+      if (!Number.isFinite(d) || d < 0) {
+        throw new LocationInputError([
+          { set: 'demand', index: i, message: `distance to site ${j + 1} is ${d}, not a finite number ≥ 0` },
+        ]);
+      }
+      out[g * m + j] = d;
+    }
+  }
+  return out;
+}
+
 export async function solvePMedian(problem: LocationProblem): Promise<LocationResult> {
   const started = performance.now();
   const deadline = started + (problem.timeLimit ?? 60) * 1000;
@@ -436,7 +469,9 @@ export async function solvePMedian(problem: LocationProblem): Promise<LocationRe
   const inst: MedianInstance = {
     numDemand: n,
     numSites: m,
-    distance: distanceMatrix(problem.metric, { x: Float64Array.from(gx), y: Float64Array.from(gy) }, sites),
+    distance: problem.distance
+      ? groupRows(problem.distance, groupOf, n, m)
+      : distanceMatrix(problem.metric, { x: Float64Array.from(gx), y: Float64Array.from(gy) }, sites),
     weight: Float64Array.from(gw),
     fixed,
     p,

@@ -40,6 +40,11 @@ export interface LocationProblem {
    * street network. When given it replaces the metric's straight-line test; `radius` then only labels it.
    */
   cover?: SparseRows;
+  /**
+   * Precomputed distances (p-median): metres from demand point i to site j at i·sites + j, e.g. walking on a
+   * street network. When given it replaces the metric's straight-line distance.
+   */
+  distance?: Float64Array;
 }
 
 export type LocationStatus = 'optimal' | 'feasible' | 'infeasible' | 'no-solution';

@@ -343,3 +343,19 @@ export function walkCoverage(graph: WalkGraph, demand: Snap, sites: Snap, radius
   for (let i = 0; i < nd; i++) indices.set(lists[i]!, starts[i]!);
   return { starts, indices };
 }
+
+/**
+ * Walking metres from every demand point to every site, row-major (demand i, site j at i·sites + j); Infinity
+ * where the network does not connect them. One full Dijkstra per site, for models that need every distance
+ * (the p-median), not only those within a radius.
+ */
+export function walkDistanceMatrix(graph: WalkGraph, demand: Snap, sites: Snap): Float64Array {
+  const nd = demand.edge.length;
+  const ns = sites.edge.length;
+  const out = new Float64Array(nd * ns);
+  for (let j = 0; j < ns; j++) {
+    const walk = nearestWalk(graph, snapAt(sites, j), demand);
+    for (let i = 0; i < nd; i++) out[i * ns + j] = walk.distanceM[i]!;
+  }
+  return out;
+}

@@ -1,16 +1,28 @@
 // Care hours allocated across communities by need with an equity floor, the efficiency–equity curve that shows
 // what each point of minimum share costs, and the communities' DEA efficiency with the peers to learn from.
-import { Alert, Button, Card, Flex, InputNumber, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { LineChart } from 'echarts/charts';
+import {
+  Alert,
+  Button,
+  Card,
+  Flex,
+  InputNumber,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
-import { api, errorText } from '../../api.ts';
+import { api, download, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 
-echarts.use([LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 interface Allocation {
   objective: number;
@@ -61,6 +73,64 @@ function CurveChart({ points }: { points: NonNullable<Allocation['curve']> }) {
   return <div ref={ref} style={{ height: 260 }} data-testid="supply-curve" />;
 }
 
+interface Indicators {
+  xAxis: { data: string[] };
+  series: { name: string; nameEn: string; type: 'bar' | 'line'; data: (number | null)[] }[];
+}
+
+/** One indicator per community at a time (their units differ: counts, hours, yuan, a 1–5 rating). */
+function IndicatorChart({ data }: { data: Indicators }) {
+  const t = useT();
+  const lang = useLang();
+  const [index, setIndex] = useState(0);
+  const ref = useRef<HTMLDivElement>(null);
+  const series = data.series[index] ?? data.series[0];
+  useEffect(() => {
+    if (!ref.current || !series) return;
+    const chart = echarts.init(ref.current);
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'category',
+        data: data.xAxis.data,
+        axisLabel: { fontSize: 12, interval: 0, rotate: 30 },
+      },
+      yAxis: { type: 'value', axisLabel: { fontSize: 13 } },
+      series: [
+        {
+          type: 'bar',
+          data: series.data,
+          color: '#1f6feb',
+          name: lang === 'en' ? series.nameEn : series.name,
+        },
+      ],
+    });
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(ref.current);
+    return () => {
+      observer.disconnect();
+      chart.dispose();
+    };
+  }, [data, series, lang]);
+  return (
+    <Flex vertical gap={8}>
+      <Space>
+        <span>{t('supplyIndicator')}</span>
+        <Select
+          style={{ width: 200 }}
+          value={index}
+          onChange={setIndex}
+          options={data.series.map((x, i) => ({ value: i, label: lang === 'en' ? x.nameEn : x.name }))}
+          data-testid="supply-indicator-select"
+        />
+      </Space>
+      <div ref={ref} style={{ height: 280 }} data-testid="supply-indicators" />
+    </Flex>
+  );
+}
+
 export function SupplyEvaluationPage() {
   const t = useT();
   const lang = useLang();
@@ -71,6 +141,16 @@ export function SupplyEvaluationPage() {
   const [busy, setBusy] = useState(false);
   const [year, setYear] = useState(new Date().getFullYear() - 1);
   const dea = useApi<Dea>(`/api/evaluation/dea/communities?year=${year}&model=ccr&orientation=input`);
+  const indicators = useApi<Indicators>(`/api/evaluation/indicators?year=${year}`);
+  const [exportProblem, setExportProblem] = useState<string | null>(null);
+  const exportReport = async (kind: 'xlsx' | 'pdf') => {
+    setExportProblem(null);
+    try {
+      await download(`/api/evaluation/report.${kind}?year=${year}`, `community-report-${year}.${kind}`);
+    } catch (e) {
+      setExportProblem(errorText(e, lang));
+    }
+  };
 
   const run = async () => {
     setBusy(true);
@@ -150,9 +230,16 @@ export function SupplyEvaluationPage() {
           <Space>
             <span>{t('supplyYear')}</span>
             <InputNumber min={2000} max={2100} value={year} onChange={(v) => setYear(v ?? year)} />
+            <Button onClick={() => exportReport('xlsx')} data-testid="supply-export-xlsx">
+              {t('supplyExportXlsx')}
+            </Button>
+            <Button onClick={() => exportReport('pdf')} data-testid="supply-export-pdf">
+              {t('supplyExportPdf')}
+            </Button>
           </Space>
         }
       >
+        {exportProblem ? <Alert type="error" showIcon message={exportProblem} /> : null}
         {dea.error ? <Alert type="warning" showIcon message={errorText(dea.error, lang)} /> : null}
         <Table
           size="small"
@@ -181,6 +268,14 @@ export function SupplyEvaluationPage() {
             },
           ]}
         />
+      </Card>
+      <Card title={t('supplyIndicatorsTitle')}>
+        {indicators.error ? (
+          <Alert type="warning" showIcon message={errorText(indicators.error, lang)} />
+        ) : null}
+        {indicators.data && indicators.data.xAxis.data.length > 0 && (
+          <IndicatorChart data={indicators.data} />
+        )}
       </Card>
     </Flex>
   );
