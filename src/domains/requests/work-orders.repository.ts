@@ -3,6 +3,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { WorkOrderTable } from '../../platform/db/schema.ts';
+import type { EventRecord } from './order.presenter.ts';
 import { OPEN_STATUSES, type OrderState, type OrderStatus } from './workflow.ts';
 
 export type OrderRow = Selectable<WorkOrderTable>;
@@ -392,6 +393,9 @@ export async function insertIntakeOrder(
 /**
  * A requester joins an open order about the same incident, in one statement: the order's requester count, the
  * requester, a public `join` event and, when the requester can be reached, a notice with the existing number.
+ * It also reads what the answer to the requester shows (the lead unit's name and the public steps, the new one
+ * last), so that a join takes one round trip. A join leaves `updated_at` alone: the order's state and the figures
+ * the roll-up counts do not change, and an update touching no indexed column stays on its page (no index writes).
  */
 export async function joinOrder(
   db: Db,
@@ -399,11 +403,27 @@ export async function joinOrder(
   requester: IntakeRequester,
   event: { actorAccountId: number | null; actorName: string; note: string; details: Record<string, unknown> },
   notice: { kind: string; before: string; after: string } | null,
-): Promise<{ order: OrderRow; requesterId: number; eventId: number } | undefined> {
+): Promise<
+  | {
+      order: OrderRow;
+      requesterId: number;
+      eventId: number;
+      leadUnitName: string | null;
+      events: EventRecord[];
+    }
+  | undefined
+> {
   const at = requester.joined_at;
-  const r = await sql<OrderRow & { requester_id: number; event_id: number }>`
+  const r = await sql<
+    OrderRow & {
+      requester_id: number;
+      event_id: number;
+      lead_unit_name: string | null;
+      public_events: Array<Omit<EventRecord, 'public'>> | string;
+    }
+  >`
     with m as (
-      update work_order set requester_count = requester_count + 1, updated_at = ${at}::timestamptz
+      update work_order set requester_count = requester_count + 1
       where id = ${orderId}::bigint
       returning *
     ),
@@ -427,10 +447,37 @@ export async function joinOrder(
     )`
         : sql``
     }
-    select m.*, r.id as requester_id, e.id as event_id from m, r, e
+    select m.*, r.id as requester_id, e.id as event_id,
+      (select u.name from handling_unit u where u.code = m.lead_unit_code) as lead_unit_name,
+      (select coalesce(json_agg(json_build_object('id', x.id, 'action', x.action, 'from_status', x.from_status,
+          'to_status', x.to_status, 'actor_name', x.actor_name, 'unit_code', x.unit_code,
+          'occurred_at', x.occurred_at, 'note', x.note) order by x.id), '[]'::json)
+        from order_event x where x.order_id = m.id and x.public) as public_events
+    from m, r, e
   `.execute(db);
   const first = r.rows[0];
   if (!first) return undefined;
-  const { requester_id, event_id, ...row } = first;
-  return { order: row as OrderRow, requesterId: Number(requester_id), eventId: Number(event_id) };
+  const { requester_id, event_id, lead_unit_name, public_events, ...row } = first;
+  const earlier = (typeof public_events === 'string' ? JSON.parse(public_events) : public_events) as Array<
+    Omit<EventRecord, 'public'>
+  >;
+  const events: EventRecord[] = earlier.map((e) => ({ ...e, id: Number(e.id), public: true }));
+  events.push({
+    id: Number(event_id),
+    action: 'join',
+    from_status: row.status,
+    to_status: row.status,
+    actor_name: event.actorName,
+    unit_code: null,
+    occurred_at: at,
+    note: event.note,
+    public: true,
+  });
+  return {
+    order: row as OrderRow,
+    requesterId: Number(requester_id),
+    eventId: Number(event_id),
+    leadUnitName: lead_unit_name,
+    events,
+  };
 }

@@ -360,9 +360,11 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   }
 
   // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one locked row:
-  // one transaction per submission would serialise all of them on that lock. Submissions that arrive while the
-  // writers are busy are written together, several per transaction with one audit append, by a few writers at
-  // once. A batch that fails is written again one by one, so one bad submission never fails another.
+  // one transaction per submission would serialise all of them on that lock. Submissions that arrive together
+  // (in the same turn of the event loop) or while the writers are busy are written together, several per
+  // transaction with one audit append, by a few writers at once. A batch that fails is written again one by one,
+  // so one bad submission never fails another. Waiting for the turn to end matters most on PGlite, whose queries
+  // finish without giving the event loop a turn: started at once, every batch would hold one submission.
   type Written = { result: IntakeResult; audit: AuditEntry };
   interface PendingWrite {
     write(trx: Db): Promise<Written>;
@@ -372,7 +374,8 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   const pending: PendingWrite[] = [];
   let activeWriters = 0;
   const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 4);
-  const MAX_BATCH = 16;
+  const MAX_BATCH = 32;
+  let pumpScheduled = false;
 
   async function writeOne(item: PendingWrite) {
     try {
@@ -408,20 +411,27 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   }
 
   function pump() {
+    pumpScheduled = false;
     while (activeWriters < maxWriters && pending.length > 0) {
       const batch = pending.splice(0, MAX_BATCH);
       activeWriters++;
       void writeBatch(batch).finally(() => {
         activeWriters--;
-        pump();
+        schedulePump();
       });
     }
+  }
+
+  function schedulePump() {
+    if (pumpScheduled || pending.length === 0) return;
+    pumpScheduled = true;
+    setImmediate(pump);
   }
 
   function writeInBatch(write: (trx: Db) => Promise<Written>): Promise<IntakeResult> {
     return new Promise((resolve, reject) => {
       pending.push({ write, resolve, reject });
-      pump();
+      schedulePump();
     });
   }
 
@@ -537,7 +547,20 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
           if (!joined) throw new Error(`order ${same.id} vanished while a requester joined it`);
           await insertPhotos(trx, joined.order, input.photos ?? [], at);
           return {
-            result: { order: joined.order, created: true, merged: true, accessCode },
+            result: {
+              order: joined.order,
+              created: true,
+              merged: true,
+              accessCode,
+              shown: {
+                units: new Map(
+                  joined.order.lead_unit_code && joined.leadUnitName
+                    ? [[joined.order.lead_unit_code, joined.leadUnitName]]
+                    : [],
+                ),
+                events: joined.events,
+              },
+            },
             audit: auditOf(caller, {
               action: 'request.join',
               entityType: 'work_order',
