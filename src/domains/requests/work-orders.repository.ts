@@ -84,6 +84,57 @@ export async function findOpenOrdersNear(
     .execute();
 }
 
+/**
+ * `findOpenOrdersNear` for several places in one statement (a group of submissions written together): the
+ * candidates of place i come back with `probe` = i. Each place is looked up through the partial indexes of open
+ * orders by place and by address, as the single lookup is.
+ */
+export async function findOpenOrdersNearMany(
+  db: Db,
+  places: Array<{ lng: number | null; lat: number | null; address: string | null; since: Date }>,
+  metres: number,
+  limit = 200,
+) {
+  if (places.length === 0) return [];
+  const dLat = metres / 111_000;
+  const rows = sql.join(
+    places.map((p, i) => {
+      const hasPoint = p.lng !== null && p.lat !== null;
+      const dLng = hasPoint ? metres / (111_000 * Math.cos((p.lat! * Math.PI) / 180)) : 0;
+      return sql`(${i}::integer, ${hasPoint ? p.lng! - dLng : null}::double precision,
+        ${hasPoint ? p.lng! + dLng : null}::double precision, ${hasPoint ? p.lat! - dLat : null}::double precision,
+        ${hasPoint ? p.lat! + dLat : null}::double precision, ${p.address}::text, ${p.since}::timestamptz)`;
+    }),
+  );
+  // The statuses as literals, so that the planner can use the partial indexes on open orders.
+  const open = sql.raw(OPEN_STATUSES.map((st) => `'${st}'`).join(', '));
+  const r = await sql<{
+    probe: number;
+    id: number;
+    description: string;
+    lng: number | null;
+    lat: number | null;
+    address: string | null;
+    category_code: string | null;
+    received_at: Date;
+  }>`
+    select q.probe, c.* from (values ${rows}) q (probe, lng0, lng1, lat0, lat1, address, since)
+    cross join lateral (
+      select * from (
+        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        where w.status in (${open}) and w.received_at >= q.since
+          and w.lng >= q.lng0 and w.lng <= q.lng1 and w.lat >= q.lat0 and w.lat <= q.lat1
+        union
+        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        where w.status in (${open}) and w.received_at >= q.since and w.address = q.address
+      ) u
+      order by u.received_at desc
+      limit ${limit}
+    ) c
+  `.execute(db);
+  return r.rows;
+}
+
 export async function insertEvent(
   db: Db,
   e: {
