@@ -35,7 +35,9 @@ import {
   insertAssignments,
   insertEvent,
   insertIntakeOrder,
-  joinOrder,
+  type JoinedOrder,
+  type JoinRequest,
+  joinOrders,
   type OrderRow,
   queueNotifications,
   stateOf,
@@ -385,7 +387,11 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   interface IntakeWrite {
     query: IncidentQuery;
     since: Date;
-    join(trx: Db, same: ScoredCandidate): Promise<Written>;
+    /** The join of the order `same`, and what to do once it is written (photos, the answer, the audit entry). */
+    join(same: ScoredCandidate): {
+      request: JoinRequest;
+      done(trx: Db, joined: JoinedOrder): Promise<Written>;
+    };
     create(trx: Db): Promise<Written>;
   }
   interface PendingWrite extends IntakeWrite {
@@ -460,9 +466,17 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       written[index] = await items[index]!.create(trx);
       realId.set(STAND_IN + index, written[index]!.result.order.id);
     }
-    for (const [i, same] of plan.entries()) {
-      if (!same) continue;
-      written[i] = await items[i]!.join(trx, { ...same, id: realId.get(same.id) ?? same.id });
+    const joins = plan.flatMap((same, i) =>
+      same ? [{ index: i, ...items[i]!.join({ ...same, id: realId.get(same.id) ?? same.id }) }] : [],
+    );
+    const joined = await joinOrders(
+      trx,
+      joins.map((j) => j.request),
+    );
+    for (const [k, j] of joins.entries()) {
+      const done = joined[k];
+      if (!done) throw new Error(`order ${j.request.orderId} vanished while a requester joined it`);
+      written[j.index] = await j.done(trx, done);
     }
     return written;
   }
@@ -599,50 +613,50 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
         query,
         since: new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
         // Same incident as an open order nearby: the requester joins it instead of opening a second order.
-        join: async (trx, same): Promise<Written> => {
-          const joined = await joinOrder(
-            trx,
-            same.id,
+        join: (same) => ({
+          request: {
+            orderId: same.id,
             requester,
-            {
+            event: {
               actorAccountId: caller.viewer?.accountId ?? null,
               actorName: actorName(caller),
               note: '同一事件的新诉求并入本工单',
               details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
             },
-            reachable
+            notice: reachable
               ? {
                   kind: 'merged',
                   before: '您反映的问题已有工单（编号 ',
                   after: '）正在处理，我们会一并告知您办理结果。',
                 }
               : null,
-          );
-          if (!joined) throw new Error(`order ${same.id} vanished while a requester joined it`);
-          await insertPhotos(trx, joined.order, input.photos ?? [], at);
-          return {
-            result: {
-              order: joined.order,
-              created: true,
-              merged: true,
-              accessCode,
-              shown: {
-                units: new Map(
-                  joined.order.lead_unit_code && joined.leadUnitName
-                    ? [[joined.order.lead_unit_code, joined.leadUnitName]]
-                    : [],
-                ),
-                events: joined.events,
+          },
+          done: async (trx, joined): Promise<Written> => {
+            await insertPhotos(trx, joined.order, input.photos ?? [], at);
+            return {
+              result: {
+                order: joined.order,
+                created: true,
+                merged: true,
+                accessCode,
+                shown: {
+                  units: new Map(
+                    joined.order.lead_unit_code && joined.leadUnitName
+                      ? [[joined.order.lead_unit_code, joined.leadUnitName]]
+                      : [],
+                  ),
+                  events: joined.events,
+                },
               },
-            },
-            audit: auditOf(caller, {
-              action: 'request.join',
-              entityType: 'work_order',
-              entityIds: [joined.order.id],
-              details: { channel: input.channel, requesterId: joined.requesterId },
-            }),
-          };
-        },
+              audit: auditOf(caller, {
+                action: 'request.join',
+                entityType: 'work_order',
+                entityIds: [joined.order.id],
+                details: { channel: input.channel, requesterId: joined.requesterId },
+              }),
+            };
+          },
+        }),
         create: async (trx): Promise<Written> => {
           // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
           // machine decides those steps here too, and the final state is written in one insert (the intake path is
