@@ -12,7 +12,7 @@ import {
 } from '../../lib/incident/same-incident.ts';
 import { maskPhone } from '../../lib/masking.ts';
 import type { AuditEntry } from '../../platform/audit/audit-log.ts';
-import { appendAudit } from '../../platform/audit/audit-log.ts';
+import { appendAudit, createAuditAppender } from '../../platform/audit/audit-log.ts';
 import { roleCan } from '../../platform/auth/roles.ts';
 import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
@@ -403,6 +403,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 4);
   const MAX_BATCH = 32;
   let pumpScheduled = false;
+  const appendIntakeAudit = createAuditAppender();
 
   /**
    * Writes submissions in order inside one transaction: one look-up of the open orders near all of them, then
@@ -485,7 +486,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     try {
       const written = await database.db.transaction().execute(async (trx) => {
         const [w] = await writeGroup(trx, [item]);
-        await appendAudit(trx, w!.audit);
+        await appendIntakeAudit(trx, [w!.audit]);
         return w!.result;
       });
       item.resolve(written);
@@ -500,7 +501,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     try {
       results = await database.db.transaction().execute(async (trx) => {
         const written = await writeGroup(trx, batch);
-        await appendAudit(
+        await appendIntakeAudit(
           trx,
           written.map((w) => w.audit),
         );
