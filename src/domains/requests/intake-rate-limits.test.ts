@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
-import { takeRateWindows, windowStart } from './intake-rate-limits.ts';
+import { takeRateWindows, takeRateWindowsTogether, windowStart } from './intake-rate-limits.ts';
 import { createRequestsTestApp, PLACES } from './requests-fixture.testing.ts';
 
 const saved = {
@@ -114,6 +114,59 @@ describeEachBackend('requests: rate limits in the database', createRequestsTestA
     expect(await takeRateWindows(db(), [{ key: 'test:window', rule }], start + 10_000)).toBe(0);
     expect(await takeRateWindows(db(), [{ key: 'test:window', rule }], start + 45_000)).toBe(15_000);
     expect(await takeRateWindows(db(), [{ key: 'test:window', rule }], start + 60_000)).toBe(0);
+  });
+
+  it('submissions arriving together are counted together: the first ones up to the limit pass, the rest get 429', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => submit(ctx().app, '10.7.3.1', {}, 20 + i)),
+    );
+    const codes = answers.map((a) => a.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(4);
+    for (const a of answers.filter((x) => x.statusCode === 429)) {
+      expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    const hits = await sql<{
+      hits: number;
+    }>`select hits from request_rate_window where key = 'ip:10.7.3.1'`.execute(db());
+    expect(hits.rows.map((r) => Number(r.hits))).toEqual([3]);
+  });
+
+  it('one statement for several requests: each key serves its first attempts up to the limit, in order', async () => {
+    const rule = { limit: 2, windowMs: 60_000 };
+    const phoneRule = { limit: 1, windowMs: 3_600_000 };
+    const now = windowStart(Date.parse('2026-12-01T09:00:00Z'), 3_600_000) + 5_000;
+    const waits = await takeRateWindowsTogether(db(), [
+      { attempts: [{ key: 'test:a', rule }], now },
+      {
+        attempts: [
+          { key: 'test:a', rule },
+          { key: 'test:p', rule: phoneRule },
+        ],
+        now,
+      },
+      { attempts: [{ key: 'test:a', rule }], now },
+      {
+        attempts: [
+          { key: 'test:b', rule },
+          { key: 'test:p', rule: phoneRule },
+        ],
+        now,
+      },
+    ]);
+    // test:a takes two, the third waits for the minute to end; the phone takes one, the second waits for the hour.
+    expect(waits).toEqual([0, 0, 55_000, 3_595_000]);
+    const rows = await sql<{ key: string; hits: number }>`
+      select key, hits from request_rate_window where key in ('test:a', 'test:b', 'test:p') order by key`.execute(
+      db(),
+    );
+    expect(rows.rows.map((r) => [r.key, Number(r.hits)])).toEqual([
+      ['test:a', 2],
+      ['test:b', 1],
+      ['test:p', 1],
+    ]);
+    // The next statement finds test:a full and counts nothing more.
+    expect(await takeRateWindows(db(), [{ key: 'test:a', rule }], now + 1000)).toBe(54_000);
   });
 
   it('a limit that is not a positive whole number stops the server from starting', async () => {

@@ -276,6 +276,35 @@ describeEachBackend('requests: intake', createRequestsTestApp, (ctx) => {
     expect(rating.statusCode).toBe(409);
   });
 
+  it('reports of one incident arriving together are written in one group: one order, the others join it, each with its own answer', async () => {
+    const before = await count('work_order');
+    const texts = [
+      '幸福路12号门口井盖丢了，晚上很危险',
+      '幸福路12号门口的井盖没了，怕有人掉下去',
+      '幸福路12号楼前井盖丢失，请尽快处理',
+    ];
+    // Sent at once: they reach the writer together, and the later ones must find the order the first one opens.
+    const answers = await Promise.all(
+      texts.map((description, i) =>
+        portal({ description, lng: 120.131 + i * 0.0001, lat: 30.2851, anonymous: true }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201]);
+    expect(answers.map((a) => a.json().merged)).toEqual([false, true, true]);
+    const numbers = new Set(answers.map((a) => a.json().order.number));
+    expect(numbers.size).toBe(1);
+    expect(await count('work_order')).toBe(before + 1);
+    expect(new Set(answers.map((a) => a.json().accessCode)).size).toBe(3);
+    // The last to join sees its own step at the end of the public steps.
+    expect(answers[2]!.json().order.steps.at(-1)).toMatchObject({ action: 'join' });
+    const order = await db()
+      .selectFrom('work_order')
+      .select(['requester_count'])
+      .where('number', '=', answers[0]!.json().order.number)
+      .executeTakeFirstOrThrow();
+    expect(order.requester_count).toBe(3);
+  });
+
   it('the public lookup shows status, unit and steps without personal data', async () => {
     const res = await portal({
       description: '我叫周大福，住在幸福小区5号楼，电话13811112222，楼下烧烤油烟很大',

@@ -9,7 +9,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import { normalisePhone } from '../people/people.service.ts';
 import type { RequestsContext } from './context.ts';
-import { takeRateWindows } from './intake-rate-limits.ts';
+import { createRateWindowGate } from './intake-rate-limits.ts';
 import { presentOrderDetail, presentOrderSummary, presentPublicOrder } from './order.presenter.ts';
 import { findOrderPage } from './order-list.repository.ts';
 import {
@@ -92,6 +92,7 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
   app.removeContentTypeParser('text/plain');
   const perClient = { limit: ctx.limits.perClientPerMinute, windowMs: 60_000 };
   const perPhone = { limit: ctx.limits.perPhonePerHour, windowMs: 3_600_000 };
+  const rateWindows = createRateWindowGate(database.db);
 
   /**
    * 429 with Retry-After when a client or a phone number submits too often (portal and Open311 only). The windows
@@ -106,7 +107,7 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
         rule: perPhone,
       });
     }
-    const wait = await takeRateWindows(database.db, attempts);
+    const wait = await rateWindows.take(attempts);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new AppError('RATE_LIMITED');

@@ -3,6 +3,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { WorkOrderTable } from '../../platform/db/schema.ts';
+import type { EventRecord } from './order.presenter.ts';
 import { OPEN_STATUSES, type OrderState, type OrderStatus } from './workflow.ts';
 
 export type OrderRow = Selectable<WorkOrderTable>;
@@ -81,6 +82,57 @@ export async function findOpenOrdersNear(
     .orderBy('received_at', 'desc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * `findOpenOrdersNear` for several places in one statement (a group of submissions written together): the
+ * candidates of place i come back with `probe` = i. Each place is looked up through the partial indexes of open
+ * orders by place and by address, as the single lookup is.
+ */
+export async function findOpenOrdersNearMany(
+  db: Db,
+  places: Array<{ lng: number | null; lat: number | null; address: string | null; since: Date }>,
+  metres: number,
+  limit = 200,
+) {
+  if (places.length === 0) return [];
+  const dLat = metres / 111_000;
+  const rows = sql.join(
+    places.map((p, i) => {
+      const hasPoint = p.lng !== null && p.lat !== null;
+      const dLng = hasPoint ? metres / (111_000 * Math.cos((p.lat! * Math.PI) / 180)) : 0;
+      return sql`(${i}::integer, ${hasPoint ? p.lng! - dLng : null}::double precision,
+        ${hasPoint ? p.lng! + dLng : null}::double precision, ${hasPoint ? p.lat! - dLat : null}::double precision,
+        ${hasPoint ? p.lat! + dLat : null}::double precision, ${p.address}::text, ${p.since}::timestamptz)`;
+    }),
+  );
+  // The statuses as literals, so that the planner can use the partial indexes on open orders.
+  const open = sql.raw(OPEN_STATUSES.map((st) => `'${st}'`).join(', '));
+  const r = await sql<{
+    probe: number;
+    id: number;
+    description: string;
+    lng: number | null;
+    lat: number | null;
+    address: string | null;
+    category_code: string | null;
+    received_at: Date;
+  }>`
+    select q.probe, c.* from (values ${rows}) q (probe, lng0, lng1, lat0, lat1, address, since)
+    cross join lateral (
+      select * from (
+        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        where w.status in (${open}) and w.received_at >= q.since
+          and w.lng >= q.lng0 and w.lng <= q.lng1 and w.lat >= q.lat0 and w.lat <= q.lat1
+        union
+        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        where w.status in (${open}) and w.received_at >= q.since and w.address = q.address
+      ) u
+      order by u.received_at desc
+      limit ${limit}
+    ) c
+  `.execute(db);
+  return r.rows;
 }
 
 export async function insertEvent(
@@ -389,48 +441,133 @@ export async function insertIntakeOrder(
   return { order: row as OrderRow, requesterId: Number(requester_id), eventIds: event_ids.map(Number) };
 }
 
+/** A requester joining an open order about the same incident. */
+export interface JoinRequest {
+  orderId: number;
+  requester: IntakeRequester;
+  event: { actorAccountId: number | null; actorName: string; note: string; details: Record<string, unknown> };
+  /** A notice with the existing number (`before` + number + `after`), when the requester can be reached. */
+  notice: { kind: string; before: string; after: string } | null;
+}
+
+export interface JoinedOrder {
+  order: OrderRow;
+  requesterId: number;
+  eventId: number;
+  leadUnitName: string | null;
+  /** The order's public steps up to and including this join. */
+  events: EventRecord[];
+}
+
 /**
- * A requester joins an open order about the same incident, in one statement: the order's requester count, the
- * requester, a public `join` event and, when the requester can be reached, a notice with the existing number.
+ * Requesters join open orders about the same incident, all in one statement: each order's requester count, the
+ * requesters, a public `join` event each and, for those who can be reached, a notice with the existing number.
+ * It also reads what the answers show (the lead unit's name and the public steps, each join's own step last), so
+ * that a group of joins takes one round trip. Answers come in the order of `joins`; an order that no longer
+ * exists answers undefined. A join leaves `updated_at` alone: the order's state and the figures the roll-up counts
+ * do not change, and an update touching no indexed column stays on its page (no index writes).
  */
-export async function joinOrder(
-  db: Db,
-  orderId: number,
-  requester: IntakeRequester,
-  event: { actorAccountId: number | null; actorName: string; note: string; details: Record<string, unknown> },
-  notice: { kind: string; before: string; after: string } | null,
-): Promise<{ order: OrderRow; requesterId: number; eventId: number } | undefined> {
-  const at = requester.joined_at;
-  const r = await sql<OrderRow & { requester_id: number; event_id: number }>`
-    with m as (
-      update work_order set requester_count = requester_count + 1, updated_at = ${at}::timestamptz
-      where id = ${orderId}::bigint
-      returning *
+export async function joinOrders(db: Db, joins: JoinRequest[]): Promise<Array<JoinedOrder | undefined>> {
+  if (joins.length === 0) return [];
+  const values = sql.join(
+    joins.map(
+      (j, i) => sql`(${i}::integer, ${j.orderId}::bigint, ${j.requester.anonymous}::boolean,
+        ${j.requester.name}::text, ${j.requester.phone_cipher}::bytea, ${j.requester.phone_hash}::bytea,
+        ${j.requester.phone_masked}::text, ${j.requester.person_id}::integer, ${j.requester.account_id}::integer,
+        ${j.requester.channel}::text, ${j.requester.description}::text, ${j.requester.access_code_hash}::text,
+        ${j.requester.joined_at}::timestamptz, ${j.event.actorAccountId}::integer, ${j.event.actorName}::text,
+        ${j.event.note}::text, ${JSON.stringify(j.event.details)}::jsonb, ${j.notice?.kind ?? null}::text,
+        ${j.notice?.before ?? null}::text, ${j.notice?.after ?? null}::text)`,
     ),
-    r as (${REQUESTER_INSERT} select ${requesterColumns('m', requester)} from m returning id),
+  );
+  // Ids come from the sequences in the order rows are inserted (by `ord`), so ranking ids pairs them up again.
+  const r = await sql<
+    OrderRow & {
+      ord: number;
+      requester_id: number;
+      event_id: number;
+      lead_unit_name: string | null;
+      public_events: Array<Omit<EventRecord, 'public'>> | string;
+    }
+  >`
+    with j (ord, order_id, anonymous, name, phone_cipher, phone_hash, phone_masked, person_id, account_id,
+      channel, description, access_code_hash, joined_at, actor_account_id, actor_name, note, details, notice_kind,
+      notice_before, notice_after) as (values ${values}),
+    c as (select order_id, count(*)::integer as n from j group by order_id),
+    m as (
+      update work_order w set requester_count = w.requester_count + c.n
+      from c where w.id = c.order_id
+      returning w.*
+    ),
+    jm as (select j.*, (row_number() over (order by j.ord))::integer as rn from j join m on m.id = j.order_id),
+    r as (
+      ${REQUESTER_INSERT}
+      select m.id, m.street_code, jm.anonymous, jm.name, jm.phone_cipher, jm.phone_hash, jm.phone_masked,
+        jm.person_id, jm.account_id, jm.channel, jm.description, jm.access_code_hash, jm.joined_at
+      from jm join m on m.id = jm.order_id order by jm.ord
+      returning id
+    ),
     e as (
       insert into order_event (order_id, street_code, action, from_status, to_status, actor_account_id,
         actor_name, unit_code, occurred_at, note, public, details)
-      select m.id, m.street_code, 'join', m.status, m.status, ${event.actorAccountId}::integer,
-        ${event.actorName}::text, null, ${at}::timestamptz, ${event.note}::text, true,
-        ${JSON.stringify(event.details)}::jsonb
-      from m
+      select m.id, m.street_code, 'join', m.status, m.status, jm.actor_account_id, jm.actor_name, null,
+        jm.joined_at, jm.note, true, jm.details
+      from jm join m on m.id = jm.order_id order by jm.ord
       returning id
-    )${
-      notice
-        ? sql`,
+    ),
+    rr as (select id, (row_number() over (order by id))::integer as rn from r),
+    er as (select id, (row_number() over (order by id))::integer as rn from e),
     nt as (
       insert into notification_outbox (order_id, street_code, requester_id, event_id, kind, message, created_at)
-      select m.id, m.street_code, r.id, e.id, ${notice.kind}::text,
-        ${notice.before}::text || m.number || ${notice.after}::text, ${at}::timestamptz
-      from m, r, e
-    )`
-        : sql``
-    }
-    select m.*, r.id as requester_id, e.id as event_id from m, r, e
+      select m.id, m.street_code, rr.id, er.id, jm.notice_kind,
+        jm.notice_before || m.number || jm.notice_after, jm.joined_at
+      from jm join m on m.id = jm.order_id join rr on rr.rn = jm.rn join er on er.rn = jm.rn
+      where jm.notice_kind is not null
+    ),
+    shown as (
+      select m.id,
+        (select u.name from handling_unit u where u.code = m.lead_unit_code) as lead_unit_name,
+        (select coalesce(json_agg(json_build_object('id', x.id, 'action', x.action, 'from_status', x.from_status,
+            'to_status', x.to_status, 'actor_name', x.actor_name, 'unit_code', x.unit_code,
+            'occurred_at', x.occurred_at, 'note', x.note) order by x.id), '[]'::json)
+          from order_event x where x.order_id = m.id and x.public) as public_events
+      from m
+    )
+    select m.*, jm.ord, rr.id as requester_id, er.id as event_id, shown.lead_unit_name, shown.public_events
+    from jm join m on m.id = jm.order_id join rr on rr.rn = jm.rn join er on er.rn = jm.rn
+      join shown on shown.id = m.id
+    order by jm.ord
   `.execute(db);
-  const first = r.rows[0];
-  if (!first) return undefined;
-  const { requester_id, event_id, ...row } = first;
-  return { order: row as OrderRow, requesterId: Number(requester_id), eventId: Number(event_id) };
+  const out: Array<JoinedOrder | undefined> = joins.map(() => undefined);
+  // Steps written by this statement, per order, so that each answer shows the joins before it and its own.
+  const added = new Map<number, EventRecord[]>();
+  for (const first of r.rows) {
+    const { ord, requester_id, event_id, lead_unit_name, public_events, ...row } = first;
+    const order = row as OrderRow;
+    const j = joins[ord]!;
+    const earlier = (typeof public_events === 'string' ? JSON.parse(public_events) : public_events) as Array<
+      Omit<EventRecord, 'public'>
+    >;
+    const own = added.get(order.id) ?? [];
+    own.push({
+      id: Number(event_id),
+      action: 'join',
+      from_status: order.status,
+      to_status: order.status,
+      actor_name: j.event.actorName,
+      unit_code: null,
+      occurred_at: j.requester.joined_at,
+      note: j.event.note,
+      public: true,
+    });
+    added.set(order.id, own);
+    out[ord] = {
+      order,
+      requesterId: Number(requester_id),
+      eventId: Number(event_id),
+      leadUnitName: lead_unit_name,
+      events: [...earlier.map((e) => ({ ...e, id: Number(e.id), public: true })), ...own],
+    };
+  }
+  return out;
 }

@@ -3,10 +3,16 @@
 // transaction), who may see and act on which order, and the deadline sweeper's work.
 import { createHash, randomInt } from 'node:crypto';
 import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
-import { DEFAULT_SAME_INCIDENT_RULE, findSameIncident } from '../../lib/incident/same-incident.ts';
+import {
+  DEFAULT_SAME_INCIDENT_RULE,
+  findSameIncident,
+  type IncidentCandidate,
+  type IncidentQuery,
+  type ScoredCandidate,
+} from '../../lib/incident/same-incident.ts';
 import { maskPhone } from '../../lib/masking.ts';
 import type { AuditEntry } from '../../platform/audit/audit-log.ts';
-import { appendAudit } from '../../platform/audit/audit-log.ts';
+import { appendAudit, createAuditAppender } from '../../platform/audit/audit-log.ts';
 import { roleCan } from '../../platform/auth/roles.ts';
 import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
@@ -21,7 +27,7 @@ import { dispatchClocks } from './order-clocks.ts';
 import {
   endOpenAssignments,
   ensureUnit,
-  findOpenOrdersNear,
+  findOpenOrdersNearMany,
   findOrder,
   findOrderByIdempotencyKey,
   type IntakeNotice,
@@ -29,7 +35,9 @@ import {
   insertAssignments,
   insertEvent,
   insertIntakeOrder,
-  joinOrder,
+  type JoinedOrder,
+  type JoinRequest,
+  joinOrders,
   type OrderRow,
   queueNotifications,
   stateOf,
@@ -201,6 +209,15 @@ export function territorialUnits(viewer: Viewer): string[] {
   return [];
 }
 
+/** The open-order look-up's own filter (a box of about `metres` around the point, or the same address). */
+function looksNear(q: IncidentQuery, c: IncidentCandidate, metres: number): boolean {
+  if (q.address !== null && c.address === q.address) return true;
+  if (q.lng === null || q.lat === null || c.lng === null || c.lat === null) return false;
+  const dLat = metres / 111_000;
+  const dLng = metres / (111_000 * Math.cos((q.lat * Math.PI) / 180));
+  return Math.abs(c.lng - q.lng) <= dLng && Math.abs(c.lat - q.lat) <= dLat;
+}
+
 export function createWorkOrderService(deps: WorkOrderDeps) {
   const { database, cipher, catalog, calendar, locator } = deps;
   const now = deps.now ?? (() => new Date(Math.floor(Date.now())));
@@ -360,26 +377,117 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   }
 
   // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one locked row:
-  // one transaction per submission would serialise all of them on that lock. Submissions that arrive while the
-  // writers are busy are written together, several per transaction with one audit append, by a few writers at
-  // once. A batch that fails is written again one by one, so one bad submission never fails another.
+  // one transaction per submission would serialise all of them on that lock. Submissions that arrive together
+  // (in the same turn of the event loop) or while the writers are busy are written together, several per
+  // transaction with one audit append, by a few writers at once. A batch that fails is written again one by one,
+  // so one bad submission never fails another. Waiting for the turn to end matters most on PGlite, whose queries
+  // finish without giving the event loop a turn: started at once, every batch would hold one submission.
   type Written = { result: IntakeResult; audit: AuditEntry };
-  interface PendingWrite {
-    write(trx: Db): Promise<Written>;
+  /** A submission ready to be written: where and what it is, and how to join an order or create one. */
+  interface IntakeWrite {
+    query: IncidentQuery;
+    since: Date;
+    /** The join of the order `same`, and what to do once it is written (photos, the answer, the audit entry). */
+    join(same: ScoredCandidate): {
+      request: JoinRequest;
+      done(trx: Db, joined: JoinedOrder): Promise<Written>;
+    };
+    create(trx: Db): Promise<Written>;
+  }
+  interface PendingWrite extends IntakeWrite {
     resolve(r: IntakeResult): void;
     reject(e: unknown): void;
   }
   const pending: PendingWrite[] = [];
   let activeWriters = 0;
   const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 4);
-  const MAX_BATCH = 16;
+  const MAX_BATCH = 32;
+  let pumpScheduled = false;
+  const appendIntakeAudit = createAuditAppender();
+
+  /**
+   * Writes submissions in order inside one transaction: one look-up of the open orders near all of them, then
+   * each joins the same incident or opens an order. A submission can be the same incident as one opened earlier in
+   * the group, exactly as if they had come one after the other: the group's new orders are candidates too (with
+   * stand-in ids above every real one until they are written, so that an older order still wins a tie).
+   */
+  async function writeGroup(trx: Db, items: IntakeWrite[]): Promise<Written[]> {
+    const near = await findOpenOrdersNearMany(
+      trx,
+      items.map((it) => ({
+        lng: it.query.lng,
+        lat: it.query.lat,
+        address: it.query.address,
+        since: it.since,
+      })),
+      DEFAULT_SAME_INCIDENT_RULE.radiusMetres,
+    );
+    const candidates: IncidentCandidate[][] = items.map(() => []);
+    for (const n of near) {
+      candidates[n.probe]!.push({
+        id: Number(n.id),
+        description: n.description,
+        lng: n.lng,
+        lat: n.lat,
+        address: n.address,
+        categoryCode: n.category_code,
+        receivedAt: new Date(n.received_at),
+      });
+    }
+    const STAND_IN = 2 ** 52;
+    const opened: Array<{ index: number; candidate: IncidentCandidate }> = [];
+    const plan = items.map((it, i) => {
+      const own = opened
+        .filter(
+          ({ candidate: c }) =>
+            c.receivedAt >= it.since && looksNear(it.query, c, DEFAULT_SAME_INCIDENT_RULE.radiusMetres),
+        )
+        .map(({ candidate }) => candidate)
+        .reverse();
+      const same = findSameIncident(it.query, [...own, ...candidates[i]!]);
+      if (!same) {
+        opened.push({
+          index: i,
+          candidate: {
+            id: STAND_IN + i,
+            description: it.query.description,
+            lng: it.query.lng,
+            lat: it.query.lat,
+            address: it.query.address,
+            categoryCode: it.query.categoryCode,
+            receivedAt: it.query.at,
+          },
+        });
+      }
+      return same;
+    });
+    const written: Written[] = new Array(items.length);
+    const realId = new Map<number, number>();
+    for (const { index } of opened) {
+      written[index] = await items[index]!.create(trx);
+      realId.set(STAND_IN + index, written[index]!.result.order.id);
+    }
+    const joins = plan.flatMap((same, i) =>
+      same ? [{ index: i, ...items[i]!.join({ ...same, id: realId.get(same.id) ?? same.id }) }] : [],
+    );
+    const joined = await joinOrders(
+      trx,
+      joins.map((j) => j.request),
+    );
+    for (const [k, j] of joins.entries()) {
+      const done = joined[k];
+      if (!done) throw new Error(`order ${j.request.orderId} vanished while a requester joined it`);
+      written[j.index] = await j.done(trx, done);
+    }
+    return written;
+  }
 
   async function writeOne(item: PendingWrite) {
     try {
       const written = await database.db.transaction().execute(async (trx) => {
-        const w = await item.write(trx);
-        await appendAudit(trx, w.audit);
-        return w.result;
+        const [w] = await writeGroup(trx, [item]);
+        await appendIntakeAudit(trx, [w!.audit]);
+        return w!.result;
       });
       item.resolve(written);
     } catch (e) {
@@ -392,9 +500,8 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     let results: IntakeResult[];
     try {
       results = await database.db.transaction().execute(async (trx) => {
-        const written: Written[] = [];
-        for (const item of batch) written.push(await item.write(trx));
-        await appendAudit(
+        const written = await writeGroup(trx, batch);
+        await appendIntakeAudit(
           trx,
           written.map((w) => w.audit),
         );
@@ -408,20 +515,27 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   }
 
   function pump() {
+    pumpScheduled = false;
     while (activeWriters < maxWriters && pending.length > 0) {
       const batch = pending.splice(0, MAX_BATCH);
       activeWriters++;
       void writeBatch(batch).finally(() => {
         activeWriters--;
-        pump();
+        schedulePump();
       });
     }
   }
 
-  function writeInBatch(write: (trx: Db) => Promise<Written>): Promise<IntakeResult> {
+  function schedulePump() {
+    if (pumpScheduled || pending.length === 0) return;
+    pumpScheduled = true;
+    setImmediate(pump);
+  }
+
+  function writeInBatch(write: IntakeWrite): Promise<IntakeResult> {
     return new Promise((resolve, reject) => {
-      pending.push({ write, resolve, reject });
-      pump();
+      pending.push({ ...write, resolve, reject });
+      schedulePump();
     });
   }
 
@@ -488,204 +602,203 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     const reachable = requester.phone_hash !== null || requester.account_id !== null;
 
     try {
-      return await writeInBatch(async (trx): Promise<Written> => {
+      const query: IncidentQuery = {
+        description,
+        lng: input.lng ?? null,
+        lat: input.lat ?? null,
+        address,
+        categoryCode: input.categoryCode ?? null,
+        at,
+      };
+      return await writeInBatch({
+        query,
+        since: new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
         // Same incident as an open order nearby: the requester joins it instead of opening a second order.
-        const near = await findOpenOrdersNear(
-          trx,
-          { lng: input.lng ?? null, lat: input.lat ?? null, address },
-          DEFAULT_SAME_INCIDENT_RULE.radiusMetres,
-          new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
-        );
-        const same = findSameIncident(
-          {
-            description,
-            lng: input.lng ?? null,
-            lat: input.lat ?? null,
-            address,
-            categoryCode: input.categoryCode ?? null,
-            at,
-          },
-          near.map((n) => ({
-            id: Number(n.id),
-            description: n.description,
-            lng: n.lng,
-            lat: n.lat,
-            address: n.address,
-            categoryCode: n.category_code,
-            receivedAt: new Date(n.received_at),
-          })),
-        );
-        if (same) {
-          const joined = await joinOrder(
-            trx,
-            same.id,
+        join: (same) => ({
+          request: {
+            orderId: same.id,
             requester,
-            {
+            event: {
               actorAccountId: caller.viewer?.accountId ?? null,
               actorName: actorName(caller),
               note: '同一事件的新诉求并入本工单',
               details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
             },
-            reachable
+            notice: reachable
               ? {
                   kind: 'merged',
                   before: '您反映的问题已有工单（编号 ',
                   after: '）正在处理，我们会一并告知您办理结果。',
                 }
               : null,
+          },
+          done: async (trx, joined): Promise<Written> => {
+            await insertPhotos(trx, joined.order, input.photos ?? [], at);
+            return {
+              result: {
+                order: joined.order,
+                created: true,
+                merged: true,
+                accessCode,
+                shown: {
+                  units: new Map(
+                    joined.order.lead_unit_code && joined.leadUnitName
+                      ? [[joined.order.lead_unit_code, joined.leadUnitName]]
+                      : [],
+                  ),
+                  events: joined.events,
+                },
+              },
+              audit: auditOf(caller, {
+                action: 'request.join',
+                entityType: 'work_order',
+                entityIds: [joined.order.id],
+                details: { channel: input.channel, requesterId: joined.requesterId },
+              }),
+            };
+          },
+        }),
+        create: async (trx): Promise<Written> => {
+          // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
+          // machine decides those steps here too, and the final state is written in one insert (the intake path is
+          // the busiest one, so it takes as few round trips as it can).
+          const districtPath = place ? null : await locator.districtPath(trx);
+          const unit = category ? await unitFor(trx, category, place) : null;
+          let state: OrderState = {
+            status: 'received',
+            categoryCode: null,
+            leadUnitCode: null,
+            coUnitCodes: [],
+            supervised: false,
+            escalationLevel: 0,
+            reopenCount: 0,
+            returnCount: 0,
+          };
+          const steps: Array<{
+            action: string;
+            from: string | null;
+            to: string;
+            unit: string | null;
+            public: boolean;
+            details: Record<string, unknown>;
+          }> = [
+            {
+              action: 'receive',
+              from: null,
+              to: 'received',
+              unit: null,
+              public: true,
+              details: { channel: input.channel },
+            },
+          ];
+          if (category) {
+            const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
+            steps.push({
+              action: 'classify',
+              from: c.from,
+              to: c.to,
+              unit: null,
+              public: c.public,
+              details: { categoryCode: category.code },
+            });
+            state = { ...state, status: c.to, categoryCode: category.code };
+            if (unit) {
+              const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
+              steps.push({
+                action: 'dispatch',
+                from: d.from,
+                to: d.to,
+                unit: unit.code,
+                public: d.public,
+                details: { unitCode: unit.code, coUnitCodes: [] },
+              });
+              state = { ...state, status: d.to, leadUnitCode: unit.code };
+            }
+          }
+          const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
+          const notices: IntakeNotice[] = [];
+          if (reachable) {
+            notices.push({
+              kind: 'received',
+              before: '您的诉求已受理，编号 ',
+              after: '，可凭编号查询办理进度。',
+              step: 0,
+            });
+            if (unit) {
+              notices.push({
+                kind: 'dispatch',
+                before: '您的诉求（编号 ',
+                after: `）已派至${unit.name}办理。`,
+                step: steps.length - 1,
+              });
+            }
+          }
+          const written = await insertIntakeOrder(
+            trx,
+            {
+              numberPrefix: orderNumber(0, at).slice(0, 8),
+              street_code: place ? place.streetCode : null,
+              community_code: place?.communityCode ?? null,
+              grid_id: place?.gridId ?? null,
+              scope_path: place?.path ?? districtPath!,
+              channel: input.channel,
+              status: state.status,
+              category_code: category?.code ?? null,
+              category_confidence: input.categoryConfidence ?? null,
+              event_code: input.eventCode ?? null,
+              description,
+              address,
+              lng: input.lng ?? null,
+              lat: input.lat ?? null,
+              lead_unit_code: state.leadUnitCode,
+              received_at: at,
+              dispatched_at: clocks ? at : null,
+              response_due: clocks?.responseDue ?? null,
+              resolve_due: clocks?.resolveDue ?? null,
+              warn_at: clocks?.warnAt ?? null,
+              idempotency_key: key,
+              created_by: caller.viewer?.accountId ?? null,
+            },
+            requester,
+            steps.map((st) => ({
+              action: st.action,
+              from: st.from,
+              to: st.to,
+              actorName: st.action === 'receive' ? actorName(caller) : '系统',
+              unit: st.unit,
+              public: st.public,
+              details: st.details,
+            })),
+            caller.viewer?.accountId ?? null,
+            notices,
           );
-          if (!joined) throw new Error(`order ${same.id} vanished while a requester joined it`);
-          await insertPhotos(trx, joined.order, input.photos ?? [], at);
+          const row = written.order;
+          await insertPhotos(trx, row, input.photos ?? [], at);
+          // What the answer shows is known here, so the reply needs no second read of the steps and the unit.
+          const shown = {
+            units: new Map(unit ? [[unit.code, unit.name]] : []),
+            events: steps.map((st, i) => ({
+              id: written.eventIds[i]!,
+              action: st.action,
+              from_status: st.from,
+              to_status: st.to,
+              actor_name: st.action === 'receive' ? actorName(caller) : '系统',
+              unit_code: st.unit,
+              occurred_at: at,
+              note: null,
+              public: st.public,
+            })),
+          };
           return {
-            result: { order: joined.order, created: true, merged: true, accessCode },
+            result: { order: row, created: true, merged: false, accessCode, shown },
             audit: auditOf(caller, {
-              action: 'request.join',
+              action: 'request.create',
               entityType: 'work_order',
-              entityIds: [joined.order.id],
-              details: { channel: input.channel, requesterId: joined.requesterId },
+              entityIds: [row.id],
+              details: { channel: input.channel, category: category?.code ?? null, anonymous },
             }),
           };
-        }
-
-        // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
-        // machine decides those steps here too, and the final state is written in one insert (the intake path is
-        // the busiest one, so it takes as few round trips as it can).
-        const districtPath = place ? null : await locator.districtPath(trx);
-        const unit = category ? await unitFor(trx, category, place) : null;
-        let state: OrderState = {
-          status: 'received',
-          categoryCode: null,
-          leadUnitCode: null,
-          coUnitCodes: [],
-          supervised: false,
-          escalationLevel: 0,
-          reopenCount: 0,
-          returnCount: 0,
-        };
-        const steps: Array<{
-          action: string;
-          from: string | null;
-          to: string;
-          unit: string | null;
-          public: boolean;
-          details: Record<string, unknown>;
-        }> = [
-          {
-            action: 'receive',
-            from: null,
-            to: 'received',
-            unit: null,
-            public: true,
-            details: { channel: input.channel },
-          },
-        ];
-        if (category) {
-          const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
-          steps.push({
-            action: 'classify',
-            from: c.from,
-            to: c.to,
-            unit: null,
-            public: c.public,
-            details: { categoryCode: category.code },
-          });
-          state = { ...state, status: c.to, categoryCode: category.code };
-          if (unit) {
-            const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
-            steps.push({
-              action: 'dispatch',
-              from: d.from,
-              to: d.to,
-              unit: unit.code,
-              public: d.public,
-              details: { unitCode: unit.code, coUnitCodes: [] },
-            });
-            state = { ...state, status: d.to, leadUnitCode: unit.code };
-          }
-        }
-        const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
-        const notices: IntakeNotice[] = [];
-        if (reachable) {
-          notices.push({
-            kind: 'received',
-            before: '您的诉求已受理，编号 ',
-            after: '，可凭编号查询办理进度。',
-            step: 0,
-          });
-          if (unit) {
-            notices.push({
-              kind: 'dispatch',
-              before: '您的诉求（编号 ',
-              after: `）已派至${unit.name}办理。`,
-              step: steps.length - 1,
-            });
-          }
-        }
-        const written = await insertIntakeOrder(
-          trx,
-          {
-            numberPrefix: orderNumber(0, at).slice(0, 8),
-            street_code: place ? place.streetCode : null,
-            community_code: place?.communityCode ?? null,
-            grid_id: place?.gridId ?? null,
-            scope_path: place?.path ?? districtPath!,
-            channel: input.channel,
-            status: state.status,
-            category_code: category?.code ?? null,
-            category_confidence: input.categoryConfidence ?? null,
-            event_code: input.eventCode ?? null,
-            description,
-            address,
-            lng: input.lng ?? null,
-            lat: input.lat ?? null,
-            lead_unit_code: state.leadUnitCode,
-            received_at: at,
-            dispatched_at: clocks ? at : null,
-            response_due: clocks?.responseDue ?? null,
-            resolve_due: clocks?.resolveDue ?? null,
-            warn_at: clocks?.warnAt ?? null,
-            idempotency_key: key,
-            created_by: caller.viewer?.accountId ?? null,
-          },
-          requester,
-          steps.map((st) => ({
-            action: st.action,
-            from: st.from,
-            to: st.to,
-            actorName: st.action === 'receive' ? actorName(caller) : '系统',
-            unit: st.unit,
-            public: st.public,
-            details: st.details,
-          })),
-          caller.viewer?.accountId ?? null,
-          notices,
-        );
-        const row = written.order;
-        await insertPhotos(trx, row, input.photos ?? [], at);
-        // What the answer shows is known here, so the reply needs no second read of the steps and the unit.
-        const shown = {
-          units: new Map(unit ? [[unit.code, unit.name]] : []),
-          events: steps.map((st, i) => ({
-            id: written.eventIds[i]!,
-            action: st.action,
-            from_status: st.from,
-            to_status: st.to,
-            actor_name: st.action === 'receive' ? actorName(caller) : '系统',
-            unit_code: st.unit,
-            occurred_at: at,
-            note: null,
-            public: st.public,
-          })),
-        };
-        return {
-          result: { order: row, created: true, merged: false, accessCode, shown },
-          audit: auditOf(caller, {
-            action: 'request.create',
-            entityType: 'work_order',
-            entityIds: [row.id],
-            details: { channel: input.channel, category: category?.code ?? null, anonymous },
-          }),
-        };
+        },
       });
     } catch (error) {
       // Two identical submissions racing: the loser answers with the winner's order.

@@ -9,7 +9,7 @@ import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
 import { createFieldCipher } from '../crypto/field-cipher.ts';
 import { type Database, migrate, openDatabase } from '../db/index.ts';
-import { appendAudit, verifyAuditChain } from './audit-log.ts';
+import { appendAudit, createAuditAppender, verifyAuditChain } from './audit-log.ts';
 
 const PASSWORD = 'Passw0rd!2026';
 
@@ -51,6 +51,33 @@ describeEachBackend(
       await expect(sql`DELETE FROM audit_log WHERE seq = 1`.execute(database.db)).rejects.toThrow(
         /append-only/,
       );
+    });
+
+    it('the remembering appender chains exactly like appendAudit, after other writers, a second appender and a rollback', async () => {
+      const { database } = ctx();
+      const db = database.db;
+      const count = async () =>
+        Number((await sql<{ n: number }>`select count(*) as n from audit_log`.execute(db)).rows[0]!.n);
+      const before = await count();
+      const a = createAuditAppender();
+      const b = createAuditAppender();
+      const entry = (i: number) => ({ action: 'request.create', entityType: 'work_order', entityIds: [i] });
+      await db.transaction().execute((trx) => a(trx, [entry(1), entry(2)]));
+      await db.transaction().execute((trx) => a(trx, [entry(3)]));
+      // Another writer moves the head: a's remembered head is stale and it reads the head again.
+      await appendAudit(db, entry(4));
+      await db.transaction().execute((trx) => b(trx, [entry(5)]));
+      await db.transaction().execute((trx) => a(trx, [entry(6)]));
+      // An append whose transaction rolls back leaves nothing, and the next append still chains on the real head.
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await a(trx, [entry(7)]);
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
+      await db.transaction().execute((trx) => a(trx, [entry(8)]));
+      expect(await count()).toBe(before + 7);
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     });
 
     it('only the auditor may read, verify and export the trail; every other role gets 403', async () => {
