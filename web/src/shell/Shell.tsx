@@ -20,6 +20,7 @@ import { CONSOLE_MODULES, type MenuEntry } from '../modules/index.ts';
 import { AccountsPage, AuditPage, HomePage, MapPage, PersonPage, PersonsPage } from '../pages/lazy.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { LoginPage, type SignedIn } from './LoginPage.tsx';
+import { PageErrorBoundary } from './PageErrorBoundary.tsx';
 
 const EXPIRES_KEY = 'cbrain.expiresAt';
 
@@ -161,30 +162,32 @@ export function Shell() {
   );
   const guarded = (permission: string, page: ReactNode) => (can(permission) ? page : <Forbidden />);
   const pages = (
-    <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
-      <Routes>
-        <Route path="/" element={<HomePage account={account} />} />
-        <Route path="/persons" element={guarded('person:read', <PersonsPage account={account} />)} />
-        <Route path="/persons/:id" element={guarded('person:read', <PersonPage account={account} />)} />
-        <Route path="/map" element={guarded('geo:read', <MapPage account={account} />)} />
-        <Route path="/audit" element={guarded('audit:read', <AuditPage />)} />
-        <Route path="/accounts" element={guarded('account:manage', <AccountsPage />)} />
-        {MODULE_ROUTES.map((r) => (
+    <PageErrorBoundary key={location.pathname} title={t('pageFailed')} retryLabel={t('retry')}>
+      <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+        <Routes>
+          <Route path="/" element={<HomePage account={account} />} />
+          <Route path="/persons" element={guarded('person:read', <PersonsPage account={account} />)} />
+          <Route path="/persons/:id" element={guarded('person:read', <PersonPage account={account} />)} />
+          <Route path="/map" element={guarded('geo:read', <MapPage account={account} />)} />
+          <Route path="/audit" element={guarded('audit:read', <AuditPage />)} />
+          <Route path="/accounts" element={guarded('account:manage', <AccountsPage />)} />
+          {MODULE_ROUTES.map((r) => (
+            <Route
+              key={r.path}
+              path={r.path}
+              element={r.permission ? guarded(r.permission, r.render(account)) : r.render(account)}
+            />
+          ))}
+          <Route path="/login" element={<Navigate to="/" replace />} />
           <Route
-            key={r.path}
-            path={r.path}
-            element={r.permission ? guarded(r.permission, r.render(account)) : r.render(account)}
+            path="*"
+            element={
+              <Result status="404" title={t('pageNotFound')} extra={<Link to="/">{t('backHome')}</Link>} />
+            }
           />
-        ))}
-        <Route path="/login" element={<Navigate to="/" replace />} />
-        <Route
-          path="*"
-          element={
-            <Result status="404" title={t('pageNotFound')} extra={<Link to="/">{t('backHome')}</Link>} />
-          }
-        />
-      </Routes>
-    </Suspense>
+        </Routes>
+      </Suspense>
+    </PageErrorBoundary>
   );
   // The map fills the screen on a phone: no padding around it.
   const fullBleed = phone && location.pathname === '/map';
