@@ -5,7 +5,8 @@
 //   响应率 response   = dispatched orders accepted before their response deadline / dispatched orders
 //   解决率 resolution = return-visited orders the requester calls solved / return-visited orders
 //   满意率 satisfaction = return-visited orders rated 4 or 5 / return-visited orders
-// Weights of the composite score are parameters (commonly quoted 10/45/45, not confirmed by the regulation).
+// Weights of the composite score are kept per district (evaluation_weight; without a row the commonly quoted
+// 10/45/45, not confirmed by the regulation) and can be overridden per query to try other weights.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 
@@ -256,4 +257,60 @@ export async function hotspots(
     open: Number(x.open_n),
     topCategory: x.top_category,
   }));
+}
+
+export type Weights = EvaluationQuery['weights'];
+
+/** The weights a district scores with when it has set none: the commonly quoted 10/45/45. */
+export const DEFAULT_WEIGHTS: Weights = { response: 10, resolution: 45, satisfaction: 45 };
+
+export interface DistrictWeights extends Weights {
+  districtCode: string;
+  /** True when the district has set no weights and the default applies. */
+  isDefault: boolean;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+/** The composite-score weights of a district (the default when it has stored none). */
+export async function districtWeights(db: Db, districtCode: string): Promise<DistrictWeights> {
+  const row = await db
+    .selectFrom('evaluation_weight as w')
+    .leftJoin('account as a', 'a.id', 'w.updated_by')
+    .where('w.district_code', '=', districtCode)
+    .select(['w.w_response', 'w.w_resolution', 'w.w_satisfaction', 'w.updated_at', 'a.display_name'])
+    .executeTakeFirst();
+  if (!row) return { districtCode, ...DEFAULT_WEIGHTS, isDefault: true, updatedAt: null, updatedBy: null };
+  return {
+    districtCode,
+    response: Number(row.w_response),
+    resolution: Number(row.w_resolution),
+    satisfaction: Number(row.w_satisfaction),
+    isDefault: false,
+    updatedAt: row.updated_at,
+    updatedBy: row.display_name,
+  };
+}
+
+/** Stores a district's weights (whole percentages adding up to 100: the caller and the table check it). */
+export async function saveDistrictWeights(db: Db, districtCode: string, w: Weights, accountId: number | null) {
+  await db
+    .insertInto('evaluation_weight')
+    .values({
+      district_code: districtCode,
+      w_response: w.response,
+      w_resolution: w.resolution,
+      w_satisfaction: w.satisfaction,
+      updated_by: accountId,
+    })
+    .onConflict((oc) =>
+      oc.column('district_code').doUpdateSet({
+        w_response: w.response,
+        w_resolution: w.resolution,
+        w_satisfaction: w.satisfaction,
+        updated_by: accountId,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
 }
