@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 import { authed } from '../../testing/http.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
+import { rebuildMonthlyRollup, wholeMonths } from './evaluation.repository.ts';
 import { createRequestsTestApp } from './requests-fixture.testing.ts';
 
 const STREET1 = '330192001';
@@ -16,8 +17,8 @@ describeEachBackend(
     const ctx = await createRequestsTestApp(backend);
     // Two units of street 1 in March: water answers every order in time but solves half; city management answers
     // none in time and solves 8 in 10.
-    const row = (unit: string, responded: number, good: number) => ({
-      day: '2026-03-10',
+    const row = (unit: string, responded: number, good: number, day = '2026-03-10') => ({
+      day,
       street_code: STREET1,
       community_code: `${STREET1}001`,
       grid_id: 0,
@@ -34,8 +35,15 @@ describeEachBackend(
     });
     await ctx.database.db
       .insertInto('order_daily_rollup')
-      .values([row('water', 10, 5), row('cityManagement', 0, 8)])
+      .values([
+        row('water', 10, 5),
+        row('cityManagement', 0, 8),
+        // Days at either end of a longer period: read from the daily roll-up, not the monthly one.
+        row('water', 0, 10, '2026-02-27'),
+        row('water', 10, 0, '2026-04-02'),
+      ])
       .execute();
+    await rebuildMonthlyRollup(ctx.database.db, null);
     return ctx;
   },
   (ctx) => {
@@ -65,6 +73,57 @@ describeEachBackend(
         .where('action', '=', 'request.evaluation-weights')
         .orderBy('seq')
         .execute();
+
+    it('reads whole months from the monthly roll-up and the days at either end from the daily one', async () => {
+      expect(wholeMonths('2026-02-15', '2026-04-10')).toEqual({ start: '2026-03-01', end: '2026-04-01' });
+      expect(wholeMonths('2026-03-01', '2026-03-31')).toEqual({ start: '2026-03-01', end: '2026-04-01' });
+      expect(wholeMonths('2025-12-01', '2026-02-28')).toEqual({ start: '2025-12-01', end: '2026-03-01' });
+      expect(wholeMonths('2026-03-02', '2026-03-31')).toBeNull();
+      expect(wholeMonths('2026-03-01', '2026-03-30')).toBeNull();
+      const counts = async (period: string) => {
+        const res = await call('admin', 'GET', `/api/requests/evaluation?dimension=unit&${period}`);
+        return Object.fromEntries(
+          (
+            res.json().items as Array<{
+              key: string;
+              received: number;
+              respondedOnTime: number;
+              solved: number;
+            }>
+          ).map((r) => [r.key, [r.received, r.respondedOnTime, r.solved]]),
+        );
+      };
+      // 27 February + March (whole) + 2 April: water 30 orders, 20 answered in time, 5 + 10 + 0 solved.
+      expect(await counts('from=2026-02-15&to=2026-04-10')).toEqual({
+        water: [30, 20, 15],
+        cityManagement: [10, 0, 8],
+      });
+      // The same March from the daily rows alone (2 to 31 March is no whole month) and from the monthly row.
+      expect(await counts('from=2026-03-02&to=2026-03-31')).toEqual(await counts(PERIOD));
+      expect(await counts('from=2026-04-01&to=2026-04-02')).toEqual({ water: [10, 10, 0] });
+      const byMonth = await call(
+        'admin',
+        'GET',
+        '/api/requests/evaluation/trend?from=2026-02-15&to=2026-04-10',
+      );
+      expect(byMonth.json().items.map((r: { key: string; received: number }) => [r.key, r.received])).toEqual(
+        [
+          ['2026-02', 10],
+          ['2026-03', 20],
+          ['2026-04', 10],
+        ],
+      );
+      const byDay = await call(
+        'admin',
+        'GET',
+        '/api/requests/evaluation/trend?interval=day&from=2026-02-15&to=2026-04-10',
+      );
+      expect(byDay.json().items.map((r: { key: string }) => r.key)).toEqual([
+        '2026-02-27',
+        '2026-03-10',
+        '2026-04-02',
+      ]);
+    });
 
     it('scores with 10/45/45 until the district sets weights, and says so', async () => {
       const w = await call('street1', 'GET', '/api/requests/evaluation/weights');

@@ -1,5 +1,6 @@
 // Evaluation (考评) of the three rates per unit, street, community, grid and category, over a period, from the
-// daily roll-up, so that a dashboard over millions of orders reads thousands of rows, not millions. The roll-up
+// roll-ups (whole months from the monthly one, the days at either end of the period from the daily one), so that
+// a dashboard over millions of orders reads tens of thousands of rows, not millions. The roll-up
 // is rebuilt for exactly the days whose orders changed since the last rebuild (a callback on a two-week-old
 // order changes that day's figures), and in full after a bulk load.
 //   响应率 response   = dispatched orders accepted before their response deadline / dispatched orders
@@ -44,7 +45,65 @@ export async function rebuildRollup(db: Db, days: string[] | null): Promise<numb
     FROM work_order
     WHERE status <> 'merged' AND ${dayFilter}
     GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+  await rebuildMonthlyRollup(db, days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))]);
   return Number(r.numAffectedRows ?? 0);
+}
+
+const ROLLUP_KEYS = sql.raw('street_code, community_code, grid_id, unit_code, category_code');
+const ROLLUP_COUNTS = sql.raw(
+  'received, dispatched, responded_on_time, resolved, resolved_on_time, visited, solved, satisfied',
+);
+const ROLLUP_SUMS = sql.raw(
+  'sum(received), sum(dispatched), sum(responded_on_time), sum(resolved), sum(resolved_on_time), ' +
+    'sum(visited), sum(solved), sum(satisfied)',
+);
+
+/** Rebuilds the monthly roll-up of the given months (first days; all months when null) from the daily one. */
+export async function rebuildMonthlyRollup(db: Db, months: string[] | null): Promise<void> {
+  if (months === null) {
+    await sql`DELETE FROM order_monthly_rollup`.execute(db);
+    await sql`
+      INSERT INTO order_monthly_rollup (month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS})
+      SELECT date_trunc('month', day)::date, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
+      FROM order_daily_rollup GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+    return;
+  }
+  if (months.length === 0) return;
+  await sql`DELETE FROM order_monthly_rollup WHERE month = ANY(${sql.val(months)}::date[])`.execute(db);
+  // A range per month, so the daily table's primary key (day first) finds the rows.
+  await sql`
+    INSERT INTO order_monthly_rollup (month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS})
+    SELECT m.month, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
+    FROM unnest(${sql.val(months)}::date[]) AS m(month)
+    JOIN order_daily_rollup d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+    GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+}
+
+/** The whole months inside [from, to] (ISO dates) as [first day, first day after], or null when there are none. */
+export function wholeMonths(from: string, to: string): { start: string; end: string } | null {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  const first = (y: number, m: number) => new Date(Date.UTC(y, m - 1, 1)).toISOString().slice(0, 10);
+  const start = fd === 1 ? first(fy, fm) : first(fy, fm + 1);
+  const lastOfToMonth = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const end = td === lastOfToMonth ? first(ty, tm + 1) : first(ty, tm);
+  return start < end ? { start, end } : null;
+}
+
+/**
+ * The roll-up rows of the period [from, to] as a table with a `day` column: whole months from the monthly
+ * roll-up (`day` = the month's first day), the days at either end from the daily one. With `byDay`, daily rows
+ * only (a trend per day).
+ */
+function rollupRows(from: string, to: string, byDay = false) {
+  const daily = sql`SELECT day, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_daily_rollup
+    WHERE day BETWEEN ${from}::date AND ${to}::date`;
+  const months = byDay ? null : wholeMonths(from, to);
+  if (!months) return sql`(${daily})`;
+  return sql`(${daily} AND (day < ${months.start}::date OR day >= ${months.end}::date)
+    UNION ALL
+    SELECT month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_monthly_rollup
+    WHERE month >= ${months.start}::date AND month < ${months.end}::date)`;
 }
 
 /** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
@@ -128,8 +187,8 @@ export async function ratesBy(db: Db, scope: RollupScope, q: EvaluationQuery): P
     SELECT ${column}::text AS key, sum(received) AS received, sum(dispatched) AS dispatched,
       sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
       sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
-    FROM order_daily_rollup
-    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${category}
+    FROM ${rollupRows(q.from, q.to)} AS r
+    WHERE ${scoped(scope)} ${category}
     GROUP BY 1`.execute(db);
   const rows = r.rows
     .map((x) =>
@@ -175,8 +234,8 @@ export async function rateTrend(
     SELECT ${bucket} AS key, sum(received) AS received, sum(dispatched) AS dispatched,
       sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
       sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
-    FROM order_daily_rollup
-    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${keyFilter} ${category}
+    FROM ${rollupRows(q.from, q.to, q.interval === 'day')} AS r
+    WHERE ${scoped(scope)} ${keyFilter} ${category}
     GROUP BY 1 ORDER BY 1`.execute(db);
   return r.rows.map((x, i) => ({
     ...withRates(
@@ -208,8 +267,8 @@ export async function topProblems(db: Db, scope: RollupScope, from: string, to: 
   }>`
     WITH by_cat AS (
       SELECT to_char(day, 'YYYY-MM') AS month, category_code, community_code, sum(received) AS n
-      FROM order_daily_rollup
-      WHERE day BETWEEN ${from}::date AND ${to}::date AND category_code <> '' AND ${scoped(scope)}
+      FROM ${rollupRows(from, to)} AS r
+      WHERE category_code <> '' AND ${scoped(scope)}
       GROUP BY 1, 2, 3
     ), totals AS (
       SELECT month, category_code, sum(n) AS n,
@@ -293,7 +352,12 @@ export async function districtWeights(db: Db, districtCode: string): Promise<Dis
 }
 
 /** Stores a district's weights (whole percentages adding up to 100: the caller and the table check it). */
-export async function saveDistrictWeights(db: Db, districtCode: string, w: Weights, accountId: number | null) {
+export async function saveDistrictWeights(
+  db: Db,
+  districtCode: string,
+  w: Weights,
+  accountId: number | null,
+) {
   await db
     .insertInto('evaluation_weight')
     .values({

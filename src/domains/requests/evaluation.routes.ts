@@ -135,7 +135,12 @@ async function weightsOf(
   if (given.length === 0) {
     const district = districtOf(viewer);
     const w = district ? await districtWeights(db, district) : DEFAULT_WEIGHTS;
-    return { response: w.response, resolution: w.resolution, satisfaction: w.satisfaction, source: 'district' };
+    return {
+      response: w.response,
+      resolution: w.resolution,
+      satisfaction: w.satisfaction,
+      source: 'district',
+    };
   }
   if (given.length < 3) {
     throw new AppError('VALIDATION_FAILED', [
@@ -369,7 +374,11 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
           details: {
             before: before.isDefault
               ? null
-              : { response: before.response, resolution: before.resolution, satisfaction: before.satisfaction },
+              : {
+                  response: before.response,
+                  resolution: before.resolution,
+                  satisfaction: before.satisfaction,
+                },
             after: { response: body.response, resolution: body.resolution, satisfaction: body.satisfaction },
           },
         });

@@ -540,6 +540,7 @@ export interface DB extends SensingTables {
   notification_outbox: NotificationOutboxTable;
   order_daily_rollup: OrderDailyRollupTable;
   evaluation_weight: EvaluationWeightTable; // migration 0026
+  order_monthly_rollup: OrderMonthlyRollupTable; // migration 0026
   open311_client: Open311ClientTable;
   // ingest
   ingest_source: IngestSourceTable;
@@ -961,6 +962,11 @@ export interface OrderDailyRollupTable {
   visited: number;
   solved: number;
   satisfied: number;
+}
+
+/** The daily roll-up summed per month (migration 0026); `month` is the month's first day. */
+export interface OrderMonthlyRollupTable extends Omit<OrderDailyRollupTable, 'day'> {
+  month: string;
 }
 
 /** Composite-score weights of one district (migration 0026); whole percentages adding up to 100. */
