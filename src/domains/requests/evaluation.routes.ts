@@ -1,7 +1,7 @@
 // Evaluation routes: rates and composite score per unit/street/community/grid/category with ranking, trends,
 // 每月一题 candidates and hot spots. Every figure is counted inside the viewer's area (or their units); drill-down
 // to the orders is the order list with the same filters (/api/requests?unitCode=…&from=…&to=…).
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { likePrefix } from '../../lib/like-pattern.ts';
 import { auditRequest } from '../../platform/audit/request-audit.ts';
@@ -12,7 +12,6 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { RequestsContext } from './context.ts';
 import {
   DEFAULT_WEIGHTS,
-  DIMENSIONS,
   type Dimension,
   districtWeights,
   hotspots,
@@ -24,92 +23,15 @@ import {
   topProblems,
   type Weights,
 } from './evaluation.repository.ts';
-
-const Day = Type.String({ format: 'date' });
-// Without these the district's stored weights apply (GET /api/requests/evaluation/weights); with them (all three)
-// the figures are scored with other weights for a comparison, nothing is stored.
-const WeightParams = {
-  wResponse: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: '响应率权重（试算）' })),
-  wResolution: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: '解决率权重（试算）' })),
-  wSatisfaction: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: '满意率权重（试算）' })),
-};
-const RatesQuery = Type.Object({
-  dimension: Type.Union(
-    DIMENSIONS.map((d) => Type.Literal(d)),
-    { default: 'unit' },
-  ),
-  from: Day,
-  to: Day,
-  categoryCode: Type.Optional(Type.String({ maxLength: 40 })),
-  ...WeightParams,
-});
-type RatesQuery = Static<typeof RatesQuery>;
-const TrendQuery = Type.Object({
-  interval: Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'month' }),
-  from: Day,
-  to: Day,
-  dimension: Type.Optional(Type.Union(DIMENSIONS.map((d) => Type.Literal(d)))),
-  key: Type.Optional(Type.String({ maxLength: 40 })),
-  categoryCode: Type.Optional(Type.String({ maxLength: 40 })),
-  ...WeightParams,
-});
-type TrendQuery = Static<typeof TrendQuery>;
-const PeriodQuery = Type.Object({
-  from: Day,
-  to: Day,
-  perMonth: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
-  minCount: Type.Integer({ minimum: 1, maximum: 10000, default: 3 }),
-});
-type PeriodQuery = Static<typeof PeriodQuery>;
-
-const Percent = Type.Integer({ minimum: 0, maximum: 100 });
-export const WeightsBody = Type.Object(
-  {
-    response: { ...Percent, description: '响应率权重（%）' },
-    resolution: { ...Percent, description: '解决率权重（%）' },
-    satisfaction: { ...Percent, description: '满意率权重（%）' },
-  },
-  { additionalProperties: false },
-);
-type WeightsBody = Static<typeof WeightsBody>;
-/** The weights a figure was scored with: the district's stored ones, or the query's for a comparison. */
-export const AppliedWeightsOut = Type.Object({
-  response: Type.Number(),
-  resolution: Type.Number(),
-  satisfaction: Type.Number(),
-  source: Type.Union([Type.Literal('district'), Type.Literal('query')]),
-});
-export const DistrictWeightsOut = Type.Object({
-  districtCode: Type.String(),
-  districtName: Type.String(),
-  response: Type.Integer(),
-  resolution: Type.Integer(),
-  satisfaction: Type.Integer(),
-  isDefault: Type.Boolean({ description: '本区未设置，使用默认 10/45/45' }),
-  updatedAt: Type.Union([Type.String(), Type.Null()]),
-  updatedBy: Type.Union([Type.String(), Type.Null()]),
-  canEdit: Type.Boolean({ description: '当前账号可否修改' }),
-});
-
-const Rate = Type.Union([Type.Number(), Type.Null()]);
-export const RateRowOut = Type.Object({
-  key: Type.String(),
-  name: Type.String(),
-  received: Type.Integer(),
-  dispatched: Type.Integer(),
-  respondedOnTime: Type.Integer(),
-  resolved: Type.Integer(),
-  resolvedOnTime: Type.Integer(),
-  visited: Type.Integer(),
-  solved: Type.Integer(),
-  satisfied: Type.Integer(),
-  responseRate: Rate,
-  resolutionRate: Rate,
-  satisfactionRate: Rate,
-  score: Rate,
-  rank: Type.Integer(),
-  drillDown: Type.String({ description: '该项工单列表的地址' }),
-});
+import {
+  DistrictWeightsOut,
+  PeriodQuery,
+  RatesOut,
+  RatesQuery,
+  TopProblemOut,
+  TrendQuery,
+  WeightsBody,
+} from './evaluation.schema.ts';
 
 function checkPeriod(from: string, to: string) {
   if (from > to) {
@@ -243,7 +165,7 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         tags: ['requests-evaluation'],
         summary: '考评：按承办单位/街道/社区/网格/类别的响应率、解决率、满意率、综合得分与排名',
         querystring: RatesQuery,
-        response: { 200: Type.Object({ items: Type.Array(RateRowOut), weights: AppliedWeightsOut }) },
+        response: { 200: RatesOut },
       },
     },
     async (request) => {
@@ -274,7 +196,7 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         tags: ['requests-evaluation'],
         summary: '考评趋势：按月或按日的三率（可限定某单位/街道/社区/网格/类别）',
         querystring: TrendQuery,
-        response: { 200: Type.Object({ items: Type.Array(RateRowOut), weights: AppliedWeightsOut }) },
+        response: { 200: RatesOut },
       },
     },
     async (request) => {
@@ -396,17 +318,7 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         querystring: PeriodQuery,
         response: {
           200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                month: Type.String(),
-                categoryCode: Type.String(),
-                categoryName: Type.String(),
-                count: Type.Integer(),
-                topCommunityCode: Type.String(),
-                topCommunityName: Type.String(),
-                topCommunityCount: Type.Integer(),
-              }),
-            ),
+            items: Type.Array(TopProblemOut),
           }),
         },
       },
