@@ -53,10 +53,27 @@ const ROLLUP_KEYS = sql.raw('street_code, community_code, grid_id, unit_code, ca
 const ROLLUP_COUNTS = sql.raw(
   'received, dispatched, responded_on_time, resolved, resolved_on_time, visited, solved, satisfied',
 );
+/** The roll-up's counts summed, each under its own column name (read back by `countsOf`). */
 const ROLLUP_SUMS = sql.raw(
-  'sum(received), sum(dispatched), sum(responded_on_time), sum(resolved), sum(resolved_on_time), ' +
-    'sum(visited), sum(solved), sum(satisfied)',
+  'sum(received) AS received, sum(dispatched) AS dispatched, sum(responded_on_time) AS responded_on_time, ' +
+    'sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time, sum(visited) AS visited, ' +
+    'sum(solved) AS solved, sum(satisfied) AS satisfied',
 );
+
+/** A row of `key` and ROLLUP_SUMS as the counts `withRates` takes. */
+function countsOf(x: Record<string, unknown>) {
+  return {
+    key: String(x['key']),
+    received: Number(x['received']),
+    dispatched: Number(x['dispatched']),
+    respondedOnTime: Number(x['responded_on_time']),
+    resolved: Number(x['resolved']),
+    resolvedOnTime: Number(x['resolved_on_time']),
+    visited: Number(x['visited']),
+    solved: Number(x['solved']),
+    satisfied: Number(x['satisfied']),
+  };
+}
 
 /** Rebuilds the monthly roll-up of the given months (first days; all months when null) from the daily one. */
 export async function rebuildMonthlyRollup(db: Db, months: string[] | null): Promise<void> {
@@ -184,29 +201,12 @@ export async function ratesBy(db: Db, scope: RollupScope, q: EvaluationQuery): P
   const column = sql.raw(DIMENSION_COLUMN[q.dimension]);
   const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
   const r = await sql<Record<string, unknown>>`
-    SELECT ${column}::text AS key, sum(received) AS received, sum(dispatched) AS dispatched,
-      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
-      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
+    SELECT ${column}::text AS key, ${ROLLUP_SUMS}
     FROM ${rollupRows(q.from, q.to)} AS r
     WHERE ${scoped(scope)} ${category}
     GROUP BY 1`.execute(db);
   const rows = r.rows
-    .map((x) =>
-      withRates(
-        {
-          key: String(x['key']),
-          received: Number(x['received']),
-          dispatched: Number(x['dispatched']),
-          respondedOnTime: Number(x['responded']),
-          resolved: Number(x['resolved']),
-          resolvedOnTime: Number(x['resolved_on_time']),
-          visited: Number(x['visited']),
-          solved: Number(x['solved']),
-          satisfied: Number(x['satisfied']),
-        },
-        q.weights,
-      ),
-    )
+    .map((x) => withRates(countsOf(x), q.weights))
     .sort(
       (a, b) => (b.score ?? -1) - (a.score ?? -1) || b.received - a.received || a.key.localeCompare(b.key),
     );
@@ -231,29 +231,11 @@ export async function rateTrend(
     : sql``;
   const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
   const r = await sql<Record<string, unknown>>`
-    SELECT ${bucket} AS key, sum(received) AS received, sum(dispatched) AS dispatched,
-      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
-      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
+    SELECT ${bucket} AS key, ${ROLLUP_SUMS}
     FROM ${rollupRows(q.from, q.to, q.interval === 'day')} AS r
     WHERE ${scoped(scope)} ${keyFilter} ${category}
     GROUP BY 1 ORDER BY 1`.execute(db);
-  return r.rows.map((x, i) => ({
-    ...withRates(
-      {
-        key: String(x['key']),
-        received: Number(x['received']),
-        dispatched: Number(x['dispatched']),
-        respondedOnTime: Number(x['responded']),
-        resolved: Number(x['resolved']),
-        resolvedOnTime: Number(x['resolved_on_time']),
-        visited: Number(x['visited']),
-        solved: Number(x['solved']),
-        satisfied: Number(x['satisfied']),
-      },
-      q.weights,
-    ),
-    rank: i + 1,
-  }));
+  return r.rows.map((x, i) => ({ ...withRates(countsOf(x), q.weights), rank: i + 1 }));
 }
 
 /** 每月一题 candidates: per month, the categories with most requests, with the community where they cluster. */
