@@ -204,4 +204,34 @@ describe('work orders in the console', () => {
     expect(count).toBeGreaterThan(0);
     await page.close();
   });
+
+  it('the district administrator sets the score weights (saving waits for 100 %); the street officer sees them beside the score', async () => {
+    const admin = await harness.signIn('admin');
+    await admin.getByRole('link', { name: '考评分析' }).first().click();
+    await poll(() => admin.getByTestId('evaluation-weights').textContent()).toContain('10 / 45 / 45（默认）');
+    await admin.getByTestId('evaluation-weights-edit').click();
+    // (antd spaces two-character labels: 「保 存」)
+    const save = admin.locator('.ant-modal-footer .ant-btn-primary');
+    await admin.getByRole('spinbutton', { name: '响应率' }).fill('20');
+    // 20 + 45 + 45 = 110: the sum is shown in red and saving is disabled.
+    await poll(() => admin.getByTestId('weights-sum').textContent()).toContain('110');
+    expect(await save.isDisabled()).toBe(true);
+    await admin.getByRole('spinbutton', { name: '解决率' }).fill('35');
+    await poll(() => admin.getByTestId('weights-sum').textContent()).toContain('合计 100%');
+    await admin.screenshot({ path: `${SHOTS}/orders-evaluation-weights.png` });
+    await save.click();
+    await poll(() => admin.getByTestId('evaluation-weights').textContent()).toContain(
+      '20 / 35 / 45（本区设定）',
+    );
+    expect(await admin.getByTestId('evaluation-table').locator('thead').textContent()).toContain(
+      '20 / 35 / 45',
+    );
+    await admin.close();
+
+    const officer = await harness.signIn('street01');
+    await officer.getByRole('link', { name: '考评分析' }).first().click();
+    await poll(() => officer.getByTestId('evaluation-weights').textContent()).toContain('20 / 35 / 45');
+    expect(await officer.getByTestId('evaluation-weights-edit').count()).toBe(0);
+    await officer.close();
+  });
 });

@@ -4,6 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requirePermission } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { IdParams } from '../../platform/http/params.ts';
 import { areaStats, chinaToday } from '../stats/index.ts';
 import { findDivisionInScope, findGridInScope } from './area-detail.repository.ts';
 
@@ -35,7 +36,6 @@ const AreaOut = Type.Object({
 const CodeParams = Type.Object({
   code: Type.String({ pattern: '^[0-9]{12}$', description: '12 位区划代码' }),
 });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export async function areaDetailRoutes(app: FastifyInstance) {
   const db = app.deps.database.db;
@@ -79,7 +79,7 @@ export async function areaDetailRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'geo:read');
-      const { id } = request.params as Static<typeof IdParams>;
+      const { id } = request.params as IdParams;
       const g = await findGridInScope(db, viewer.scopePath, id);
       if (!g) throw new AppError('DIVISION_NOT_FOUND');
       return {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { requirePermission } from '../../platform/auth/viewer.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf, PageQuery, pageOf } from '../../platform/http/pagination.ts';
+import { IdParams } from '../../platform/http/params.ts';
 import { findGridInScope } from './area-detail.repository.ts';
 import {
   type BuildingRow,
@@ -25,7 +26,6 @@ const BuildingQuery = Type.Intersect([
 ]);
 type BuildingQuery = Static<typeof BuildingQuery>;
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const MapQuery = Type.Object({ gridId: Type.Integer({ minimum: 1 }) });
 
 const BuildingOut = Type.Object({
@@ -130,7 +130,7 @@ export async function buildingsRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const viewer = requirePermission(request, 'geo:read');
-      const { id } = request.params as Static<typeof IdParams>;
+      const { id } = request.params as IdParams;
       const building = await findBuildingInScope(db, viewer.scopePath, id);
       if (!building) throw new AppError('BUILDING_NOT_FOUND');
       const houses = await findHousesOfBuilding(db, id);

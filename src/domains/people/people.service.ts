@@ -1,14 +1,13 @@
 // The rules for residents: what a search box text means, who may unmask what, what a valid record is, and that
 // every read or write of personal data is audited in the same transaction as the write. Routes check the
 // permission and hand the viewer here; the presenter decides what leaves the server.
-import type { FastifyRequest } from 'fastify';
 import { type IdNumberProblem, normaliseIdInput, parseIdNumber } from '../../lib/id-number.ts';
 import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
-import { auditRequest, type RequestAuditEntry } from '../../platform/audit/request-audit.ts';
+import type { Actor } from '../../platform/audit/request-audit.ts';
 import { roleMayUnmask, type SensitiveField } from '../../platform/auth/roles.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { Database, Db, NewPerson, PersonUpdate } from '../../platform/db/index.ts';
+import type { Database, NewPerson, PersonUpdate } from '../../platform/db/index.ts';
 import { AppError, type FieldProblem } from '../../platform/http/errors.ts';
 import { type CodeLabels, codeLabelsOf } from '../codes/index.ts';
 import { birthDateRange, chinaToday } from '../stats/index.ts';
@@ -42,15 +41,8 @@ import type { PersonCreateBody, PersonSearchQuery, PersonUpdateBody, UnmaskBody 
 /** Lists count matches up to this many; beyond it `total` is a lower bound and `totalExact` is false. */
 export const SEARCH_COUNT_CAP = 10_000;
 
-/** The signed-in viewer of a request, and how to write that request's audit entries. */
-export interface Actor {
-  viewer: Viewer;
-  audit(db: Db, entry: RequestAuditEntry): Promise<void>;
-}
-
-export function actorOf(request: FastifyRequest, viewer: Viewer): Actor {
-  return { viewer, audit: (db, entry) => auditRequest(db, request, entry) };
-}
+// The request's viewer and audit writer, as every route hands it to a service.
+export { type Actor, actorOf } from '../../platform/audit/request-audit.ts';
 
 const ID_PROBLEMS: Record<IdNumberProblem, [string, string]> = {
   empty: ['请填写身份证号码', 'The ID number is empty'],

@@ -34,8 +34,7 @@ export const PersonSearchQuery = Type.Intersect([
 ]);
 export type PersonSearchQuery = Static<typeof PersonSearchQuery>;
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export type IdParams = Static<typeof IdParams>;
+export { IdParams } from '../../platform/http/params.ts';
 
 export const PersonSummaryOut = Type.Object({
   id: Type.Integer(),

@@ -11,8 +11,7 @@ const Purpose = Type.String({
   description: '查看敏感信息的用途（至少 4 个字）',
 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export type IdParams = Static<typeof IdParams>;
+export { IdParams } from '../../platform/http/params.ts';
 
 export const RulesBody = Type.Object({
   rules: Type.Unknown({ description: '规则文件（JSON）：{ version, tags: [...], policies: [...] }' }),

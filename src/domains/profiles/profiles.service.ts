@@ -1,11 +1,9 @@
 // The rules for profiles and proactive services: who may run, read, review and appeal; what is audited; and that
 // nobody is contacted before a worker approved the case. Routes check the permission and hand the viewer here.
-import type { FastifyRequest } from 'fastify';
 import { maskName } from '../../lib/masking.ts';
 import { decideResident, parseRuleDocument, type RuleProblem } from '../../lib/rules/index.ts';
-import { auditRequest, type RequestAuditEntry } from '../../platform/audit/request-audit.ts';
+import type { Actor } from '../../platform/audit/request-audit.ts';
 import { roleMayUnmask } from '../../platform/auth/roles.ts';
-import type { Viewer } from '../../platform/auth/viewer.ts';
 import type { Database, Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { chinaToday } from '../stats/index.ts';
@@ -35,14 +33,8 @@ import { RESIDENT_FIELDS, residentFacts } from './resident-fields.ts';
 import { streamResidents } from './resident-records.repository.ts';
 import { ensureRuleSet, type RuleSet, saveRuleSet } from './rule-set.repository.ts';
 
-export interface Actor {
-  viewer: Viewer;
-  audit(db: Db, entry: RequestAuditEntry): Promise<void>;
-}
-
-export function actorOf(request: FastifyRequest, viewer: Viewer): Actor {
-  return { viewer, audit: (db, entry) => auditRequest(db, request, entry) };
-}
+// The request's viewer and audit writer, as every route hands it to a service.
+export { type Actor, actorOf } from '../../platform/audit/request-audit.ts';
 
 export const CASE_EXPORT_LIMIT = 50_000;
 

@@ -1,11 +1,13 @@
 // Evaluation (考评) of the three rates per unit, street, community, grid and category, over a period, from the
-// daily roll-up, so that a dashboard over millions of orders reads thousands of rows, not millions. The roll-up
+// roll-ups (whole months from the monthly one, the days at either end of the period from the daily one), so that
+// a dashboard over millions of orders reads tens of thousands of rows, not millions. The roll-up
 // is rebuilt for exactly the days whose orders changed since the last rebuild (a callback on a two-week-old
 // order changes that day's figures), and in full after a bulk load.
 //   响应率 response   = dispatched orders accepted before their response deadline / dispatched orders
 //   解决率 resolution = return-visited orders the requester calls solved / return-visited orders
 //   满意率 satisfaction = return-visited orders rated 4 or 5 / return-visited orders
-// Weights of the composite score are parameters (commonly quoted 10/45/45, not confirmed by the regulation).
+// Weights of the composite score are kept per district (evaluation_weight; without a row the commonly quoted
+// 10/45/45, not confirmed by the regulation) and can be overridden per query to try other weights.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 
@@ -43,7 +45,82 @@ export async function rebuildRollup(db: Db, days: string[] | null): Promise<numb
     FROM work_order
     WHERE status <> 'merged' AND ${dayFilter}
     GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+  await rebuildMonthlyRollup(db, days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))]);
   return Number(r.numAffectedRows ?? 0);
+}
+
+const ROLLUP_KEYS = sql.raw('street_code, community_code, grid_id, unit_code, category_code');
+const ROLLUP_COUNTS = sql.raw(
+  'received, dispatched, responded_on_time, resolved, resolved_on_time, visited, solved, satisfied',
+);
+/** The roll-up's counts summed, each under its own column name (read back by `countsOf`). */
+const ROLLUP_SUMS = sql.raw(
+  'sum(received) AS received, sum(dispatched) AS dispatched, sum(responded_on_time) AS responded_on_time, ' +
+    'sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time, sum(visited) AS visited, ' +
+    'sum(solved) AS solved, sum(satisfied) AS satisfied',
+);
+
+/** A row of `key` and ROLLUP_SUMS as the counts `withRates` takes. */
+function countsOf(x: Record<string, unknown>) {
+  return {
+    key: String(x['key']),
+    received: Number(x['received']),
+    dispatched: Number(x['dispatched']),
+    respondedOnTime: Number(x['responded_on_time']),
+    resolved: Number(x['resolved']),
+    resolvedOnTime: Number(x['resolved_on_time']),
+    visited: Number(x['visited']),
+    solved: Number(x['solved']),
+    satisfied: Number(x['satisfied']),
+  };
+}
+
+/** Rebuilds the monthly roll-up of the given months (first days; all months when null) from the daily one. */
+export async function rebuildMonthlyRollup(db: Db, months: string[] | null): Promise<void> {
+  if (months === null) {
+    await sql`DELETE FROM order_monthly_rollup`.execute(db);
+    await sql`
+      INSERT INTO order_monthly_rollup (month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS})
+      SELECT date_trunc('month', day)::date, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
+      FROM order_daily_rollup GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+    return;
+  }
+  if (months.length === 0) return;
+  await sql`DELETE FROM order_monthly_rollup WHERE month = ANY(${sql.val(months)}::date[])`.execute(db);
+  // A range per month, so the daily table's primary key (day first) finds the rows.
+  await sql`
+    INSERT INTO order_monthly_rollup (month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS})
+    SELECT m.month, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
+    FROM unnest(${sql.val(months)}::date[]) AS m(month)
+    JOIN order_daily_rollup d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+    GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+}
+
+/** The whole months inside [from, to] (ISO dates) as [first day, first day after], or null when there are none. */
+export function wholeMonths(from: string, to: string): { start: string; end: string } | null {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  const first = (y: number, m: number) => new Date(Date.UTC(y, m - 1, 1)).toISOString().slice(0, 10);
+  const start = fd === 1 ? first(fy, fm) : first(fy, fm + 1);
+  const lastOfToMonth = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const end = td === lastOfToMonth ? first(ty, tm + 1) : first(ty, tm);
+  return start < end ? { start, end } : null;
+}
+
+/**
+ * The roll-up rows of the period [from, to] as a table with a `day` column: whole months from the monthly
+ * roll-up (`day` = the month's first day), the days at either end from the daily one. With `byDay`, daily rows
+ * only (a trend per day).
+ */
+function rollupRows(from: string, to: string, byDay = false) {
+  const daily = sql`SELECT day, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_daily_rollup
+    WHERE day BETWEEN ${from}::date AND ${to}::date`;
+  const months = byDay ? null : wholeMonths(from, to);
+  if (!months) return sql`(${daily})`;
+  return sql`(${daily} AND (day < ${months.start}::date OR day >= ${months.end}::date)
+    UNION ALL
+    SELECT month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_monthly_rollup
+    WHERE month >= ${months.start}::date AND month < ${months.end}::date)`;
 }
 
 /** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
@@ -124,29 +201,12 @@ export async function ratesBy(db: Db, scope: RollupScope, q: EvaluationQuery): P
   const column = sql.raw(DIMENSION_COLUMN[q.dimension]);
   const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
   const r = await sql<Record<string, unknown>>`
-    SELECT ${column}::text AS key, sum(received) AS received, sum(dispatched) AS dispatched,
-      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
-      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
-    FROM order_daily_rollup
-    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${category}
+    SELECT ${column}::text AS key, ${ROLLUP_SUMS}
+    FROM ${rollupRows(q.from, q.to)} AS r
+    WHERE ${scoped(scope)} ${category}
     GROUP BY 1`.execute(db);
   const rows = r.rows
-    .map((x) =>
-      withRates(
-        {
-          key: String(x['key']),
-          received: Number(x['received']),
-          dispatched: Number(x['dispatched']),
-          respondedOnTime: Number(x['responded']),
-          resolved: Number(x['resolved']),
-          resolvedOnTime: Number(x['resolved_on_time']),
-          visited: Number(x['visited']),
-          solved: Number(x['solved']),
-          satisfied: Number(x['satisfied']),
-        },
-        q.weights,
-      ),
-    )
+    .map((x) => withRates(countsOf(x), q.weights))
     .sort(
       (a, b) => (b.score ?? -1) - (a.score ?? -1) || b.received - a.received || a.key.localeCompare(b.key),
     );
@@ -171,29 +231,11 @@ export async function rateTrend(
     : sql``;
   const category = q.categoryCode ? sql`AND category_code = ${q.categoryCode}` : sql``;
   const r = await sql<Record<string, unknown>>`
-    SELECT ${bucket} AS key, sum(received) AS received, sum(dispatched) AS dispatched,
-      sum(responded_on_time) AS responded, sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time,
-      sum(visited) AS visited, sum(solved) AS solved, sum(satisfied) AS satisfied
-    FROM order_daily_rollup
-    WHERE day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scoped(scope)} ${keyFilter} ${category}
+    SELECT ${bucket} AS key, ${ROLLUP_SUMS}
+    FROM ${rollupRows(q.from, q.to, q.interval === 'day')} AS r
+    WHERE ${scoped(scope)} ${keyFilter} ${category}
     GROUP BY 1 ORDER BY 1`.execute(db);
-  return r.rows.map((x, i) => ({
-    ...withRates(
-      {
-        key: String(x['key']),
-        received: Number(x['received']),
-        dispatched: Number(x['dispatched']),
-        respondedOnTime: Number(x['responded']),
-        resolved: Number(x['resolved']),
-        resolvedOnTime: Number(x['resolved_on_time']),
-        visited: Number(x['visited']),
-        solved: Number(x['solved']),
-        satisfied: Number(x['satisfied']),
-      },
-      q.weights,
-    ),
-    rank: i + 1,
-  }));
+  return r.rows.map((x, i) => ({ ...withRates(countsOf(x), q.weights), rank: i + 1 }));
 }
 
 /** 每月一题 candidates: per month, the categories with most requests, with the community where they cluster. */
@@ -207,8 +249,8 @@ export async function topProblems(db: Db, scope: RollupScope, from: string, to: 
   }>`
     WITH by_cat AS (
       SELECT to_char(day, 'YYYY-MM') AS month, category_code, community_code, sum(received) AS n
-      FROM order_daily_rollup
-      WHERE day BETWEEN ${from}::date AND ${to}::date AND category_code <> '' AND ${scoped(scope)}
+      FROM ${rollupRows(from, to)} AS r
+      WHERE category_code <> '' AND ${scoped(scope)}
       GROUP BY 1, 2, 3
     ), totals AS (
       SELECT month, category_code, sum(n) AS n,
@@ -256,4 +298,65 @@ export async function hotspots(
     open: Number(x.open_n),
     topCategory: x.top_category,
   }));
+}
+
+export type Weights = EvaluationQuery['weights'];
+
+/** The weights a district scores with when it has set none: the commonly quoted 10/45/45. */
+export const DEFAULT_WEIGHTS: Weights = { response: 10, resolution: 45, satisfaction: 45 };
+
+export interface DistrictWeights extends Weights {
+  districtCode: string;
+  /** True when the district has set no weights and the default applies. */
+  isDefault: boolean;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+/** The composite-score weights of a district (the default when it has stored none). */
+export async function districtWeights(db: Db, districtCode: string): Promise<DistrictWeights> {
+  const row = await db
+    .selectFrom('evaluation_weight as w')
+    .leftJoin('account as a', 'a.id', 'w.updated_by')
+    .where('w.district_code', '=', districtCode)
+    .select(['w.w_response', 'w.w_resolution', 'w.w_satisfaction', 'w.updated_at', 'a.display_name'])
+    .executeTakeFirst();
+  if (!row) return { districtCode, ...DEFAULT_WEIGHTS, isDefault: true, updatedAt: null, updatedBy: null };
+  return {
+    districtCode,
+    response: Number(row.w_response),
+    resolution: Number(row.w_resolution),
+    satisfaction: Number(row.w_satisfaction),
+    isDefault: false,
+    updatedAt: row.updated_at,
+    updatedBy: row.display_name,
+  };
+}
+
+/** Stores a district's weights (whole percentages adding up to 100: the caller and the table check it). */
+export async function saveDistrictWeights(
+  db: Db,
+  districtCode: string,
+  w: Weights,
+  accountId: number | null,
+) {
+  await db
+    .insertInto('evaluation_weight')
+    .values({
+      district_code: districtCode,
+      w_response: w.response,
+      w_resolution: w.resolution,
+      w_satisfaction: w.satisfaction,
+      updated_by: accountId,
+    })
+    .onConflict((oc) =>
+      oc.column('district_code').doUpdateSet({
+        w_response: w.response,
+        w_resolution: w.resolution,
+        w_satisfaction: w.satisfaction,
+        updated_by: accountId,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
 }

@@ -1,78 +1,37 @@
 // Evaluation routes: rates and composite score per unit/street/community/grid/category with ranking, trends,
 // 每月一题 candidates and hot spots. Every figure is counted inside the viewer's area (or their units); drill-down
 // to the orders is the order list with the same filters (/api/requests?unitCode=…&from=…&to=…).
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { likePrefix } from '../../lib/like-pattern.ts';
+import { auditRequest } from '../../platform/audit/request-audit.ts';
+import { roleCan } from '../../platform/auth/roles.ts';
 import { requirePermission, type Viewer } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestsContext } from './context.ts';
 import {
-  DIMENSIONS,
+  DEFAULT_WEIGHTS,
   type Dimension,
+  districtWeights,
   hotspots,
   type RateRow,
   type RollupScope,
   ratesBy,
   rateTrend,
+  saveDistrictWeights,
   topProblems,
+  type Weights,
 } from './evaluation.repository.ts';
-
-const Day = Type.String({ format: 'date' });
-const Weights = {
-  wResponse: Type.Number({ minimum: 0, maximum: 100, default: 10, description: '响应率权重' }),
-  wResolution: Type.Number({ minimum: 0, maximum: 100, default: 45, description: '解决率权重' }),
-  wSatisfaction: Type.Number({ minimum: 0, maximum: 100, default: 45, description: '满意率权重' }),
-};
-const RatesQuery = Type.Object({
-  dimension: Type.Union(
-    DIMENSIONS.map((d) => Type.Literal(d)),
-    { default: 'unit' },
-  ),
-  from: Day,
-  to: Day,
-  categoryCode: Type.Optional(Type.String({ maxLength: 40 })),
-  ...Weights,
-});
-type RatesQuery = Static<typeof RatesQuery>;
-const TrendQuery = Type.Object({
-  interval: Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'month' }),
-  from: Day,
-  to: Day,
-  dimension: Type.Optional(Type.Union(DIMENSIONS.map((d) => Type.Literal(d)))),
-  key: Type.Optional(Type.String({ maxLength: 40 })),
-  categoryCode: Type.Optional(Type.String({ maxLength: 40 })),
-  ...Weights,
-});
-type TrendQuery = Static<typeof TrendQuery>;
-const PeriodQuery = Type.Object({
-  from: Day,
-  to: Day,
-  perMonth: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
-  minCount: Type.Integer({ minimum: 1, maximum: 10000, default: 3 }),
-});
-type PeriodQuery = Static<typeof PeriodQuery>;
-
-const Rate = Type.Union([Type.Number(), Type.Null()]);
-const RateRowOut = Type.Object({
-  key: Type.String(),
-  name: Type.String(),
-  received: Type.Integer(),
-  dispatched: Type.Integer(),
-  respondedOnTime: Type.Integer(),
-  resolved: Type.Integer(),
-  resolvedOnTime: Type.Integer(),
-  visited: Type.Integer(),
-  solved: Type.Integer(),
-  satisfied: Type.Integer(),
-  responseRate: Rate,
-  resolutionRate: Rate,
-  satisfactionRate: Rate,
-  score: Rate,
-  rank: Type.Integer(),
-  drillDown: Type.String({ description: '该项工单列表的地址' }),
-});
+import {
+  DistrictWeightsOut,
+  PeriodQuery,
+  RatesOut,
+  RatesQuery,
+  TopProblemOut,
+  TrendQuery,
+  WeightsBody,
+} from './evaluation.schema.ts';
 
 function checkPeriod(from: string, to: string) {
   if (from > to) {
@@ -82,13 +41,45 @@ function checkPeriod(from: string, to: string) {
   }
 }
 
-function weightsOf(q: { wResponse: number; wResolution: number; wSatisfaction: number }) {
-  if (q.wResponse + q.wResolution + q.wSatisfaction <= 0) {
+/** The admin_division code of the viewer's district (the first level of their area), or null above any district. */
+function districtOf(viewer: Viewer): string | null {
+  const first = viewer.scopePath.split('/').find(Boolean);
+  return first ? first.padEnd(12, '0') : null;
+}
+
+/** The district's stored weights, or the query's when it gives all three (a comparison; nothing is stored). */
+async function weightsOf(
+  db: Db,
+  viewer: Viewer,
+  q: { wResponse?: number | undefined; wResolution?: number | undefined; wSatisfaction?: number | undefined },
+): Promise<Weights & { source: 'district' | 'query' }> {
+  const given = [q.wResponse, q.wResolution, q.wSatisfaction].filter((w) => w !== undefined);
+  if (given.length === 0) {
+    const district = districtOf(viewer);
+    const w = district ? await districtWeights(db, district) : DEFAULT_WEIGHTS;
+    return {
+      response: w.response,
+      resolution: w.resolution,
+      satisfaction: w.satisfaction,
+      source: 'district',
+    };
+  }
+  if (given.length < 3) {
+    throw new AppError('VALIDATION_FAILED', [
+      {
+        field: 'querystring/wResponse',
+        message: '试算权重须同时给出 wResponse、wResolution、wSatisfaction 三项',
+        messageEn: 'Give all three of wResponse, wResolution and wSatisfaction',
+      },
+    ]);
+  }
+  const [response, resolution, satisfaction] = given as [number, number, number];
+  if (response + resolution + satisfaction <= 0) {
     throw new AppError('VALIDATION_FAILED', [
       { field: 'querystring/wResponse', message: '权重之和须大于 0', messageEn: 'Weights must not all be 0' },
     ]);
   }
-  return { response: q.wResponse, resolution: q.wResolution, satisfaction: q.wSatisfaction };
+  return { response, resolution, satisfaction, source: 'query' };
 }
 
 export function createEvaluationHelpers(ctx: RequestsContext) {
@@ -174,26 +165,27 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         tags: ['requests-evaluation'],
         summary: '考评：按承办单位/街道/社区/网格/类别的响应率、解决率、满意率、综合得分与排名',
         querystring: RatesQuery,
-        response: { 200: Type.Object({ items: Type.Array(RateRowOut) }) },
+        response: { 200: RatesOut },
       },
     },
     async (request) => {
       const viewer = requirePermission(request, 'request:evaluate');
       const q = request.query as RatesQuery;
       checkPeriod(q.from, q.to);
+      const weights = await weightsOf(db, viewer, q);
       const rows = await ratesBy(db, await scopeOf(db, viewer), {
         dimension: q.dimension,
         from: q.from,
         to: q.to,
         categoryCode: q.categoryCode,
-        weights: weightsOf(q),
+        weights,
       });
       const labels = await names(
         db,
         q.dimension,
         rows.map((r) => r.key),
       );
-      return { items: labelled(rows, q.dimension, labels, q.from, q.to) };
+      return { items: labelled(rows, q.dimension, labels, q.from, q.to), weights };
     },
   );
 
@@ -204,7 +196,7 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         tags: ['requests-evaluation'],
         summary: '考评趋势：按月或按日的三率（可限定某单位/街道/社区/网格/类别）',
         querystring: TrendQuery,
-        response: { 200: Type.Object({ items: Type.Array(RateRowOut) }) },
+        response: { 200: RatesOut },
       },
     },
     async (request) => {
@@ -220,15 +212,100 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
           },
         ]);
       }
+      const weights = await weightsOf(db, viewer, q);
       const rows = await rateTrend(db, await scopeOf(db, viewer), {
         interval: q.interval,
         from: q.from,
         to: q.to,
         categoryCode: q.categoryCode,
-        weights: weightsOf(q),
+        weights,
         ...(q.dimension && q.key ? { key: { dimension: q.dimension, value: q.key } } : {}),
       });
-      return { items: labelled(rows, null, new Map(rows.map((r) => [r.key, r.key])), q.from, q.to) };
+      return {
+        items: labelled(rows, null, new Map(rows.map((r) => [r.key, r.key])), q.from, q.to),
+        weights,
+      };
+    },
+  );
+
+  /** The viewer's district and its weights as the console shows them. */
+  async function presentWeights(viewer: Viewer) {
+    const district = districtOf(viewer);
+    if (!district) throw new AppError('OUT_OF_SCOPE');
+    const [w, division] = await Promise.all([
+      districtWeights(db, district),
+      db.selectFrom('admin_division').select('name').where('code', '=', district).executeTakeFirst(),
+    ]);
+    return {
+      districtCode: district,
+      districtName: division?.name ?? district,
+      response: w.response,
+      resolution: w.resolution,
+      satisfaction: w.satisfaction,
+      isDefault: w.isDefault,
+      updatedAt: w.updatedAt ? new Date(w.updatedAt).toISOString() : null,
+      updatedBy: w.updatedBy,
+      canEdit: roleCan(viewer.role, 'request:weights'),
+    };
+  }
+
+  app.get(
+    '/api/requests/evaluation/weights',
+    {
+      schema: {
+        tags: ['requests-evaluation'],
+        summary: '本区综合得分的权重（响应率/解决率/满意率，合计 100）',
+        response: { 200: DistrictWeightsOut },
+      },
+    },
+    async (request) => presentWeights(requirePermission(request, 'request:evaluate')),
+  );
+
+  app.put(
+    '/api/requests/evaluation/weights',
+    {
+      schema: {
+        tags: ['requests-evaluation'],
+        summary: '修改本区综合得分的权重（整数百分比，合计须为 100；留痕审计）',
+        body: WeightsBody,
+        response: { 200: DistrictWeightsOut },
+      },
+    },
+    async (request) => {
+      const viewer = requirePermission(request, 'request:weights');
+      const district = districtOf(viewer);
+      if (!district) throw new AppError('OUT_OF_SCOPE');
+      const body = request.body as WeightsBody;
+      const sum = body.response + body.resolution + body.satisfaction;
+      if (sum !== 100) {
+        throw new AppError('VALIDATION_FAILED', [
+          {
+            field: 'body',
+            message: `三项权重合计须为 100（现为 ${sum}）`,
+            messageEn: `The three weights must add up to 100 (they add up to ${sum})`,
+          },
+        ]);
+      }
+      await db.transaction().execute(async (tx) => {
+        const before = await districtWeights(tx, district);
+        await saveDistrictWeights(tx, district, body, viewer.accountId);
+        await auditRequest(tx, request, {
+          action: 'request.evaluation-weights',
+          entityType: 'evaluation_weight',
+          entityIds: [district],
+          details: {
+            before: before.isDefault
+              ? null
+              : {
+                  response: before.response,
+                  resolution: before.resolution,
+                  satisfaction: before.satisfaction,
+                },
+            after: { response: body.response, resolution: body.resolution, satisfaction: body.satisfaction },
+          },
+        });
+      });
+      return presentWeights(viewer);
     },
   );
 
@@ -241,17 +318,7 @@ export async function evaluationRoutes(app: FastifyInstance, ctx: RequestsContex
         querystring: PeriodQuery,
         response: {
           200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                month: Type.String(),
-                categoryCode: Type.String(),
-                categoryName: Type.String(),
-                count: Type.Integer(),
-                topCommunityCode: Type.String(),
-                topCommunityName: Type.String(),
-                topCommunityCount: Type.Integer(),
-              }),
-            ),
+            items: Type.Array(TopProblemOut),
           }),
         },
       },

@@ -23,7 +23,7 @@ export const EXPORT_MAX_ROWS = 10_000;
 
 const ExportParams = Type.Object({ format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]) });
 
-const ReferenceOut = Type.Object({
+export const ReferenceOut = Type.Object({
   categories: Type.Array(
     Type.Object({
       code: Type.String(),
@@ -39,7 +39,7 @@ const ReferenceOut = Type.Object({
   ),
 });
 
-const RelatedItem = Type.Intersect([
+export const RelatedItem = Type.Intersect([
   OrderSummaryOut,
   Type.Object({
     relation: Type.Union([Type.Literal('merged_in'), Type.Literal('merged_into'), Type.Literal('similar')]),

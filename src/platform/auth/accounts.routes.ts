@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditRequest } from '../audit/request-audit.ts';
 import { PageQuery, pageOf } from '../http/pagination.ts';
+import { IdParams } from '../http/params.ts';
 import { AccountOut } from './account.presenter.ts';
 import { type AuditWriter, addAccount, changeAccount, listAccounts } from './accounts.service.ts';
 import { ROLES } from './roles.ts';
@@ -41,8 +42,6 @@ const UpdateBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const auditOf =
   (request: FastifyRequest): AuditWriter =>
@@ -103,7 +102,7 @@ export async function accountsRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const admin = requirePermission(request, 'account:manage');
-      const { id } = request.params as Static<typeof IdParams>;
+      const { id } = request.params as IdParams;
       return changeAccount(db, admin, auditOf(request), id, request.body as Static<typeof UpdateBody>);
     },
   );

@@ -67,6 +67,7 @@ export type Permission =
   | 'request:dispatch'
   | 'request:supervise'
   | 'request:evaluate'
+  | 'request:weights'
   // ingest: importing department data, and reading data-quality figures
   | 'ingest:run'
   | 'ingest:quality'
@@ -231,9 +232,10 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
 // requests: who may do what with work orders. Hotline operators are the dispatch centre (受理、派单、回访);
 // streets, communities and grids handle orders in their area; unit_handler staff handle what is dispatched to
 // their unit; street officers and district administrators supervise (督办); evaluation figures carry no
-// personal data, so auditors may read them too.
+// personal data, so auditors may read them too; the district administrator sets the district's composite-score
+// weights.
 const REQUEST_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  district_admin: ['request:read', 'request:supervise', 'request:evaluate'],
+  district_admin: ['request:read', 'request:supervise', 'request:evaluate', 'request:weights'],
   street_officer: ['request:read', 'request:handle', 'request:supervise', 'request:evaluate'],
   community_worker: ['request:intake', 'request:read', 'request:handle', 'request:evaluate'],
   grid_worker: ['request:intake', 'request:read', 'request:handle'],

@@ -539,6 +539,8 @@ export interface DB extends SensingTables {
   order_attachment: OrderAttachmentTable;
   notification_outbox: NotificationOutboxTable;
   order_daily_rollup: OrderDailyRollupTable;
+  evaluation_weight: EvaluationWeightTable; // migration 0026
+  order_monthly_rollup: OrderMonthlyRollupTable; // migration 0026
   open311_client: Open311ClientTable;
   // ingest
   ingest_source: IngestSourceTable;
@@ -960,6 +962,21 @@ export interface OrderDailyRollupTable {
   visited: number;
   solved: number;
   satisfied: number;
+}
+
+/** The daily roll-up summed per month (migration 0026); `month` is the month's first day. */
+export interface OrderMonthlyRollupTable extends Omit<OrderDailyRollupTable, 'day'> {
+  month: string;
+}
+
+/** Composite-score weights of one district (migration 0026); whole percentages adding up to 100. */
+export interface EvaluationWeightTable {
+  district_code: string;
+  w_response: number;
+  w_resolution: number;
+  w_satisfaction: number;
+  updated_at: Generated<Date>;
+  updated_by: number | null;
 }
 
 export interface Open311ClientTable {

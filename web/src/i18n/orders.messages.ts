@@ -167,8 +167,8 @@ export const ORDERS_MESSAGES = {
   // evaluation
   ordersEvalTitle: ['接诉即办考评', 'Request handling evaluation'],
   ordersEvalIntro: [
-    '响应率 = 按时签收/派单；解决率、满意率以回访为分母。综合得分 = 权重加权（默认 10/45/45）。点击数字查看背后的工单。',
-    'Response = accepted on time / dispatched; resolution and satisfaction over called-back orders. Score weighted 10/45/45 by default. Click a figure for its orders.',
+    '响应率 = 按时签收/派单；解决率、满意率以回访为分母。综合得分 = 三率按本区权重加权（未设定时 10/45/45）。点击数字查看背后的工单。',
+    'Response = accepted on time / dispatched; resolution and satisfaction over called-back orders. Score = the three rates weighted by the district (10/45/45 unless set). Click a figure for its orders.',
   ],
   ordersEvalPeriod: ['统计期', 'Period'],
   ordersEvalDimension: ['维度', 'By'],
@@ -185,6 +185,22 @@ export const ORDERS_MESSAGES = {
   ordersEvalSatisfaction: ['满意率', 'Satisfaction'],
   ordersEvalScore: ['综合得分', 'Score'],
   ordersEvalVisited: ['回访数', 'Called back'],
+  ordersEvalWeightsDefault: [
+    '综合得分权重（响应/解决/满意）：{weights}（默认）',
+    'Score weights (response/resolution/satisfaction): {weights} (default)',
+  ],
+  ordersEvalWeightsDistrict: [
+    '综合得分权重（响应/解决/满意）：{weights}（本区设定）',
+    'Score weights (response/resolution/satisfaction): {weights} (set by the district)',
+  ],
+  ordersEvalWeightsEdit: ['调整权重', 'Set weights'],
+  ordersEvalWeightsTitle: ['{district}综合得分权重', 'Score weights of {district}'],
+  ordersEvalWeightsHint: [
+    '三项均为整数百分比，合计须为 100。保存后本区所有考评页面按新权重计算，修改记入审计日志。',
+    'Whole percentages adding up to 100. Once saved, every evaluation in the district scores with them; the change is audited.',
+  ],
+  ordersEvalWeightsSum: ['合计 {sum}%（须为 100%）', 'Total {sum}% (must be 100%)'],
+  ordersEvalWeightsSave: ['保存', 'Save'],
   ordersEvalTrend: ['月度趋势', 'Monthly trend'],
   ordersEvalTrendOf: ['月度趋势：{name}', 'Monthly trend: {name}'],
   ordersEvalTopProblems: ['每月一题（诉求最多的问题）', 'Problem of the month (most frequent)'],

@@ -1,54 +1,21 @@
-// What the hotline desk and the models page read from the API (src/domains/requests/classifier.schema.ts,
-// requests.schema.ts).
-export interface CategoryGuess {
-  code: string;
-  name: string;
-  path: string;
-  department: string;
-  probability: number;
-}
+// What the hotline desk and the models page read from the API, as the server declares it
+// (src/domains/requests/classifier.schema.ts, requests.schema.ts): type-only imports, so nothing of the server
+// enters the bundle and a change of shape there fails the console's typecheck.
+import type { Static } from '@sinclair/typebox';
+import type {
+  ModelListOut,
+  ModelOut,
+  SuggestionOut,
+} from '../../../../src/domains/requests/classifier.schema.ts';
+import type { CallerOut, SimilarOut, SubmitOut } from '../../../../src/domains/requests/requests.schema.ts';
 
-export interface Suggestion {
-  modelVersion: number;
-  categoryCode: string;
-  confidence: number;
-  needsReview: boolean;
-  threshold: number;
-  department: string;
-  alternatives: CategoryGuess[];
-  keywords: Array<{ text: string; weight: number }>;
-  urgent: boolean;
-  urgencyReasons: string[];
-}
-
-export interface SimilarOrder {
-  id: number;
-  number: string;
-  status: string;
-  statusLabel: string;
-  description: string;
-  address: string | null;
-  receivedAt: string;
-  score: number;
-  sameIncident: boolean;
-}
-
-export interface CallerInfo {
-  residents: Array<{
-    personId: number;
-    name: string;
-    phone: string | null;
-    address: string | null;
-    gridName: string | null;
-  }>;
-  previousOrders: Array<{
-    id: number;
-    number: string;
-    status: string;
-    receivedAt: string;
-    description: string;
-  }>;
-}
+export type Suggestion = Static<typeof SuggestionOut>;
+export type CategoryGuess = Suggestion['alternatives'][number];
+export type SimilarOrder = Static<typeof SimilarOut>['items'][number];
+export type CallerInfo = Static<typeof CallerOut>;
+export type SubmitResult = Static<typeof SubmitOut>;
+export type ModelVersion = Static<typeof ModelOut>;
+export type ModelList = Static<typeof ModelListOut>;
 
 /** Open311 service list entry: one request category. */
 export interface OpenService {
@@ -56,52 +23,4 @@ export interface OpenService {
   service_name: string;
   group: string | null;
   keywords: string;
-}
-
-export interface SubmitResult {
-  order: { number: string; status: string; statusLabel?: string };
-  merged: boolean;
-  accessCode: string | null;
-}
-
-export interface ModelVersion {
-  version: number;
-  status: 'training' | 'ready' | 'failed';
-  active: boolean;
-  startedAt: string;
-  trainedAt: string | null;
-  activatedAt: string | null;
-  examples: number | null;
-  heldOut: number | null;
-  accuracy: number | null;
-  macroF1: number | null;
-  weakest: Array<{
-    code: string;
-    name: string;
-    f1: number;
-    precision: number;
-    recall: number;
-    support: number;
-  }>;
-  confusions: Array<{
-    actual: string;
-    actualName: string;
-    predicted: string;
-    predictedName: string;
-    count: number;
-  }>;
-  agreement: { suggested: number; confirmed: number; agreed: number; flagged: number; rate: number | null };
-  error: string | null;
-}
-
-export interface ModelList {
-  items: ModelVersion[];
-  training: {
-    version: number;
-    status: string;
-    fraction: number;
-    message: string;
-    startedAt: string;
-    error: string | null;
-  } | null;
 }

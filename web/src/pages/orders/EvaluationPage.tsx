@@ -2,8 +2,8 @@
 // street, community, grid or category over a period, ranked; the monthly trend of the whole area or of one row;
 // 每月一题 (the most frequent problems of each month and where they cluster); hot spots on the map. A figure links
 // to the orders behind it (the order list with the same filters).
-import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Flex, Row, Segmented, Table, Typography } from 'antd';
+import { DownloadOutlined, SettingOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, DatePicker, Flex, Row, Segmented, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -17,7 +17,8 @@ import { codedLabel } from '../../i18n/coded-label.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
 import { escapeCell } from './csv.ts';
 import { type HotspotCollection, OrdersMap } from './OrdersMap.tsx';
-import type { RateRow, TopProblem } from './types.ts';
+import type { AppliedWeights, DistrictWeights, RateRow, Rates, TopProblem } from './types.ts';
+import { WeightsModal } from './WeightsModal.tsx';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -82,8 +83,10 @@ export function EvaluationPage({ account }: { account: Account }) {
   const [picked, setPicked] = useState<RateRow | null>(null);
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');
-  const rates = useApi<{ items: RateRow[] }>(withQuery('/api/requests/evaluation', { dimension, from, to }));
-  const trend = useApi<{ items: RateRow[] }>(
+  const rates = useApi<Rates>(withQuery('/api/requests/evaluation', { dimension, from, to }));
+  const districtWeights = useApi<DistrictWeights>('/api/requests/evaluation/weights');
+  const [editingWeights, setEditingWeights] = useState(false);
+  const trend = useApi<Rates>(
     withQuery('/api/requests/evaluation/trend', {
       interval: 'month',
       from,
@@ -148,7 +151,12 @@ export function EvaluationPage({ account }: { account: Account }) {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
-  const error = rates.error ?? trend.error ?? problems.error ?? spots.error;
+  /** 10 / 45 / 45: the weights the figures on screen were scored with, in the order of the columns. */
+  const weightText = (w: AppliedWeights | DistrictWeights) =>
+    `${w.response} / ${w.resolution} / ${w.satisfaction}`;
+  const applied = rates.data?.weights;
+
+  const error = rates.error ?? trend.error ?? problems.error ?? spots.error ?? districtWeights.error;
   return (
     <Flex vertical gap={16} data-testid="evaluation-page">
       <Typography.Title level={3} style={{ margin: 0 }}>
@@ -179,7 +187,36 @@ export function EvaluationPage({ account }: { account: Account }) {
         <Button icon={<DownloadOutlined />} onClick={exportCsv} data-testid="evaluation-export">
           {t('ordersEvalExport')}
         </Button>
+        {applied && (
+          <Tag data-testid="evaluation-weights" color={districtWeights.data?.isDefault ? 'default' : 'blue'}>
+            {t(districtWeights.data?.isDefault ? 'ordersEvalWeightsDefault' : 'ordersEvalWeightsDistrict', {
+              weights: weightText(applied),
+            })}
+          </Tag>
+        )}
+        {districtWeights.data?.canEdit && (
+          <Button
+            icon={<SettingOutlined />}
+            onClick={() => setEditingWeights(true)}
+            data-testid="evaluation-weights-edit"
+          >
+            {t('ordersEvalWeightsEdit')}
+          </Button>
+        )}
       </Flex>
+      {districtWeights.data && (
+        <WeightsModal
+          open={editingWeights}
+          current={districtWeights.data}
+          onClose={() => setEditingWeights(false)}
+          onSaved={() => {
+            setEditingWeights(false);
+            districtWeights.reload();
+            rates.reload();
+            trend.reload();
+          }}
+        />
+      )}
       {error !== undefined && error !== null && (
         <Alert type="error" showIcon title={errorText(error, lang)} />
       )}
@@ -234,7 +271,16 @@ export function EvaluationPage({ account }: { account: Account }) {
             },
             {
               key: 'score',
-              title: t('ordersEvalScore'),
+              title: applied ? (
+                <span>
+                  {t('ordersEvalScore')}
+                  <Typography.Text type="secondary" style={{ fontWeight: 'normal', marginLeft: 4 }}>
+                    ({weightText(applied)})
+                  </Typography.Text>
+                </span>
+              ) : (
+                t('ordersEvalScore')
+              ),
               align: 'right',
               render: (_, r) =>
                 r.score === null ? '—' : <Typography.Text strong>{r.score.toFixed(1)}</Typography.Text>,

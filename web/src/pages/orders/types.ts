@@ -1,129 +1,34 @@
-// What the work-order routes answer (src/domains/requests/requests.schema.ts, order-console.routes.ts,
-// evaluation.routes.ts), as the console reads it.
-export interface OrderSummary {
-  id: number;
-  number: string;
-  channel: string;
-  status: string;
-  statusLabel: string;
-  categoryCode: string | null;
-  categoryName: string | null;
-  description: string;
-  address: string | null;
-  lng: number | null;
-  lat: number | null;
-  gridId: number | null;
-  leadUnitCode: string | null;
-  leadUnitName: string | null;
-  coUnits: Array<{ code: string; name: string }>;
-  receivedAt: string;
-  dispatchedAt: string | null;
-  acceptedAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  responseDue: string | null;
-  resolveDue: string | null;
-  supervised: boolean;
-  escalationLevel: number;
-  reopenCount: number;
-  returnCount: number;
-  requesterCount: number;
-  solved: boolean | null;
-  satisfaction: number | null;
-  mergedInto: number | null;
-}
+// What the work-order routes answer, as the server declares it (requests.schema.ts, order-console.routes.ts,
+// evaluation.schema.ts, classifier.schema.ts): type-only imports, so nothing of the server enters the bundle,
+// and a change of shape on the server fails the console's typecheck.
+import type { Static } from '@sinclair/typebox';
+import type { OrderClassificationOut } from '../../../../src/domains/requests/classifier.schema.ts';
+import type {
+  AppliedWeightsOut,
+  DistrictWeightsOut,
+  RateRowOut,
+  RatesOut,
+  TopProblemOut,
+} from '../../../../src/domains/requests/evaluation.schema.ts';
+import type { ReferenceOut, RelatedItem } from '../../../../src/domains/requests/order-console.routes.ts';
+import type { OrderDetailOut, OrderSummaryOut } from '../../../../src/domains/requests/requests.schema.ts';
+import type { OrderStatus } from '../../../../src/domains/requests/workflow.ts';
 
-export interface OrderEvent {
-  id: number;
-  action: string;
-  actionLabel: string;
-  fromStatus: string | null;
-  toStatus: string;
-  actor: string;
-  unitCode: string | null;
-  unitName: string | null;
-  at: string;
-  note: string | null;
-  public: boolean;
-}
+// The state machine's own list (workflow.ts is pure: no imports, no I/O).
+export { ORDER_STATUSES } from '../../../../src/domains/requests/workflow.ts';
 
-export interface OrderDetail extends OrderSummary {
-  eventCode: string | null;
-  resolutionNote: string | null;
-  ratingReason: string | null;
-  requesters: Array<{
-    id: number;
-    anonymous: boolean;
-    name: string | null;
-    phone: string | null;
-    channel: string;
-    joinedAt: string;
-  }>;
-  events: OrderEvent[];
-  attachments: Array<{
-    id: number;
-    fileName: string;
-    contentType: string;
-    byteSize: number;
-    createdAt: string;
-  }>;
-  availableActions: string[];
-}
+export type OrderSummary = Static<typeof OrderSummaryOut>;
+export type OrderDetail = Static<typeof OrderDetailOut>;
+export type OrderEvent = OrderDetail['events'][number];
+export type RelatedOrder = Static<typeof RelatedItem>;
+export type OrderReference = Static<typeof ReferenceOut>;
+export type RateRow = RateRowOut;
+export type Rates = RatesOut;
+export type AppliedWeights = AppliedWeightsOut;
+export type DistrictWeights = DistrictWeightsOut;
+export type TopProblem = TopProblemOut;
 
-export interface RelatedOrder extends OrderSummary {
-  relation: 'merged_in' | 'merged_into' | 'similar';
-  score: number | null;
-  distanceMetres: number | null;
-}
-
-export interface OrderReference {
-  categories: Array<{ code: string; name: string; nameEn: string; majorName: string; unitName: string }>;
-  units: Array<{ code: string; name: string; kind: string }>;
-  urbanClasses: Array<{ code: string; kind: 'event' | 'component'; major: string; minor: string }>;
-}
-
-export interface RateRow {
-  key: string;
-  name: string;
-  received: number;
-  dispatched: number;
-  respondedOnTime: number;
-  resolved: number;
-  resolvedOnTime: number;
-  visited: number;
-  solved: number;
-  satisfied: number;
-  responseRate: number | null;
-  resolutionRate: number | null;
-  satisfactionRate: number | null;
-  score: number | null;
-  rank: number;
-  drillDown: string;
-}
-
-export interface TopProblem {
-  month: string;
-  categoryCode: string;
-  categoryName: string;
-  count: number;
-  topCommunityCode: string;
-  topCommunityName: string;
-  topCommunityCount: number;
-}
-
-export const ORDER_STATUSES = [
-  'received',
-  'classified',
-  'dispatched',
-  'accepted',
-  'in_progress',
-  'returned',
-  'resolved',
-  'rated',
-  'closed',
-  'merged',
-] as const;
-
+// Every status of the state machine has a colour (a new one fails the typecheck); looked up by the answer's string.
 export const STATUS_COLOURS: Record<string, string> = {
   received: 'default',
   classified: 'default',
@@ -135,14 +40,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   rated: 'green',
   closed: 'success',
   merged: 'default',
-};
+} satisfies Record<OrderStatus, string>;
 
 /** The classifier's suggestion stored when the order came in, and the category an operator confirmed. */
-export interface OrderClassification {
-  modelVersion: number;
-  suggested: { code: string; name: string; path: string; department: string; probability: number };
-  alternatives: { code: string; name: string; probability: number }[];
-  needsReview: boolean;
-  finalCategory: { code: string; name: string } | null;
-  corrected: boolean | null;
-}
+export type OrderClassification = Static<typeof OrderClassificationOut>;
