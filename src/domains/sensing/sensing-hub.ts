@@ -35,9 +35,7 @@ export function createSensingHub(
     ...(notifier ? { notifier } : {}),
   });
   const alerts = createAlertsService(database, feed, dispatch);
-  const evaluator = createEvaluator(database, alerts, (error) =>
-    log.error({ err: error }, 'raising an alarm failed'),
-  );
+  const evaluator = createEvaluator(database, alerts);
   const ingestor = createIngestor(
     database,
     evaluator,
@@ -89,7 +87,7 @@ export function createSensingHub(
           host: options.host ?? '127.0.0.1',
           clientId: options.clientId ?? 'cbrain-ingest',
         },
-        (topic, payload) => ingestor.accept(topic, payload),
+        (topic, payload, viaAlarmLane) => ingestor.accept(topic, payload, Date.now(), viaAlarmLane),
         (error) => log.error({ err: error }, 'MQTT ingestion thread failed'),
       );
       const target = thread.url;
