@@ -41,7 +41,9 @@ export function createSensingHub(
     evaluator,
     {
       flushMs: config.sensingFlushMs,
-      maxBatch: 5000,
+      // At most this many rows per statement: PGlite runs a statement on the main thread, and an alarm arriving
+      // meanwhile waits for it to finish (2,000 rows cost about what 5,000 do per row).
+      maxBatch: 2000,
       ratePerSecond: config.deviceRatePerSecond,
       burst: config.deviceBurst,
       maxFutureMs: config.sensorMaxFutureSeconds * 1000,
