@@ -210,7 +210,7 @@ export function createIngestor(
       return null;
     }
     queue.push(pending);
-    if (queue.length >= options.maxBatch) void flush();
+    if (queue.length >= options.maxBatch) void flushQueue();
     return null;
   }
 
@@ -299,11 +299,16 @@ export function createIngestor(
     }
   }
 
-  /** Writes what is queued, and waits for alarms being raised on the urgent path (and for what they fall back to). */
+  /** Writes what is queued (the timer's and a full queue's flush: never waits for alarms being raised). */
+  function flushQueue(): Promise<void> {
+    if (!flushing) flushing = drain();
+    return flushing;
+  }
+
+  /** Waits for alarms being raised on the urgent path (and for what they fall back to), then writes the queue. */
   async function flush(): Promise<void> {
     await Promise.all(urgent);
-    if (!flushing) flushing = drain();
-    await flushing;
+    await flushQueue();
   }
 
   // Writes are chained: the health API waits for a timer's write in flight before it reads the table.
@@ -354,7 +359,7 @@ export function createIngestor(
     },
     start() {
       if (timer) return;
-      timer = setInterval(() => void flush(), options.flushMs);
+      timer = setInterval(() => void flushQueue(), options.flushMs);
       timer.unref();
     },
     async stop() {

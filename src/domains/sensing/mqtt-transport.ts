@@ -41,21 +41,38 @@ export async function startIngestionThread(
     }
   };
   let closed: (() => void) | null = null;
+  // Batches are taken one per event-loop turn, not as Node hands a port's backlog over (all at once): database
+  // replies, timers and the alarm lane get their turn between two batches.
+  const backlog: Array<Extract<FromBrokerWorker, { type: 'batch' }>> = [];
+  let scheduled = false;
+  const takeBatch = () => {
+    scheduled = false;
+    const m = backlog.shift();
+    if (!m) return;
+    if (backlog.length > 0) {
+      scheduled = true;
+      setImmediate(takeBatch);
+    }
+    takeAlarms();
+    const bytes = Buffer.from(m.payloads.buffer, m.payloads.byteOffset, m.payloads.byteLength);
+    let start = 0;
+    for (let i = 0; i < m.topics.length; i++) {
+      if (i % ALARM_POLL_EVERY === ALARM_POLL_EVERY - 1) takeAlarms();
+      const end = m.ends[i]!;
+      onMessage(m.topics[i]!, bytes.subarray(start, end), false);
+      start = end;
+    }
+  };
   const ready = new Promise<{ url: string; port: number | null }>((resolve, reject) => {
     worker.on('message', (m: FromBrokerWorker) => {
       switch (m.type) {
-        case 'batch': {
-          takeAlarms();
-          const bytes = Buffer.from(m.payloads.buffer, m.payloads.byteOffset, m.payloads.byteLength);
-          let start = 0;
-          for (let i = 0; i < m.topics.length; i++) {
-            if (i % ALARM_POLL_EVERY === ALARM_POLL_EVERY - 1) takeAlarms();
-            const end = m.ends[i]!;
-            onMessage(m.topics[i]!, bytes.subarray(start, end), false);
-            start = end;
+        case 'batch':
+          backlog.push(m);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(takeBatch);
           }
           break;
-        }
         case 'ready':
           resolve({ url: m.url, port: m.port });
           break;
