@@ -104,10 +104,10 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   // the publisher's window and the broker's queue in front of it.
   const arrivedAt = new Map<string, number>();
   const accept = hub.ingestor.accept;
-  hub.ingestor.accept = (topic, payload, nowMs) => {
+  hub.ingestor.accept = (topic, payload, nowMs, viaAlarmLane) => {
     if (topic.includes('/smoke_detector/'))
       arrivedAt.set(JSON.parse(payload.toString()).msgId, performance.timeOrigin + performance.now());
-    return accept(topic, payload, nowMs);
+    return accept(topic, payload, nowMs, viaAlarmLane);
   };
   let evaluated = 0;
   hub.ingestor.onStored((n) => {

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/index.ts';
 import type { AlertFeed } from './alert-feed.ts';
-import type { DispatchService, NewAlert } from './dispatch.service.ts';
+import type { DispatchService, NewAlert, UrgentReading } from './dispatch.service.ts';
 import type { DeviceContext } from './sensing.repository.ts';
 
 export interface RaisedAlert {
@@ -21,6 +21,26 @@ export interface RaisedAlert {
  * Registered with `app.sensing.setWorkOrderHook(fn)` from the requests plugin; nothing is created without it.
  */
 export type WorkOrderHook = (alert: RaisedAlert) => Promise<string | null>;
+
+function alertRow(
+  device: DeviceContext,
+  ruleCode: string,
+  severity: RaisedAlert['severity'],
+  observedAtMs: number,
+  details: Record<string, unknown>,
+): NewAlert {
+  return {
+    device_id: device.id,
+    rule_code: ruleCode,
+    severity,
+    street_code: device.streetCode,
+    scope_path: device.scopePath,
+    lng: device.lng,
+    lat: device.lat,
+    observed_at: new Date(observedAtMs),
+    details: JSON.stringify(details),
+  };
+}
 
 export function createAlertsService(database: Database, feed: AlertFeed, dispatch: DispatchService) {
   let workOrderHook: WorkOrderHook | null = null;
@@ -48,15 +68,50 @@ export function createAlertsService(database: Database, feed: AlertFeed, dispatc
     });
   }
 
+  /**
+   * An emergency: the alert with its whole responder line-up (from the in-memory index) and the first responder
+   * marked notified, in one statement on the urgent path, so the notification waits for one database round trip
+   * only and never for queued reading batches. With `reading` the alarm's own message is stored by that statement
+   * too and nothing is raised when it was already stored (`stored: false`).
+   */
+  async function raiseEmergency(
+    device: DeviceContext,
+    ruleCode: string,
+    observedAtMs: number,
+    details: Record<string, unknown>,
+    reading?: UrgentReading,
+  ): Promise<{ stored: boolean; alertId: number | null }> {
+    const msgId = typeof details['msgId'] === 'string' ? details['msgId'] : null;
+    const at = {
+      streetCode: device.streetCode,
+      scopePath: device.scopePath,
+      lng: device.lng,
+      lat: device.lat,
+      personId: device.personId,
+      houseResidentIds: device.residentIds,
+      msgId,
+    };
+    const { stored, raised } = await dispatch.raiseWithLineUp(
+      alertRow(device, ruleCode, 'emergency', observedAtMs, details),
+      at,
+      reading,
+    );
+    if (!raised) return { stored, alertId: null };
+    publishAlert(raised.id, raised.raisedAt, device, ruleCode, 'emergency', observedAtMs, msgId);
+    await dispatch.announceFirst(raised.id, at, raised.first);
+    return { stored, alertId: raised.id };
+  }
+
   return {
+    raiseEmergency,
+
     setWorkOrderHook(hook: WorkOrderHook | null) {
       workOrderHook = hook;
     },
 
     /**
      * Raises an alert unless the same device already has one open for the rule; returns the new alert's id.
-     * An emergency is written with its whole responder line-up (from the in-memory index) and the first
-     * responder marked notified in one statement, so the notification waits for one database round trip only.
+     * Emergencies go through raiseEmergency.
      */
     async raise(
       device: DeviceContext,
@@ -66,32 +121,9 @@ export function createAlertsService(database: Database, feed: AlertFeed, dispatc
       details: Record<string, unknown>,
     ): Promise<number | null> {
       const msgId = typeof details['msgId'] === 'string' ? details['msgId'] : null;
-      const values: NewAlert = {
-        device_id: device.id,
-        rule_code: ruleCode,
-        severity,
-        street_code: device.streetCode,
-        scope_path: device.scopePath,
-        lng: device.lng,
-        lat: device.lat,
-        observed_at: new Date(observedAtMs),
-        details: JSON.stringify(details),
-      };
+      const values = alertRow(device, ruleCode, severity, observedAtMs, details);
       if (severity === 'emergency') {
-        const at = {
-          streetCode: device.streetCode,
-          scopePath: device.scopePath,
-          lng: device.lng,
-          lat: device.lat,
-          personId: device.personId,
-          houseResidentIds: device.residentIds,
-          msgId,
-        };
-        const raised = await dispatch.raiseWithLineUp(values, at);
-        if (!raised) return null;
-        publishAlert(raised.id, raised.raisedAt, device, ruleCode, severity, observedAtMs, msgId);
-        await dispatch.announceFirst(raised.id, at, raised.first);
-        return raised.id;
+        return (await raiseEmergency(device, ruleCode, observedAtMs, details)).alertId;
       }
       const row = await database.db
         .insertInto('sensing_alert')

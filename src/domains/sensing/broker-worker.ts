@@ -3,14 +3,19 @@
 // never shares the event loop with the database writer and the detectors. Messages go to the main thread in
 // batches (one per socket read, at most FORWARD_MAX): topics, and the payloads packed into one transferred buffer.
 //
-// QoS 1 acknowledgement: a message is acknowledged once it is in this thread's batch. Holding the acknowledgement
+// Alarm lane: a message of a life-safety kind (smoke, gas, emergency/fall button), told by its topic, does not join
+// the batch: it goes to the main thread at once on a channel of its own (`alarms`), which the main thread reads
+// before, and in between, the batches. A device flooding that lane is moved back to the batch (per-device budget),
+// so one broken smoke detector cannot delay another's fire alarm.
+//
+// QoS 1 acknowledgement: a message is acknowledged once it is in this thread's batch (or on the alarm lane). Holding the acknowledgement
 // until the main thread has validated it would stall a publisher's whole socket read (aedes and mqtt.js both
 // process a connection's packets in order) for a round trip that can wait behind a database write.
 import { createServer, type Server } from 'node:net';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
-import { TOPIC_FILTER } from './payload.ts';
+import { MAX_PAYLOAD_BYTES, TOPIC_FILTER } from './payload.ts';
 
 export interface BrokerWorkerData {
   /** External broker; without it a broker is embedded on port/host. */
@@ -18,6 +23,14 @@ export interface BrokerWorkerData {
   port: number;
   host: string;
   clientId: string;
+  /** The alarm lane to the main thread (transferred). */
+  alarms: MessagePort;
+}
+
+/** One message on the alarm lane. */
+export interface LaneMessage {
+  topic: string;
+  payload: string;
 }
 
 export type FromBrokerWorker =
@@ -30,7 +43,39 @@ export type ToBrokerWorker = { type: 'close' };
 
 const FORWARD_MAX = 4000;
 
-function startForwarding(port: NonNullable<typeof parentPort>) {
+/** Kinds whose messages take the alarm lane (the topic's fourth segment). */
+const ALARM_LANE_KINDS = new Set(['smoke_detector', 'gas_detector', 'emergency_button']);
+/** Per device: this many lane messages at once, refilled at LANE_PER_SECOND; beyond, the batch takes them. */
+const LANE_BURST = 10;
+const LANE_PER_SECOND = 2;
+
+/** The kind segment of `cb/v1/{district}/{kind}/{uid}/up`, without splitting the whole topic. */
+function kindOf(topic: string): string {
+  const a = topic.indexOf('/', 6); // after "cb/v1/"
+  if (a < 0) return '';
+  const b = topic.indexOf('/', a + 1);
+  return b < 0 ? '' : topic.slice(a + 1, b);
+}
+
+function laneBudget() {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (topic: string, nowMs: number): boolean => {
+    let b = buckets.get(topic);
+    if (!b) {
+      if (buckets.size > 50_000) buckets.clear(); // bounded memory whatever devices (or impostors) appear
+      b = { tokens: LANE_BURST, at: nowMs };
+      buckets.set(topic, b);
+    }
+    b.tokens = Math.min(LANE_BURST, b.tokens + ((nowMs - b.at) / 1000) * LANE_PER_SECOND);
+    b.at = nowMs;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+}
+
+function startForwarding(port: NonNullable<typeof parentPort>, alarms: MessagePort) {
+  const mayTakeLane = laneBudget();
   let topics: string[] = [];
   let payloads: Buffer[] = [];
   let bytes = 0;
@@ -53,6 +98,16 @@ function startForwarding(port: NonNullable<typeof parentPort>) {
     bytes = 0;
   }
   return (topic: string, payload: Buffer) => {
+    if (
+      payload.length <= MAX_PAYLOAD_BYTES &&
+      ALARM_LANE_KINDS.has(kindOf(topic)) &&
+      mayTakeLane(topic, Date.now())
+    ) {
+      // A string, not the Buffer: the payload is a view into the socket's read buffer, which cloning would copy whole.
+      const message: LaneMessage = { topic, payload: payload.toString('utf8') };
+      alarms.postMessage(message);
+      return;
+    }
     topics.push(topic);
     payloads.push(payload);
     bytes += payload.length;
@@ -69,7 +124,7 @@ async function main() {
   const port = parentPort;
   if (!port) throw new Error('broker-worker.ts runs as a worker thread');
   const data = workerData as BrokerWorkerData;
-  const push = startForwarding(port);
+  const push = startForwarding(port, data.alarms);
   const post = (m: FromBrokerWorker) => port.postMessage(m);
   let close: () => Promise<void>;
   try {
@@ -120,6 +175,7 @@ async function main() {
       .catch(() => {})
       .finally(() => {
         post({ type: 'closed' });
+        data.alarms.close();
         port.close();
       });
   });

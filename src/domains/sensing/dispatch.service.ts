@@ -49,6 +49,15 @@ export type NewAlert = Pick<
   | 'details'
 >;
 
+/** An alarm's own message, stored by the statement that raises its alert. */
+export interface UrgentReading {
+  deviceId: number;
+  tsMs: number;
+  msgId: string;
+  streetCode: string;
+  values: Record<string, number | boolean | string>;
+}
+
 export interface FirstResponder {
   responderId: number;
   travelM: number;
@@ -168,21 +177,36 @@ export function createDispatchService(
     rank,
 
     /**
-     * Writes an emergency alert with its line-up, the nearest responder already notified, in one statement; null
-     * when the device already has this alert open (a burning flat keeps alarming: still one alert).
+     * Writes an emergency alert with its line-up, the nearest responder already notified, in one statement on the
+     * database's urgent path (ahead of queued reading batches). With `reading`, the alarm's own message is stored in
+     * the same statement and the alert is raised only if that message was new: a message id already stored (a
+     * redelivery, also after a restart) notifies nobody. `raised` is null when nothing was raised: the message was
+     * a duplicate, or the device already has this alert open (a burning flat keeps alarming: still one alert).
      */
     async raiseWithLineUp(
       alert: NewAlert,
       at: AlertLocation,
-    ): Promise<{ id: number; raisedAt: Date; first: FirstResponder | null } | null> {
+      reading?: UrgentReading,
+    ): Promise<{
+      stored: boolean;
+      raised: { id: number; raisedAt: Date; first: FirstResponder | null } | null;
+    }> {
       const ranked = rank(at);
       const now = new Date();
       const due = new Date(now.getTime() + options.ackSeconds * 1000);
-      const result = await sql<{ id: number; raised_at: Date | string }>`
-        with a as (
+      const stored = reading
+        ? sql`insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
+              values (${reading.deviceId}, ${new Date(reading.tsMs).toISOString()}::timestamptz, ${reading.msgId},
+                      ${reading.streetCode}, ${JSON.stringify(reading.values)}::jsonb)
+              on conflict do nothing
+              returning 1 as n`
+        : sql`select 1 as n`;
+      const result = await sql<{ stored: number; id: number | null; raised_at: Date | string | null }>`
+        with r as (${stored}), a as (
           insert into sensing_alert (device_id, rule_code, severity, street_code, scope_path, lng, lat, observed_at, details)
-          values (${alert.device_id}, ${alert.rule_code}, ${alert.severity}, ${alert.street_code}, ${alert.scope_path},
-                  ${alert.lng}, ${alert.lat}, ${alert.observed_at}::timestamptz, ${alert.details}::jsonb)
+          select ${alert.device_id}, ${alert.rule_code}, ${alert.severity}, ${alert.street_code}, ${alert.scope_path},
+                 ${alert.lng}, ${alert.lat}, ${alert.observed_at}::timestamptz, ${alert.details}::jsonb
+          where exists (select 1 from r)
           on conflict (device_id, rule_code) where status <> 'closed' do nothing
           returning id, raised_at
         ), lined_up as (
@@ -195,14 +219,20 @@ export function createDispatchService(
                                    ${ranked.map((r) => r.travelM)}::float8[]) as r(responder_id, rank, travel_m)
           returning 1
         )
-        select id, raised_at from a`.execute(database.db);
+        select (select count(*) from r)::int as stored, a.id, a.raised_at from (select 1) as one left join a on true`.execute(
+        database.urgent,
+      );
       const row = result.rows[0];
-      if (!row) return null;
+      if (!row || row.id === null || row.raised_at === null)
+        return { stored: (row?.stored ?? 0) > 0, raised: null };
       const head = ranked[0];
       return {
-        id: row.id,
-        raisedAt: new Date(row.raised_at),
-        first: head ? { responderId: head.point.id, travelM: head.travelM, ackDueAt: due } : null,
+        stored: true,
+        raised: {
+          id: row.id,
+          raisedAt: new Date(row.raised_at),
+          first: head ? { responderId: head.point.id, travelM: head.travelM, ackDueAt: due } : null,
+        },
       };
     },
 

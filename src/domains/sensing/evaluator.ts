@@ -16,29 +16,18 @@ export interface EvaluatedReading {
   tsMs: number;
   msgId: string;
   values: Values;
-  /** Alarms were already decided when the message arrived (alarmOnArrival); the batch skips them. */
+  /** The message's alarm was already raised on arrival (raiseUrgent); evaluation skips it. */
   alarmDecided?: boolean;
 }
 
-/** Device kinds whose messages can carry an alarm, decided on arrival rather than after the batch is stored. */
 const ALARM_CODES = new Set<string>(Object.values(ALARM_RULE_CODES));
-const ALARM_KINDS = new Set(['smoke_detector', 'gas_detector', 'emergency_button', 'video_box']);
 
-export function createEvaluator(
-  database: Database,
-  alerts: AlertsService,
-  onError: (error: unknown) => void = () => {},
-) {
+export function createEvaluator(database: Database, alerts: AlertsService) {
   const detector = createDeviceDetector<DeviceContext>();
   const states = detector.states;
 
   function raise(d: Detection<DeviceContext>) {
     return alerts.raise(d.device, d.ruleCode, d.severity, d.observedAtMs, d.details);
-  }
-
-  function raiseAlarm(r: EvaluatedReading): Promise<unknown> | null {
-    const d = detector.alarm(r.ctx, r.tsMs, r.msgId, r.values);
-    return d ? raise(d) : null;
   }
 
   return {
@@ -84,17 +73,26 @@ export function createEvaluator(
       );
     },
 
+    /** The emergency (smoke, gas, fall, SOS alarm) a message carries, or null; decided on arrival, without I/O. */
+    emergencyOf(r: EvaluatedReading): Detection<DeviceContext> | null {
+      const d = detector.alarm(r.ctx, r.tsMs, r.msgId, r.values);
+      return d?.severity === 'emergency' ? d : null;
+    },
+
     /**
-     * The fast path for life-safety messages: decides a smoke, gas, fall or SOS alarm as soon as the message is
-     * validated, without waiting for the reading batch to be stored, and raises the alert (with its dispatch) at
-     * once. Returns whether the message was decided here; the raise runs on (retried once), a second failure
-     * goes to onError.
+     * The fast path for a life-safety message: stores the message and raises its emergency (alert, line-up, first
+     * responder notified) in one statement on the urgent path, without waiting for the reading batch. Returns
+     * whether the message was new; a message already stored raises nothing. Throws when the database refused it.
      */
-    alarmOnArrival(r: EvaluatedReading): boolean {
-      if (!ALARM_KINDS.has(r.ctx.kind)) return false;
-      // One retry a second later: a database hiccup must not swallow a fire alarm.
-      raiseAlarm(r)?.catch(() => setTimeout(() => raiseAlarm(r)?.catch(onError), 1000).unref());
-      return true;
+    async raiseUrgent(r: EvaluatedReading, d: Detection<DeviceContext>): Promise<boolean> {
+      const { stored } = await alerts.raiseEmergency(d.device, d.ruleCode, d.observedAtMs, d.details, {
+        deviceId: r.ctx.id,
+        tsMs: r.tsMs,
+        msgId: r.msgId,
+        streetCode: r.ctx.streetCode,
+        values: r.values,
+      });
+      return stored;
     },
 
     async evaluate(batch: readonly EvaluatedReading[]): Promise<void> {

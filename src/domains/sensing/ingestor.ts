@@ -1,9 +1,11 @@
 // The ingestion pipeline, broker-agnostic: accept(topic, payload) validates a message synchronously against the
 // in-memory device cache (topic, device, per-device rate, payload, clock, duplicates and replays) and queues it;
 // a flush every few milliseconds writes the queue in one statement and evaluates only the rows actually inserted,
-// so a redelivered message is neither stored nor judged twice. Rejections are counted per device and never stop
-// the others.
+// so a redelivered message is neither stored nor judged twice. A message carrying an emergency (smoke, gas, fall,
+// SOS) is not queued: it is stored with its alert and dispatch in one statement on the database's urgent path, and
+// judged like the others once stored. Rejections are counted per device and never stop the others.
 import type { FastifyBaseLogger } from 'fastify';
+import type { Detection } from '../../lib/anomaly/device-detector.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { DeviceKind } from './device-kinds.ts';
 import type { DeviceEvaluator } from './evaluator.ts';
@@ -69,6 +71,7 @@ export function createIngestor(
   const lastLogged = new Map<string, number>();
   let queue: Pending[] = [];
   let flushing: Promise<void> | null = null;
+  const urgent = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | null = null;
   const stats: IngestStats = {
     received: 0,
@@ -125,11 +128,15 @@ export function createIngestor(
     evaluator.register(ctx);
   }
 
-  /** Validates and queues one message; returns the rejection reason, or null when it was queued. */
+  /**
+   * Validates and queues one message; returns the rejection reason, or null when it was queued. `viaAlarmLane`:
+   * it came on the ingestion thread's alarm lane, ahead of batches that may hold the device's older messages.
+   */
   function accept(
     topic: string,
     payload: Buffer | string,
     nowMs = Date.now(),
+    viaAlarmLane = false,
   ): Rejection | 'duplicate' | null {
     stats.received++;
     const parts = parseTopic(topic);
@@ -181,21 +188,74 @@ export function createIngestor(
     }
     device.recent.set(msgId, tsMs);
     if (device.recent.size > RECENT_IDS) device.recent.delete(device.recent.keys().next().value as string);
-    if (tsMs > device.newestTsMs) device.newestTsMs = tsMs;
-    // Life-safety alarms do not wait for the batch: decided and dispatched now; the reading is stored with the rest.
-    const alarmDecided = evaluator.alarmOnArrival({ ctx: device.ctx, tsMs, msgId, values });
-    queue.push({
+    // The alarm lane overtakes the batches, so its messages do not move the replay window: a device's older
+    // readings still in a batch behind it are late, not replayed.
+    if (!viaAlarmLane && tsMs > device.newestTsMs) device.newestTsMs = tsMs;
+    const pending: Pending = {
       deviceId: device.ctx.id,
       tsMs,
       msgId,
       streetCode: device.ctx.streetCode,
       values,
       device,
-      alarmDecided,
-    });
+      alarmDecided: false,
+    };
     stats.queued++;
-    if (queue.length >= options.maxBatch) void flush();
+    // Life-safety alarms do not wait for the batch: stored, raised and dispatched now, on the urgent path.
+    const emergency = evaluator.emergencyOf({ ctx: device.ctx, tsMs, msgId, values });
+    if (emergency) {
+      const raising = raiseUrgent(pending, emergency);
+      urgent.add(raising);
+      void raising.finally(() => urgent.delete(raising));
+      return null;
+    }
+    queue.push(pending);
+    if (queue.length >= options.maxBatch) void flushQueue();
     return null;
+  }
+
+  async function raiseUrgent(p: Pending, emergency: Detection<DeviceContext>): Promise<void> {
+    const reading = { ctx: p.device.ctx, tsMs: p.tsMs, msgId: p.msgId, values: p.values };
+    let stored: boolean;
+    try {
+      stored = await evaluator.raiseUrgent(reading, emergency);
+    } catch (error) {
+      // The database refused it: the alarm goes with the next batch, which keeps retrying until it is stored,
+      // and is raised once it is.
+      log.error({ err: error }, 'raising an alarm at once failed; it goes with the next batch');
+      queue.push(p);
+      return;
+    }
+    if (!stored) {
+      duplicate(p);
+      return;
+    }
+    await afterStored([{ ...p, alarmDecided: true }]);
+  }
+
+  function duplicate(p: Pending) {
+    count(p.device.ctx.uid, 'duplicate');
+    stats.rejected.duplicate++;
+  }
+
+  /** Counts, last-seen times and evaluation of rows actually inserted (a redelivery is neither stored nor judged). */
+  async function afterStored(stored: readonly Pending[]): Promise<void> {
+    for (const p of stored) {
+      stats.stored++;
+      count(p.device.ctx.uid, 'accepted');
+      const prev = lastSeen.get(p.deviceId) ?? 0;
+      if (p.tsMs > prev) lastSeen.set(p.deviceId, p.tsMs);
+    }
+    await evaluator.evaluate(
+      stored.map((p) => ({
+        ctx: p.device.ctx,
+        tsMs: p.tsMs,
+        msgId: p.msgId,
+        values: p.values,
+        alarmDecided: p.alarmDecided,
+      })),
+    );
+    for (const l of storedListeners) l(stats.stored);
   }
 
   /** Writes one batch; false when the database refused it (the batch is kept for the next timer tick). */
@@ -219,28 +279,13 @@ export function createIngestor(
     for (const p of batch) {
       const key = `${p.deviceId}|${p.msgId}`;
       if (!inserted.has(key)) {
-        count(p.device.ctx.uid, 'duplicate');
-        stats.rejected.duplicate++;
+        duplicate(p);
         continue;
       }
       inserted.delete(key);
       stored.push(p);
-      stats.stored++;
-      count(p.device.ctx.uid, 'accepted');
-      const prev = lastSeen.get(p.deviceId) ?? 0;
-      if (p.tsMs > prev) lastSeen.set(p.deviceId, p.tsMs);
     }
-    // Only rows actually inserted are judged: a redelivery after a restart is neither stored nor judged twice.
-    await evaluator.evaluate(
-      stored.map((p) => ({
-        ctx: p.device.ctx,
-        tsMs: p.tsMs,
-        msgId: p.msgId,
-        values: p.values,
-        alarmDecided: p.alarmDecided,
-      })),
-    );
-    for (const l of storedListeners) l(stats.stored);
+    await afterStored(stored);
     return true;
   }
 
@@ -254,9 +299,16 @@ export function createIngestor(
     }
   }
 
-  function flush(): Promise<void> {
+  /** Writes what is queued (the timer's and a full queue's flush: never waits for alarms being raised). */
+  function flushQueue(): Promise<void> {
     if (!flushing) flushing = drain();
     return flushing;
+  }
+
+  /** Waits for alarms being raised on the urgent path (and for what they fall back to), then writes the queue. */
+  async function flush(): Promise<void> {
+    await Promise.all(urgent);
+    await flushQueue();
   }
 
   // Writes are chained: the health API waits for a timer's write in flight before it reads the table.
@@ -307,7 +359,7 @@ export function createIngestor(
     },
     start() {
       if (timer) return;
-      timer = setInterval(() => void flush(), options.flushMs);
+      timer = setInterval(() => void flushQueue(), options.flushMs);
       timer.unref();
     },
     async stop() {

@@ -35,15 +35,15 @@ export function createSensingHub(
     ...(notifier ? { notifier } : {}),
   });
   const alerts = createAlertsService(database, feed, dispatch);
-  const evaluator = createEvaluator(database, alerts, (error) =>
-    log.error({ err: error }, 'raising an alarm failed'),
-  );
+  const evaluator = createEvaluator(database, alerts);
   const ingestor = createIngestor(
     database,
     evaluator,
     {
       flushMs: config.sensingFlushMs,
-      maxBatch: 5000,
+      // At most this many rows per statement: PGlite runs a statement on the main thread, and an alarm arriving
+      // meanwhile waits for it to finish (2,000 rows cost about what 5,000 do per row).
+      maxBatch: 2000,
       ratePerSecond: config.deviceRatePerSecond,
       burst: config.deviceBurst,
       maxFutureMs: config.sensorMaxFutureSeconds * 1000,
@@ -89,7 +89,7 @@ export function createSensingHub(
           host: options.host ?? '127.0.0.1',
           clientId: options.clientId ?? 'cbrain-ingest',
         },
-        (topic, payload) => ingestor.accept(topic, payload),
+        (topic, payload, viaAlarmLane) => ingestor.accept(topic, payload, Date.now(), viaAlarmLane),
         (error) => log.error({ err: error }, 'MQTT ingestion thread failed'),
       );
       const target = thread.url;

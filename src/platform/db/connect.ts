@@ -7,7 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type CopyValue, encodeCopyRow } from './copy-format.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { ConnectionLock, PGliteDialect } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
 export type Backend = 'pglite' | 'postgres';
@@ -23,6 +23,12 @@ export interface BulkSession {
 
 export interface Database {
   readonly db: Kysely<DB>;
+  /**
+   * For the few statements that must not wait behind bulk work (a life-safety alarm's alert and dispatch): on
+   * PGlite they take the single connection before any statement still queued; on PostgreSQL they have a small pool
+   * of their own, so a busy main pool never holds them up. Same database, same transactions semantics.
+   */
+  readonly urgent: Kysely<DB>;
   readonly backend: Backend;
   /** A short description for logs, without credentials. */
   readonly label: string;
@@ -83,9 +89,12 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   // PGlite(undefined, options) ignores the options: an in-memory database takes them as its only argument.
   const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const lock = new ConnectionLock();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client, lock) });
+  const urgent = new Kysely<DB>({ dialect: new PGliteDialect(client, lock, true) });
   return {
     db,
+    urgent,
     backend: 'pglite',
     label: dataDir ? `PGlite (${dataDir})` : 'PGlite (memory)',
     async bulk(work) {
@@ -129,20 +138,27 @@ async function openPostgres(
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    types,
-    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
-  });
-  // An idle client that loses its server must not crash the process; the next query reports the error.
-  pool.on('error', () => {});
+  const poolOf = (max: number) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      max,
+      types,
+      ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+    });
+    // An idle client that loses its server must not crash the process; the next query reports the error.
+    p.on('error', () => {});
+    return p;
+  };
+  const pool = poolOf(poolSize);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Connects on first use only: processes that never raise an alarm never open it.
+  const urgent = new Kysely<DB>({ dialect: new PostgresDialect({ pool: poolOf(2) }) });
   await sql`select 1`.execute(db);
   const safeUrl = new URL(url);
   safeUrl.password = '';
   return {
     db,
+    urgent,
     backend: 'postgres',
     label: `PostgreSQL (${safeUrl.host}${safeUrl.pathname}${searchPath ? `, schema ${searchPath}` : ''})`,
     async bulk(work) {
@@ -182,7 +198,7 @@ async function openPostgres(
       }
     },
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), urgent.destroy()]);
     },
   };
 }

@@ -1,6 +1,8 @@
 // A Kysely dialect over PGlite. PGlite is one in-process connection, so the driver hands it out to one user at a
 // time: a transaction holds it from BEGIN to COMMIT and other queries wait. (The kysely-pglite package does the
-// same but drags in a CLI framework; this is the whole of what we need.)
+// same but drags in a CLI framework; this is the whole of what we need.) Two dialects may share one lock, one of
+// them urgent: its statements take the connection before any normal one still waiting (a fire alarm does not queue
+// behind a batch of meter readings), never interrupting the statement or transaction that holds it.
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery as Compiled,
@@ -16,16 +18,37 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-class Mutex {
-  #tail: Promise<void> = Promise.resolve();
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => {
-      release = resolve;
+/** The single connection's lock: first come, first served, except that urgent waiters go before normal ones. */
+export class ConnectionLock {
+  #held = false;
+  readonly #urgent: Array<() => void> = [];
+  readonly #normal: Array<() => void> = [];
+
+  lock(urgent = false): Promise<() => void> {
+    return new Promise((resolve) => {
+      const grant = () => {
+        this.#held = true;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.#handOver();
+        });
+      };
+      if (!this.#held) grant();
+      else (urgent ? this.#urgent : this.#normal).push(grant);
     });
-    const previous = this.#tail;
-    this.#tail = previous.then(() => next);
-    return previous.then(() => release);
+  }
+
+  /** Statements waiting for the connection (urgent ones included). */
+  get waiting(): number {
+    return this.#urgent.length + this.#normal.length;
+  }
+
+  #handOver() {
+    const next = this.#urgent.shift() ?? this.#normal.shift();
+    if (next) next();
+    else this.#held = false;
   }
 }
 
@@ -48,16 +71,19 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #mutex = new Mutex();
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
-  constructor(readonly client: PGlite) {}
+  constructor(
+    readonly client: PGlite,
+    readonly lock: ConnectionLock,
+    readonly urgent: boolean,
+  ) {}
 
   async init(): Promise<void> {
     await this.client.waitReady;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.#mutex.lock();
+    const release = await this.lock.lock(this.urgent);
     const connection = new PGliteConnection(this.client);
     this.#releases.set(connection, release);
     return connection;
@@ -87,12 +113,16 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(readonly client: PGlite) {}
+  constructor(
+    readonly client: PGlite,
+    readonly lock: ConnectionLock = new ConnectionLock(),
+    readonly urgent = false,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.client);
+    return new PGliteDriver(this.client, this.lock, this.urgent);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();
