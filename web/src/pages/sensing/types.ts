@@ -47,6 +47,8 @@ export interface Device {
   topic: string;
   active: boolean;
   lastSeenAt: string | null;
+  /** Decided by the server from the kind's reporting interval. */
+  online: boolean;
   battery: number | null;
 }
 
@@ -63,6 +65,8 @@ export interface DeviceHealth {
   rateLimited: number;
   lastProblem: string | null;
   lastProblemAt: string | null;
+  lastSeenAt: string | null;
+  online: boolean;
 }
 
 export interface Readings {
