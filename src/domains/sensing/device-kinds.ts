@@ -97,3 +97,29 @@ export const KIND_SPECS: Record<DeviceKind, KindSpec> = {
 export function isDeviceKind(s: string): s is DeviceKind {
   return (DEVICE_KINDS as readonly string[]).includes(s);
 }
+
+/**
+ * How often each kind reports when nothing happens, in minutes: meters send their usage every hour, environment
+ * sensors and video boxes every 20 minutes, battery devices (detectors, door sensors, buttons) a heartbeat every six
+ * hours.
+ */
+export const REPORTING_INTERVAL_MINUTES: Record<DeviceKind, number> = {
+  water_meter: 60,
+  electricity_meter: 60,
+  gas_detector: 360,
+  smoke_detector: 360,
+  door_sensor: 360,
+  emergency_button: 360,
+  environment: 20,
+  video_box: 20,
+};
+
+/** A device is online while its last message is at most this many of its kind's reporting intervals old. */
+export const ONLINE_INTERVALS = 3;
+
+/** Whether a device of `kind` last seen at `lastSeenMs` counts as online at `nowMs` (never seen: offline). */
+export function isOnline(kind: string, lastSeenMs: number | null, nowMs = Date.now()): boolean {
+  if (lastSeenMs === null) return false;
+  const interval = isDeviceKind(kind) ? REPORTING_INTERVAL_MINUTES[kind] : 60;
+  return nowMs - lastSeenMs <= ONLINE_INTERVALS * interval * 60_000;
+}

@@ -256,6 +256,62 @@ describeEachBackend(
       expect(rows.filter((r) => r.action === 'sensing.device.create')).toHaveLength(3);
       expect(rows.some((r) => r.action === 'sensing.readings.read')).toBe(true);
     });
+
+    it('decides online on the server: silent past 3× its reporting interval is offline, recent is online', async () => {
+      const c = ctx();
+      // Both devices have a health row (they sent a message), then their last message is set back in time.
+      for (const [kind, uid, values] of [
+        ['water_meter', 'WM-A1-0001', { usage: { v: 1, u: 'L' } }],
+        ['electricity_meter', 'EM-A1-0001', { energy: { v: 1, u: 'kWh' }, power: { v: 5, u: 'W' } }],
+      ] as const) {
+        expect(
+          c.app.sensing.ingestor.accept(topicOf(kind, uid), message(`online-${uid}`, values)),
+        ).toBeNull();
+      }
+      await c.app.sensing.ingestor.flush();
+      await c.app.sensing.ingestor.persistHealth();
+      const now = Date.now();
+      // A water meter reports hourly: 4 h of silence is past 3 h, so it is offline.
+      await c.database.db
+        .updateTable('sensor_device')
+        .set({ last_seen_at: new Date(now - 4 * 3_600_000) })
+        .where('id', '=', c.water.id)
+        .execute();
+      // An electricity meter that reported 10 minutes ago is online.
+      await c.database.db
+        .updateTable('sensor_device')
+        .set({ last_seen_at: new Date(now - 10 * 60_000) })
+        .where('id', '=', c.other.id)
+        .execute();
+      await c.database.db
+        .updateTable('sensor_device')
+        .set({ last_seen_at: null })
+        .where('device_uid', '=', 'WM-A1-FLOOD')
+        .execute();
+      const list = await c.app.inject({
+        method: 'GET',
+        url: '/api/sensing/devices',
+        headers: authed(await c.fx.token('cw_a')),
+      });
+      const byUid = new Map(
+        list
+          .json()
+          .items.map((d: { deviceUid: string; online: boolean; lastSeenAt: string | null }) => [
+            d.deviceUid,
+            d,
+          ]),
+      );
+      expect(byUid.get('WM-A1-0001')).toMatchObject({
+        online: false,
+        lastSeenAt: new Date(now - 4 * 3_600_000).toISOString(),
+      });
+      expect(byUid.get('EM-A1-0001')).toMatchObject({ online: true });
+      // A device that never reported is offline, not online.
+      expect(byUid.get('WM-A1-FLOOD')).toMatchObject({ online: false, lastSeenAt: null });
+      // The health endpoint carries the same decision.
+      expect((await health(c, 'WM-A1-0001')).device).toMatchObject({ online: false });
+      expect((await health(c, 'EM-A1-0001')).device).toMatchObject({ online: true });
+    });
   },
 );
 

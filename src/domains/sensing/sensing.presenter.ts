@@ -8,15 +8,22 @@ import type {
   SensingAlertRow,
   SensorDeviceRow,
 } from '../../platform/db/schema.ts';
-import { DEVICE_KIND_LABELS, type DeviceKind } from './device-kinds.ts';
+import { DEVICE_KIND_LABELS, type DeviceKind, isOnline } from './device-kinds.ts';
 import { deviceTopic } from './payload.ts';
 import type { AlertOut, DeviceOut } from './sensing.schema.ts';
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** `battery`: the device's latest reported charge in %, null when it reports none. */
-export function presentDevice(d: SensorDeviceRow, battery: number | null = null): DeviceOut {
+/**
+ * `battery`: the device's latest reported charge in %, null when it reports none. `online` is decided here, at
+ * `nowMs`, from the kind's reporting interval (device-kinds.ts), so every client shows the same state.
+ */
+export function presentDevice(
+  d: SensorDeviceRow,
+  battery: number | null = null,
+  nowMs = Date.now(),
+): DeviceOut {
   const personal = d.house_id !== null || d.person_id !== null;
   return {
     id: d.id,
@@ -33,6 +40,7 @@ export function presentDevice(d: SensorDeviceRow, battery: number | null = null)
     topic: deviceTopic(d.district_code, d.kind as DeviceKind, d.device_uid),
     active: d.active,
     lastSeenAt: iso(d.last_seen_at),
+    online: isOnline(d.kind, d.last_seen_at === null ? null : new Date(d.last_seen_at).getTime(), nowMs),
     battery,
   };
 }

@@ -58,6 +58,8 @@ export const DeviceOut = Type.Object({
   topic: Type.String(),
   active: Type.Boolean(),
   lastSeenAt: Nullable(Type.String()),
+  /** Last message within 3× the kind's reporting interval (decided on the server; never seen: false). */
+  online: Type.Boolean(),
   /** Latest reported battery charge (%) within the last 30 days; null for mains-powered or silent devices. */
   battery: Nullable(Type.Number()),
 });
@@ -101,6 +103,8 @@ export const HealthOut = Type.Object({
       ...Counts,
       lastProblem: Nullable(Type.String()),
       lastProblemAt: Nullable(Type.String()),
+      lastSeenAt: Nullable(Type.String()),
+      online: Type.Boolean(),
     }),
   ),
   /** Messages naming devices nobody registered (only for a district-level viewer). */

@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import type { Actor } from '../people/people.service.ts';
+import { isOnline } from './device-kinds.ts';
 import { presentAlert, presentDevice } from './sensing.presenter.ts';
 import { latestBattery } from './sensing.repository.ts';
 import type {
@@ -205,11 +206,12 @@ export function createSensingService(database: Database, hub: SensingHub) {
 
     async health(actor: Actor) {
       await hub.ingestor.persistHealth();
+      const now = Date.now();
       const rows = await db
         .selectFrom('sensor_device_health as h')
         .innerJoin('sensor_device as d', 'd.device_uid', 'h.device_uid')
         .selectAll('h')
-        .select('d.kind')
+        .select(['d.kind', 'd.last_seen_at'])
         .where('d.scope_path', 'like', like(actor.viewer.scopePath))
         .orderBy('h.device_uid')
         .limit(1000)
@@ -245,6 +247,8 @@ export function createSensingService(database: Database, hub: SensingHub) {
           rateLimited: Number(h.rate_limited),
           lastProblem: h.last_problem,
           lastProblemAt: h.last_problem_at ? new Date(h.last_problem_at).toISOString() : null,
+          lastSeenAt: h.last_seen_at ? new Date(h.last_seen_at).toISOString() : null,
+          online: isOnline(h.kind, h.last_seen_at ? new Date(h.last_seen_at).getTime() : null, now),
         })),
         unknownDevices:
           unknown?.map((u) => ({

@@ -111,8 +111,8 @@ export const SENSING_MESSAGES = {
   sensingMetric_confidence: ['识别置信度', 'Confidence'],
   sensingNoReadings: ['该设备暂无读数', 'No readings from this device yet'],
   sensingOnlineRule: [
-    '1 小时内有上报为在线；电量低于 20% 标为电量低。',
-    'Online: reported within the last hour. Battery below 20% is flagged low.',
+    '最近一次上报距今不超过该类设备上报周期的 3 倍为在线；电量低于 20% 标为电量低。',
+    'Online: last report within 3× the reporting interval of its kind. Battery below 20% is flagged low.',
   ],
   sensingNoDevices: ['没有符合条件的设备', 'No devices match'],
   sensingProblem_malformed: ['格式错误', 'Malformed'],

@@ -21,8 +21,6 @@ const KINDS = [
   'environment',
   'video_box',
 ];
-/** A device that reported within this long is online. */
-const ONLINE_MS = 60 * 60 * 1000;
 /** Battery below this share is flagged, so a worker replaces it before the device goes quiet. */
 const LOW_BATTERY = 20;
 
@@ -91,7 +89,6 @@ export function DevicesPage() {
     () => new Map((health.data?.devices ?? []).map((h) => [h.deviceUid, h])),
     [health.data],
   );
-  const now = Date.now();
 
   return (
     <Flex vertical gap={16}>
@@ -172,7 +169,7 @@ export function DevicesPage() {
             render: (_, r) =>
               r.lastSeenAt === null ? (
                 <Tag>{t('sensingNeverSeen')}</Tag>
-              ) : now - Date.parse(r.lastSeenAt) < ONLINE_MS ? (
+              ) : r.online ? (
                 <Tag color="green">{t('sensingOnline')}</Tag>
               ) : (
                 <Tag color="red">{t('sensingOfflineState')}</Tag>

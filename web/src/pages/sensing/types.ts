@@ -1,74 +1,20 @@
-// What the sensing API answers (src/domains/sensing/sensing.schema.ts and demand-forecast.ts), as the pages use it.
+// What the sensing API answers, as the server declares it (src/domains/sensing/sensing.schema.ts): type-only
+// imports, so nothing of the server enters the bundle, and a change of shape on the server fails the console's
+// typecheck. The demand forecast (demand-forecast.ts) declares no response schema, so its shape is written here.
+import type { Static } from '@sinclair/typebox';
+import type {
+  AlertOut,
+  DeviceOut,
+  DispatchOut,
+  HealthOut,
+  ReadingsOut,
+} from '../../../../src/domains/sensing/sensing.schema.ts';
 
-export interface Dispatch {
-  rank: number;
-  responderId: number;
-  responderKind: string;
-  responderName: string;
-  responderPhone: string | null;
-  travelM: number;
-  status: string;
-  notifiedAt: string | null;
-  ackDueAt: string | null;
-  acknowledgedAt: string | null;
-}
-
-export interface SensingAlert {
-  id: number;
-  ruleCode: string;
-  severity: 'emergency' | 'warning' | 'info';
-  status: 'open' | 'acknowledged' | 'closed';
-  deviceId: number;
-  deviceUid: string;
-  deviceKind: string;
-  scopePath: string;
-  lng: number;
-  lat: number;
-  raisedAt: string;
-  observedAt: string;
-  details: Record<string, unknown>;
-  feedback: 'real' | 'false_alarm' | null;
-  workOrderRef: string | null;
-  dispatch: Dispatch[];
-}
-
-export interface Device {
-  id: number;
-  deviceUid: string;
-  kind: string;
-  kindLabel: string;
-  label: string;
-  scopePath: string;
-  houseId: number | null;
-  facilityId: number | null;
-  personId: number | null;
-  lng: number;
-  lat: number;
-  topic: string;
-  active: boolean;
-  lastSeenAt: string | null;
-  battery: number | null;
-}
-
-export interface DeviceHealth {
-  deviceUid: string;
-  kind: string | null;
-  accepted: number;
-  duplicate: number;
-  malformed: number;
-  unknownDevice: number;
-  badUnit: number;
-  clockSkew: number;
-  replayed: number;
-  rateLimited: number;
-  lastProblem: string | null;
-  lastProblemAt: string | null;
-}
-
-export interface Readings {
-  deviceId: number;
-  items: Array<{ ts: string; msgId: string; values: Record<string, number | boolean | string> }>;
-}
+export type Dispatch = Static<typeof DispatchOut>;
+export type SensingAlert = AlertOut;
+export type Device = DeviceOut;
+export type DeviceHealth = Static<typeof HealthOut>['devices'][number];
+export type Readings = Static<typeof ReadingsOut>;
 
 export interface MethodScore {
   method: string;
