@@ -100,16 +100,17 @@ export function isDeviceKind(s: string): s is DeviceKind {
 
 /**
  * How often each kind reports when nothing happens, in minutes: meters send their usage every hour, environment
- * sensors and video boxes every 20 minutes, battery devices (detectors, door sensors, buttons) a heartbeat every six
- * hours.
+ * sensors and video boxes every 20 minutes, battery devices (detectors, door sensors, buttons) a heartbeat at least
+ * every eight hours. Three intervals are the silent-device rule's default limits (src/lib/anomaly/rules.ts), so a
+ * device turns offline when that rule would raise its alert, not before.
  */
 export const REPORTING_INTERVAL_MINUTES: Record<DeviceKind, number> = {
   water_meter: 60,
   electricity_meter: 60,
-  gas_detector: 360,
-  smoke_detector: 360,
-  door_sensor: 360,
-  emergency_button: 360,
+  gas_detector: 480,
+  smoke_detector: 480,
+  door_sensor: 480,
+  emergency_button: 480,
   environment: 20,
   video_box: 20,
 };
