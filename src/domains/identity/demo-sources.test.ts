@@ -15,6 +15,26 @@ describeEachBackend(
       const { database, cipher } = ctx();
       await loadDemo(database, cipher, { size: 'small', seed: 11, today: '2026-11-30', profiles: false });
       const dir = mkdtempSync(path.join(tmpdir(), 'demo-sources-'));
+      // A run still in progress (another start is integrating) is left to finish: nothing starts.
+      const busy = await database.db
+        .insertInto('identity_run')
+        .values({ status: 'running', scope_path: '/', started_by: 'demo', settings: '{}', model: '{}' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      expect(
+        await integrateDemoSources(database, cipher, { size: 'small', seed: 11, dir, streets: 1 }),
+      ).toBeNull();
+      // The earlier start's run failed (a killed server's run is failed at the next start): the integration is
+      // tried again.
+      await database.db
+        .updateTable('identity_run')
+        .set({
+          status: 'failed',
+          stage: 'failed',
+          error: JSON.stringify({ code: 'INTERRUPTED', message: 'x' }),
+        })
+        .where('id', '=', busy.id)
+        .execute();
       const job = await integrateDemoSources(database, cipher, { size: 'small', seed: 11, dir, streets: 1 });
       expect(job).not.toBeNull();
       // The run row exists at once and shows the import stage while the exports are written and imported.

@@ -24,7 +24,7 @@ export interface DemoSourcesOptions {
 }
 
 /**
- * Starts the integration when no identity run exists yet and answers the run's id at once (null when there is
+ * Starts the integration when no identity run has completed or is running (a failed one is retried) and answers the run's id at once (null when there is
  * nothing to do); `done` settles when the run has finished.
  */
 export async function integrateDemoSources(
@@ -33,7 +33,15 @@ export async function integrateDemoSources(
   opts: DemoSourcesOptions,
 ): Promise<{ runId: number; done: Promise<void> } | null> {
   const { db } = database;
-  if (await db.selectFrom('identity_run').select('id').limit(1).executeTakeFirst()) return null;
+  // Done or under way already: a run that completed or still runs. A run that failed (one a killed server left
+  // running is failed at the next start) is tried again; the imports resume the export files already written.
+  const settled = await db
+    .selectFrom('identity_run')
+    .select('id')
+    .where('status', 'in', ['running', 'completed'])
+    .limit(1)
+    .executeTakeFirst();
+  if (settled) return null;
   const scope = await districtPath(db);
   const service = createIdentityService(database, cipher);
   const log = opts.log ?? (() => {});

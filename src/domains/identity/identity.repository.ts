@@ -132,6 +132,23 @@ export function runningRun(db: Db) {
   return db.selectFrom('identity_run').select('id').where('status', '=', 'running').executeTakeFirst();
 }
 
+/**
+ * Marks as failed the runs still `running` that no live process carries: a run's work lives in the process that
+ * started it, so one left running by a stopped or killed server would otherwise block every later run.
+ */
+export function failInterruptedRuns(
+  db: Db,
+  liveIds: readonly number[],
+  error: { code: string; message: string },
+) {
+  let q = db
+    .updateTable('identity_run')
+    .set({ status: 'failed', stage: 'failed', error: JSON.stringify(error), finished_at: new Date() })
+    .where('status', '=', 'running');
+  if (liveIds.length > 0) q = q.where('id', 'not in', [...liveIds]);
+  return q.returning('id').execute();
+}
+
 /** Runs of the viewer's area: their own subtree's runs and the runs that covered it. */
 export function listRuns(db: Db, scopePath: string, limit: number, offset: number) {
   return db

@@ -52,6 +52,12 @@ export function commandLineIdentityActor(username: string, scopePath: string): I
 
 export async function identityRoutes(app: FastifyInstance) {
   const identity = createIdentityService(app.deps.database, app.deps.cipher);
+  // A run left running by a previous server process (stopped or killed mid-run) is failed with its reason.
+  app.addHook('onReady', async () => {
+    const ids = await identity.failInterrupted();
+    if (ids.length > 0)
+      app.log.warn({ runIds: ids }, 'identity runs left running by a previous process marked failed');
+  });
   const actor = (request: FastifyRequest, permission: IdentityPermission) =>
     requestIdentityActor(request, requirePermission(request, permission));
 

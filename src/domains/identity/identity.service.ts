@@ -263,6 +263,20 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   }
 
   /**
+   * At server start: the runs a previous process left `running` (it stopped or was killed mid-run) are marked
+   * failed with the reason, so that they no longer block new runs. Runs this process carries are left alone.
+   * Answers the ids marked.
+   */
+  async function failInterrupted(): Promise<number[]> {
+    const rows = await repo.failInterruptedRuns(db, [...inFlight.keys()], {
+      code: 'INTERRUPTED',
+      message:
+        '服务在该批次完成前停止，批次已标记为失败，请重新运行 (the server stopped before this run finished)',
+    });
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
    * Starts a run in the background and returns it at once; `wait` resolves when it has finished. `prepare`
    * runs first inside the run (the demo imports its department exports there), told how to show its stage.
    */
@@ -1281,6 +1295,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   }
 
   return {
+    failInterrupted,
     start,
     wait,
     readRun,

@@ -220,6 +220,7 @@ const CORE_MESSAGES = {
   role_service_provider: ['服务商', 'Service provider'],
   role_resident: ['居民', 'Resident'],
   role_auditor: ['审计员', 'Auditor'],
+  role_unit_handler: ['承办单位工作人员', 'Handling unit staff'],
 
   // accounts
   newAccount: ['新建账号', 'New account'],
