@@ -7,6 +7,7 @@ import type { Database, Db } from '../../platform/db/index.ts';
 import { seedDemoProfiles } from '../profiles/index.ts';
 import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from './district-layout.ts';
 import { generatePopulation, type Population } from './population.ts';
+import { generateProviderCredentials, type ProviderCredentials } from './provider-credentials.ts';
 import { SeededRandom } from './random.ts';
 import { generateSupply, type Supply } from './services-supply.ts';
 import { type DemoStreetNetwork, generateStreetNetwork } from './street-network.ts';
@@ -18,6 +19,8 @@ export interface DemoDistrict {
   supply: Supply;
   streets: DemoStreetNetwork;
   history: SupplyHistory;
+  /** Where providers are based, how far they serve, their prices and licences. */
+  credentials: ProviderCredentials[];
   today: string;
 }
 
@@ -124,7 +127,14 @@ export function generateDemoDistrict(opts: { size: DemoSize; seed: number; today
     today,
     new SeededRandom(opts.seed + 4),
   );
-  return { layout, population, supply, streets, history, today };
+  const credentials = generateProviderCredentials(
+    supply.providers,
+    supply.organizations,
+    history.providerPrices,
+    today,
+    opts.seed + 5,
+  );
+  return { layout, population, supply, streets, history, credentials, today };
 }
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -506,21 +516,47 @@ export async function loadDemo(
         'contact_phone',
         'source',
         'source_updated_at',
+        'lng',
+        'lat',
+        'service_radius_m',
+        'price_per_hour',
       ],
-      supply.providers.map((p) => [
-        p.id,
-        p.streetCode,
-        p.scopePath,
-        p.organizationId,
-        p.name,
-        p.kind,
-        p.serviceCategories,
-        p.capacityPerMonth,
-        p.rating,
-        p.contactPhone,
-        src,
-        stamp,
-      ]),
+      supply.providers.map((p, i) => {
+        const c = demo.credentials[i]!;
+        return [
+          p.id,
+          p.streetCode,
+          p.scopePath,
+          p.organizationId,
+          p.name,
+          p.kind,
+          p.serviceCategories,
+          p.capacityPerMonth,
+          p.rating,
+          p.contactPhone,
+          src,
+          stamp,
+          c.lng,
+          c.lat,
+          c.serviceRadiusM,
+          c.pricePerHour,
+        ];
+      }),
+    );
+    await s.copy(
+      'provider_qualification',
+      ['provider_id', 'kind', 'number', 'issued_by', 'categories', 'valid_from', 'valid_until'],
+      demo.credentials.flatMap((c) =>
+        c.qualifications.map((q) => [
+          q.providerId,
+          q.kind,
+          q.number,
+          q.issuedBy,
+          q.categories,
+          q.validFrom,
+          q.validUntil,
+        ]),
+      ),
     );
     await s.copy(
       'walk_node',

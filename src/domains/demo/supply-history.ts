@@ -35,6 +35,8 @@ export interface DeliveryRow {
 export interface SupplyHistory {
   resources: CommunityResourceRow[];
   deliveries: DeliveryRow[];
+  /** Each provider's hourly price, as the deliveries were costed (the registry shows the same). */
+  providerPrices: Map<number, number>;
 }
 
 /** Categories delivered at home, with what a visit is called. */
@@ -137,5 +139,5 @@ export function generateSupplyHistory(
       }
     }
   }
-  return { resources, deliveries };
+  return { resources, deliveries, providerPrices: new Map([...traits].map(([id, t]) => [id, t.price])) };
 }
