@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText, type Page } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
-import { useLang, useT } from '../../i18n/index.tsx';
+import { useFormat, useLang, useT } from '../../i18n/index.tsx';
 import { type Project, ProjectStatus } from './ProcurementPage.tsx';
 import type { Provider } from './ProvidersPage.tsx';
 import { type Ranking, RankingView } from './RankingView.tsx';
@@ -121,6 +121,7 @@ function BidForm({ project, onPlaced }: { project: ProjectDetail; onPlaced: () =
 
 export function ProjectPage() {
   const t = useT();
+  const fmt = useFormat();
   const lang = useLang();
   const id = Number(useParams()['id']);
   const project = useApi<ProjectDetail>(`/api/supply/projects/${id}`);
@@ -177,7 +178,7 @@ export function ProjectPage() {
                 {choice.override && <Tag color="orange">{t('supplyOverride')}</Tag>}
               </Space>
             }
-            description={`${t('supplyReason')}：${choice.reason}（${choice.chosenAt.slice(0, 16).replace('T', ' ')} UTC）`}
+            description={`${t('supplyReason')}：${choice.reason}（${fmt.shortDateTime(choice.chosenAt)}）`}
           />
         )}
       </Card>
