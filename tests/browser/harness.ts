@@ -88,11 +88,20 @@ export function startBrowserHarness(options: HarnessOptions = {}): BrowserHarnes
     },
     async openPage(viewport = DESK) {
       const phone = viewport.width < 600;
-      return need(browser, 'browser').newPage({
+      const page = await need(browser, 'browser').newPage({
         viewport,
         deviceScaleFactor: phone ? 2 : 1,
         hasTouch: phone,
       });
+      // What the page threw or logged as an error goes to the test's output, so a failure shows its cause.
+      page.on('pageerror', (error) =>
+        process.stderr.write(`[page error] ${page.url()}: ${error.stack ?? error}\n`),
+      );
+      page.on('console', (message) => {
+        if (message.type() === 'error')
+          process.stderr.write(`[console error] ${page.url()}: ${message.text()}\n`);
+      });
+      return page;
     },
     async signIn(username, viewport = DESK) {
       const page = await harness.openPage(viewport);
