@@ -245,11 +245,11 @@ describe('precise supply in the console', () => {
     ).toBeGreaterThan(2);
     const text = (await page.getByTestId('supply-match').textContent()) ?? '';
     expect(text).toContain('履约表现');
-    // The demo's own providers have no licence on record: they rank after the eligible ones and say why.
+    // Providers without a valid elderly-care licence rank after the eligible ones and say why.
     expect(text).toContain('无「养老照护」类有效资质');
     await page.locator('[data-testid="supply-match"] [data-testid^="supply-choose-"]').first().click();
     await poll(() => page.getByTestId('supply-match-chosen').textContent()).toMatch(
-      /诉求 GD-20261201-0001 已选定「云溪颐养.*」：综合得分第一/,
+      /诉求 GD-20261201-0001 已选定「[^」]+」：综合得分第一/,
     );
     await page.screenshot({ path: `${SHOTS}/supply-match.png`, fullPage: true });
     expect(await bodyText(page)).not.toMatch(RAW_KEY);
