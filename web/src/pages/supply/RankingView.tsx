@@ -7,33 +7,15 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
+import type { Explained, RankedProvider } from '../../../../src/domains/supply/provider-score.ts';
 import { errorText } from '../../api.ts';
 import { type Lang, type MessageKey, useLang, useT } from '../../i18n/index.tsx';
 import { CATEGORIES, categoryLabel } from './supply-labels.ts';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export interface Explained {
-  zh: string;
-  en: string;
-}
-
-export interface RankedProvider {
-  rank: number;
-  providerId: number;
-  name: string;
-  eligible: boolean;
-  blockers: Explained[];
-  score: number;
-  components: {
-    component: string;
-    weight: number;
-    score: number;
-    contribution: number;
-    value: number | string | null;
-    why: Explained;
-  }[];
-}
+// The server's own shapes (type-only: nothing of the server reaches the bundle).
+export type { Explained, RankedProvider } from '../../../../src/domains/supply/provider-score.ts';
 
 export interface Ranking {
   weights: Record<string, number>;
