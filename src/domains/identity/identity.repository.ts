@@ -1,6 +1,8 @@
 // SQL of the identity domain. Every function takes the database or the caller's transaction first; lists are
 // bounded by the viewer's scope path (a prefix test on an indexed column).
+
 import { sql } from 'kysely';
+import { chunksOf } from '../../lib/chunks.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db, GoldenField, IdentityEvidence, SurvivorshipRuleKind } from '../../platform/db/index.ts';
 
@@ -554,16 +556,10 @@ export interface ProvenanceInsert {
 
 /** The persons' field provenance replaced by the new rows. */
 export async function replaceProvenance(db: Db, personIds: number[], rows: ProvenanceInsert[]) {
-  for (let i = 0; i < personIds.length; i += 1000)
-    await db
-      .deleteFrom('identity_field_provenance')
-      .where('person_id', 'in', personIds.slice(i, i + 1000))
-      .execute();
-  for (let i = 0; i < rows.length; i += 2000)
-    await db
-      .insertInto('identity_field_provenance')
-      .values(rows.slice(i, i + 2000))
-      .execute();
+  for (const ids of chunksOf(personIds, 1000))
+    await db.deleteFrom('identity_field_provenance').where('person_id', 'in', ids).execute();
+  for (const chunk of chunksOf(rows, 2000))
+    await db.insertInto('identity_field_provenance').values(chunk).execute();
 }
 
 /** The links held by the persons or of the source records replaced by the new rows. */
@@ -573,19 +569,9 @@ export async function replaceLinks(
   sourceIds: number[],
   rows: { source_person_id: number; person_id: number; merge_id: number }[],
 ) {
-  for (let i = 0; i < personIds.length; i += 1000)
-    await db
-      .deleteFrom('identity_link')
-      .where('person_id', 'in', personIds.slice(i, i + 1000))
-      .execute();
-  for (let i = 0; i < sourceIds.length; i += 1000)
-    await db
-      .deleteFrom('identity_link')
-      .where('source_person_id', 'in', sourceIds.slice(i, i + 1000))
-      .execute();
-  for (let i = 0; i < rows.length; i += 3000)
-    await db
-      .insertInto('identity_link')
-      .values(rows.slice(i, i + 3000))
-      .execute();
+  for (const ids of chunksOf(personIds, 1000))
+    await db.deleteFrom('identity_link').where('person_id', 'in', ids).execute();
+  for (const ids of chunksOf(sourceIds, 1000))
+    await db.deleteFrom('identity_link').where('source_person_id', 'in', ids).execute();
+  for (const chunk of chunksOf(rows, 3000)) await db.insertInto('identity_link').values(chunk).execute();
 }
