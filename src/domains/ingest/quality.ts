@@ -131,25 +131,14 @@ export interface Figure {
   meetsThreshold: boolean | null;
 }
 
-export async function measure(db: Db, source: string, rule: QualityRule, today: string): Promise<Figure> {
-  const r = await db
-    .selectFrom('source_person as sp')
-    .where('sp.source', '=', source)
-    .where(sql<boolean>`${checkedCondition(rule)}`)
-    .select([
-      sql<number>`count(*)::int`.as('checked'),
-      sql<number>`count(*) FILTER (WHERE ${offenderCondition(rule, today)})::int`.as('failed'),
-    ])
-    .executeTakeFirstOrThrow();
-  let checked = Number(r.checked);
-  let passed = checked - Number(r.failed);
-  if (rule.dimension === 'validity' && rule.field !== 'address') {
-    const q = await quarantinedWith(db, source, rule.field)
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow();
-    checked += Number(q.n);
-  }
-  if (rule.dimension === 'validity' && rule.field !== 'address') passed = Number(r.checked);
+/**
+ * A rule's figure from its counts. Validity of a field other than the address also counts the rows quarantined for
+ * that field: they were checked and failed, but never reached source_person.
+ */
+function figureOf(rule: QualityRule, checkedRows: number, failedRows: number, quarantined: number): Figure {
+  const validity = rule.dimension === 'validity' && rule.field !== 'address';
+  const checked = validity ? checkedRows + quarantined : checkedRows;
+  const passed = validity ? checkedRows : checkedRows - failedRows;
   const rate = checked === 0 ? null : passed / checked;
   return {
     field: rule.field,
@@ -160,6 +149,29 @@ export async function measure(db: Db, source: string, rule: QualityRule, today: 
     threshold: rule.threshold,
     meetsThreshold: rate === null ? null : rate >= rule.threshold,
   };
+}
+
+export async function measure(db: Db, source: string, rule: QualityRule, today: string): Promise<Figure> {
+  const r = await db
+    .selectFrom('source_person as sp')
+    .where('sp.source', '=', source)
+    .where(sql<boolean>`${checkedCondition(rule)}`)
+    .select([
+      sql<number>`count(*)::int`.as('checked'),
+      sql<number>`count(*) FILTER (WHERE ${offenderCondition(rule, today)})::int`.as('failed'),
+    ])
+    .executeTakeFirstOrThrow();
+  const quarantined =
+    rule.dimension === 'validity' && rule.field !== 'address'
+      ? Number(
+          (
+            await quarantinedWith(db, source, rule.field)
+              .select(sql<number>`count(*)::int`.as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      : 0;
+  return figureOf(rule, Number(r.checked), Number(r.failed), quarantined);
 }
 
 /** The checked and failing rows of a rule over the row set `m` of measureAll (uniqueness and consistency flags precomputed). */
@@ -232,22 +244,7 @@ export async function measureAll(
     SELECT ${sql.join(selections)} FROM m`.execute(db);
   const r = result.rows[0]!;
   return rules.map((rule, i) => {
-    let checked = Number(r[`c${i}`]);
-    let passed = checked - Number(r[`f${i}`]);
-    if (rule.dimension === 'validity' && rule.field !== 'address') {
-      passed = checked;
-      checked += Number(r[`q${i}`]);
-    }
-    const rate = checked === 0 ? null : passed / checked;
-    return {
-      field: rule.field,
-      dimension: rule.dimension,
-      checked,
-      passed,
-      rate,
-      threshold: rule.threshold,
-      meetsThreshold: rate === null ? null : rate >= rule.threshold,
-    };
+    return figureOf(rule, Number(r[`c${i}`]), Number(r[`f${i}`]), Number(r[`q${i}`] ?? 0));
   });
 }
 
