@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from '../../src/testing/test-context.ts';
 import {
   bodyText,
+  chooseOption,
   fillSignIn,
   PHONE,
   PLAIN_ID,
@@ -96,8 +97,7 @@ describe('the web console', () => {
       .where(sql<boolean>`tags @> array['elderly_alone']`)
       .executeTakeFirstOrThrow();
     const filtered = page.waitForResponse((r) => r.url().includes('tag=elderly_alone'));
-    await page.getByTestId('tag-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '独居老人' }).click();
+    await chooseOption(page, page.getByTestId('tag-filter'), '独居老人');
     await filtered;
     await poll(() => bodyText(page)).toContain(`共 ${expected.n} 条`);
     await page.waitForTimeout(300); // the option list fades out
@@ -217,8 +217,7 @@ describe('the web console', () => {
     await page.getByTestId('building-picker').waitFor();
     await page.screenshot({ path: `${SHOTS}/map-grid-buildings.png` });
 
-    await page.getByTestId('building-picker').click();
-    await page.locator('.ant-select-item-option').first().click();
+    await chooseOption(page, page.getByTestId('building-picker'), /./);
     const drawer = page.locator('.cb-building-drawer');
     await drawer.getByTestId('houses').waitFor();
     await drawer
@@ -252,9 +251,7 @@ describe('the web console', () => {
     await page.locator('.ant-table-row').first().waitFor();
 
     const filtered = page.waitForResponse((r) => r.url().includes('action=person.unmask'));
-    await page.getByTestId('action-filter').click();
-    await page.keyboard.type('完整个人信息');
-    await page.locator('.ant-select-item-option', { hasText: '查看完整个人信息' }).click();
+    await chooseOption(page, page.getByTestId('action-filter'), '查看完整个人信息', '完整个人信息');
     await page.getByRole('button', { name: /查\s*询/ }).click();
     await filtered;
     await poll(() => page.locator('.ant-table-row').count()).toBe(1);
@@ -265,8 +262,7 @@ describe('the web console', () => {
 
     // By target type instead: every entry listed concerns a resident.
     await page.getByRole('button', { name: /重\s*置/ }).click();
-    await page.getByTestId('entity-filter').click();
-    await page.locator('.ant-select-item-option', { hasText: '居民' }).click();
+    await chooseOption(page, page.getByTestId('entity-filter'), '居民');
     const byEntity = page.waitForResponse((r) => r.url().includes('entityType=person'));
     await page.getByRole('button', { name: /查\s*询/ }).click();
     expect((await byEntity).status()).toBe(200);
@@ -298,8 +294,7 @@ describe('the web console', () => {
     await form.getByLabel('用户名').fill('worker77');
     await form.getByLabel('姓名（显示名）').fill('社工 测试');
     await form.getByLabel('密码').fill('short');
-    await form.getByLabel('角色').click();
-    await page.locator('.ant-select-item-option', { hasText: '社区工作者' }).click();
+    await chooseOption(page, form.getByLabel('角色'), '社区工作者');
     const community = await scopeOf('community02');
     await form.getByTestId('area-picker').click();
     await page.keyboard.type(community.name);
@@ -431,8 +426,7 @@ describe('the web console', () => {
     expect(map.height).toBeGreaterThan(PHONE.height - 64);
     await page.waitForTimeout(600);
     await page.screenshot({ path: `${SHOTS}/phone-map.png` });
-    await page.getByTestId('building-picker').click();
-    await page.locator('.ant-select-item-option').first().click();
+    await chooseOption(page, page.getByTestId('building-picker'), /./);
     await page.getByTestId('houses').waitFor();
     await page.screenshot({ path: `${SHOTS}/phone-building.png` });
     await page.close();

@@ -4,7 +4,7 @@
 // after. Each file gets a district of its own, so files never see each other's changes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type App, buildApp } from '../../src/app.ts';
 import { buildWebConsole, webBuildIsStale } from '../../src/cli/web-build.ts';
@@ -41,6 +41,33 @@ export async function fillSignIn(page: Page, username: string, secret: string): 
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
   await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
   await answered;
+}
+
+/**
+ * Picks an option of a single-choice Ant Design select and waits until its list has closed. On a busy machine a click that lands
+ * while the list is still opening can be lost, and a list left open covers the fields below it; so the pick is
+ * retried until the list is gone. `typed` narrows a searchable select first.
+ */
+export async function chooseOption(
+  page: Page,
+  trigger: Locator,
+  option: string | RegExp,
+  typed?: string,
+): Promise<void> {
+  const openLists = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  for (let attempt = 0; ; attempt++) {
+    if ((await openLists.count()) === 0) {
+      await trigger.click();
+      if (typed) await page.keyboard.type(typed);
+    }
+    await openLists.locator('.ant-select-item-option', { hasText: option }).first().click();
+    try {
+      await expect.poll(() => openLists.count(), { timeout: 5_000, interval: 100 }).toBe(0);
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
 }
 
 export interface BrowserHarness {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { requestCategoryCatalog } from '../../src/domains/requests/index.ts';
 import type { TestContext } from '../../src/testing/test-context.ts';
-import { bodyText, PHONE, password, poll, SHOTS, startBrowserHarness } from './harness.ts';
+import { bodyText, chooseOption, PHONE, password, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
 /** A message key shown instead of its text: a string missing from the catalogue. */
 const RAW_KEY = /\b(portal|profiles)[A-Z][A-Za-z]+\b/;
@@ -348,8 +348,7 @@ describe('the resident portal', () => {
     await signIn.getByRole('button', { name: /登\s*录/ }).click();
     const form = page.getByTestId('appeal-form');
     await form.waitFor();
-    await page.getByTestId('appeal-policy').click();
-    await page.locator('.ant-select-item-option', { hasText: '高龄津贴' }).click();
+    await chooseOption(page, page.getByTestId('appeal-policy'), '高龄津贴');
     await page.getByTestId('appeal-reason').fill('短');
     await page.getByTestId('appeal-send').click();
     await poll(() => form.textContent()).toContain('请写明理由');

@@ -6,7 +6,7 @@
 // Screenshots go to test-results/screenshots/supply-*.png.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bodyText, poll, SHOTS, startBrowserHarness } from './harness.ts';
+import { bodyText, chooseOption, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
 // Solver runs (siting, the allocation curve) take a while on a busy machine.
 const SOLVER_WAIT = { timeout: 120_000 };
@@ -266,8 +266,7 @@ describe('precise supply in the console', () => {
         .match(/服务次数([\d,]+)/)![1]!
         .replace(/,/g, ''),
     );
-    await page.getByTestId('supply-source-kind').click();
-    await page.locator('.ant-select-item-option', { hasText: '政策' }).click();
+    await chooseOption(page, page.getByTestId('supply-source-kind'), '政策');
     await page.getByTestId('supply-source-id').locator('input').fill('HOME_CARE_SUBSIDY');
     await page.getByTestId('supply-source-id').locator('input').press('Enter');
     await poll(async () => {
