@@ -34,9 +34,13 @@ export function classColours(classCount: number): string[] {
   );
 }
 
-/** A MapLibre `step` expression colouring by the feature's `density` property. */
-export function densityColourExpression(breaks: readonly number[]): unknown[] {
+/**
+ * A MapLibre `step` expression colouring by the feature's `density` property. With no breaks (one area, or all
+ * alike) it is the one colour itself: MapLibre refuses a `step` without a stop.
+ */
+export function densityColourExpression(breaks: readonly number[]): unknown[] | string {
   const colours = classColours(breaks.length + 1);
+  if (breaks.length === 0) return colours[0]!;
   const expression: unknown[] = ['step', ['coalesce', ['get', 'density'], 0], colours[0]];
   for (const [i, b] of breaks.entries()) expression.push(b, colours[i + 1]);
   return expression;
