@@ -111,23 +111,8 @@ export async function download(path: string, fileName: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export interface Account {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  roleLabel: string;
-  roleLabelEn: string;
-  scopePath: string;
-  scopeName: string;
-  personId: number | null;
-  providerId: number | null;
-  permissions: string[];
-  unmaskable: string[];
-  disabled: boolean;
-  locked: boolean;
-  lastLoginAt: string | null;
-}
+/** The signed-in account as the server presents it. */
+export type { AccountView as Account } from '../../src/platform/auth/account.presenter.ts';
 
 export interface Page<T> {
   items: T[];

@@ -1,11 +1,11 @@
-import type { Role } from '../../src/platform/auth/roles.ts';
+import type { Permission, Role } from '../../src/platform/auth/roles.ts';
 import type { MessageKey } from './i18n/index.tsx';
 
 // The platform's roles, in the order forms offer them: the server's own list (src/platform/auth/roles.ts holds
 // only data and a type-only import, so no server code enters the bundle). Every role has a `role_<name>` message
 // in both languages: the check below fails to compile when a role is added on the server without one.
 export { ROLES } from '../../src/platform/auth/roles.ts';
-export type { Role };
+export type { Permission, Role };
 
 const ROLE_KEYS: { [R in Role]: `role_${R}` & MessageKey } = {
   district_admin: 'role_district_admin',

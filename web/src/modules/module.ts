@@ -4,19 +4,20 @@
 import type { ReactNode } from 'react';
 import type { Account } from '../api.ts';
 import type { MessageKey } from '../i18n/index.tsx';
+import type { Permission } from '../roles.ts';
 
 export interface MenuEntry {
   path: string;
   label: MessageKey;
   icon: ReactNode;
   /** The permission the role needs to see the entry; null: everyone signed in. */
-  permission: string | null;
+  permission: Permission | null;
 }
 
 export interface PageRoute {
   /** react-router path, e.g. '/orders/:id'. */
   path: string;
-  permission: string | null;
+  permission: Permission | null;
   render: (account: Account) => ReactNode;
 }
 

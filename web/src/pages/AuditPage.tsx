@@ -17,6 +17,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import type { AuditEntryView } from '../../../src/platform/audit/audit.presenter.ts';
 import { api, download, errorText, type Page, withQuery } from '../api.ts';
 import { ChainVerdict, type Verdict } from '../components/ChainVerdict.tsx';
 import { useApi, useIsPhone } from '../hooks.ts';
@@ -24,22 +25,7 @@ import { type MessageKey, useFormat, useLang, usePick, useT } from '../i18n/inde
 import { MESSAGES } from '../i18n/messages.ts';
 import { roleLabelKey } from '../roles.ts';
 
-interface Entry {
-  seq: number;
-  occurredAt: string;
-  requestId: string | null;
-  username: string | null;
-  role: string | null;
-  scopePath: string | null;
-  action: string;
-  actionLabel: string;
-  entityType: string | null;
-  entityIds: string[];
-  purpose: string | null;
-  outcome: string;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
+type Entry = AuditEntryView;
 
 interface Filter {
   action?: string;

@@ -15,6 +15,7 @@ import { ChainVerdict, type Verdict } from '../components/ChainVerdict.tsx';
 import { placeOf } from '../components/PersonDetailView.tsx';
 import { useApi, useIsPhone } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
+import type { Permission } from '../roles.ts';
 
 // ECharts is the larger part of this page: the figures show first, the chart follows when its code arrives.
 const AgeChart = lazy(() => import('../components/AgeChart.tsx').then((m) => ({ default: m.AgeChart })));
@@ -43,7 +44,7 @@ interface QuickLink {
 }
 
 function quickLinks(account: Account): QuickLink[] {
-  const can = (p: string) => account.permissions.includes(p);
+  const can = (p: Permission) => account.permissions.includes(p);
   const links: QuickLink[] = [];
   if (account.role === 'grid_worker')
     links.push({ to: '/map', label: 'linkMyGridMap', icon: <EnvironmentOutlined /> });
@@ -152,7 +153,7 @@ function ScopeOverview() {
 
 export function HomePage({ account }: { account: Account }) {
   const t = useT();
-  const can = (p: string) => account.permissions.includes(p);
+  const can = (p: Permission) => account.permissions.includes(p);
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={2} style={{ margin: 0 }} data-testid="home-title">

@@ -18,6 +18,7 @@ import { forgetSharedData, useIsPhone } from '../hooks.ts';
 import { translate, useLang, usePick, useT } from '../i18n/index.tsx';
 import { CONSOLE_MODULES, type MenuEntry } from '../modules/index.ts';
 import { AccountsPage, AuditPage, HomePage, MapPage, PersonPage, PersonsPage } from '../pages/lazy.ts';
+import type { Permission } from '../roles.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { LoginPage, type SignedIn } from './LoginPage.tsx';
 import { PageErrorBoundary } from './PageErrorBoundary.tsx';
@@ -143,7 +144,7 @@ export function Shell() {
   if (!checked) return <Spin fullscreen />;
   if (!account) return <LoginPage onSignedIn={signIn} notice={notice} />;
 
-  const can = (p: string | null) => p === null || account.permissions.includes(p);
+  const can = (p: Permission | null) => p === null || account.permissions.includes(p);
   const sections = SECTIONS.filter((s) => can(s.permission));
   const selected = sections
     .filter((s) => (s.path === '/' ? location.pathname === '/' : location.pathname.startsWith(s.path)))
@@ -160,7 +161,7 @@ export function Shell() {
       }))}
     />
   );
-  const guarded = (permission: string, page: ReactNode) => (can(permission) ? page : <Forbidden />);
+  const guarded = (permission: Permission, page: ReactNode) => (can(permission) ? page : <Forbidden />);
   const pages = (
     <PageErrorBoundary key={location.pathname} title={t('pageFailed')} retryLabel={t('retry')}>
       <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
