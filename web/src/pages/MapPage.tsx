@@ -11,6 +11,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { type Account, api, type DivisionNode, errorText } from '../api.ts';
 import { useApi, useDivisionTree, useIsPhone } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../i18n/index.tsx';
+import { boundsOfFeatures } from '../map/area-outlines.ts';
 import { BuildingDrawer } from '../map/BuildingDrawer.tsx';
 import { createMap, hasBaseTiles } from '../map/create-map.ts';
 import { classColours, densityBreaks, densityColourExpression } from '../map/density-classes.ts';
@@ -68,19 +69,6 @@ function stopOf(p: AreaProps): Stop {
   return p.level === 'grid'
     ? { name: p.name, path: p.path, inner: 'grid', gridId: Number(p.id) }
     : { name: p.name, path: p.path, inner: INNER[p.level], divisionCode: String(p.id) };
-}
-
-function boundsOf(c: Collection): maplibregl.LngLatBounds | null {
-  const b = new maplibregl.LngLatBounds();
-  let any = false;
-  const walk = (x: unknown) => {
-    if (Array.isArray(x) && typeof x[0] === 'number') {
-      b.extend(x as [number, number]);
-      any = true;
-    } else if (Array.isArray(x)) for (const y of x) walk(y);
-  };
-  for (const f of c.features) walk('coordinates' in f.geometry ? f.geometry.coordinates : []);
-  return any ? b : null;
 }
 
 const EMPTY: Collection = { type: 'FeatureCollection', features: [] };
@@ -307,7 +295,7 @@ export function MapPage({ account }: { account: Account }) {
           el.textContent = f.properties.name;
           return [new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map)];
         });
-        const bounds = boundsOf(areas);
+        const bounds = boundsOfFeatures(areas as FeatureCollection);
         // Keep the areas clear of the panels floating over the map.
         const padding = phone
           ? { top: 100, bottom: 150, left: 16, right: 16 }

@@ -8,7 +8,8 @@ import * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { useT } from '../i18n/index.tsx';
-import { createMap, hasBaseTiles } from '../map/create-map.ts';
+import { addAreaOutlines, boundsOfFeatures, featureAt } from '../map/area-outlines.ts';
+import { createMap } from '../map/create-map.ts';
 
 export interface PickedPlace {
   lng: number;
@@ -16,29 +17,6 @@ export interface PickedPlace {
 }
 
 type Areas = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
-
-function inRing(x: number, y: number, ring: number[][]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as [number, number];
-    const [xj, yj] = ring[j] as [number, number];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** The community whose grid contains the point, by even–odd ray casting (holes respected). */
-export function communityAt(areas: Areas, lng: number, lat: number): string | null {
-  for (const f of areas.features) {
-    const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    for (const rings of polygons) {
-      const [outer, ...holes] = rings;
-      if (outer && inRing(lng, lat, outer) && !holes.some((h) => inRing(lng, lat, h)))
-        return f.properties.name;
-    }
-  }
-  return null;
-}
 
 export function PlaceMap({
   value,
@@ -66,26 +44,9 @@ export function PlaceMap({
       api<Areas>('/api/public/map/areas.geojson')
         .then((data) => {
           setAreas(data);
-          map.addSource('areas', { type: 'geojson', data });
-          map.addLayer({
-            id: 'areas-fill',
-            type: 'fill',
-            source: 'areas',
-            paint: { 'fill-color': '#ffffff', 'fill-opacity': hasBaseTiles() ? 0.15 : 0.9 },
-          });
-          map.addLayer({
-            id: 'areas-line',
-            type: 'line',
-            source: 'areas',
-            paint: { 'line-color': '#7b93b8', 'line-width': 1 },
-          });
-          const b = new maplibregl.LngLatBounds();
-          const walk = (x: unknown) => {
-            if (Array.isArray(x) && typeof x[0] === 'number') b.extend(x as [number, number]);
-            else if (Array.isArray(x)) for (const y of x) walk(y);
-          };
-          for (const f of data.features) walk(f.geometry.coordinates);
-          if (!b.isEmpty()) map.fitBounds(b, { padding: 16, duration: 0 });
+          addAreaOutlines(map, data);
+          const bounds = boundsOfFeatures(data);
+          if (bounds) map.fitBounds(bounds, { padding: 16, duration: 0 });
         })
         .catch(() => {});
     });
@@ -130,7 +91,7 @@ export function PlaceMap({
     );
   };
 
-  const community = value && areas ? communityAt(areas, value.lng, value.lat) : null;
+  const community = value && areas ? (featureAt(areas, value.lng, value.lat)?.properties.name ?? null) : null;
   return (
     <div>
       <div

@@ -5,17 +5,13 @@ import type { FeatureCollection, Point } from 'geojson';
 import * as maplibregl from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 import { api } from '../../api.ts';
-import { createMap, hasBaseTiles } from '../../map/create-map.ts';
+import { addAreaOutlines, boundsOfFeatures } from '../../map/area-outlines.ts';
+import { createMap } from '../../map/create-map.ts';
 
 export type HotspotCollection = FeatureCollection<
   Point,
   { count: number; open: number; topCategory: string | null; topCategoryName: string | null }
 >;
-
-function boundsOf(x: unknown, b: maplibregl.LngLatBounds) {
-  if (Array.isArray(x) && typeof x[0] === 'number') b.extend(x as [number, number]);
-  else if (Array.isArray(x)) for (const y of x) boundsOf(y, b);
-}
 
 export function OrdersMap({
   point,
@@ -46,25 +42,9 @@ export function OrdersMap({
       map.on('load', () => {
         api<FeatureCollection>('/api/public/map/areas.geojson')
           .then((data) => {
-            map.addSource('areas', { type: 'geojson', data });
-            map.addLayer({
-              id: 'areas-fill',
-              type: 'fill',
-              source: 'areas',
-              paint: { 'fill-color': '#ffffff', 'fill-opacity': hasBaseTiles() ? 0.15 : 0.9 },
-            });
-            map.addLayer({
-              id: 'areas-line',
-              type: 'line',
-              source: 'areas',
-              paint: { 'line-color': '#7b93b8', 'line-width': 1 },
-            });
-            if (!point) {
-              const b = new maplibregl.LngLatBounds();
-              for (const f of data.features)
-                boundsOf((f.geometry as { coordinates: unknown }).coordinates, b);
-              if (!b.isEmpty()) map.fitBounds(b, { padding: 16, duration: 0 });
-            }
+            addAreaOutlines(map, data);
+            const bounds = point ? null : boundsOfFeatures(data);
+            if (bounds) map.fitBounds(bounds, { padding: 16, duration: 0 });
           })
           .catch(() => {})
           .finally(resolve);
