@@ -69,6 +69,8 @@ export type IdNumberResult =
 
 /** Full-width digits and letters to ASCII, spaces removed, upper-cased. */
 export function normaliseIdInput(raw: string): string {
+  // Almost every number arrives clean: skip the replacements then.
+  if (/^[\dX]*$/.test(raw)) return raw;
   return raw
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) =>
       String.fromCharCode(c.charCodeAt(0) - 0xfee0),

@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { commandLineActor, districtPath, IngestFileError, runImport } from '../../domains/ingest/index.ts';
+import {
+  commandLineActor,
+  DEFAULT_BATCH_SIZE,
+  districtPath,
+  IngestFileError,
+  runImport,
+} from '../../domains/ingest/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
 import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
@@ -47,7 +53,7 @@ export function registerImportCommand(program: Command) {
     )
     .option('--encoding <enc>', '编码 utf-8 | gbk (default: detected)')
     .option('--format <format>', 'csv | xlsx | jsonl (default: detected)')
-    .option('--batch-size <n>', '每批行数 rows per transaction', '2000')
+    .option('--batch-size <n>', '每批行数 rows per transaction', String(DEFAULT_BATCH_SIZE))
     .option('--save-mapping', '保存字段对应供下次使用 save the mapping for the source')
     .action(async (file: string, _opts, cmd: Command) => {
       const o = cmd.optsWithGlobals<ImportCommandOptions>();

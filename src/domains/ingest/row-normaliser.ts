@@ -1,7 +1,7 @@
 // Turns one row of a department's table into a normalised person source record, or into the list of what is
 // wrong with it, field by field. Errors send the row to the quarantine; warnings (an address that matches no
 // known building, a legacy 15-digit ID number) travel with the accepted record. Pure apart from hashing.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   type AddressParts,
   type BuildingMatcher,
@@ -149,7 +149,28 @@ function rawObject(header: readonly string[], cells: readonly string[]): Record<
 }
 
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
+  // The one-shot hash gives the digest createHash gave (stored row hashes stay valid) without a Hash object per call.
+  return hash('sha256', JSON.stringify(value), 'base64url').slice(0, 32);
+}
+
+/** Column positions of the mapped fields and the unmapped columns, worked out once per context, not per row. */
+interface ColumnPlan {
+  indexOf: Map<string, number>;
+  unmapped: number[];
+}
+const plans = new WeakMap<NormaliseContext, ColumnPlan>();
+
+function columnPlan(ctx: NormaliseContext): ColumnPlan {
+  let plan = plans.get(ctx);
+  if (!plan) {
+    const mapped = new Set(Object.values(ctx.mapping));
+    plan = {
+      indexOf: new Map(ctx.header.map((h, i) => [h, i])),
+      unmapped: ctx.header.flatMap((h, i) => (mapped.has(h) ? [] : [i])),
+    };
+    plans.set(ctx, plan);
+  }
+  return plan;
 }
 
 function streetCodeOf(scopePath: string): string {
@@ -176,12 +197,11 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
     problems.push(problem(null, 'row', 'row_ragged'));
     return fail();
   }
-  cells.forEach((c, i) => {
-    if (c.length > MAX_CELL_CHARS) problems.push(problem(header[i]!, 'cell', 'cell_too_long'));
-  });
+  for (let i = 0; i < cells.length; i++)
+    if (cells[i]!.length > MAX_CELL_CHARS) problems.push(problem(header[i]!, 'cell', 'cell_too_long'));
   if (problems.length > 0) return fail();
 
-  const index = new Map(header.map((h, i) => [h, i]));
+  const { indexOf: index, unmapped } = columnPlan(ctx);
   const cellOf = (field: keyof ColumnMapping): string | undefined => {
     const column = mapping[field];
     if (column === undefined) return undefined;
@@ -234,11 +254,8 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
   }
   if (problems.length > 0) return fail();
 
-  const mapped = new Set(Object.values(mapping));
   const extra: Record<string, string> = {};
-  header.forEach((h, i) => {
-    if (!mapped.has(h) && cells[i]!.trim() !== '') extra[h] = cleanText(cells[i]);
-  });
+  for (const i of unmapped) if (cells[i]!.trim() !== '') extra[header[i]!] = cleanText(cells[i]);
   const fields = {
     name,
     sex: identity.sex,

@@ -21,6 +21,20 @@ describe('text', () => {
     expect(cleanText('不详')).toBe('');
     expect(cleanText(' NULL ')).toBe('');
   });
+  it('cleans text that skips NFKC exactly as text that goes through it', () => {
+    // The skip covers printable ASCII and the CJK Unified Ideographs: each of them, alone and after a neighbour
+    // of either kind, must be NFKC already, or the skip would change results.
+    const skipped: string[] = [];
+    for (let c = 0x20; c <= 0x7e; c++) skipped.push(String.fromCharCode(c));
+    for (let c = 0x4e00; c <= 0x9fff; c++) skipped.push(String.fromCharCode(c));
+    const changed = skipped.filter((ch) =>
+      [ch, `a${ch}`, `1${ch}`, `中${ch}`, `${ch}a`].some((s) => s.normalize('NFKC') !== s),
+    );
+    expect(changed).toEqual([]);
+    // Compatibility ideographs and circled digits sit outside the skipped ranges and are still normalised.
+    expect(cleanText('\uf900①号楼')).toBe('豈1号楼');
+    expect(cleanText('朝晖里1号楼 1单元')).toBe('朝晖里1号楼 1单元');
+  });
   it('removes spaces between Chinese characters of a name and unifies the middle dot', () => {
     expect(cleanName('王 小 明')).toBe('王小明');
     expect(cleanName('安德烈•史密斯')).toBe('安德烈·史密斯');

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,17 @@ describe('field cipher', () => {
     expect(Buffer.from(cipher.blindIndex('x')).equals(Buffer.from(cipher.blindIndex('x')))).toBe(true);
     const other = createFieldCipher(Buffer.alloc(32, 2));
     expect(Buffer.from(cipher.blindIndex('x')).equals(Buffer.from(other.blindIndex('x')))).toBe(false);
+  });
+
+  it('keeps blind indexes stored earlier: HMAC-SHA-256 under the derived index key, short and long values alike', () => {
+    const macKey = Buffer.from(
+      hkdfSync('sha256', Buffer.alloc(32, 1), Buffer.alloc(0), 'cbrain blind index v1', 32),
+    );
+    const values = ['', '11010519491231002X', '北京市朝阳区建国路88号', '长'.repeat(86), '长'.repeat(400)];
+    for (const v of [...values, ...values]) {
+      const expected = createHmac('sha256', macKey).update(v, 'utf8').digest('hex');
+      expect(Buffer.from(cipher.blindIndex(v)).toString('hex')).toBe(expected);
+    }
   });
 
   it('creates a key file with owner-only permissions and reads the same key back', () => {

@@ -2,14 +2,7 @@
 // HMAC-SHA-256 "blind index" for exact-match look-ups without decrypting. The key lives outside the database
 // (CBRAIN_DATA_KEY, or a key file in the data directory). The algorithms sit behind this one module so that a
 // deployment needing SM4/SM3 (密评) swaps them here.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  randomFillSync,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -31,6 +24,7 @@ export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
     hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain field encryption v1', 32),
   );
   const macKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain blind index v1', 32));
+  const hmac = blindIndexer(macKey);
   // IVs come from the CSPRNG in blocks rather than one call per value (imports seal three values per row).
   const ivPool = Buffer.alloc(IV_BYTES * 1024);
   let ivNext = ivPool.length;
@@ -64,9 +58,34 @@ export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
         decipher.final(),
       ]).toString('utf8');
     },
-    blindIndex(plain) {
-      return createHmac('sha256', macKey).update(plain, 'utf8').digest();
-    },
+    blindIndex: hmac,
+  };
+}
+
+const SHA256_BLOCK = 64;
+
+/**
+ * HMAC-SHA-256 (RFC 2104) of short values under one fixed key, from two one-shot hashes over precomputed padded key
+ * blocks: the same digest as createHmac, at about half its cost (an import computes one per identifier; the Hmac
+ * object's setup dominates for values this short).
+ */
+function blindIndexer(key: Buffer): (plain: string) => Uint8Array {
+  if (key.length > SHA256_BLOCK) throw new Error('the blind index key must fit one SHA-256 block');
+  const inner = Buffer.alloc(SHA256_BLOCK + 256);
+  const outer = Buffer.alloc(SHA256_BLOCK + 32);
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    inner[i] = (key[i] ?? 0) ^ 0x36;
+    outer[i] = (key[i] ?? 0) ^ 0x5c;
+  }
+  return (plain) => {
+    // The scratch block holds any value of up to 256 UTF-8 bytes (identifiers are far shorter); longer ones get
+    // a buffer of their own.
+    const message =
+      Buffer.byteLength(plain, 'utf8') <= inner.length - SHA256_BLOCK
+        ? inner.subarray(0, SHA256_BLOCK + inner.write(plain, SHA256_BLOCK, 'utf8'))
+        : Buffer.concat([inner.subarray(0, SHA256_BLOCK), Buffer.from(plain, 'utf8')]);
+    hash('sha256', message, 'buffer').copy(outer, SHA256_BLOCK);
+    return hash('sha256', outer, 'buffer');
   };
 }
 

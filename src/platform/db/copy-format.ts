@@ -32,7 +32,9 @@ export function encodeCopyValue(value: CopyValue): string {
   }
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return `\\\\x${Buffer.from(value).toString('hex')}`;
+  if (value instanceof Uint8Array)
+    // Sealed values and blind indexes are Buffers already: hex them in place rather than copying them first.
+    return `\\\\x${(Buffer.isBuffer(value) ? value : Buffer.from(value)).toString('hex')}`;
   if (Array.isArray(value)) return escapeText(arrayLiteral(value as string[]));
   return escapeText(JSON.stringify(value));
 }
