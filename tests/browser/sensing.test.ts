@@ -4,7 +4,7 @@
 // draws a meter's readings; the demand forecast draws
 // history and forecast with the backtest error in words. Screenshots go to test-results/screenshots/sensing-*.png.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bodyText, poll, SHOTS, startBrowserHarness } from './harness.ts';
+import { bodyText, chooseOption, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
 const RAW_KEY = /\bsensing[A-Z][A-Za-z_]+\b/;
 const DAY = 86_400_000;
@@ -215,8 +215,7 @@ describe('sensing console', () => {
     // The state filter asks the server for the silent devices only.
     await page.keyboard.press('Escape');
     await poll(() => drawer.isVisible()).toBe(false);
-    await page.getByTestId('device-state-filter').click();
-    await page.getByTitle('离线').click();
+    await chooseOption(page, page.getByTestId('device-state-filter'), '离线');
     await poll(() => page.locator('.ant-table-row').count()).toBe(1);
     expect(await page.locator('.ant-table-row').first().textContent()).toContain('DS-WALL-0001');
     await page.screenshot({ path: `${SHOTS}/sensing-device-silent.png` });
