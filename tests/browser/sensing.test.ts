@@ -1,9 +1,10 @@
 // The sensing console in a real browser against the small demo district: a smoke alarm sent through ingestion
 // reaches the open alert wall live (no reload) with its responder line-up; the community worker acknowledges it
-// and the wall moves on; device health lists the devices and draws a meter's readings; the demand forecast draws
+// and the wall moves on; device health lists every device, also one that never reported and one fallen silent, and
+// draws a meter's readings; the demand forecast draws
 // history and forecast with the backtest error in words. Screenshots go to test-results/screenshots/sensing-*.png.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bodyText, poll, SHOTS, startBrowserHarness } from './harness.ts';
+import { bodyText, chooseOption, poll, SHOTS, startBrowserHarness } from './harness.ts';
 
 const RAW_KEY = /\bsensing[A-Z][A-Za-z_]+\b/;
 const DAY = 86_400_000;
@@ -57,6 +58,19 @@ beforeAll(async () => {
   const water = await post('/api/sensing/devices', token, {
     deviceUid: 'WM-WALL-0001',
     kind: 'water_meter',
+    houseId: house.id,
+  });
+  // A door sensor that reported two days ago and then fell silent (a day is its limit), and a gas detector
+  // installed but never heard from: the device list shows both.
+  const door = await post('/api/sensing/devices', token, {
+    deviceUid: 'DS-WALL-0001',
+    kind: 'door_sensor',
+    houseId: house.id,
+  });
+  await send(door.topic, 'door-1', { open: { vb: false } }, Date.now() - 2 * DAY);
+  await post('/api/sensing/devices', token, {
+    deviceUid: 'GD-WALL-0001',
+    kind: 'gas_detector',
     houseId: house.id,
   });
   await post('/api/sensing/responders', token, {
@@ -174,7 +188,15 @@ describe('sensing console', () => {
     expect(await meter.textContent()).toContain('智能水表');
     // The meter's battery ran down to 18.5 % over the day: flagged in the list.
     expect(await meter.textContent()).toContain('电量低 18.5%');
-    await poll(() => page.locator('.ant-table-row').count()).toBe(2);
+    await poll(() => page.locator('.ant-table-row').count()).toBe(4);
+    const silent = page.locator('.ant-table-row').filter({ hasText: 'DS-WALL-0001' });
+    expect(await silent.textContent()).toContain('离线');
+    expect(await silent.textContent()).toContain('门磁');
+    const never = page.locator('.ant-table-row').filter({ hasText: 'GD-WALL-0001' });
+    expect(await never.textContent()).toContain('从未上报');
+    expect(await page.getByTestId('device-state-counts').textContent()).toBe(
+      '在线 2 台 · 离线 1 台 · 从未上报 1 台',
+    );
     // Search narrows the list on the server.
     await page.getByTestId('device-search').locator('input').fill('sd-wall');
     await page.getByTestId('device-search').locator('input').press('Enter');
@@ -190,6 +212,13 @@ describe('sensing console', () => {
     await poll(() => drawer.textContent()).toContain('电量低');
     expect(await bodyText(page)).not.toMatch(RAW_KEY);
     await page.screenshot({ path: `${SHOTS}/sensing-devices.png` });
+    // The state filter asks the server for the silent devices only.
+    await page.keyboard.press('Escape');
+    await poll(() => drawer.isVisible()).toBe(false);
+    await chooseOption(page, page.getByTestId('device-state-filter'), '离线');
+    await poll(() => page.locator('.ant-table-row').count()).toBe(1);
+    expect(await page.locator('.ant-table-row').first().textContent()).toContain('DS-WALL-0001');
+    await page.screenshot({ path: `${SHOTS}/sensing-device-silent.png` });
     await page.close();
   });
 

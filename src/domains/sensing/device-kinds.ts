@@ -118,9 +118,22 @@ export const REPORTING_INTERVAL_MINUTES: Record<DeviceKind, number> = {
 /** A device is online while its last message is at most this many of its kind's reporting intervals old. */
 export const ONLINE_INTERVALS = 3;
 
+/** Minutes a device of `kind` stays online after its last message (an unknown kind: as a meter). */
+export function onlineMinutes(kind: string): number {
+  return ONLINE_INTERVALS * (isDeviceKind(kind) ? REPORTING_INTERVAL_MINUTES[kind] : 60);
+}
+
 /** Whether a device of `kind` last seen at `lastSeenMs` counts as online at `nowMs` (never seen: offline). */
 export function isOnline(kind: string, lastSeenMs: number | null, nowMs = Date.now()): boolean {
   if (lastSeenMs === null) return false;
-  const interval = isDeviceKind(kind) ? REPORTING_INTERVAL_MINUTES[kind] : 60;
-  return nowMs - lastSeenMs <= ONLINE_INTERVALS * interval * 60_000;
+  return nowMs - lastSeenMs <= onlineMinutes(kind) * 60_000;
+}
+
+export const DEVICE_STATES = ['online', 'offline', 'never'] as const;
+/** What the device-health page shows: online, offline (silent past its interval) or never reported. */
+export type DeviceState = (typeof DEVICE_STATES)[number];
+
+export function deviceState(kind: string, lastSeenMs: number | null, nowMs = Date.now()): DeviceState {
+  if (lastSeenMs === null) return 'never';
+  return isOnline(kind, lastSeenMs, nowMs) ? 'online' : 'offline';
 }

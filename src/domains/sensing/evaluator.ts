@@ -1,15 +1,19 @@
 // Runs the pure detectors of src/lib/anomaly over what ingestion stored: alarms on the message itself, daily rules
-// when a water meter's day closes, silence on a periodic sweep. Holds each device's evaluation state in memory
-// (closed days, hour-of-week baseline, feedback-tuned scale); baselines and scales are saved to device_baseline.
+// when a water meter's day closes (by its next day's reading, or by the clock sweep once the day is over), silence
+// on the same sweep. Holds each device's evaluation state in memory (closed days, hour-of-week baseline,
+// feedback-tuned scale); baselines and scales are saved to device_baseline, closed days to sensing_usage_day.
 import { sql } from 'kysely';
 import type { Values } from '../../lib/anomaly/detectors.ts';
-import { ALARM_RULE_CODES, createDeviceDetector, type Detection } from '../../lib/anomaly/device-detector.ts';
+import { createDeviceDetector, type Detection } from '../../lib/anomaly/device-detector.ts';
 import { type Feedback, tuneScale } from '../../lib/anomaly/feedback.ts';
 import { baselineFromJson, baselineToJson, emptyBaseline } from '../../lib/anomaly/hour-of-week-baseline.ts';
 import { DEFAULT_RULES, type RuleSpec } from '../../lib/anomaly/rules.ts';
+import { cstDay, type DaySummary, daySummary, restoreClosedDay } from '../../lib/anomaly/usage-days.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { AlertsService } from './alerts.service.ts';
+import { REPORTING_INTERVAL_MINUTES } from './device-kinds.ts';
 import type { DeviceContext } from './sensing.repository.ts';
+import { insertClosedDay, loadClosedDays, loadOpenUsage } from './usage-days.repository.ts';
 
 export interface EvaluatedReading {
   ctx: DeviceContext;
@@ -20,7 +24,23 @@ export interface EvaluatedReading {
   alarmDecided?: boolean;
 }
 
-const ALARM_CODES = new Set<string>(Object.values(ALARM_RULE_CODES));
+/**
+ * How long after midnight (China time) the clock closes a day a meter left open: one reporting interval, so the
+ * reading of the day's last hour arrives first, and a meter still reporting closes the day with its own reading.
+ */
+export const DAY_CLOSE_GRACE_MS = REPORTING_INTERVAL_MINUTES.water_meter * 60_000;
+
+/** Closed days the daily rules look back on (the longest rule allows 14 consecutive days). */
+const HISTORY_DAYS = 14;
+
+export interface ClockSweep {
+  /** Water-meter days the clock closed and the daily rules judged (not those judged before, say before a restart). */
+  daysClosed: number;
+  /** Alerts the daily rules raised on those days. */
+  dayAlerts: number;
+  /** Silent-device alerts raised. */
+  silentAlerts: number;
+}
 
 export function createEvaluator(database: Database, alerts: AlertsService) {
   const detector = createDeviceDetector<DeviceContext>();
@@ -28,6 +48,29 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
 
   function raise(d: Detection<DeviceContext>) {
     return alerts.raise(d.device, d.ruleCode, d.severity, d.observedAtMs, d.details);
+  }
+
+  /**
+   * Stores a closed day and, only when this call stored it, judges it: the reading path and the clock may both
+   * close the same day (or a restart replay the readings that closed it), and the day is judged once.
+   */
+  async function judgeClosedDay(
+    device: DeviceContext,
+    day: DaySummary,
+    closedAtMs: number,
+    closedBy: 'reading' | 'clock',
+  ): Promise<{ raised: number } | null> {
+    if (!(await insertClosedDay(database.db, device.id, day, closedBy, closedAtMs))) return null;
+    let raised = 0;
+    // The daily rules of one device are raised in order.
+    for (const d of detector.judgeDay(device, day, closedAtMs)) if (await raise(d)) raised++;
+    return { raised };
+  }
+
+  async function sweepSilent(nowMs: number): Promise<number> {
+    let raised = 0;
+    for (const d of detector.silent(nowMs)) if (await raise(d)) raised++;
+    return raised;
   }
 
   return {
@@ -55,6 +98,26 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
         if (!s) continue;
         s.baseline = baselineFromJson(typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
         s.scale = r.threshold_scale;
+      }
+    },
+
+    /**
+     * Gives the daily rules their state back after a start: the days judged in the last two weeks, then the
+     * readings stored since each meter's last judged day, replayed in order (a day they close that was never
+     * judged, say the server stopped in between, is judged now; one judged before is not judged again).
+     * Call after the devices are registered and the rules loaded, before messages flow.
+     */
+    async restoreDays(nowMs = Date.now()): Promise<void> {
+      const sinceDay = cstDay(nowMs) - HISTORY_DAYS;
+      for (const row of await loadClosedDays(database.db, sinceDay)) {
+        const s = states.get(row.deviceId);
+        if (s) restoreClosedDay(s.days, daySummary(row.day, row.hourly, row.readings));
+      }
+      for (const r of await loadOpenUsage(database.db, sinceDay)) {
+        const s = states.get(r.deviceId);
+        if (!s) continue;
+        const closed = detector.record(s.device, r.tsMs, { usage: r.usage }, r.tsMs);
+        if (closed) await judgeClosedDay(s.device, closed, r.tsMs, 'reading');
       }
     },
 
@@ -97,21 +160,39 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
 
     async evaluate(batch: readonly EvaluatedReading[]): Promise<void> {
       const raises: Promise<unknown>[] = [];
+      const arrivedAtMs = Date.now();
       for (const r of batch) {
-        // Alarms go out concurrently; the daily rules of one device are raised in order.
-        for (const d of detector.observe(r.ctx, r.tsMs, r.msgId, r.values, !r.alarmDecided)) {
-          if (ALARM_CODES.has(d.ruleCode)) raises.push(raise(d));
-          else await raise(d);
+        // Alarms go out concurrently; the daily rules of one device are judged in order.
+        if (!r.alarmDecided) {
+          const a = detector.alarm(r.ctx, r.tsMs, r.msgId, r.values);
+          if (a) raises.push(raise(a));
         }
+        const closed = detector.record(r.ctx, r.tsMs, r.values, arrivedAtMs);
+        if (closed) await judgeClosedDay(r.ctx, closed, r.tsMs, 'reading');
       }
       await Promise.all(raises);
     },
 
     /** Raises a silent-device alert for every device quiet for longer than its kind allows. */
-    async sweepSilent(nowMs = Date.now()): Promise<number> {
-      let raised = 0;
-      for (const d of detector.silent(nowMs)) if (await raise(d)) raised++;
-      return raised;
+    sweepSilent(nowMs = Date.now()): Promise<number> {
+      return sweepSilent(nowMs);
+    },
+
+    /**
+     * What the clock decides on its own, without any message: closes and judges every water meter's day that
+     * is over in China time (DAY_CLOSE_GRACE_MS after midnight), and reports devices silent past their limit.
+     * The server runs it every minute; tests call it with the time they want.
+     */
+    async sweepClock(nowMs = Date.now()): Promise<ClockSweep> {
+      let daysClosed = 0;
+      let dayAlerts = 0;
+      for (const { device, day } of detector.closeFinishedDays(nowMs, DAY_CLOSE_GRACE_MS)) {
+        const judged = await judgeClosedDay(device, day, nowMs, 'clock');
+        if (!judged) continue;
+        daysClosed++;
+        dayAlerts += judged.raised;
+      }
+      return { daysClosed, dayAlerts, silentAlerts: await sweepSilent(nowMs) };
     },
 
     /** Feedback on an alert of a device tunes that device's threshold scale. */

@@ -33,13 +33,13 @@ async function readings(c: Ctx, deviceId: number) {
 async function health(c: Ctx, uid: string) {
   const res = await c.app.inject({
     method: 'GET',
-    url: '/api/sensing/health',
+    url: `/api/sensing/health?q=${uid}`,
     headers: authed(await c.fx.token('admin')),
   });
   expect(res.statusCode).toBe(200);
   const body = res.json();
   return {
-    device: body.devices.find((d: { deviceUid: string }) => d.deviceUid === uid),
+    device: body.items.find((d: { deviceUid: string }) => d.deviceUid === uid),
     unknown: body.unknownDevices as Array<{ deviceUid: string; messages: number }>,
   };
 }

@@ -62,6 +62,7 @@ export function createSensingHub(
     await ensureReadingPartitions(database.db, Date.now() - config.sensorMaxAgeDays * 86_400_000);
     await ingestor.loadDevices();
     await evaluator.loadRulesAndBaselines();
+    await evaluator.restoreDays();
     await dispatch.reload();
   }
 
@@ -116,7 +117,8 @@ export function createSensingHub(
         await ingestor.persistHealth();
         await evaluator.persistBaselines();
       });
-      every(60_000, () => evaluator.sweepSilent());
+      // Days closed by the clock and silent devices: decided by the time, with or without a message arriving.
+      every(60_000, () => evaluator.sweepClock());
       every(86_400_000, () => ensureReadingPartitions(database.db, Date.now()));
       log.info({ broker: target }, 'sensing ingestion started');
       return target;

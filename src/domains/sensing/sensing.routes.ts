@@ -17,6 +17,7 @@ import {
   DeviceQuery,
   FeedbackBody,
   HealthOut,
+  HealthQuery,
   IdParams,
   ReadingsOut,
   ReadingsQuery,
@@ -105,10 +106,17 @@ export async function sensingRoutes(app: FastifyInstance) {
 
   app.get(
     '/api/sensing/health',
-    { schema: { tags, summary: '设备健康：每台设备接收与拒收的计数及原因', response: { 200: HealthOut } } },
+    {
+      schema: {
+        tags,
+        summary: '设备健康：本管辖范围内每台登记设备的状态（在线、离线、从未上报）及接收与拒收的计数、原因',
+        querystring: HealthQuery,
+        response: { 200: HealthOut },
+      },
+    },
     async (request) => {
       const viewer = requirePermission(request, 'sensing:read');
-      return service.health(actorOf(request, viewer));
+      return service.health(actorOf(request, viewer), request.query as HealthQuery);
     },
   );
 

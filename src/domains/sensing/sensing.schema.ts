@@ -2,29 +2,38 @@
 // anything a presenter did not put there on purpose.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { PageQuery, pageOf } from '../../platform/http/pagination.ts';
-import { DEVICE_KINDS } from './device-kinds.ts';
+import { DEVICE_KINDS, DEVICE_STATES } from './device-kinds.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const KindSchema = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)));
+const StateSchema = Type.Union(DEVICE_STATES.map((k) => Type.Literal(k)));
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type IdParams = Static<typeof IdParams>;
 
-export const DeviceQuery = Type.Intersect([
+const DeviceFilters = {
+  kind: Type.Optional(KindSchema),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '设备编号或名称中的文字' })),
+  area: Type.Optional(
+    Type.String({
+      pattern: '^/[0-9A-Za-z/]*/$',
+      maxLength: 200,
+      description: '本管辖范围内的街道、社区或网格路径',
+    }),
+  ),
+};
+
+export const DeviceQuery = Type.Intersect([PageQuery, Type.Object(DeviceFilters)]);
+export type DeviceQuery = Static<typeof DeviceQuery>;
+
+export const HealthQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    kind: Type.Optional(KindSchema),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '设备编号或名称中的文字' })),
-    area: Type.Optional(
-      Type.String({
-        pattern: '^/[0-9A-Za-z/]*/$',
-        maxLength: 200,
-        description: '本管辖范围内的街道、社区或网格路径',
-      }),
-    ),
+    ...DeviceFilters,
+    state: Type.Optional({ ...StateSchema, description: '在线、离线（超过上报周期未上报）或从未上报' }),
   }),
 ]);
-export type DeviceQuery = Static<typeof DeviceQuery>;
+export type HealthQuery = Static<typeof HealthQuery>;
 
 export const DeviceCreateBody = Type.Object(
   {
@@ -95,21 +104,31 @@ const Counts = {
   rateLimited: Type.Integer(),
 };
 
+/**
+ * Device health: every registered device of the viewer's area (also those that never reported), with its state
+ * and its messages accepted and rejected per reason; `states` counts the devices per state under the same
+ * filters but the state's own.
+ */
 export const HealthOut = Type.Object({
-  devices: Type.Array(
-    Type.Object({
-      deviceUid: Type.String(),
-      kind: Nullable(Type.String()),
-      ...Counts,
-      lastProblem: Nullable(Type.String()),
-      lastProblemAt: Nullable(Type.String()),
-      lastSeenAt: Nullable(Type.String()),
-      online: Type.Boolean(),
-    }),
+  items: Type.Array(
+    Type.Composite([
+      DeviceOut,
+      Type.Object({
+        state: StateSchema,
+        ...Counts,
+        lastProblem: Nullable(Type.String()),
+        lastProblemAt: Nullable(Type.String()),
+      }),
+    ]),
   ),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  states: Type.Object({ online: Type.Integer(), offline: Type.Integer(), never: Type.Integer() }),
   /** Messages naming devices nobody registered (only for a district-level viewer). */
   unknownDevices: Nullable(Type.Array(Type.Object({ deviceUid: Type.String(), messages: Type.Integer() }))),
 });
+export type HealthOut = Static<typeof HealthOut>;
 
 export const RuleOut = Type.Object({
   code: Type.String(),

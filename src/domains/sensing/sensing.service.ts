@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offsetOf } from '../../platform/http/pagination.ts';
 import type { Actor } from '../people/people.service.ts';
-import { isOnline } from './device-kinds.ts';
+import { DEVICE_KINDS, type DeviceState, deviceState, onlineMinutes } from './device-kinds.ts';
 import { presentAlert, presentDevice } from './sensing.presenter.ts';
 import { latestBattery } from './sensing.repository.ts';
 import type {
@@ -17,6 +17,8 @@ import type {
   DeviceCreateBody,
   DeviceQuery,
   FeedbackBody,
+  HealthOut,
+  HealthQuery,
   ReadingsQuery,
   ResponderCreateBody,
   RuleUpdateBody,
@@ -28,6 +30,24 @@ const like = (scopePath: string) => `${scopePath.replace(/[\\%_]/g, '\\$&')}%`;
 /** A district-level viewer: scope path with one segment, e.g. '/330192/'. */
 function isDistrictViewer(scopePath: string): boolean {
   return scopePath.split('/').filter(Boolean).length <= 1;
+}
+
+/**
+ * The state of a device of `sensor_device` at `nowMs` in SQL, with the same limits as deviceState(): what the
+ * health list filters and counts by, so its pages agree with the state each row shows.
+ */
+function deviceStateSql(nowMs: number) {
+  const minutes = sql.join(
+    DEVICE_KINDS.map((k) => sql`when ${sql.lit(k)} then ${sql.lit(onlineMinutes(k))}`),
+    sql` `,
+  );
+  const limit = sql`(case kind ${minutes} else ${sql.lit(onlineMinutes(''))} end)`;
+  // A literal, not a parameter: the list groups by this expression, and PostgreSQL matches the grouped and the
+  // selected expression by their text, which would differ in their parameter numbers.
+  const at = sql.lit(new Date(nowMs).toISOString());
+  return sql<DeviceState>`(case when last_seen_at is null then 'never'
+    when last_seen_at >= ${at}::timestamptz - ${limit} * interval '1 minute' then 'online'
+    else 'offline' end)`;
 }
 
 export function createSensingService(database: Database, hub: SensingHub) {
@@ -71,19 +91,25 @@ export function createSensingService(database: Database, hub: SensingHub) {
     );
   }
 
+  /** Registered devices of the viewer's area, narrowed by the list filters (an area outside it is a 404). */
+  function devicesInView(actor: Actor, q: Pick<DeviceQuery, 'area' | 'kind' | 'q'>) {
+    let base = db.selectFrom('sensor_device').where('scope_path', 'like', like(actor.viewer.scopePath));
+    if (q.area) {
+      // An area outside the viewer's own is answered as if it did not exist.
+      if (!inScope(actor.viewer, q.area)) throw new AppError('NOT_FOUND');
+      base = base.where('scope_path', 'like', like(q.area));
+    }
+    if (q.kind) base = base.where('kind', '=', q.kind);
+    if (q.q) {
+      const text = likeContains(q.q);
+      base = base.where((eb) => eb.or([eb('device_uid', 'ilike', text), eb('label', 'ilike', text)]));
+    }
+    return base;
+  }
+
   return {
     async listDevices(actor: Actor, q: DeviceQuery) {
-      let base = db.selectFrom('sensor_device').where('scope_path', 'like', like(actor.viewer.scopePath));
-      if (q.area) {
-        // An area outside the viewer's own is answered as if it did not exist.
-        if (!inScope(actor.viewer, q.area)) throw new AppError('NOT_FOUND');
-        base = base.where('scope_path', 'like', like(q.area));
-      }
-      if (q.kind) base = base.where('kind', '=', q.kind);
-      if (q.q) {
-        const text = likeContains(q.q);
-        base = base.where((eb) => eb.or([eb('device_uid', 'ilike', text), eb('label', 'ilike', text)]));
-      }
+      const base = devicesInView(actor, q);
       const [rows, total] = await Promise.all([
         base.selectAll().orderBy('id').limit(q.pageSize).offset(offsetOf(q)).execute(),
         base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
@@ -204,18 +230,36 @@ export function createSensingService(database: Database, hub: SensingHub) {
       };
     },
 
-    async health(actor: Actor) {
+    async health(actor: Actor, q: HealthQuery): Promise<HealthOut> {
       await hub.ingestor.persistHealth();
       const now = Date.now();
-      const rows = await db
-        .selectFrom('sensor_device_health as h')
-        .innerJoin('sensor_device as d', 'd.device_uid', 'h.device_uid')
-        .selectAll('h')
-        .select(['d.kind', 'd.last_seen_at'])
-        .where('d.scope_path', 'like', like(actor.viewer.scopePath))
-        .orderBy('h.device_uid')
-        .limit(1000)
-        .execute();
+      const inView = devicesInView(actor, q);
+      const state = deviceStateSql(now);
+      const base = q.state ? inView.where(state, '=', q.state) : inView;
+      const [rows, total, byState] = await Promise.all([
+        base.selectAll().orderBy('device_uid').limit(q.pageSize).offset(offsetOf(q)).execute(),
+        base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+        inView
+          .select([state.as('state'), sql<number>`count(*)::int`.as('n')])
+          .groupBy(state)
+          .execute(),
+      ]);
+      const ids = rows.map((r) => r.id);
+      const [battery, counters] = await Promise.all([
+        latestBattery(db, ids),
+        rows.length === 0
+          ? []
+          : db
+              .selectFrom('sensor_device_health')
+              .selectAll()
+              .where(
+                'device_uid',
+                'in',
+                rows.map((r) => r.device_uid),
+              )
+              .execute(),
+      ]);
+      const countsOf = new Map(counters.map((h) => [h.device_uid, h]));
       const unknown = isDistrictViewer(actor.viewer.scopePath)
         ? await db
             .selectFrom('sensor_device_health as h')
@@ -233,23 +277,32 @@ export function createSensingService(database: Database, hub: SensingHub) {
             .limit(1000)
             .execute()
         : null;
+      const states = { online: 0, offline: 0, never: 0 };
+      for (const s of byState) states[s.state] = Number(s.n);
       return {
-        devices: rows.map((h) => ({
-          deviceUid: h.device_uid,
-          kind: h.kind,
-          accepted: Number(h.accepted),
-          duplicate: Number(h.duplicate),
-          malformed: Number(h.malformed),
-          unknownDevice: Number(h.unknown_device),
-          badUnit: Number(h.bad_unit),
-          clockSkew: Number(h.clock_skew),
-          replayed: Number(h.replayed),
-          rateLimited: Number(h.rate_limited),
-          lastProblem: h.last_problem,
-          lastProblemAt: h.last_problem_at ? new Date(h.last_problem_at).toISOString() : null,
-          lastSeenAt: h.last_seen_at ? new Date(h.last_seen_at).toISOString() : null,
-          online: isOnline(h.kind, h.last_seen_at ? new Date(h.last_seen_at).getTime() : null, now),
-        })),
+        items: rows.map((r) => {
+          // A device that never sent anything has no counters row: all its counts are zero.
+          const h = countsOf.get(r.device_uid);
+          const device = presentDevice(r, battery.get(r.id) ?? null, now);
+          return {
+            ...device,
+            state: deviceState(r.kind, r.last_seen_at ? new Date(r.last_seen_at).getTime() : null, now),
+            accepted: Number(h?.accepted ?? 0),
+            duplicate: Number(h?.duplicate ?? 0),
+            malformed: Number(h?.malformed ?? 0),
+            unknownDevice: Number(h?.unknown_device ?? 0),
+            badUnit: Number(h?.bad_unit ?? 0),
+            clockSkew: Number(h?.clock_skew ?? 0),
+            replayed: Number(h?.replayed ?? 0),
+            rateLimited: Number(h?.rate_limited ?? 0),
+            lastProblem: h?.last_problem ?? null,
+            lastProblemAt: h?.last_problem_at ? new Date(h.last_problem_at).toISOString() : null,
+          };
+        }),
+        total: total.n,
+        page: q.page,
+        pageSize: q.pageSize,
+        states,
         unknownDevices:
           unknown?.map((u) => ({
             deviceUid: u.device_uid,

@@ -16,7 +16,14 @@ import {
   type OverCapacityParams,
   ruleParamProblems,
 } from './rules.ts';
-import { addUsage, type DaySummary, newUsageDays } from './usage-days.ts';
+import {
+  addUsage,
+  closeFinishedDay,
+  cstDay,
+  cstDayEndMs,
+  type DaySummary,
+  newUsageDays,
+} from './usage-days.ts';
 
 const HOUR = 3600_000;
 // 2026-11-02 00:00 China time is a Monday.
@@ -132,6 +139,21 @@ describe('usage days, feedback and scoring', () => {
     expect(closed?.weekday).toBe(0);
     addUsage(u, MONDAY + HOUR, 1);
     expect(u.late).toBe(1);
+  });
+  it('the clock closes a day once it is over plus the grace, and a reading of it afterwards is late', () => {
+    const u = newUsageDays();
+    for (let h = 0; h < 5; h++) addUsage(u, MONDAY + h * HOUR, 2);
+    const tuesday = cstDayEndMs(cstDay(MONDAY));
+    expect(tuesday - MONDAY).toBe(24 * HOUR);
+    expect(closeFinishedDay(u, tuesday + HOUR - 1, HOUR)).toBe(null);
+    expect(closeFinishedDay(u, tuesday + HOUR, HOUR)).toMatchObject({ total: 10, readings: 5, weekday: 0 });
+    expect(closeFinishedDay(u, tuesday + 2 * HOUR, HOUR)).toBe(null);
+    expect(addUsage(u, MONDAY + 23 * HOUR, 1)).toBe(null);
+    expect(u.late).toBe(1);
+    // The next day with a reading opens as usual, without inventing the days in between.
+    expect(addUsage(u, tuesday + 24 * HOUR, 3)).toBe(null);
+    expect(u.current?.weekday).toBe(2);
+    expect(u.closed.map((d) => d.weekday)).toEqual([0]);
   });
   it('false alarms make rules stricter, confirmations relax them, within bounds', () => {
     expect(tuneScale(1, 'false_alarm')).toBe(1.25);

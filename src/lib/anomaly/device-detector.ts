@@ -1,6 +1,7 @@
 // Per-device detection state and the rules applied to each reading, without I/O: the platform's evaluator turns
 // its detections into alerts, and `cbrain detect` into rows of a CSV file. Holds each device's closed days,
-// hour-of-week baseline and feedback-tuned scale; anomalous days do not teach the baseline.
+// hour-of-week baseline and feedback-tuned scale; anomalous days do not teach the baseline. A day is closed by the
+// meter's first reading of a later day or by the clock (closeFinishedDays), whichever comes first, and judged once.
 import {
   detectAlarm,
   detectLowFlatUsage,
@@ -10,7 +11,7 @@ import {
 } from './detectors.ts';
 import { emptyBaseline, type HourOfWeekBaseline, updateBaseline } from './hour-of-week-baseline.ts';
 import { DEFAULT_RULES, type RuleSpec } from './rules.ts';
-import { addUsage, type DaySummary, newUsageDays, type UsageDays } from './usage-days.ts';
+import { addUsage, closeFinishedDay, type DaySummary, newUsageDays, type UsageDays } from './usage-days.ts';
 
 /** What the detectors know of a device besides its readings. */
 export interface DetectedDevice {
@@ -26,6 +27,10 @@ export interface DeviceState<D extends DetectedDevice = DetectedDevice> {
   baseline: HourOfWeekBaseline;
   scale: number;
   lastTsMs: number | null;
+  /** When the device's latest message arrived (wall clock); null when none arrived since the state was made. */
+  lastArrivalMs: number | null;
+  /** The device's latest message time when its silence was last reported: one silent alert per silence. */
+  silentReportedFor: number | null;
   /** The baseline or scale changed since it was last saved. */
   dirty: boolean;
 }
@@ -63,6 +68,8 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
         baseline: emptyBaseline(),
         scale: 1,
         lastTsMs: lastSeenMs,
+        lastArrivalMs: null,
+        silentReportedFor: null,
         dirty: false,
       };
       states.set(device.id, s);
@@ -70,11 +77,15 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
     return s;
   }
 
-  function onDayClosed(s: DeviceState<D>, day: DaySummary, closedAtMs: number, out: Detection<D>[]) {
+  function judgeDay(s: DeviceState<D>, day: DaySummary, closedAtMs: number): Detection<D>[] {
+    const out: Detection<D>[] = [];
+    // The streak ends at the day judged, even if a later day closed meanwhile.
+    const history =
+      s.days.closed.at(-1) === day ? s.days.closed : s.days.closed.filter((d) => d.day <= day.day);
     let anomalous = false;
     const low = rule('low_flat_usage');
     if (low && s.device.elderlyAlone) {
-      const v = detectLowFlatUsage(s.days.closed, s.baseline, s.device.registeredSize, low.params, s.scale);
+      const v = detectLowFlatUsage(history, s.baseline, s.device.registeredSize, low.params, s.scale);
       if (v.fire) {
         anomalous = true;
         out.push({
@@ -88,7 +99,7 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
     }
     const over = rule('over_capacity');
     if (over) {
-      const v = detectOverCapacity(s.days.closed, s.device.registeredSize, over.params, s.scale);
+      const v = detectOverCapacity(history, s.device.registeredSize, over.params, s.scale);
       if (v.fire) {
         anomalous = true;
         out.push({
@@ -105,6 +116,18 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
       for (let h = 0; h < 24; h++) updateBaseline(s.baseline, day.weekday * 24 + h, day.hourly[h]!);
       s.dirty = true;
     }
+    return out;
+  }
+
+  /** Last-seen time and, for a water meter's usage, the open day; returns the day this reading closed, if any. */
+  function record(device: D, tsMs: number, values: Values, arrivedAtMs: number): DaySummary | null {
+    const s = state(device);
+    s.device = device;
+    if (s.lastTsMs === null || tsMs > s.lastTsMs) s.lastTsMs = tsMs;
+    if (s.lastArrivalMs === null || arrivedAtMs > s.lastArrivalMs) s.lastArrivalMs = arrivedAtMs;
+    const usage = values['usage'];
+    if (device.kind === 'water_meter' && typeof usage === 'number') return addUsage(s.days, tsMs, usage);
+    return null;
   }
 
   return {
@@ -129,33 +152,57 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
       };
     },
 
-    /** Daily rules, run when a water meter's reading closes a day; `withAlarm` adds the message's own alarm. */
+    record,
+
+    /** The daily rules on a day just closed; the baseline learns the day unless a rule found it anomalous. */
+    judgeDay(device: D, day: DaySummary, closedAtMs: number): Detection<D>[] {
+      return judgeDay(state(device), day, closedAtMs);
+    },
+
+    /**
+     * The message's own alarm (`withAlarm`) and the daily rules on the day its reading closed, judged at once:
+     * for `cbrain detect`, which has no other path that could judge the day. The platform records and judges
+     * separately, so that a day is judged only by whichever path stored its closing first.
+     */
     observe(device: D, tsMs: number, msgId: string, values: Values, withAlarm = true): Detection<D>[] {
       const out: Detection<D>[] = [];
-      const s = state(device);
-      s.device = device;
-      if (s.lastTsMs === null || tsMs > s.lastTsMs) s.lastTsMs = tsMs;
       if (withAlarm) {
         const a = this.alarm(device, tsMs, msgId, values);
         if (a) out.push(a);
       }
-      const usage = values['usage'];
-      if (device.kind === 'water_meter' && typeof usage === 'number') {
-        const closed = addUsage(s.days, tsMs, usage);
-        if (closed) onDayClosed(s, closed, tsMs, out);
+      const closed = record(device, tsMs, values, tsMs);
+      if (closed) out.push(...judgeDay(state(device), closed, tsMs));
+      return out;
+    },
+
+    /**
+     * Closes every open day that ended `graceMs` or more before `nowMs` (a meter that went quiet sends no reading
+     * that would close it). A meter whose messages arrived within the last `graceMs` is catching up on stored
+     * history (a gateway back online): its own readings close its days, in order, so none is cut short.
+     */
+    closeFinishedDays(nowMs: number, graceMs: number): Array<{ device: D; day: DaySummary }> {
+      const out: Array<{ device: D; day: DaySummary }> = [];
+      for (const s of states.values()) {
+        if (s.lastArrivalMs !== null && nowMs - s.lastArrivalMs < graceMs) continue;
+        const day = closeFinishedDay(s.days, nowMs, graceMs);
+        if (day) out.push({ device: s.device, day });
       }
       return out;
     },
 
-    /** Every device quiet for longer than its kind allows. */
+    /**
+     * Every device quiet for longer than its kind allows, once per silence: a device stays reported until a new
+     * message ends its silence, so closing its alert does not bring the same silence back a minute later.
+     */
     silent(nowMs: number): Detection<D>[] {
       const silentRule = rule('silent_device');
       if (!silentRule) return [];
       const out: Detection<D>[] = [];
       for (const s of states.values()) {
-        if (s.lastTsMs === null) continue;
+        if (s.lastTsMs === null || s.silentReportedFor === s.lastTsMs) continue;
         const v = detectSilent(s.device.kind, s.lastTsMs, nowMs, silentRule.params);
-        if (v.fire)
+        if (v.fire) {
+          s.silentReportedFor = s.lastTsMs;
           out.push({
             device: s.device,
             ruleCode: silentRule.code,
@@ -163,6 +210,7 @@ export function createDeviceDetector<D extends DetectedDevice>(initialRules: Rul
             observedAtMs: nowMs,
             details: { ...v.details, rule: silentRule.code },
           });
+        }
       }
       return out;
     },

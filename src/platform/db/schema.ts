@@ -755,6 +755,16 @@ export interface DeviceBaselineTable {
   updated_at: Generated<Date>;
 }
 
+export interface SensingUsageDayTable {
+  device_id: number;
+  day: number;
+  total: number;
+  hourly: Json<number[]>;
+  readings: number;
+  closed_by: 'reading' | 'clock';
+  closed_at: Generated<Date>;
+}
+
 export interface SensingAlertTable {
   id: Generated<number>;
   device_id: number;
@@ -811,6 +821,7 @@ export interface SensingTables {
   sensor_device_health: SensorDeviceHealthTable;
   anomaly_rule: AnomalyRuleTable;
   device_baseline: DeviceBaselineTable;
+  sensing_usage_day: SensingUsageDayTable;
   sensing_alert: SensingAlertTable;
   responder: ResponderTable;
   alert_dispatch: AlertDispatchTable;

@@ -87,6 +87,11 @@ export const SENSING_MESSAGES = {
   sensingOnline: ['在线', 'Online'],
   sensingOfflineState: ['离线', 'Offline'],
   sensingNeverSeen: ['从未上报', 'Never reported'],
+  sensingAllStates: ['全部状态', 'All states'],
+  sensingStateCounts: [
+    '在线 {online} 台 · 离线 {offline} 台 · 从未上报 {never} 台',
+    '{online} online · {offline} offline · {never} never reported',
+  ],
   sensingLastSeen: ['最近上报', 'Last seen'],
   sensingState: ['状态', 'State'],
   sensingRejected: ['拒收消息', 'Rejected'],

@@ -1,15 +1,16 @@
-// 设备状态: the devices registered in the viewer's area with where they are, whether they are online, when they
-// last reported and how many of their messages were rejected (and why); a row opens the device's recent readings
-// as a chart, with its battery.
+// 设备状态: every device registered in the viewer's area (from the health API, so one that never reported or fell
+// silent is listed as 从未上报 / 离线) with where it is, its state, when it last reported and how many of its
+// messages were rejected (and why); a row opens the device's recent readings as a chart, with its battery.
 import { Alert, Drawer, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
-import { useCallback, useMemo, useState } from 'react';
-import { errorText, type Page, withQuery } from '../../api.ts';
+import { useCallback, useState } from 'react';
+import { errorText, withQuery } from '../../api.ts';
 import { AreaPicker } from '../../components/AreaPicker.tsx';
 import { useApi, useDivisionTree, useIsPhone } from '../../hooks.ts';
 import { translate, useFormat, useLang, useT } from '../../i18n/index.tsx';
+import type { MessageKey } from '../../i18n/messages.ts';
 import { codedLabel, placeName } from './labels.ts';
 import { ReadingsChart } from './ReadingsChart.tsx';
-import type { Device, DeviceHealth, Readings } from './types.ts';
+import type { Device, DeviceHealth, DeviceState, HealthPage, Readings } from './types.ts';
 
 const KINDS = [
   'water_meter',
@@ -21,11 +22,16 @@ const KINDS = [
   'environment',
   'video_box',
 ];
+const STATES: DeviceState[] = ['online', 'offline', 'never'];
+const STATE_TAGS: Record<DeviceState, { key: MessageKey; color?: string }> = {
+  online: { key: 'sensingOnline', color: 'green' },
+  offline: { key: 'sensingOfflineState', color: 'red' },
+  never: { key: 'sensingNeverSeen' },
+};
 /** Battery below this share is flagged, so a worker replaces it before the device goes quiet. */
 const LOW_BATTERY = 20;
 
-function rejectedOf(h: DeviceHealth | undefined): number {
-  if (!h) return 0;
+function rejectedOf(h: DeviceHealth): number {
   return h.malformed + h.badUnit + h.clockSkew + h.replayed + h.rateLimited;
 }
 
@@ -78,17 +84,16 @@ export function DevicesPage() {
   const isPhone = useIsPhone();
   const tree = useDivisionTree();
   const [kind, setKind] = useState<string | undefined>();
+  const [state, setState] = useState<DeviceState | undefined>();
   const [area, setArea] = useState<string | undefined>();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<Device | null>(null);
   const pageSize = 20;
-  const devices = useApi<Page<Device>>(withQuery('/api/sensing/devices', { area, kind, q, page, pageSize }));
-  const health = useApi<{ devices: DeviceHealth[] }>('/api/sensing/health');
-  const healthOf = useMemo(
-    () => new Map((health.data?.devices ?? []).map((h) => [h.deviceUid, h])),
-    [health.data],
+  const devices = useApi<HealthPage>(
+    withQuery('/api/sensing/health', { area, kind, q, state, page, pageSize }),
   );
+  const counts = devices.data?.states;
 
   return (
     <Flex vertical gap={16}>
@@ -134,11 +139,29 @@ export function DevicesPage() {
           aria-label={t('sensingDeviceKind')}
           data-testid="device-kind-filter"
         />
+        <Select
+          style={{ minWidth: 140 }}
+          allowClear
+          placeholder={t('sensingAllStates')}
+          value={state}
+          onChange={(v) => {
+            setState(v);
+            setPage(1);
+          }}
+          options={STATES.map((s) => ({ value: s, label: t(STATE_TAGS[s].key) }))}
+          aria-label={t('sensingState')}
+          data-testid="device-state-filter"
+        />
       </Flex>
+      {counts && (
+        <Typography.Text type="secondary" data-testid="device-state-counts">
+          {t('sensingStateCounts', counts)}
+        </Typography.Text>
+      )}
       {devices.error !== undefined && devices.error !== null && (
         <Alert type="error" showIcon title={errorText(devices.error, lang)} />
       )}
-      <Table<Device>
+      <Table<DeviceHealth>
         data-testid="device-table"
         rowKey="id"
         loading={devices.loading}
@@ -166,14 +189,7 @@ export function DevicesPage() {
             key: 'state',
             title: t('sensingState'),
             width: 100,
-            render: (_, r) =>
-              r.lastSeenAt === null ? (
-                <Tag>{t('sensingNeverSeen')}</Tag>
-              ) : r.online ? (
-                <Tag color="green">{t('sensingOnline')}</Tag>
-              ) : (
-                <Tag color="red">{t('sensingOfflineState')}</Tag>
-              ),
+            render: (_, r) => <Tag color={STATE_TAGS[r.state].color}>{t(STATE_TAGS[r.state].key)}</Tag>,
           },
           {
             key: 'battery',
@@ -199,12 +215,11 @@ export function DevicesPage() {
             title: t('sensingRejected'),
             width: 200,
             render: (_, r) => {
-              const h = healthOf.get(r.deviceUid);
-              const n = rejectedOf(h);
+              const n = rejectedOf(r);
               if (n === 0) return '0';
-              const counter = h?.lastProblem?.split(':')[0] ?? '';
+              const counter = r.lastProblem?.split(':')[0] ?? '';
               return (
-                <span title={h?.lastProblem ?? undefined}>
+                <span title={r.lastProblem ?? undefined}>
                   {n} · {t('sensingLastProblem')}：{codedLabel(t, 'sensingProblem_', counter)}
                 </span>
               );

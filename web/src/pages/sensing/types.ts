@@ -13,7 +13,9 @@ import type {
 export type Dispatch = Static<typeof DispatchOut>;
 export type SensingAlert = AlertOut;
 export type Device = DeviceOut;
-export type DeviceHealth = Static<typeof HealthOut>['devices'][number];
+export type HealthPage = Static<typeof HealthOut>;
+export type DeviceHealth = HealthPage['items'][number];
+export type DeviceState = DeviceHealth['state'];
 export type Readings = Static<typeof ReadingsOut>;
 
 export interface MethodScore {

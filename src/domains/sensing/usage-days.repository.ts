@@ -1,0 +1,82 @@
+// SQL of the daily rules' state: the days of water use closed and judged (sensing_usage_day), and the readings a
+// restart replays to rebuild each meter's open day. Functions take the database (or a transaction) first.
+import { sql } from 'kysely';
+import { cstDayEndMs, type DaySummary } from '../../lib/anomaly/usage-days.ts';
+import type { Db } from '../../platform/db/index.ts';
+
+/**
+ * Stores a closed day; true when this call stored it, false when the day was closed before (by the other path,
+ * or before a restart), in which case it must not be judged again.
+ */
+export async function insertClosedDay(
+  db: Db,
+  deviceId: number,
+  day: DaySummary,
+  closedBy: 'reading' | 'clock',
+  closedAtMs: number,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('sensing_usage_day')
+    .values({
+      device_id: deviceId,
+      day: day.day,
+      total: day.total,
+      hourly: JSON.stringify(Array.from(day.hourly)),
+      readings: day.readings,
+      closed_by: closedBy,
+      closed_at: new Date(closedAtMs),
+    })
+    .onConflict((oc) => oc.columns(['device_id', 'day']).doNothing())
+    .returning('device_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface StoredDay {
+  deviceId: number;
+  day: number;
+  hourly: number[];
+  readings: number;
+}
+
+/** Days closed from `sinceDay` on, oldest first per device. */
+export async function loadClosedDays(db: Db, sinceDay: number): Promise<StoredDay[]> {
+  const rows = await db
+    .selectFrom('sensing_usage_day')
+    .select(['device_id', 'day', 'hourly', 'readings'])
+    .where('day', '>=', sinceDay)
+    .orderBy('device_id')
+    .orderBy('day')
+    .execute();
+  return rows.map((r) => ({
+    deviceId: r.device_id,
+    day: r.day,
+    hourly: (typeof r.hourly === 'string' ? JSON.parse(r.hourly) : r.hourly) as number[],
+    readings: r.readings,
+  }));
+}
+
+/**
+ * Usage readings of active water meters stored after each meter's last closed day (and not before `sinceDay`),
+ * in time order per meter: what rebuilds the open day after a restart.
+ */
+export async function loadOpenUsage(
+  db: Db,
+  sinceDay: number,
+): Promise<Array<{ deviceId: number; tsMs: number; usage: number }>> {
+  const since = new Date(cstDayEndMs(sinceDay - 1));
+  const result = await sql<{ device_id: number; ts: Date | string; usage: number }>`
+    select r.device_id, r.ts, (r.vals->>'usage')::float8 as usage
+    from sensor_reading r
+    join sensor_device d on d.id = r.device_id
+    left join (select device_id, max(day) as day from sensing_usage_day group by device_id) c
+      on c.device_id = r.device_id
+    where d.kind = 'water_meter' and d.active and r.vals ? 'usage' and r.ts >= ${since}
+      and (c.day is null or r.ts >= to_timestamp((c.day + 1) * 86400 - 8 * 3600))
+    order by r.device_id, r.ts`.execute(db);
+  return result.rows.map((r) => ({
+    deviceId: r.device_id,
+    tsMs: new Date(r.ts).getTime(),
+    usage: Number(r.usage),
+  }));
+}
