@@ -263,9 +263,9 @@ export function createIngestor(
     const batch = queue;
     queue = [];
     if (batch.length === 0) return true;
-    let inserted: Set<string>;
+    let skipped: number[];
     try {
-      inserted = await insertReadings(database.db, batch);
+      skipped = await insertReadings(database.db, batch);
     } catch (error) {
       // The database is away: keep the batch for the next flush rather than drop it.
       queue = batch.concat(queue);
@@ -275,15 +275,14 @@ export function createIngestor(
       return false;
     }
     stats.flushes++;
-    const stored: Pending[] = [];
-    for (const p of batch) {
-      const key = `${p.deviceId}|${p.msgId}`;
-      if (!inserted.has(key)) {
-        duplicate(p);
-        continue;
+    let stored: Pending[] = batch;
+    if (skipped.length > 0) {
+      const notStored = new Set(skipped);
+      stored = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (notStored.has(i)) duplicate(batch[i]!);
+        else stored.push(batch[i]!);
       }
-      inserted.delete(key);
-      stored.push(p);
     }
     await afterStored(stored);
     return true;
