@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MqttClient } from 'mqtt';
 import { expect, it } from 'vitest';
 import { authed } from '../../testing/http.ts';
@@ -324,6 +325,70 @@ describeEachBackend(
       // pool of its own, beside the batch rather than after it, so either may finish first.
       if (c.backend === 'pglite') expect(order[0]).toBe('notified');
       else expect(order).toContain('notified');
+    });
+
+    it('a burst of alarms handed over at once is raised together: one alert and line-up per device, each notified once', async () => {
+      const c = ctx();
+      const cw = await c.fx.token('cw_a');
+      const uids = ['SD-A1-0101', 'SD-A1-0102', 'SD-A1-0103'];
+      for (const deviceUid of uids)
+        await registerDevice(c.app, cw, { deviceUid, kind: 'smoke_detector', houseId: c.fx.houseA1 });
+      const notified: string[] = [];
+      const unsubscribe = c.app.sensing.feed.subscribe(
+        (e) => e.type === 'dispatch' && e.reason === 'first' && notified.push(String(e.msgId)),
+      );
+      // In one task, as the ingestion thread's alarm lane hands a burst over; the first device alarms twice.
+      const now = Date.now();
+      for (const uid of uids)
+        expect(
+          c.app.sensing.ingestor.accept(
+            topicOf('smoke_detector', uid),
+            message(`burst-${uid}`, { alarm: { vb: true } }, now),
+            now,
+            true,
+          ),
+        ).toBeNull();
+      expect(
+        c.app.sensing.ingestor.accept(
+          topicOf('smoke_detector', uids[0]!),
+          message('burst-again', { alarm: { vb: true } }, now + 1),
+          now,
+          true,
+        ),
+      ).toBeNull();
+      await c.app.sensing.ingestor.flush();
+      unsubscribe();
+      expect(notified.sort()).toEqual(uids.map((u) => `burst-${u}`));
+      const alerts = await c.database.db
+        .selectFrom('sensing_alert as a')
+        .innerJoin('sensor_device as d', 'd.id', 'a.device_id')
+        .select(['d.device_uid', 'a.id', sql<string>`a.details->>'msgId'`.as('msg_id')])
+        .where('d.device_uid', 'in', uids)
+        .orderBy('d.device_uid')
+        .execute();
+      expect(alerts.map((a) => [a.device_uid, a.msg_id])).toEqual(uids.map((u) => [u, `burst-${u}`]));
+      for (const a of alerts) {
+        const lineUp = await c.database.db
+          .selectFrom('alert_dispatch')
+          .select(['responder_id', 'rank', 'status'])
+          .where('alert_id', '=', a.id)
+          .orderBy('rank')
+          .execute();
+        expect(lineUp.map((d) => d.responder_id)).toEqual([
+          c.responders['幸福微型消防站'],
+          c.responders['网格员小王'],
+          c.responders['社区民警'],
+          c.responders['张建国之子'],
+        ]);
+        expect(lineUp.map((d) => d.status)).toEqual(['notified', 'pending', 'pending', 'pending']);
+      }
+      // Every message of the burst is stored, the repeat too (it raised nothing more: the alert was open).
+      const stored = await c.database.db
+        .selectFrom('sensor_reading')
+        .select('msg_id')
+        .where('msg_id', 'in', [...uids.map((u) => `burst-${u}`), 'burst-again'])
+        .execute();
+      expect(stored).toHaveLength(4);
     });
 
     it("streams alerts of the viewer's area as Server-Sent Events", async () => {

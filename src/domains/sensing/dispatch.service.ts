@@ -64,6 +64,11 @@ export interface FirstResponder {
   ackDueAt: Date;
 }
 
+export interface RaiseResult {
+  stored: boolean;
+  raised: { id: number; raisedAt: Date; first: FirstResponder | null } | null;
+}
+
 const M_PER_DEG_LAT = 110_540;
 const EARTH_R = 6_371_000;
 /** Responders beyond this straight-line radius are considered only when nobody is nearer. */
@@ -172,6 +177,124 @@ export function createDispatchService(
     return true;
   }
 
+  interface Raising {
+    alert: NewAlert;
+    at: AlertLocation;
+    reading: UrgentReading | undefined;
+    resolve: (r: RaiseResult) => void;
+    reject: (e: unknown) => void;
+  }
+  let raising: Raising[] = [];
+  let raisingScheduled = false;
+  let raisingRunning = false;
+
+  /** One statement at a time; whatever queued up meanwhile goes in the next, all together. */
+  async function runRaises(): Promise<void> {
+    raisingScheduled = false;
+    if (raisingRunning) return;
+    raisingRunning = true;
+    try {
+      while (raising.length > 0) {
+        const group = raising;
+        raising = [];
+        try {
+          const results = await raiseGroup(group);
+          for (const [i, g] of group.entries()) g.resolve(results[i]!);
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      raisingRunning = false;
+    }
+  }
+
+  /**
+   * Stores a group of alarms' messages, raises their alerts and lines up their responders in one statement: on
+   * PGlite a statement costs a few milliseconds whatever its size, so a burst of alarms one statement each queued
+   * for seconds. Per alarm as raiseWithLineUp describes; of two alarms of one device and rule in a group, the first
+   * raises the alert.
+   */
+  async function raiseGroup(group: readonly Raising[]): Promise<RaiseResult[]> {
+    const now = new Date();
+    const due = new Date(now.getTime() + options.ackSeconds * 1000);
+    const ranked = group.map((g) => rank(g.at));
+    const input = JSON.stringify(
+      group.map(({ alert, at, reading }, p) => ({
+        p,
+        d: alert.device_id,
+        rc: alert.rule_code,
+        sv: alert.severity,
+        sc: alert.street_code,
+        sp: alert.scope_path,
+        lng: alert.lng,
+        lat: alert.lat,
+        oa: new Date(alert.observed_at as Date | string).toISOString(),
+        de: typeof alert.details === 'string' ? alert.details : JSON.stringify(alert.details ?? {}),
+        ds: at.streetCode,
+        hr: reading !== undefined,
+        rt: reading ? new Date(reading.tsMs).toISOString() : null,
+        rm: reading?.msgId ?? null,
+        rs: reading?.streetCode ?? null,
+        rv: reading?.values ?? null,
+        lu: ranked[p]!.map((r, i) => ({ r: r.point.id, k: i + 1, m: r.travelM })),
+      })),
+    );
+    const result = await sql<{
+      p: number;
+      stored: boolean;
+      id: number | null;
+      raised_at: Date | string | null;
+    }>`
+      with input as (
+        select * from jsonb_to_recordset(${input}::jsonb) as i(
+          p int, d int, rc text, sv text, sc text, sp text, lng float8, lat float8, oa timestamptz, de text, ds text,
+          hr boolean, rt timestamptz, rm text, rs text, rv jsonb, lu jsonb)
+      ), r as (
+        insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
+        select d, rt, rm, rs, rv from input where hr
+        on conflict do nothing
+        returning device_id, ts, msg_id
+      ), fresh as (
+        select i.* from input i
+        where not i.hr or exists (select 1 from r where r.device_id = i.d and r.ts = i.rt and r.msg_id = i.rm)
+      ), first as (
+        select distinct on (d, rc) * from fresh order by d, rc, p
+      ), a as (
+        insert into sensing_alert (device_id, rule_code, severity, street_code, scope_path, lng, lat, observed_at, details)
+        select d, rc, sv, sc, sp, lng, lat, oa, de::jsonb from first order by p
+        on conflict (device_id, rule_code) where status <> 'closed' do nothing
+        returning id, raised_at, device_id, rule_code
+      ), lined_up as (
+        insert into alert_dispatch (alert_id, responder_id, street_code, rank, travel_m, status, notified_at, ack_due_at)
+        select a.id, l.r, f.ds, l.k, l.m,
+               case when l.k = 1 then 'notified' else 'pending' end,
+               case when l.k = 1 then ${now.toISOString()}::timestamptz end,
+               case when l.k = 1 then ${due.toISOString()}::timestamptz end
+        from a join first f on f.d = a.device_id and f.rc = a.rule_code
+        cross join jsonb_to_recordset(f.lu) as l(r int, k int, m float8)
+        returning 1
+      )
+      select i.p, exists (select 1 from fresh where fresh.p = i.p) as stored, a.id, a.raised_at
+      from input i
+      left join first f on f.p = i.p
+      left join a on a.device_id = f.d and a.rule_code = f.rc
+      order by i.p`.execute(database.urgent);
+    return result.rows.map((row) => {
+      const p = Number(row.p);
+      if (row.id === null || row.raised_at === null) return { stored: Boolean(row.stored), raised: null };
+      const head = ranked[p]![0];
+      return {
+        stored: true,
+        raised: {
+          id: row.id,
+          raisedAt: new Date(row.raised_at),
+          first: head ? { responderId: head.point.id, travelM: head.travelM, ackDueAt: due } : null,
+        },
+      };
+    });
+  }
+
   return {
     reload,
     rank,
@@ -182,60 +305,19 @@ export function createDispatchService(
      * the same statement and the alert is raised only if that message was new: a message id already stored (a
      * redelivery, also after a restart) notifies nobody. `raised` is null when nothing was raised: the message was
      * a duplicate, or the device already has this alert open (a burning flat keeps alarming: still one alert).
+     * Alarms arriving while a statement is running go together in the next (see raiseGroup).
      */
-    async raiseWithLineUp(
-      alert: NewAlert,
-      at: AlertLocation,
-      reading?: UrgentReading,
-    ): Promise<{
-      stored: boolean;
-      raised: { id: number; raisedAt: Date; first: FirstResponder | null } | null;
-    }> {
-      const ranked = rank(at);
-      const now = new Date();
-      const due = new Date(now.getTime() + options.ackSeconds * 1000);
-      const stored = reading
-        ? sql`insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
-              values (${reading.deviceId}, ${new Date(reading.tsMs).toISOString()}::timestamptz, ${reading.msgId},
-                      ${reading.streetCode}, ${JSON.stringify(reading.values)}::jsonb)
-              on conflict do nothing
-              returning 1 as n`
-        : sql`select 1 as n`;
-      const result = await sql<{ stored: number; id: number | null; raised_at: Date | string | null }>`
-        with r as (${stored}), a as (
-          insert into sensing_alert (device_id, rule_code, severity, street_code, scope_path, lng, lat, observed_at, details)
-          select ${alert.device_id}, ${alert.rule_code}, ${alert.severity}, ${alert.street_code}, ${alert.scope_path},
-                 ${alert.lng}, ${alert.lat}, ${alert.observed_at}::timestamptz, ${alert.details}::jsonb
-          where exists (select 1 from r)
-          on conflict (device_id, rule_code) where status <> 'closed' do nothing
-          returning id, raised_at
-        ), lined_up as (
-          insert into alert_dispatch (alert_id, responder_id, street_code, rank, travel_m, status, notified_at, ack_due_at)
-          select a.id, r.responder_id, ${at.streetCode}, r.rank, r.travel_m,
-                 case when r.rank = 1 then 'notified' else 'pending' end,
-                 case when r.rank = 1 then ${now.toISOString()}::timestamptz end,
-                 case when r.rank = 1 then ${due.toISOString()}::timestamptz end
-          from a cross join unnest(${ranked.map((r) => r.point.id)}::int[], ${ranked.map((_, i) => i + 1)}::int[],
-                                   ${ranked.map((r) => r.travelM)}::float8[]) as r(responder_id, rank, travel_m)
-          returning 1
-        )
-        select (select count(*) from r)::int as stored, a.id, a.raised_at from (select 1) as one left join a on true`.execute(
-        database.urgent,
-      );
-      const row = result.rows[0];
-      if (!row || row.id === null || row.raised_at === null)
-        return { stored: (row?.stored ?? 0) > 0, raised: null };
-      const head = ranked[0];
-      return {
-        stored: true,
-        raised: {
-          id: row.id,
-          raisedAt: new Date(row.raised_at),
-          first: head ? { responderId: head.point.id, travelM: head.travelM, ackDueAt: due } : null,
-        },
-      };
+    raiseWithLineUp(alert: NewAlert, at: AlertLocation, reading?: UrgentReading): Promise<RaiseResult> {
+      return new Promise((resolve, reject) => {
+        raising.push({ alert, at, reading, resolve, reject });
+        if (!raisingScheduled) {
+          raisingScheduled = true;
+          // Once the current task is done, not later: the alarms it hands over (the ingestion thread's lane is read
+          // to its end at once) join this statement instead of each waiting for the one before.
+          queueMicrotask(() => void runRaises());
+        }
+      });
     },
-
     /** Sends the first responder's notification and publishes it on the live feed. */
     async announceFirst(alertId: number, at: AlertLocation, first: FirstResponder | null): Promise<void> {
       if (!first) return;

@@ -106,8 +106,17 @@ describeEachBackend(
         streetCode: '330192001',
         values: { usage: 3 },
       };
-      expect((await insertReadings(c.database.db, [row])).size).toBe(1);
-      expect((await insertReadings(c.database.db, [row])).size).toBe(0);
+      expect(await insertReadings(c.database.db, [row])).toEqual([]);
+      const next = { ...row, msgId: 'm-after-restart' };
+      // Positions of the rows not stored: the one stored before, and a repeat within the batch after its first.
+      expect(await insertReadings(c.database.db, [next, row, next])).toEqual([1, 2]);
+      const stored = await c.database.db
+        .selectFrom('sensor_reading')
+        .select('msg_id')
+        .where('device_id', '=', c.water.id)
+        .where('msg_id', 'in', ['m-restart', 'm-after-restart'])
+        .execute();
+      expect(stored.map((r) => r.msg_id).sort()).toEqual(['m-after-restart', 'm-restart']);
     });
 
     it('rejects bad input per device with its reason, and keeps ingesting the others', async () => {

@@ -6,6 +6,7 @@
 // judged like the others once stored. Rejections are counted per device and never stop the others.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Detection } from '../../lib/anomaly/device-detector.ts';
+import { chunksOf } from '../../lib/chunks.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { DeviceKind } from './device-kinds.ts';
 import type { DeviceEvaluator } from './evaluator.ts';
@@ -33,6 +34,11 @@ export interface IngestOptions {
   /** A message older than the device's newest by more than this is a replay, not a late reading. */
   replayWindowMs: number;
 }
+
+/** Devices per statement when health counters and last-seen times are written. */
+const HEALTH_CHUNK = 500;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Message ids remembered per device for de-duplication in memory (the table's key catches the rest). */
 const RECENT_IDS = 64;
@@ -263,9 +269,9 @@ export function createIngestor(
     const batch = queue;
     queue = [];
     if (batch.length === 0) return true;
-    let inserted: Set<string>;
+    let skipped: number[];
     try {
-      inserted = await insertReadings(database.db, batch);
+      skipped = await insertReadings(database.db, batch);
     } catch (error) {
       // The database is away: keep the batch for the next flush rather than drop it.
       queue = batch.concat(queue);
@@ -275,15 +281,14 @@ export function createIngestor(
       return false;
     }
     stats.flushes++;
-    const stored: Pending[] = [];
-    for (const p of batch) {
-      const key = `${p.deviceId}|${p.msgId}`;
-      if (!inserted.has(key)) {
-        duplicate(p);
-        continue;
+    let stored: Pending[] = batch;
+    if (skipped.length > 0) {
+      const notStored = new Set(skipped);
+      stored = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (notStored.has(i)) duplicate(batch[i]!);
+        else stored.push(batch[i]!);
       }
-      inserted.delete(key);
-      stored.push(p);
     }
     await afterStored(stored);
     return true;
@@ -318,20 +323,38 @@ export function createIngestor(
     return healthChain;
   }
 
-  /** Writes health counters and last-seen times (called every second, and before the health API answers). */
+  /**
+   * Writes health counters and last-seen times (on a timer, and before the health API answers), HEALTH_CHUNK
+   * devices a statement with a turn of the event loop between: with thousands of devices the write is long, and
+   * PGlite runs it on this thread, where an alarm arriving meanwhile must not wait for all of it.
+   */
   async function persistHealthNow(): Promise<void> {
-    const h = new Map(health);
+    const counts = [...health];
     health.clear();
-    const seen = new Map(lastSeen);
+    const seen = [...lastSeen];
     lastSeen.clear();
+    let counted = 0;
+    let seenWritten = 0;
     try {
-      await addHealthCounts(database.db, h);
-      await updateLastSeen(database.db, seen);
+      for (const part of chunksOf(counts, HEALTH_CHUNK)) {
+        await addHealthCounts(database.db, new Map(part));
+        counted += part.length;
+        await nextTurn();
+      }
+      for (const part of chunksOf(seen, HEALTH_CHUNK)) {
+        await updateLastSeen(database.db, new Map(part));
+        seenWritten += part.length;
+        await nextTurn();
+      }
     } catch (error) {
-      for (const [uid, c] of h) {
+      // What was not written goes with the next write (added to what came meanwhile); nothing is counted twice.
+      for (const [uid, c] of counts.slice(counted)) {
         const cur = health.get(uid);
         if (!cur) health.set(uid, c);
         else for (const k of HEALTH_COUNTERS) cur[k] += c[k];
+      }
+      for (const [id, ts] of seen.slice(seenWritten)) {
+        if (ts > (lastSeen.get(id) ?? 0)) lastSeen.set(id, ts);
       }
       log.error({ err: error }, 'storing device health failed; will retry');
     }

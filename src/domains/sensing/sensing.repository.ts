@@ -74,22 +74,42 @@ export interface ReadingRow {
 }
 
 /**
- * Writes a batch of readings in one statement (arrays unnested server-side: one round trip whatever the size) and
- * returns the keys actually inserted; a key already stored (a redelivery after a restart) is skipped.
+ * Writes a batch of readings in one statement and returns the positions (in `rows`) of those not inserted: a key
+ * already stored (a redelivery, also after a restart) is skipped. The batch travels as one JSON parameter, and only
+ * the skipped rows come back (normally none): encoding five arrays and reading back every inserted key cost the
+ * main thread more than the insert itself (PGlite runs the statement on it; PostgreSQL's client encodes there).
  */
-export async function insertReadings(db: Db, rows: readonly ReadingRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const ids = rows.map((r) => r.deviceId);
-  const ts = rows.map((r) => new Date(r.tsMs).toISOString());
-  const msgIds = rows.map((r) => r.msgId);
-  const streets = rows.map((r) => r.streetCode);
-  const vals = rows.map((r) => JSON.stringify(r.values));
-  const result = await sql<{ device_id: number; msg_id: string }>`
-    insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
-    select * from unnest(${ids}::int[], ${ts}::timestamptz[], ${msgIds}::text[], ${streets}::text[], ${vals}::jsonb[])
-    on conflict do nothing
-    returning device_id, msg_id`.execute(db);
-  return new Set(result.rows.map((r) => `${r.device_id}|${r.msg_id}`));
+export async function insertReadings(db: Db, rows: readonly ReadingRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const batch = JSON.stringify(
+    rows.map((r) => ({
+      d: r.deviceId,
+      t: new Date(r.tsMs).toISOString(),
+      m: r.msgId,
+      s: r.streetCode,
+      v: r.values,
+    })),
+  );
+  const result = await sql<{ pos: number }>`
+    with batch as (
+      select * from rows from (jsonb_to_recordset(${batch}::jsonb) as (d int, t timestamptz, m text, s text, v jsonb))
+        with ordinality as b(device_id, ts, msg_id, street_code, vals, pos)
+    ), inserted as (
+      insert into sensor_reading (device_id, ts, msg_id, street_code, vals)
+      select device_id, ts, msg_id, street_code, vals from batch
+      on conflict do nothing
+      returning device_id, ts, msg_id
+    )
+    -- Only when some row was skipped (a one-time filter otherwise): those not inserted, and the repeats of a key
+    -- within the batch after its first row (the one inserted).
+    select (pos - 1)::int as pos from batch b
+    where (select count(*) from inserted) < ${rows.length}
+      and (not exists (select 1 from inserted i
+                       where i.device_id = b.device_id and i.ts = b.ts and i.msg_id = b.msg_id)
+           or exists (select 1 from batch e
+                      where e.device_id = b.device_id and e.ts = b.ts and e.msg_id = b.msg_id and e.pos < b.pos))
+    order by pos`.execute(db);
+  return result.rows.map((r) => Number(r.pos));
 }
 
 export const HEALTH_COUNTERS = [
