@@ -26,9 +26,12 @@ export interface EntityKind {
 
 export const SOURCE_ENTITY_PREFIX = 'se:';
 
-/** The house key everyone writes the same way: compound-building-unit-room. */
+/**
+ * The house key everyone writes the same way: compound-building-unit-room; none when a part is missing (a title
+ * register without the unit), since a partial key would disagree with the full one and count against the pair.
+ */
 export function houseKey(p: HouseParts | null): string {
-  return p ? `${p.compound}-${p.building}-${p.unit}-${p.room}` : '';
+  return p && p.compound && p.unit ? `${p.compound}-${p.building}-${p.unit}-${p.room}` : '';
 }
 
 export const ENTITY_KINDS: Record<ResolvedEntityType, EntityKind> = {
@@ -88,11 +91,18 @@ export const ENTITY_KINDS: Record<ResolvedEntityType, EntityKind> = {
       blocking: [['uscc'], ['name_core'], ['legal_rep_name', 'address(address)']],
       comparisons: [
         { column: 'uscc', levels: [{ type: 'exact' }, { type: 'levenshtein', max: 1 }] },
-        { column: 'name', levels: [{ type: 'exact' }] },
+        // The name is compared by its distinctive part only: comparing the full name as well would count the
+        // legal form (有限公司/有限责任公司) against a pair whose names agree.
         {
           column: 'name_core',
           tf: true,
-          levels: [{ type: 'exact' }, { type: 'jaro_winkler', threshold: 0.9 }],
+          // One character apart (a register that cut the name short) is strong evidence; a high Jaro-Winkler
+          // alone is not, since shops of one street share the district and trade (云溪区王记洗衣店, 云溪区王记早餐店).
+          levels: [
+            { type: 'exact' },
+            { type: 'levenshtein', max: 1 },
+            { type: 'jaro_winkler', threshold: 0.9 },
+          ],
         },
         {
           column: 'address',

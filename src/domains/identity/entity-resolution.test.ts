@@ -24,7 +24,8 @@ describe('normal forms of houses and organisations', () => {
       '望湖苑二期三栋二单元501',
       '望湖苑二期3幢2单元501室',
     ].map(houseAddressParts);
-    for (const f of forms) expect(f).toEqual({ compound: '望湖苑2期', building: '3', unit: '2', room: '501' });
+    for (const f of forms)
+      expect(f).toEqual({ compound: '望湖苑2期', building: '3', unit: '2', room: '501' });
     expect(houseAddressParts('望湖苑二期')).toBeNull();
     const names = ['杭州云帆科技有限公司', '云帆科技有限责任公司', '云帆科技（杭州）有限公司'];
     expect(new Set(names.map(organizationNameCore))).toEqual(new Set(['云帆科技']));
@@ -93,7 +94,9 @@ describeEachBackend(
       for (const m of members) {
         if (!clusterIds.has(m.cluster_ref)) clusterIds.set(m.cluster_ref, clusterIds.size);
         clusterOf.push(clusterIds.get(m.cluster_ref)!);
-        truth.push(m.ref.startsWith('se:') ? truthOf.get(m.ref)! : Number(m.ref.slice(m.ref.indexOf(':') + 1)));
+        truth.push(
+          m.ref.startsWith('se:') ? truthOf.get(m.ref)! : Number(m.ref.slice(m.ref.indexOf(':') + 1)),
+        );
       }
       const scores = clusterPairScores(clusterOf, truth);
       console.log(
@@ -120,7 +123,6 @@ describeEachBackend(
         .executeTakeFirstOrThrow();
       expect(pair.evidence.map((e) => e.comparison)).toEqual([
         'uscc',
-        'name',
         'name_core',
         'address',
         'legal_rep_name',
@@ -269,7 +271,11 @@ describeEachBackend(
       const item = houses.json().items.find((r: { id: number }) => r.id === Number(review.id));
       expect(item.left.kind).toBe('platform');
       expect(item.right.kind).toBe('source');
-      const persons = await app.inject({ method: 'GET', url: '/api/identity/reviews', headers: authed(admin) });
+      const persons = await app.inject({
+        method: 'GET',
+        url: '/api/identity/reviews',
+        headers: authed(admin),
+      });
       expect(persons.json().items.some((r: { id: number }) => r.id === Number(review.id))).toBe(false);
       const decided = await app.inject({
         method: 'POST',
