@@ -31,7 +31,7 @@ export const SOURCE_ENTITY_PREFIX = 'se:';
  * register without the unit), since a partial key would disagree with the full one and count against the pair.
  */
 export function houseKey(p: HouseParts | null): string {
-  return p && p.compound && p.unit ? `${p.compound}-${p.building}-${p.unit}-${p.room}` : '';
+  return p?.compound && p.unit ? `${p.compound}-${p.building}-${p.unit}-${p.room}` : '';
 }
 
 export const ENTITY_KINDS: Record<ResolvedEntityType, EntityKind> = {
