@@ -34,7 +34,9 @@ ALTER TABLE identity_review ADD COLUMN entity_type text NOT NULL DEFAULT 'person
   CHECK (entity_type IN ('person', 'house', 'household', 'organization'));
 CREATE INDEX identity_review_entity ON identity_review (entity_type, status);
 
--- Survivorship of the entity types' golden fields, as data like identity_survivorship_rule.
+-- Survivorship of the entity types' golden fields, as data like identity_survivorship_rule. The registering
+-- authority comes first where there is one (不动产 for a house's area, 市场监管 for a company's name); the
+-- platform's standard address comes before the registers' own styles, and its name before 税务's variants.
 CREATE TABLE identity_entity_rule (
   entity_type      text NOT NULL CHECK (entity_type IN ('house', 'household', 'organization')),
   field            text NOT NULL,
@@ -51,7 +53,7 @@ INSERT INTO identity_entity_rule (entity_type, field, rule, source_priority) VAL
   ('house', 'use_type', 'most_frequent', '{real_estate,housing,platform}'),
   ('household', 'household_no', 'source_priority', '{police,platform}'),
   ('household', 'member_count', 'most_recent', '{police,platform}'),
-  ('organization', 'name', 'source_priority', '{market_regulation,tax,platform}'),
+  ('organization', 'name', 'source_priority', '{market_regulation,platform,tax}'),
   ('organization', 'uscc', 'source_priority', '{market_regulation,tax,platform}'),
   ('organization', 'address', 'most_recent', '{market_regulation,tax,platform}'),
   ('organization', 'legal_rep_name', 'source_priority', '{market_regulation,tax,platform}'),

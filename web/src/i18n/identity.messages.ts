@@ -3,8 +3,8 @@ export const IDENTITY_MESSAGES = {
   identityMenu: ['实体识别', 'Entity resolution'],
   identityTitle: ['实体识别与黄金记录', 'Entity resolution and golden records'],
   identityIntro: [
-    '把各部门导入的人员记录与平台居民档案比对归并：每个匹配都有证据，不确定的记录对由工作人员核对，核对结果以后每次识别都沿用。',
-    "Department records and the platform's residents are linked; every match keeps its evidence, uncertain pairs are decided by a worker, and every later run keeps the decision.",
+    '把各部门导入的人员、房屋、户和组织记录与平台档案比对归并：每个匹配都有证据，不确定的记录对由工作人员核对，核对结果以后每次识别都沿用。',
+    "Department records of persons, houses, households and organisations are linked with the platform's own; every match keeps its evidence, uncertain pairs are decided by a worker, and every later run keeps the decision.",
   ],
   identityTabRuns: ['识别批次', 'Runs'],
   identityTabReviews: ['待核对', 'Review queue'],
