@@ -236,7 +236,10 @@ export function generateEntityExports(opts: {
           // 市场监管 registers the name; 税务 and others write it their own way.
           source === 'tax' ? orgNameVariant(o.name, rng) : o.name,
           rng.chance(0.1) ? '' : o.address,
-          o.legalRepName,
+          // 法定代表人变更: 市场监管 has registered a new legal representative the platform has not heard of.
+          source === 'market_regulation' && rng.chance(0.05)
+            ? organizations[rng.int(0, organizations.length - 1)]!.legalRepName
+            : o.legalRepName,
           rng.chance(0.3) ? '' : o.contactPhone,
           source === 'tax' ? '2024-07-01' : '2022-03-01',
         ],
