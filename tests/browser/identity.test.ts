@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDepartmentExports } from '../../src/domains/demo/department-exports.ts';
+import { generateEntityExports } from '../../src/domains/demo/entity-exports.ts';
+import { importEntityRegister } from '../../src/domains/identity/entity-sources.ts';
 import { commandLineIdentityActor, createIdentityService } from '../../src/domains/identity/index.ts';
 import { commandLineActor, districtPath, runImport } from '../../src/domains/ingest/index.ts';
 import { bodyText, PLAIN_ID, PLAIN_PHONE, poll, SHOTS, startBrowserHarness } from './harness.ts';
@@ -55,6 +57,20 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirst();
   reviewId = Number(row?.id ?? 0);
+  // The organisation registers of the same district, resolved by an organisation run.
+  const entities = generateEntityExports({ size: 'small', seed: 20261123, outDir: dir });
+  for (const e of entities.exports.filter((x) => x.entityType === 'organization'))
+    await importEntityRegister(database, cipher, {
+      file: e.file,
+      entityType: e.entityType,
+      source: e.source,
+      mapping: e.mapping,
+      scopePath: scope,
+    });
+  const orgRun = await service.start(commandLineIdentityActor('tester', scope), {
+    entityType: 'organization',
+  });
+  await service.wait(orgRun.id);
 }, 600_000);
 
 describe('entity resolution in the console', () => {
@@ -136,6 +152,48 @@ describe('entity resolution in the console', () => {
     await poll(() =>
       page.getByTestId('identity-golden').or(page.locator('.ant-empty')).first().isVisible(),
     ).toBe(true);
+    await page.close();
+  }, 300_000);
+
+  it('lets the user choose organisations: their runs, and a golden record with its sources, undone', async () => {
+    const merge = await harness.ctx.database.db
+      .selectFrom('identity_entity_merge')
+      .select(['id', 'entity_id'])
+      .where('entity_type', '=', 'organization')
+      .where('status', '=', 'applied')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const page = await harness.signIn('admin');
+    await page.getByRole('link', { name: '实体识别' }).first().click();
+    await page.getByTestId('identity-entity-type').getByText('组织').click();
+    await poll(() => page.locator('.ant-table-row').first().textContent()).toContain('已完成');
+    await page.screenshot({ path: `${SHOTS}/identity-organizations.png` });
+    await page.getByRole('tab', { name: '黄金记录' }).click();
+    await page
+      .getByTestId('identity-person-id')
+      .locator('xpath=descendant-or-self::input')
+      .first()
+      .fill(String(merge.entity_id), { timeout: 30_000 });
+    await page.getByTestId('identity-show').click();
+    const golden = page.getByTestId('identity-golden');
+    await golden.waitFor();
+    const text = (await golden.textContent()) ?? '';
+    expect(text).toContain('统一社会信用代码');
+    expect(text).toMatch(/market_regulation|tax|platform/);
+    expect(await bodyText(page)).not.toMatch(PLAIN_PHONE);
+    await page.screenshot({ path: `${SHOTS}/identity-organization-golden.png`, fullPage: true });
+    await page.getByTestId('identity-undo-reason').fill('名称以营业执照为准');
+    await page.getByTestId('identity-undo').click();
+    await poll(
+      async () =>
+        (
+          await harness.ctx.database.db
+            .selectFrom('identity_entity_merge')
+            .select('status')
+            .where('id', '=', merge.id)
+            .executeTakeFirstOrThrow()
+        ).status,
+    ).toBe('undone');
     await page.close();
   }, 300_000);
 });

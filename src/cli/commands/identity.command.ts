@@ -4,9 +4,16 @@
 // run as JSON. On plain CSV files the same engine runs as `cbrain link dedupe`.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { commandLineIdentityActor, createIdentityService } from '../../domains/identity/index.ts';
+import {
+  commandLineIdentityActor,
+  createIdentityService,
+  ENTITY_TYPES,
+  EntityImportError,
+  importEntityRegister,
+} from '../../domains/identity/index.ts';
 import { districtPath } from '../../domains/ingest/index.ts';
 import { resolveScope } from '../../platform/auth/scope.ts';
+import type { IdentityEntityType, ResolvedEntityType } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
@@ -14,6 +21,7 @@ import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 
 interface ResolveOptions extends GlobalOptions {
   apply: boolean;
+  entity: string;
   settings?: string;
   scope?: string;
 }
@@ -45,8 +53,11 @@ export function registerIdentityCommand(program: Command) {
     .option('--no-apply', '只链接，不写入居民表 link only; do not write golden records to person')
     .option('--settings <file>', '匹配参数 JSON laid over the defaults (docs/linkage.md)')
     .option('--scope <code>', '范围 division code or path (default: the district)')
+    .option('--entity <type>', '识别对象 person | house | household | organization', 'person')
     .action(async (_opts, cmd: Command) => {
       const o = cmd.optsWithGlobals<ResolveOptions>();
+      if (!(ENTITY_TYPES as readonly string[]).includes(o.entity))
+        throw new CliError(`--entity ${o.entity}: one of ${ENTITY_TYPES.join(', ')}`, EXIT.USAGE);
       const settings = o.settings ? readSettings(o.settings) : undefined;
       const runtime = await openRuntime(configFrom(o));
       const bar = progressBar('identity');
@@ -61,10 +72,7 @@ export function registerIdentityCommand(program: Command) {
         const service = createIdentityService(runtime.database, runtime.cipher);
         const run = await service.start(
           commandLineIdentityActor(`cli:${process.env['USER'] ?? 'operator'}`, scope),
-          {
-            apply: o.apply,
-            settings,
-          },
+          { apply: o.apply, settings, entityType: o.entity as IdentityEntityType },
         );
         const timer = setInterval(() => {
           void service
@@ -89,6 +97,37 @@ export function registerIdentityCommand(program: Command) {
         throw error;
       } finally {
         bar.stop();
+        await runtime.close();
+      }
+    });
+
+  identity
+    .command('import-register <file>')
+    .description(
+      '导入部门的房屋、户或组织登记表 Stage a register of houses, households or organisations for identity runs',
+    )
+    .requiredOption('--entity <type>', 'house | household | organization')
+    .requiredOption('--source <name>', '来源 the register, e.g. housing, police, market_regulation')
+    .requiredOption('--mapping <file>', 'JSON: field → column, with source_key')
+    .action(async (file: string, _opts, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { entity: string; source: string; mapping: string }>();
+      if (!['house', 'household', 'organization'].includes(o.entity))
+        throw new CliError(`--entity ${o.entity}: one of house, household, organization`, EXIT.USAGE);
+      const mapping = readSettings(o.mapping) as Record<string, string>;
+      const runtime = await openRuntime(configFrom(o));
+      try {
+        const report = await importEntityRegister(runtime.database, runtime.cipher, {
+          file,
+          entityType: o.entity as ResolvedEntityType,
+          source: o.source,
+          mapping,
+          scopePath: await districtPath(runtime.database.db),
+        });
+        console.log(JSON.stringify(report, null, 2));
+      } catch (error) {
+        if (error instanceof EntityImportError) throw new CliError(error.message, EXIT.USAGE);
+        throw error;
+      } finally {
         await runtime.close();
       }
     });

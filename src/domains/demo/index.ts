@@ -17,4 +17,10 @@ export {
   generateDepartmentExportsInWorker,
 } from './department-exports.ts';
 export { DEMO_DISTRICT, type DemoSize, generateLayout } from './district-layout.ts';
+export {
+  type EntityExportsSummary,
+  type EntityRegisterExport,
+  generateEntityExports,
+  type RegisterEntityType,
+} from './entity-exports.ts';
 export { KINDERGARTEN_GAP_REMOTENESS, type ServiceGap } from './services-supply.ts';

@@ -58,9 +58,11 @@ export function presentRun(r: {
   started_by: string;
   started_at: Date;
   finished_at: Date | string | null;
+  entity_type?: string;
 }) {
   return {
     id: Number(r.id),
+    entityType: r.entity_type ?? 'person',
     status: r.status,
     stage: r.stage,
     scopePath: r.scope_path,

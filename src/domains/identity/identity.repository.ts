@@ -4,7 +4,13 @@
 import { sql } from 'kysely';
 import { chunksOf } from '../../lib/chunks.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
-import type { Db, GoldenField, IdentityEvidence, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+import type {
+  Db,
+  GoldenField,
+  IdentityEntityType,
+  IdentityEvidence,
+  SurvivorshipRuleKind,
+} from '../../platform/db/index.ts';
 
 const PAGE = 5000;
 
@@ -209,7 +215,12 @@ export async function insertClusterMembers(
 }
 
 /** Puts the run's uncertain pairs in the queue; an open pair gets the latest scores, a decided one stays. */
-export async function upsertReviews(db: Db, runId: number, pairs: (StoredPair & { scope_path: string })[]) {
+export async function upsertReviews(
+  db: Db,
+  runId: number,
+  pairs: (StoredPair & { scope_path: string })[],
+  entityType: IdentityEntityType = 'person',
+) {
   for (let i = 0; i < pairs.length; i += 500) {
     const chunk = pairs.slice(i, i + 500);
     await db
@@ -223,6 +234,7 @@ export async function upsertReviews(db: Db, runId: number, pairs: (StoredPair & 
           match_weight: p.match_weight,
           evidence: JSON.stringify(p.evidence),
           scope_path: p.scope_path,
+          entity_type: entityType,
         })),
       )
       .onConflict((oc) =>
@@ -239,21 +251,35 @@ export async function upsertReviews(db: Db, runId: number, pairs: (StoredPair & 
   }
 }
 
-/** Open pairs of the scope that the latest run no longer finds uncertain leave the queue. */
-export function retireStaleReviews(db: Db, runId: number, scopePath: string) {
+/** Open pairs of the scope and entity type that the latest run no longer finds uncertain leave the queue. */
+export function retireStaleReviews(
+  db: Db,
+  runId: number,
+  scopePath: string,
+  entityType: IdentityEntityType = 'person',
+) {
   return db
     .updateTable('identity_review')
     .set({ status: 'obsolete', updated_at: sql`now()` })
     .where('status', '=', 'open')
+    .where('entity_type', '=', entityType)
     .where('run_id', '<>', runId)
     .where('scope_path', 'like', scopeLikePattern(scopePath))
     .execute();
 }
 
-export function listReviews(db: Db, scopePath: string, status: string, limit: number, offset: number) {
+export function listReviews(
+  db: Db,
+  scopePath: string,
+  status: string,
+  limit: number,
+  offset: number,
+  entityType: IdentityEntityType = 'person',
+) {
   return db
     .selectFrom('identity_review')
     .selectAll()
+    .where('entity_type', '=', entityType)
     .where('scope_path', 'like', scopeLikePattern(scopePath))
     .where('status', '=', status as 'open')
     .orderBy('match_probability', 'desc')
@@ -263,10 +289,16 @@ export function listReviews(db: Db, scopePath: string, status: string, limit: nu
     .execute();
 }
 
-export async function countReviews(db: Db, scopePath: string, status: string): Promise<number> {
+export async function countReviews(
+  db: Db,
+  scopePath: string,
+  status: string,
+  entityType: IdentityEntityType = 'person',
+): Promise<number> {
   const row = await db
     .selectFrom('identity_review')
     .select(sql<number>`count(*)::int`.as('n'))
+    .where('entity_type', '=', entityType)
     .where('scope_path', 'like', scopeLikePattern(scopePath))
     .where('status', '=', status as 'open')
     .executeTakeFirstOrThrow();

@@ -12,6 +12,11 @@ import type { Db } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import {
   DecisionBody,
+  EntityGoldenOut,
+  EntityParams,
+  EntityRuleParams,
+  EntityTypeParams,
+  EntityUndoOut,
   GoldenOut,
   IdParams,
   PageQuery,
@@ -185,6 +190,79 @@ export async function identityRoutes(app: FastifyInstance) {
         (request.params as IdParams).id,
         (request.body as UndoBody).reason,
       ),
+  );
+
+  app.get(
+    '/api/identity/entities/:type/:id/golden',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '房屋、户或组织的黄金记录：每个字段的值及来源、来源行、规则，以及合并记录',
+        params: EntityParams,
+        response: { 200: EntityGoldenOut },
+      },
+    },
+    async (request) => {
+      const p = request.params as EntityParams;
+      return identity.entityGolden(actor(request, 'identity:read'), p.type, p.id);
+    },
+  );
+
+  app.post(
+    '/api/identity/entity-merges/:id/undo',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '撤销一次房屋、户或组织的合并（恢复合并前的字段及来源）',
+        params: IdParams,
+        body: UndoBody,
+        response: { 200: EntityUndoOut },
+      },
+    },
+    async (request) =>
+      identity.undoEntityMerge(
+        actor(request, 'identity:run'),
+        (request.params as IdParams).id,
+        (request.body as UndoBody).reason,
+      ),
+  );
+
+  app.get(
+    '/api/identity/entities/:type/rules',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '房屋、户或组织的字段存活规则',
+        params: EntityTypeParams,
+        response: { 200: Type.Array(RuleOut) },
+      },
+    },
+    async (request) => {
+      actor(request, 'identity:read');
+      return identity.listEntityRules((request.params as EntityTypeParams).type);
+    },
+  );
+
+  app.put(
+    '/api/identity/entities/:type/rules/:field',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '修改房屋、户或组织的字段存活规则',
+        params: EntityRuleParams,
+        body: RuleBody,
+        response: { 200: RuleOut },
+      },
+    },
+    async (request) => {
+      const p = request.params as EntityRuleParams;
+      return identity.updateEntityRule(
+        actor(request, 'identity:run'),
+        p.type,
+        p.field,
+        request.body as RuleBody,
+      );
+    },
   );
 
   app.get(

@@ -1,8 +1,19 @@
 // One TypeBox schema per route: validation, TypeScript types and the OpenAPI document.
 import { type Static, Type } from '@sinclair/typebox';
 
+export const EntityTypeSchema = Type.Union(
+  [Type.Literal('person'), Type.Literal('house'), Type.Literal('household'), Type.Literal('organization')],
+  { description: '识别对象：居民、房屋、户、组织' },
+);
+export const ResolvedEntityTypeSchema = Type.Union([
+  Type.Literal('house'),
+  Type.Literal('household'),
+  Type.Literal('organization'),
+]);
+
 export const RunBody = Type.Object(
   {
+    entityType: Type.Optional(EntityTypeSchema),
     apply: Type.Optional(Type.Boolean({ description: '链接后把黄金记录写入居民表（默认是）' })),
     settings: Type.Optional(
       Type.Object({}, { additionalProperties: true, description: '覆盖默认匹配参数（见 docs/linkage.md）' }),
@@ -43,6 +54,7 @@ export const ReviewQuery = Type.Intersect([
       [Type.Literal('open'), Type.Literal('confirmed'), Type.Literal('split'), Type.Literal('obsolete')],
       { default: 'open' },
     ),
+    entityType: Type.Optional(EntityTypeSchema),
   }),
 ]);
 export type ReviewQuery = Static<typeof ReviewQuery>;
@@ -92,6 +104,7 @@ const NInt = Type.Union([Type.Integer(), Type.Null()]);
 
 export const RunOut = Type.Object({
   id: Type.Integer(),
+  entityType: Type.String(),
   status: Type.String(),
   stage: Type.String(),
   scopePath: Type.String(),
@@ -215,4 +228,55 @@ export const PrefillOut = Type.Object({
       rule: NStr,
     }),
   ),
+});
+
+export const EntityParams = Type.Object({ type: ResolvedEntityTypeSchema, id: Type.Integer({ minimum: 1 }) });
+export type EntityParams = Static<typeof EntityParams>;
+
+export const EntityTypeParams = Type.Object({ type: ResolvedEntityTypeSchema });
+export type EntityTypeParams = Static<typeof EntityTypeParams>;
+
+export const EntityRuleParams = Type.Object({
+  type: ResolvedEntityTypeSchema,
+  field: Type.String({ maxLength: 32 }),
+});
+export type EntityRuleParams = Static<typeof EntityRuleParams>;
+
+const EntityMerge = Type.Object({
+  id: Type.Integer(),
+  runId: Type.Integer(),
+  members: Type.Array(Type.String()),
+  changedFields: Type.Array(Type.String()),
+  status: Type.String(),
+  appliedAt: Type.String(),
+  undoneAt: NStr,
+  undoneBy: NStr,
+  undoReason: NStr,
+  undoable: Type.Boolean(),
+});
+
+export const EntityGoldenOut = Type.Object({
+  entityType: Type.String(),
+  entityId: Type.Integer(),
+  current: Type.Array(Type.Object({ field: Type.String(), value: NStr })),
+  fields: Type.Array(
+    Type.Object({
+      field: Type.String(),
+      value: NStr,
+      source: Type.String(),
+      sourceEntityId: NInt,
+      sourceRow: NInt,
+      rule: Type.String(),
+      observedAt: NStr,
+      mergeId: Type.Integer(),
+    }),
+  ),
+  merges: Type.Array(EntityMerge),
+});
+
+export const EntityUndoOut = Type.Object({
+  mergeId: Type.Integer(),
+  entityType: Type.String(),
+  entityId: Type.Integer(),
+  status: Type.String(),
 });

@@ -12,14 +12,24 @@ import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
 import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
 import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { Database, Db, GoldenField, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+import type {
+  Database,
+  Db,
+  GoldenField,
+  IdentityEntityType,
+  ResolvedEntityType,
+  SurvivorshipRuleKind,
+} from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { ENTITY_KINDS, entitySettings } from './entity-kinds.ts';
+import { createEntityResolution, type EntityOutcome } from './entity-resolution.ts';
 import { iso, maskValue, presentReview, presentRun, type RecordView } from './identity.presenter.ts';
 import * as repo from './identity.repository.ts';
 import { IDENTITY_COLUMNS, identitySettings } from './identity-settings.ts';
 import { type LinkageSummary, LinkageWorkerError, runLinkageInWorker } from './linkage-job.ts';
 import {
   type CandidateRecord,
+  type ChosenValue,
   GOLDEN_FIELDS,
   goldenRecord,
   PLATFORM_SOURCE,
@@ -38,6 +48,8 @@ export interface RunRequest {
   apply?: boolean;
   /** Linkage settings laid over the defaults (see docs/linkage.md). */
   settings?: Record<string, unknown>;
+  /** What the run resolves (default persons). */
+  entityType?: IdentityEntityType;
 }
 
 /** Provenance and links as merges left them, read once per run. */
@@ -63,7 +75,7 @@ interface LinkRecord {
   person: repo.PlatformPersonRow | null;
 }
 
-type Golden = ReturnType<typeof goldenRecord>;
+type Golden = Map<GoldenField, ChosenValue>;
 
 /** Where a person created from source records alone is placed: the grid most of its records name. */
 interface Placement {
@@ -114,7 +126,7 @@ const knownSex = (s: string | null) => (s === '1' || s === '2' ? s : null);
 
 /** True when the stored provenance names, field for field, the same source record and rule as the new golden record. */
 function provenanceMatches(
-  golden: ReturnType<typeof goldenRecord>,
+  golden: Golden,
   stored: ReadonlyArray<{
     field: string;
     source: string;
@@ -145,6 +157,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   const { db } = database;
   const inFlight = new Map<number, Promise<void>>();
   const open = (c: Uint8Array | null) => (c ? cipher.open(c) : null);
+  const entities = createEntityResolution(db, cipher);
 
   async function rules(): Promise<SurvivorshipRule[]> {
     return (await repo.survivorshipRules(db)).map((r) => ({
@@ -285,9 +298,13 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     body: RunRequest,
     options: { prepare?: (showStage: (stage: string) => Promise<void>) => Promise<void> } = {},
   ) {
+    const entityType = body.entityType ?? 'person';
     let settings: ReturnType<typeof identitySettings>;
     try {
-      settings = identitySettings(body.settings ?? {});
+      settings =
+        entityType === 'person'
+          ? identitySettings(body.settings ?? {})
+          : entitySettings(entityType, body.settings ?? {});
     } catch (error) {
       if (error instanceof LinkageSettingsError)
         throw new AppError('IDENTITY_SETTINGS_INVALID', [
@@ -306,6 +323,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           settings: JSON.stringify(settings),
           model: JSON.stringify({}),
           started_by: actor.username,
+          entity_type: entityType,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -313,14 +331,14 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         action: 'identity.run',
         entityType: 'identity_run',
         entityIds: [row.id],
-        details: { scopePath: actor.scopePath, apply: body.apply ?? true },
+        details: { scopePath: actor.scopePath, apply: body.apply ?? true, entityType },
       });
       return row;
     });
     const id = Number(run.id);
     const prepared = options.prepare ? options.prepare((stage) => setRun(id, { stage })) : Promise.resolve();
     const work = prepared
-      .then(() => execute(actor, id, settings, body.apply ?? true))
+      .then(() => execute(actor, id, settings, body.apply ?? true, entityType))
       .catch(async (error: Error) => {
         const code = error instanceof LinkageWorkerError ? 'LINKAGE_FAILED' : 'INTERNAL';
         await setRun(id, {
@@ -335,14 +353,22 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     return presentRun(run);
   }
 
-  async function execute(
+  /**
+   * Links the run's records in a worker (with the reviewers' decisions), stores the scored pairs with their
+   * evidence and puts the uncertain ones in the entity type's review queue.
+   */
+  async function linkAndStore(
     actor: IdentityActor,
     runId: number,
     settings: ReturnType<typeof identitySettings>,
-    apply: boolean,
-  ) {
-    await setRun(runId, { stage: 'loading records' });
-    const records = await loadRecords(actor.scopePath);
+    entityType: IdentityEntityType,
+    records: readonly {
+      ref: string;
+      scopePath: string;
+      linkValues: Partial<Record<string, string | null>>;
+    }[],
+    columns: readonly string[],
+  ): Promise<LinkageSummary> {
     const index = new Map(records.map((r, i) => [r.ref, i]));
     const decisions: PairDecision[] = [];
     for (const d of await repo.decidedReviews(db)) {
@@ -371,9 +397,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       let lastWrite = 0;
       summary = await runLinkageInWorker(
         {
-          columns: Object.fromEntries(
-            IDENTITY_COLUMNS.map((c) => [c, records.map((r) => r.linkValues[c] ?? '')]),
-          ),
+          columns: Object.fromEntries(columns.map((c) => [c, records.map((r) => r.linkValues[c] ?? '')])),
           ids: records.map((r) => r.ref),
           settings,
           decisions,
@@ -414,8 +438,23 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       stored
         .filter((p) => p.decision === 'review')
         .map((p) => ({ ...p, scope_path: scopeOf.get(p.left_ref)! })),
+      entityType,
     );
-    await repo.retireStaleReviews(db, runId, actor.scopePath);
+    await repo.retireStaleReviews(db, runId, actor.scopePath, entityType);
+    return summary;
+  }
+
+  async function execute(
+    actor: IdentityActor,
+    runId: number,
+    settings: ReturnType<typeof identitySettings>,
+    apply: boolean,
+    entityType: IdentityEntityType,
+  ) {
+    if (entityType !== 'person') return executeEntities(actor, runId, settings, apply, entityType);
+    await setRun(runId, { stage: 'loading records' });
+    const records = await loadRecords(actor.scopePath);
+    const summary = await linkAndStore(actor, runId, settings, 'person', records, IDENTITY_COLUMNS);
 
     const clusters = new Map<number, number[]>();
     summary.clusterOf.forEach((c, i) => {
@@ -473,6 +512,77 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
             updated: outcome.updated,
             persons: outcome.mergedPersons.length,
           },
+        });
+    });
+  }
+
+  /** A run over houses, households or organisations: same linking and queue, the type's own golden records. */
+  async function executeEntities(
+    actor: IdentityActor,
+    runId: number,
+    settings: ReturnType<typeof identitySettings>,
+    apply: boolean,
+    entityType: ResolvedEntityType,
+  ) {
+    await setRun(runId, { stage: 'loading records' });
+    const records = await entities.load(entityType, actor.scopePath);
+    const summary = await linkAndStore(
+      actor,
+      runId,
+      settings,
+      entityType,
+      records,
+      ENTITY_KINDS[entityType].columns,
+    );
+    const clusters = new Map<number, number[]>();
+    summary.clusterOf.forEach((c, i) => {
+      const list = clusters.get(c);
+      if (list) list.push(i);
+      else clusters.set(c, [i]);
+    });
+    const entityOfRecord = new Map<number, number | null>();
+    let outcome: EntityOutcome = { updated: 0, conflicts: 0, unplaced: 0, changedEntities: [] };
+    if (apply) {
+      await setRun(runId, { stage: 'writing golden records' });
+      outcome = await entities.applyGolden(entityType, runId, records, clusters, entityOfRecord);
+    } else
+      for (const members of clusters.values()) {
+        const platform = members.filter((i) => records[i]!.platformId !== null);
+        const id = platform.length === 1 ? records[platform[0]!]!.platformId : null;
+        for (const i of members) entityOfRecord.set(i, id);
+      }
+    await repo.insertClusterMembers(
+      db,
+      runId,
+      records.map((r, i) => ({
+        ref: r.ref,
+        cluster_ref: records[summary.clusterOf[i]!]!.ref,
+        person_id: entityOfRecord.get(i) ?? null,
+      })),
+    );
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('identity_run')
+        .set({
+          status: 'completed',
+          stage: 'completed',
+          matches: summary.matches,
+          reviews: summary.reviews,
+          clusters: clusters.size,
+          persons_updated: outcome.updated,
+          conflicts: outcome.conflicts,
+          unplaced: outcome.unplaced,
+          model: JSON.stringify(summary.model),
+          finished_at: new Date(),
+        })
+        .where('id', '=', runId)
+        .execute();
+      if (outcome.changedEntities.length > 0)
+        await actor.audit(trx, {
+          action: `${entityType}.update`,
+          entityType,
+          entityIds: outcome.changedEntities.slice(0, 1000),
+          details: { identityRun: runId, updated: outcome.updated },
         });
     });
   }
@@ -934,7 +1044,10 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   async function recordViews(refs: string[], executor: Db = db): Promise<Map<string, RecordView>> {
     const sourceIds = refs.filter((r) => r.startsWith('sp:')).map((r) => Number(r.slice(3)));
     const personIds = refs.filter((r) => r.startsWith('p:')).map((r) => Number(r.slice(2)));
-    const out = new Map<string, RecordView>();
+    const out = await entities.recordViews(
+      refs.filter((r) => !r.startsWith('sp:') && !r.startsWith('p:')),
+      executor,
+    );
     for (const s of await repo.sourceRecordsByIds(executor, sourceIds)) {
       const address = open(s.address_cipher);
       out.set(`sp:${s.id}`, {
@@ -979,9 +1092,13 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     return out;
   }
 
-  async function listReviews(actor: IdentityActor, q: { status: string; limit: number; offset: number }) {
-    const rows = await repo.listReviews(db, actor.scopePath, q.status, q.limit, q.offset);
-    const total = await repo.countReviews(db, actor.scopePath, q.status);
+  async function listReviews(
+    actor: IdentityActor,
+    q: { status: string; limit: number; offset: number; entityType?: IdentityEntityType },
+  ) {
+    const type = q.entityType ?? 'person';
+    const rows = await repo.listReviews(db, actor.scopePath, q.status, q.limit, q.offset, type);
+    const total = await repo.countReviews(db, actor.scopePath, q.status, type);
     const views = await recordViews(rows.flatMap((r) => [r.left_ref, r.right_ref]));
     if (rows.length > 0)
       await actor.audit(db, {
@@ -1295,6 +1412,10 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   }
 
   return {
+    entityGolden: entities.golden,
+    undoEntityMerge: entities.undo,
+    listEntityRules: entities.listRules,
+    updateEntityRule: entities.updateRule,
     failInterrupted,
     start,
     wait,

@@ -2,6 +2,8 @@
 // CLI uses.
 
 export { type DemoSourcesOptions, integrateDemoSources } from './demo-sources.ts';
+export { ENTITY_TYPES } from './entity-kinds.ts';
+export { EntityImportError, importEntityRegister } from './entity-sources.ts';
 export { commandLineIdentityActor, identityRoutes } from './identity.routes.ts';
 export { createIdentityService, type IdentityActor, type IdentityService } from './identity.service.ts';
 export { DEFAULT_IDENTITY_SETTINGS, identitySettings } from './identity-settings.ts';

@@ -16,29 +16,31 @@ export const GOLDEN_FIELDS: readonly GoldenField[] = [
 /** The platform's own person record, as a source in the priority lists. */
 export const PLATFORM_SOURCE = 'platform';
 
-export interface SurvivorshipRule {
-  field: GoldenField;
+/** F: the fields of the entity type (a person's by default; a house's, household's or organisation's). */
+export interface SurvivorshipRule<F extends string = GoldenField> {
+  field: F;
   rule: SurvivorshipRuleKind;
   sourcePriority: readonly string[];
 }
 
 /** One record of a cluster with its values (plaintext, normalised) and where it came from. */
-export interface CandidateRecord {
+export interface CandidateRecord<F extends string = GoldenField> {
   ref: string;
   source: string;
+  /** The source record's id (source_person, or source_entity for the other entity types). */
   sourcePersonId: number | null;
   sourceRow: number | null;
   importRunId: number | null;
   /** The record's date: record date of the source row, else when it was imported or last updated. */
   observedAt: string | null;
-  values: Partial<Record<GoldenField, string | null>>;
+  values: Partial<Record<F, string | null>>;
 }
 
-export interface ChosenValue {
-  field: GoldenField;
+export interface ChosenValue<F extends string = GoldenField> {
+  field: F;
   value: string;
   rule: SurvivorshipRuleKind;
-  from: CandidateRecord;
+  from: CandidateRecord<F>;
 }
 
 function sourceRank(order: readonly string[], source: string): number {
@@ -47,21 +49,24 @@ function sourceRank(order: readonly string[], source: string): number {
 }
 
 /** Orders records by the tie-breaks: source order, most recent, reference. */
-function tieOrder(order: readonly string[]) {
-  return (x: CandidateRecord, y: CandidateRecord) =>
+function tieOrder<F extends string>(order: readonly string[]) {
+  return (x: CandidateRecord<F>, y: CandidateRecord<F>) =>
     sourceRank(order, x.source) - sourceRank(order, y.source) ||
     (y.observedAt ?? '').localeCompare(x.observedAt ?? '') ||
     x.ref.localeCompare(y.ref);
 }
 
-export function chooseValue(rule: SurvivorshipRule, records: readonly CandidateRecord[]): ChosenValue | null {
+export function chooseValue<F extends string>(
+  rule: SurvivorshipRule<F>,
+  records: readonly CandidateRecord<F>[],
+): ChosenValue<F> | null {
   const withValue = records.filter((r) => {
     const v = r.values[rule.field];
     return v !== null && v !== undefined && v !== '';
   });
   if (withValue.length === 0) return null;
-  const ties = tieOrder(rule.sourcePriority);
-  let chosen: CandidateRecord;
+  const ties = tieOrder<F>(rule.sourcePriority);
+  let chosen: CandidateRecord<F>;
   if (rule.rule === 'source_priority') {
     chosen = [...withValue].sort(ties)[0]!;
   } else if (rule.rule === 'most_recent') {
@@ -80,11 +85,11 @@ export function chooseValue(rule: SurvivorshipRule, records: readonly CandidateR
 }
 
 /** The golden value of every field that any record of the cluster has. */
-export function goldenRecord(
-  rules: readonly SurvivorshipRule[],
-  records: readonly CandidateRecord[],
-): Map<GoldenField, ChosenValue> {
-  const out = new Map<GoldenField, ChosenValue>();
+export function goldenRecord<F extends string = GoldenField>(
+  rules: readonly SurvivorshipRule<F>[],
+  records: readonly CandidateRecord<F>[],
+): Map<F, ChosenValue<F>> {
+  const out = new Map<F, ChosenValue<F>>();
   for (const rule of rules) {
     const chosen = chooseValue(rule, records);
     if (chosen) out.set(rule.field, chosen);

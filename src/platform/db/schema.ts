@@ -564,6 +564,10 @@ export interface DB extends SensingTables {
   identity_merge: IdentityMergeTable;
   identity_field_provenance: IdentityFieldProvenanceTable;
   identity_link: IdentityLinkTable;
+  source_entity: SourceEntityTable;
+  identity_entity_rule: IdentityEntityRuleTable;
+  identity_entity_merge: IdentityEntityMergeTable;
+  identity_entity_provenance: IdentityEntityProvenanceTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -1071,7 +1075,12 @@ export interface IdentityRunTable {
   started_by: string;
   started_at: Generated<Date>;
   finished_at: Timestamp | null;
+  entity_type: Generated<IdentityEntityType>;
 }
+
+/** What an identity run resolves: persons, or one of the other entity types (migration 0028). */
+export type IdentityEntityType = 'person' | 'house' | 'household' | 'organization';
+export type ResolvedEntityType = Exclude<IdentityEntityType, 'person'>;
 
 export interface IdentityEvidence {
   comparison: string;
@@ -1111,6 +1120,7 @@ export interface IdentityReviewTable {
   decided_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  entity_type: Generated<IdentityEntityType>;
 }
 
 export type GoldenField = 'name' | 'sex' | 'birth_date' | 'id_number' | 'phone' | 'address';
@@ -1157,5 +1167,57 @@ export interface IdentityLinkTable {
   source_person_id: number;
   person_id: number;
   merge_id: number;
+}
+
+export interface SourceEntityTable {
+  id: Generated<number>;
+  entity_type: ResolvedEntityType;
+  source: string;
+  source_key: string;
+  scope_path: string;
+  fields: Json<Record<string, string | null>>;
+  head_id_cipher: Bytes | null;
+  head_id_hash: Bytes | null;
+  head_id_masked: string | null;
+  source_row: number;
+  record_date: string | null;
+  imported_at: Generated<Date>;
+}
+
+export interface IdentityEntityRuleTable {
+  entity_type: ResolvedEntityType;
+  field: string;
+  rule: SurvivorshipRuleKind;
+  source_priority: string[];
+  updated_at: Generated<Date>;
+}
+
+export interface IdentityEntityMergeTable {
+  id: Generated<number>;
+  run_id: number;
+  entity_type: ResolvedEntityType;
+  entity_id: number;
+  members: string[];
+  previous: Json<Record<string, unknown>>;
+  changed_fields: Generated<string[]>;
+  status: Generated<'applied' | 'undone'>;
+  scope_path: string;
+  applied_at: Generated<Date>;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+  undo_reason: string | null;
+}
+
+export interface IdentityEntityProvenanceTable {
+  entity_type: ResolvedEntityType;
+  entity_id: number;
+  field: string;
+  merge_id: number;
+  source: string;
+  source_entity_id: number | null;
+  source_row: number | null;
+  rule: string;
+  observed_at: Timestamp | null;
+  value: string | null;
 }
 // ---- end identity ----

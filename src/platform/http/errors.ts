@@ -241,6 +241,11 @@ export const errors = {
     zh: '该记录对已不在待核对范围内（最近一次识别未再提出）',
     en: 'The pair is no longer in review (the latest run did not raise it)',
   },
+  IDENTITY_ENTITY_NOT_FOUND: {
+    status: 404,
+    zh: '未找到该房屋、户或组织',
+    en: 'House, household or organisation not found',
+  },
   IDENTITY_MERGE_NOT_FOUND: { status: 404, zh: '未找到该合并记录', en: 'Merge not found' },
   IDENTITY_MERGE_NOT_LATEST: {
     status: 409,

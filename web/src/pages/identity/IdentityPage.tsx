@@ -10,6 +10,7 @@ import {
   Input,
   InputNumber,
   Progress,
+  Segmented,
   Space,
   Table,
   Tabs,
@@ -21,8 +22,12 @@ import { type Account, api, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../../i18n/index.tsx';
 
+type EntityType = 'person' | 'house' | 'household' | 'organization';
+const ENTITY_TYPES: EntityType[] = ['person', 'house', 'household', 'organization'];
+
 interface Run {
   id: number;
+  entityType: EntityType;
   status: 'running' | 'completed' | 'failed';
   stage: string;
   records: number;
@@ -63,6 +68,13 @@ interface Review {
   right: RecordView | null;
 }
 
+/** A house's, household's or organisation's golden record: the person's shape without import runs. */
+interface EntityGolden {
+  entityId: number;
+  fields: Golden['fields'];
+  merges: Golden['merges'];
+}
+
 interface Golden {
   personId: number;
   name: string | null;
@@ -71,7 +83,7 @@ interface Golden {
     value: string | null;
     source: string;
     sourceRow: number | null;
-    importRunId: number | null;
+    importRunId?: number | null;
     rule: string;
     observedAt: string | null;
   }[];
@@ -85,12 +97,14 @@ interface Golden {
   }[];
 }
 
-function RunsTab({ canRun }: { canRun: boolean }) {
+function RunsTab({ canRun, entityType }: { canRun: boolean; entityType: EntityType }) {
   const t = useT();
   const f = useFormat();
   const { message } = App.useApp();
   const runs = useApi<Run[]>('/api/identity/runs?limit=20');
   const running = runs.data?.some((r) => r.status === 'running');
+  // Runs of every type share one queue (one run at a time); the list shows the chosen type's.
+  const shown = (runs.data ?? []).filter((r) => (r.entityType ?? 'person') === entityType);
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(runs.reload, 1000);
@@ -99,7 +113,7 @@ function RunsTab({ canRun }: { canRun: boolean }) {
   const lang = useLang();
   const start = async () => {
     try {
-      await api('/api/identity/runs', { method: 'POST', body: {} });
+      await api('/api/identity/runs', { method: 'POST', body: { entityType } });
       message.success(t('identityStarted'));
       runs.reload();
     } catch (e) {
@@ -119,7 +133,7 @@ function RunsTab({ canRun }: { canRun: boolean }) {
         rowKey="id"
         size="small"
         loading={runs.loading && !runs.data}
-        dataSource={runs.data ?? []}
+        dataSource={shown}
         pagination={false}
         scroll={{ x: true }}
         columns={[
@@ -150,8 +164,13 @@ function RunsTab({ canRun }: { canRun: boolean }) {
           { title: t('identityRecords'), dataIndex: 'records', render: (n: number) => f.number(n) },
           { title: t('identityMatches'), dataIndex: 'matches', render: (n: number) => f.number(n) },
           { title: t('identityReviews'), dataIndex: 'reviews', render: (n: number) => f.number(n) },
-          { title: t('identityPersonsUpdated'), dataIndex: 'personsUpdated' },
-          { title: t('identityPersonsCreated'), dataIndex: 'personsCreated' },
+          {
+            title: t(entityType === 'person' ? 'identityPersonsUpdated' : 'identityPersonsUpdatedAll'),
+            dataIndex: 'personsUpdated',
+          },
+          ...(entityType === 'person'
+            ? [{ title: t('identityPersonsCreated'), dataIndex: 'personsCreated' }]
+            : []),
           { title: t('identityConflicts'), dataIndex: 'conflicts' },
           { title: t('identityStartedAt'), dataIndex: 'startedAt', render: (d: string) => f.dateTime(d) },
         ]}
@@ -267,9 +286,11 @@ function ReviewCard({
   );
 }
 
-function ReviewsTab({ canReview }: { canReview: boolean }) {
+function ReviewsTab({ canReview, entityType }: { canReview: boolean; entityType: EntityType }) {
   const t = useT();
-  const reviews = useApi<{ total: number; items: Review[] }>('/api/identity/reviews?limit=10');
+  const reviews = useApi<{ total: number; items: Review[] }>(
+    `/api/identity/reviews?limit=10&entityType=${entityType}`,
+  );
   if (reviews.data && reviews.data.items.length === 0) return <Empty description={t('identityNoReviews')} />;
   return (
     <Flex vertical gap={12}>
@@ -285,7 +306,7 @@ function ReviewsTab({ canReview }: { canReview: boolean }) {
   );
 }
 
-function GoldenTab({ canUndo }: { canUndo: boolean }) {
+function GoldenTab({ canUndo, entityType }: { canUndo: boolean; entityType: EntityType }) {
   const t = useT();
   const f = useFormat();
   const lang = useLang();
@@ -293,17 +314,28 @@ function GoldenTab({ canUndo }: { canUndo: boolean }) {
   const [input, setInput] = useState<number | null>(null);
   const [personId, setPersonId] = useState<number | null>(null);
   const [undoReason, setUndoReason] = useState('');
-  const golden = useApi<Golden>(personId ? `/api/identity/persons/${personId}/golden` : null);
+  const isPerson = entityType === 'person';
+  // Persons and the other entity types have their own golden-record and undo routes.
+  const golden = useApi<Golden | EntityGolden>(
+    personId
+      ? isPerson
+        ? `/api/identity/persons/${personId}/golden`
+        : `/api/identity/entities/${entityType}/${personId}/golden`
+      : null,
+  );
   const undo = async (mergeId: number) => {
     if (undoReason.trim().length < 2) {
       message.warning(t('identityReasonRequired'));
       return;
     }
     try {
-      await api(`/api/identity/merges/${mergeId}/undo`, {
-        method: 'POST',
-        body: { reason: undoReason.trim() },
-      });
+      await api(
+        isPerson ? `/api/identity/merges/${mergeId}/undo` : `/api/identity/entity-merges/${mergeId}/undo`,
+        {
+          method: 'POST',
+          body: { reason: undoReason.trim() },
+        },
+      );
       message.success(t('identityUndone'));
       golden.reload();
     } catch (e) {
@@ -316,7 +348,7 @@ function GoldenTab({ canUndo }: { canUndo: boolean }) {
       <Space.Compact>
         <InputNumber
           min={1}
-          placeholder={t('identityPersonId')}
+          placeholder={t(isPerson ? 'identityPersonId' : 'identityEntityId')}
           value={input}
           onChange={(v) => setInput(v)}
           data-testid="identity-person-id"
@@ -326,7 +358,9 @@ function GoldenTab({ canUndo }: { canUndo: boolean }) {
         </Button>
       </Space.Compact>
       {golden.error ? <Alert type="error" message={errorText(golden.error, lang)} /> : null}
-      {g && g.fields.length === 0 && <Empty description={t('identityNoGolden')} />}
+      {g && g.fields.length === 0 && (
+        <Empty description={t(isPerson ? 'identityNoGolden' : 'identityNoEntityGolden')} />
+      )}
       {g && g.fields.length > 0 && (
         <Table
           size="small"
@@ -344,7 +378,7 @@ function GoldenTab({ canUndo }: { canUndo: boolean }) {
             { title: t('identityValue'), dataIndex: 'value' },
             { title: t('identitySource'), dataIndex: 'source' },
             { title: t('identitySourceRow'), dataIndex: 'sourceRow' },
-            { title: t('identityImportRun'), dataIndex: 'importRunId' },
+            ...(isPerson ? [{ title: t('identityImportRun'), dataIndex: 'importRunId' }] : []),
             {
               title: t('identityRule'),
               dataIndex: 'rule',
@@ -416,6 +450,7 @@ export function IdentityPage({ account }: { account: Account }) {
   // Reading is identity:read; deciding pairs identity:review; starting runs and undoing merges identity:run.
   const canRun = account.permissions.includes('identity:run');
   const canReview = account.permissions.includes('identity:review');
+  const [entityType, setEntityType] = useState<EntityType>('person');
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={3} style={{ margin: 0 }}>
@@ -424,11 +459,34 @@ export function IdentityPage({ account }: { account: Account }) {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('identityIntro')}
       </Typography.Paragraph>
+      <Space>
+        <Typography.Text>{t('identityEntityType')}</Typography.Text>
+        <Segmented<EntityType>
+          value={entityType}
+          onChange={setEntityType}
+          data-testid="identity-entity-type"
+          options={ENTITY_TYPES.map((x) => ({ value: x, label: t(`identity_t_${x}` as MessageKey) }))}
+        />
+      </Space>
+      {/* Keyed by the type, so a tab's input and loaded data start afresh when the type changes. */}
       <Tabs
+        key={entityType}
         items={[
-          { key: 'runs', label: t('identityTabRuns'), children: <RunsTab canRun={canRun} /> },
-          { key: 'reviews', label: t('identityTabReviews'), children: <ReviewsTab canReview={canReview} /> },
-          { key: 'golden', label: t('identityTabGolden'), children: <GoldenTab canUndo={canRun} /> },
+          {
+            key: 'runs',
+            label: t('identityTabRuns'),
+            children: <RunsTab canRun={canRun} entityType={entityType} />,
+          },
+          {
+            key: 'reviews',
+            label: t('identityTabReviews'),
+            children: <ReviewsTab canReview={canReview} entityType={entityType} />,
+          },
+          {
+            key: 'golden',
+            label: t('identityTabGolden'),
+            children: <GoldenTab canUndo={canRun} entityType={entityType} />,
+          },
         ]}
       />
     </Flex>

@@ -1,0 +1,794 @@
+// Entity resolution of houses, households and organisations: the records an identity run of one of these types
+// links (the departments' register records in source_entity and the platform's own rows), and the golden
+// records it writes. A cluster with one platform row gets that row's golden fields chosen by the type's
+// survivorship rules (identity_entity_rule), each kept with its provenance; the merge stores what it replaced,
+// so it can be undone. A cluster holding two platform rows is a conflict (the platform has the entity twice: a
+// person decides, nothing is written); one of register records alone is counted unplaced.
+import { sql } from 'kysely';
+import { maskName, maskPhone } from '../../lib/masking.ts';
+import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
+import { scopeLikePattern } from '../../platform/auth/viewer.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
+import type { Db, ResolvedEntityType, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import {
+  ENTITY_KINDS,
+  householdLinkValues,
+  houseLinkValues,
+  organizationLinkValues,
+  SOURCE_ENTITY_PREFIX,
+} from './entity-kinds.ts';
+import type { RecordView } from './identity.presenter.ts';
+import {
+  type CandidateRecord,
+  type ChosenValue,
+  goldenRecord,
+  PLATFORM_SOURCE,
+  type SurvivorshipRule,
+} from './survivorship.ts';
+
+type Values = Record<string, string | null>;
+
+export interface EntityRecord {
+  ref: string;
+  scopePath: string;
+  linkValues: Record<string, string>;
+  candidate: CandidateRecord<string>;
+  /** The platform row's id and its golden fields as they are now (null for a register record). */
+  platformId: number | null;
+  current: Values | null;
+  platformSource: string | null;
+  platformUpdatedAt: string | null;
+}
+
+export interface EntityOutcome {
+  updated: number;
+  conflicts: number;
+  unplaced: number;
+  changedEntities: number[];
+}
+
+interface Actor {
+  username: string;
+  scopePath: string;
+  audit(db: Db, entry: RequestAuditEntry): Promise<void>;
+}
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
+const area = (v: unknown) => (v === null || v === undefined ? null : Number(v).toFixed(2));
+
+const TABLE: Record<ResolvedEntityType, 'house' | 'household' | 'organization'> = {
+  house: 'house',
+  household: 'household',
+  organization: 'organization',
+};
+
+/** A register's house address made whole where it keeps building, unit and room in their own columns. */
+function composedHouseAddress(f: Values): string | null {
+  if (!f['address']) return null;
+  if (!f['building'] || !f['room_no']) return f['address'];
+  const withMark = (v: string, mark: RegExp, suffix: string) => (mark.test(v) ? v : `${v}${suffix}`);
+  return (
+    f['address'] +
+    withMark(f['building'], /(幢|栋|号楼|座)$/, '幢') +
+    (f['unit_no'] ? withMark(f['unit_no'], /单元$/, '单元') : '') +
+    withMark(f['room_no'], /室$/, '室')
+  );
+}
+
+/** The golden-field values a register record offers. */
+function sourceGoldenValues(type: ResolvedEntityType, f: Values, link: Record<string, string>): Values {
+  if (type === 'house')
+    return {
+      address: composedHouseAddress(f),
+      unit_no: link['unit'] || null,
+      room_no: link['room'] || null,
+      area_m2: f['area_m2'] ?? null,
+      use_type: f['use_type'] ?? null,
+    };
+  if (type === 'household')
+    return { household_no: f['household_no'] ?? null, member_count: f['member_count'] ?? null };
+  return {
+    name: f['name'] ?? null,
+    uscc: f['uscc'] ?? null,
+    address: f['address'] ?? null,
+    legal_rep_name: f['legal_rep_name'] ?? null,
+    contact_phone: f['contact_phone'] ?? null,
+  };
+}
+
+export function createEntityResolution(db: Db, cipher: FieldCipher) {
+  const open = (c: Uint8Array | null) => (c ? cipher.open(c) : null);
+
+  async function rules(type: ResolvedEntityType): Promise<SurvivorshipRule<string>[]> {
+    const rows = await db
+      .selectFrom('identity_entity_rule')
+      .selectAll()
+      .where('entity_type', '=', type)
+      .orderBy('field')
+      .execute();
+    return rows.map((r) => ({ field: r.field, rule: r.rule, sourcePriority: r.source_priority }));
+  }
+
+  /** The platform rows of the type in scope: their id, golden values and what the engine compares. */
+  async function platformRows(type: ResolvedEntityType, scopePath: string) {
+    const like = scopeLikePattern(scopePath);
+    const out: {
+      id: number;
+      scopePath: string;
+      current: Values;
+      link: Record<string, string>;
+      source: string;
+      updatedAt: string | null;
+    }[] = [];
+    if (type === 'house') {
+      const rows = await db
+        .selectFrom('house')
+        .selectAll()
+        .where('scope_path', 'like', like)
+        .orderBy('id')
+        .execute();
+      for (const h of rows)
+        out.push({
+          id: h.id,
+          scopePath: h.scope_path,
+          current: {
+            address: h.address,
+            unit_no: str(h.unit_no),
+            room_no: h.room_no,
+            area_m2: area(h.area_m2),
+            use_type: h.use_type,
+          },
+          link: houseLinkValues(h.address, { area_m2: area(h.area_m2) }),
+          source: h.source,
+          updatedAt: iso(h.source_updated_at ?? h.updated_at),
+        });
+    } else if (type === 'household') {
+      const rows = await db
+        .selectFrom('household as hh')
+        .leftJoin('person as head', 'head.id', 'hh.head_person_id')
+        .leftJoin('house', 'house.id', 'hh.house_id')
+        .select([
+          'hh.id',
+          'hh.scope_path',
+          'hh.household_no',
+          'hh.member_count',
+          'hh.source',
+          'hh.source_updated_at',
+          'hh.updated_at',
+          'head.name as head_name',
+          'head.id_number_cipher as head_id_cipher',
+          'house.address as address',
+        ])
+        .where('hh.scope_path', 'like', like)
+        .orderBy('hh.id')
+        .execute();
+      const members = new Map<number, string[]>();
+      for (const p of await db
+        .selectFrom('person')
+        .select(['household_id', 'name'])
+        .where('scope_path', 'like', like)
+        .where('household_id', 'is not', null)
+        .execute()) {
+        const list = members.get(p.household_id!);
+        if (list) list.push(p.name);
+        else members.set(p.household_id!, [p.name]);
+      }
+      for (const h of rows)
+        out.push({
+          id: h.id,
+          scopePath: h.scope_path,
+          current: { household_no: h.household_no, member_count: str(h.member_count) },
+          link: householdLinkValues({
+            householdNo: h.household_no,
+            headId: open(h.head_id_cipher),
+            headName: h.head_name,
+            address: h.address,
+            members: members.get(h.id) ?? [],
+            memberCount: str(h.member_count),
+          }),
+          source: h.source,
+          updatedAt: iso(h.source_updated_at ?? h.updated_at),
+        });
+    } else {
+      const rows = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('scope_path', 'like', like)
+        .orderBy('id')
+        .execute();
+      for (const o of rows)
+        out.push({
+          id: o.id,
+          scopePath: o.scope_path,
+          current: {
+            name: o.name,
+            uscc: o.uscc,
+            address: o.address,
+            legal_rep_name: o.legal_rep_name,
+            contact_phone: o.contact_phone,
+          },
+          link: organizationLinkValues({
+            uscc: o.uscc,
+            name: o.name,
+            address: o.address,
+            legalRep: o.legal_rep_name,
+            phone: o.contact_phone,
+          }),
+          source: o.source,
+          updatedAt: iso(o.source_updated_at ?? o.updated_at),
+        });
+    }
+    return out;
+  }
+
+  /**
+   * The platform's own values of rows that merges have written, kept in `previous` by the first merge still in
+   * force: without them a re-run would weigh the golden values as the platform's and let them win.
+   */
+  async function originalValues(type: ResolvedEntityType) {
+    const rows = await db
+      .selectFrom('identity_entity_merge')
+      .select(['entity_id', 'previous'])
+      .where('entity_type', '=', type)
+      .where('status', '=', 'applied')
+      .orderBy('id')
+      .execute();
+    const out = new Map<number, { values: Values; observedAt: string | null }>();
+    for (const m of rows) {
+      if (out.has(m.entity_id)) continue;
+      const p = m.previous as { columns: Values; source_updated_at: string | null };
+      out.set(m.entity_id, { values: p.columns, observedAt: p.source_updated_at });
+    }
+    return out;
+  }
+
+  async function load(type: ResolvedEntityType, scopePath: string): Promise<EntityRecord[]> {
+    const kind = ENTITY_KINDS[type];
+    const original = await originalValues(type);
+    const records: EntityRecord[] = [];
+    for (const r of await platformRows(type, scopePath)) {
+      const ref = `${kind.platformPrefix}${r.id}`;
+      const before = r.source === 'identity' ? original.get(r.id) : undefined;
+      records.push({
+        ref,
+        scopePath: r.scopePath,
+        linkValues: r.link,
+        platformId: r.id,
+        current: r.current,
+        platformSource: r.source,
+        platformUpdatedAt: r.updatedAt,
+        candidate: {
+          ref,
+          source: PLATFORM_SOURCE,
+          sourcePersonId: null,
+          sourceRow: null,
+          importRunId: null,
+          observedAt: before ? before.observedAt : r.updatedAt,
+          values: before ? before.values : r.current,
+        },
+      });
+    }
+    const sources = await db
+      .selectFrom('source_entity')
+      .selectAll()
+      .where('entity_type', '=', type)
+      .where('scope_path', 'like', scopeLikePattern(scopePath))
+      .orderBy('id')
+      .execute();
+    for (const s of sources) {
+      const f = s.fields as Values;
+      const link =
+        type === 'house'
+          ? houseLinkValues(f['address'] ?? '', {
+              building: f['building'],
+              unit: f['unit_no'],
+              room: f['room_no'],
+              area_m2: f['area_m2'],
+            })
+          : type === 'household'
+            ? householdLinkValues({
+                householdNo: f['household_no'] ?? null,
+                headId: open(s.head_id_cipher),
+                headName: f['head_name'] ?? null,
+                address: f['address'] ?? null,
+                members: (f['members'] ?? '').split(/[、,，\s]+/),
+                memberCount: f['member_count'] ?? null,
+              })
+            : organizationLinkValues({
+                uscc: f['uscc'] ?? null,
+                name: f['name'] ?? null,
+                address: f['address'] ?? null,
+                legalRep: f['legal_rep_name'] ?? null,
+                phone: f['contact_phone'] ?? null,
+              });
+      const ref = `${SOURCE_ENTITY_PREFIX}${s.id}`;
+      records.push({
+        ref,
+        scopePath: s.scope_path,
+        linkValues: link,
+        platformId: null,
+        current: null,
+        platformSource: null,
+        platformUpdatedAt: null,
+        candidate: {
+          ref,
+          source: s.source,
+          sourcePersonId: Number(s.id),
+          sourceRow: s.source_row,
+          importRunId: null,
+          observedAt: s.record_date ? `${s.record_date}T00:00:00.000Z` : iso(s.imported_at),
+          values: sourceGoldenValues(type, f, link),
+        },
+      });
+    }
+    return records;
+  }
+
+  /** The platform row's columns a golden record sets, typed per table. */
+  async function writeColumns(
+    trx: Db,
+    type: ResolvedEntityType,
+    id: number,
+    v: Values,
+    source: string,
+    at: Date | string | null,
+  ) {
+    const meta = { source, source_updated_at: at, updated_at: new Date() };
+    if (type === 'house')
+      await trx
+        .updateTable('house')
+        .set({
+          address: v['address']!,
+          unit_no: v['unit_no'] ?? null,
+          room_no: v['room_no']!,
+          area_m2: v['area_m2'] === null || v['area_m2'] === undefined ? null : Number(v['area_m2']),
+          use_type: v['use_type'] as 'residential',
+          ...meta,
+        })
+        .where('id', '=', id)
+        .execute();
+    else if (type === 'household')
+      await trx
+        .updateTable('household')
+        .set({ household_no: v['household_no']!, member_count: Number(v['member_count'] ?? 0), ...meta })
+        .where('id', '=', id)
+        .execute();
+    else
+      await trx
+        .updateTable('organization')
+        .set({
+          name: v['name']!,
+          uscc: v['uscc'] ?? null,
+          address: v['address']!,
+          legal_rep_name: v['legal_rep_name'] ?? null,
+          contact_phone: v['contact_phone'] ?? null,
+          ...meta,
+        })
+        .where('id', '=', id)
+        .execute();
+  }
+
+  /** Writes one golden record per cluster with exactly one platform row; answers what it did. */
+  async function applyGolden(
+    type: ResolvedEntityType,
+    runId: number,
+    records: EntityRecord[],
+    clusters: Map<number, number[]>,
+    entityOfRecord: Map<number, number | null>,
+  ): Promise<EntityOutcome> {
+    const fieldRules = await rules(type);
+    const outcome: EntityOutcome = { updated: 0, conflicts: 0, unplaced: 0, changedEntities: [] };
+    const provenance = new Map<
+      number,
+      { field: string; source: string; source_entity_id: number | null; rule: string }[]
+    >();
+    for (const p of await db
+      .selectFrom('identity_entity_provenance')
+      .select(['entity_id', 'field', 'source', 'source_entity_id', 'rule'])
+      .where('entity_type', '=', type)
+      .execute()) {
+      const list = provenance.get(p.entity_id) ?? [];
+      list.push({ ...p, source_entity_id: p.source_entity_id === null ? null : Number(p.source_entity_id) });
+      provenance.set(p.entity_id, list);
+    }
+    // Credit codes are unique across organisations: a golden code another organisation holds is a conflict.
+    const usccHolder = new Map<string, number>();
+    if (type === 'organization')
+      for (const o of await db
+        .selectFrom('organization')
+        .select(['id', 'uscc'])
+        .where('uscc', 'is not', null)
+        .execute())
+        usccHolder.set(o.uscc!, o.id);
+
+    const writes: {
+      target: EntityRecord;
+      golden: Map<string, ChosenValue<string>>;
+      next: Values;
+      changed: string[];
+      members: number[];
+    }[] = [];
+    for (const members of clusters.values()) {
+      const platform = members.filter((i) => records[i]!.platformId !== null);
+      const setAll = (id: number | null) => {
+        for (const i of members) entityOfRecord.set(i, id);
+      };
+      if (platform.length > 1) {
+        outcome.conflicts++;
+        setAll(null);
+        continue;
+      }
+      if (platform.length === 0) {
+        outcome.unplaced++;
+        setAll(null);
+        continue;
+      }
+      const target = records[platform[0]!]!;
+      setAll(target.platformId);
+      if (members.length === 1) continue;
+      const golden = goldenRecord(
+        fieldRules,
+        members.map((i) => records[i]!.candidate),
+      );
+      const next: Values = { ...target.current };
+      for (const [field, chosen] of golden) next[field] = chosen.value;
+      if (type === 'organization' && next['uscc']) {
+        const holder = usccHolder.get(next['uscc']);
+        if (holder !== undefined && holder !== target.platformId) {
+          outcome.conflicts++;
+          continue;
+        }
+      }
+      const changed = ENTITY_KINDS[type].goldenFields.filter(
+        (f) => (next[f] ?? null) !== (target.current![f] ?? null),
+      );
+      const stored = provenance.get(target.platformId!) ?? [];
+      const sameProvenance =
+        stored.length === golden.size &&
+        stored.every((p) => {
+          const g = golden.get(p.field);
+          return (
+            g !== undefined &&
+            g.from.source === p.source &&
+            (g.from.sourcePersonId ?? null) === p.source_entity_id &&
+            g.rule === p.rule
+          );
+        });
+      if (changed.length === 0 && sameProvenance) continue;
+      writes.push({ target, golden, next, changed, members });
+    }
+
+    for (let i = 0; i < writes.length; i += 200) {
+      const batch = writes.slice(i, i + 200);
+      await db.transaction().execute(async (trx) => {
+        const ids = batch.map((w) => w.target.platformId!);
+        const oldProvenance = new Map<number, unknown[]>();
+        for (const p of await trx
+          .selectFrom('identity_entity_provenance')
+          .selectAll()
+          .where('entity_type', '=', type)
+          .where('entity_id', 'in', ids)
+          .execute()) {
+          const list = oldProvenance.get(p.entity_id) ?? [];
+          list.push({ ...p, observed_at: iso(p.observed_at) });
+          oldProvenance.set(p.entity_id, list);
+        }
+        const merges = await trx
+          .insertInto('identity_entity_merge')
+          .values(
+            batch.map((w) => ({
+              run_id: runId,
+              entity_type: type,
+              entity_id: w.target.platformId!,
+              members: w.members.map((m) => records[m]!.ref),
+              previous: JSON.stringify({
+                columns: w.target.current,
+                source: w.target.platformSource,
+                source_updated_at: w.target.platformUpdatedAt,
+                provenance: oldProvenance.get(w.target.platformId!) ?? [],
+              }),
+              changed_fields: w.changed,
+              scope_path: w.target.scopePath,
+            })),
+          )
+          .returning(['id', 'entity_id'])
+          .execute();
+        const mergeOf = new Map(merges.map((m) => [m.entity_id, Number(m.id)]));
+        const now = new Date();
+        for (const w of batch) await writeColumns(trx, type, w.target.platformId!, w.next, 'identity', now);
+        await trx
+          .deleteFrom('identity_entity_provenance')
+          .where('entity_type', '=', type)
+          .where('entity_id', 'in', ids)
+          .execute();
+        const rows = batch.flatMap((w) =>
+          [...w.golden.values()].map((g) => ({
+            entity_type: type,
+            entity_id: w.target.platformId!,
+            field: g.field,
+            merge_id: mergeOf.get(w.target.platformId!)!,
+            source: g.from.source,
+            source_entity_id: g.from.sourcePersonId,
+            source_row: g.from.sourceRow,
+            rule: g.rule,
+            observed_at: g.from.observedAt,
+            value: g.value,
+          })),
+        );
+        for (let k = 0; k < rows.length; k += 1000)
+          await trx
+            .insertInto('identity_entity_provenance')
+            .values(rows.slice(k, k + 1000))
+            .execute();
+      });
+      for (const w of batch) outcome.changedEntities.push(w.target.platformId!);
+      outcome.updated += batch.length;
+    }
+    return outcome;
+  }
+
+  /** An entity's golden record: each field's value with where it came from, and the merges. */
+  async function golden(actor: Actor, type: ResolvedEntityType, id: number) {
+    const row = await db
+      .selectFrom(TABLE[type])
+      .select(['id', 'scope_path'])
+      .where('id', '=', id)
+      .where('scope_path', 'like', scopeLikePattern(actor.scopePath))
+      .executeTakeFirst();
+    if (!row) throw new AppError('IDENTITY_ENTITY_NOT_FOUND');
+    const provenance = await db
+      .selectFrom('identity_entity_provenance')
+      .selectAll()
+      .where('entity_type', '=', type)
+      .where('entity_id', '=', id)
+      .orderBy('field')
+      .execute();
+    const merges = await db
+      .selectFrom('identity_entity_merge')
+      .selectAll()
+      .where('entity_type', '=', type)
+      .where('entity_id', '=', id)
+      .orderBy('id', 'desc')
+      .execute();
+    const latest = merges.find((m) => m.status === 'applied');
+    const current = (await platformRows(type, row.scope_path)).find((r) => r.id === id)!;
+    await actor.audit(db, { action: 'identity.golden.read', entityType: type, entityIds: [id] });
+    return {
+      entityType: type,
+      entityId: id,
+      current: Object.entries(current.current).map(([field, value]) => ({
+        field,
+        value: presentValue(field, value),
+      })),
+      fields: provenance.map((p) => ({
+        field: p.field,
+        value: presentValue(p.field, p.value),
+        source: p.source,
+        sourceEntityId: p.source_entity_id === null ? null : Number(p.source_entity_id),
+        sourceRow: p.source_row,
+        rule: p.rule,
+        observedAt: iso(p.observed_at),
+        mergeId: Number(p.merge_id),
+      })),
+      merges: merges.map((m) => ({
+        id: Number(m.id),
+        runId: Number(m.run_id),
+        members: m.members,
+        changedFields: m.changed_fields,
+        status: m.status,
+        appliedAt: iso(m.applied_at) ?? '',
+        undoneAt: iso(m.undone_at),
+        undoneBy: m.undone_by,
+        undoReason: m.undo_reason,
+        undoable: m.id === latest?.id,
+      })),
+    };
+  }
+
+  /** Puts back what the merge replaced: the row's columns and their provenance. Only the latest merge. */
+  async function undo(actor: Actor, mergeId: number, reason: string) {
+    return db.transaction().execute(async (trx) => {
+      const merge = await trx
+        .selectFrom('identity_entity_merge')
+        .selectAll()
+        .where('id', '=', mergeId)
+        .where('scope_path', 'like', scopeLikePattern(actor.scopePath))
+        .executeTakeFirst();
+      if (!merge) throw new AppError('IDENTITY_MERGE_NOT_FOUND');
+      const latest = await trx
+        .selectFrom('identity_entity_merge')
+        .select('id')
+        .where('entity_type', '=', merge.entity_type)
+        .where('entity_id', '=', merge.entity_id)
+        .where('status', '=', 'applied')
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      if (merge.status !== 'applied' || Number(latest?.id) !== mergeId)
+        throw new AppError('IDENTITY_MERGE_NOT_LATEST');
+      const previous = merge.previous as {
+        columns: Values;
+        source: string;
+        source_updated_at: string | null;
+        provenance: Record<string, unknown>[];
+      };
+      await writeColumns(
+        trx,
+        merge.entity_type,
+        merge.entity_id,
+        previous.columns,
+        previous.source,
+        previous.source_updated_at,
+      );
+      await trx
+        .deleteFrom('identity_entity_provenance')
+        .where('entity_type', '=', merge.entity_type)
+        .where('entity_id', '=', merge.entity_id)
+        .execute();
+      if (previous.provenance.length > 0)
+        await trx
+          .insertInto('identity_entity_provenance')
+          .values(
+            previous.provenance.map((p) => ({
+              entity_type: merge.entity_type,
+              entity_id: merge.entity_id,
+              field: p['field'] as string,
+              merge_id: Number(p['merge_id']),
+              source: p['source'] as string,
+              source_entity_id: p['source_entity_id'] === null ? null : Number(p['source_entity_id']),
+              source_row: (p['source_row'] as number | null) ?? null,
+              rule: p['rule'] as string,
+              observed_at: (p['observed_at'] as string | null) ?? null,
+              value: (p['value'] as string | null) ?? null,
+            })),
+          )
+          .execute();
+      await trx
+        .updateTable('identity_entity_merge')
+        .set({
+          status: 'undone',
+          undone_at: new Date(),
+          undone_by: actor.username,
+          undo_reason: reason.trim(),
+        })
+        .where('id', '=', mergeId)
+        .execute();
+      await actor.audit(trx, {
+        action: 'identity.merge.undo',
+        entityType: merge.entity_type,
+        entityIds: [merge.entity_id],
+        purpose: reason.trim(),
+        details: { mergeId, members: merge.members },
+      });
+      return { mergeId, entityType: merge.entity_type, entityId: merge.entity_id, status: 'undone' as const };
+    });
+  }
+
+  /** Both records of review pairs in the shape the console shows persons' (masked where personal). */
+  async function recordViews(refs: string[], executor: Db = db): Promise<Map<string, RecordView>> {
+    const out = new Map<string, RecordView>();
+    const sourceIds = refs.filter((r) => r.startsWith(SOURCE_ENTITY_PREFIX)).map((r) => Number(r.slice(3)));
+    if (sourceIds.length > 0)
+      for (const s of await executor
+        .selectFrom('source_entity')
+        .selectAll()
+        .where('id', 'in', sourceIds)
+        .execute()) {
+        const f = s.fields as Values;
+        out.set(`${SOURCE_ENTITY_PREFIX}${s.id}`, {
+          ...view(s.entity_type, f, s.head_id_masked),
+          ref: `${SOURCE_ENTITY_PREFIX}${s.id}`,
+          kind: 'source',
+          source: s.source,
+          sourceLabel: s.source,
+          sourceKey: s.source_key,
+          sourceRow: s.source_row,
+          recordDate: s.record_date,
+        });
+      }
+    for (const type of Object.keys(ENTITY_KINDS) as ResolvedEntityType[]) {
+      const prefix = ENTITY_KINDS[type].platformPrefix;
+      const ids = refs.filter((r) => r.startsWith(prefix)).map((r) => Number(r.slice(prefix.length)));
+      if (ids.length === 0) continue;
+      const rows = await executor.selectFrom(TABLE[type]).selectAll().where('id', 'in', ids).execute();
+      for (const r of rows as Record<string, unknown>[]) {
+        const f: Values = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(v)]));
+        out.set(`${prefix}${r['id']}`, {
+          ...view(type, f, null),
+          ref: `${prefix}${r['id']}`,
+          kind: 'platform',
+          source: PLATFORM_SOURCE,
+          sourceLabel: `平台${ENTITY_KINDS[type].label}档案`,
+          sourceKey: null,
+          sourceRow: null,
+          recordDate: iso(r['source_updated_at'] as Date | null)?.slice(0, 10) ?? null,
+        });
+      }
+    }
+    return out;
+  }
+
+  async function listRules(type: ResolvedEntityType) {
+    return (await rules(type)).map((r) => ({
+      field: r.field,
+      rule: r.rule,
+      sourcePriority: [...r.sourcePriority],
+    }));
+  }
+
+  async function updateRule(
+    actor: Actor,
+    type: ResolvedEntityType,
+    field: string,
+    body: { rule: SurvivorshipRuleKind; sourcePriority: string[] },
+  ) {
+    if (!ENTITY_KINDS[type].goldenFields.includes(field))
+      throw new AppError('IDENTITY_RULE_INVALID', [
+        {
+          field: '/field',
+          message: `${ENTITY_KINDS[type].label}没有字段「${field}」`,
+          messageEn: `no field "${field}"`,
+        },
+      ]);
+    if (new Set(body.sourcePriority).size !== body.sourcePriority.length)
+      throw new AppError('IDENTITY_RULE_INVALID', [
+        { field: '/sourcePriority', message: '数据来源重复', messageEn: 'a source is listed twice' },
+      ]);
+    return db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('identity_entity_rule')
+        .set({ rule: body.rule, source_priority: body.sourcePriority, updated_at: sql`now()` })
+        .where('entity_type', '=', type)
+        .where('field', '=', field)
+        .execute();
+      await actor.audit(trx, {
+        action: 'identity.rule.update',
+        entityType: 'identity_entity_rule',
+        entityIds: [`${type}.${field}`],
+        details: body,
+      });
+      return { field, rule: body.rule, sourcePriority: body.sourcePriority };
+    });
+  }
+
+  return { load, applyGolden, golden, undo, recordViews, listRules, updateRule };
+}
+
+/** A golden value as lists show it: a contact phone masked, the rest as stored (not personal). */
+function presentValue(field: string, value: string | null): string | null {
+  if (value === null) return null;
+  return field === 'contact_phone' ? maskPhone(value) : value;
+}
+
+/** A register record or platform row in the fields of the console's record view. */
+function view(
+  type: ResolvedEntityType,
+  f: Values,
+  headIdMasked: string | null,
+): Omit<RecordView, 'ref' | 'kind' | 'source' | 'sourceLabel' | 'sourceKey' | 'sourceRow' | 'recordDate'> {
+  const base = { importRunId: null, personId: null, sex: null, birthDate: null };
+  if (type === 'organization')
+    return {
+      ...base,
+      name: f['name'] ?? null,
+      idNumber: f['uscc'] ?? null,
+      phone: f['contact_phone'] ? maskPhone(f['contact_phone']) : null,
+      address: f['address'] ?? null,
+    };
+  if (type === 'household')
+    return {
+      ...base,
+      name: f['head_name'] ? maskName(f['head_name']) : `户号 ${f['household_no'] ?? ''}`,
+      idNumber: headIdMasked ? headIdMasked : null,
+      phone: null,
+      address: f['household_no'] ? `户号 ${f['household_no']}` : null,
+    };
+  return {
+    ...base,
+    name: f['room_no'] ? `${f['unit_no'] ?? '-'}单元 ${f['room_no']}` : null,
+    idNumber: null,
+    phone: null,
+    address: f['address'] ?? null,
+  };
+}
