@@ -4,6 +4,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
 import {
+  bigrams,
   DEFAULT_SAME_INCIDENT_RULE,
   findSameIncident,
   type IncidentCandidate,
@@ -27,6 +28,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { normalisePhone } from '../people/people.service.ts';
 import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
 import type { GridLocator, GridPlace } from './grid-locator.ts';
+import { createIntakeIdPool } from './intake-ids.ts';
 import type { EventRecord } from './order.presenter.ts';
 import { dispatchClocks } from './order-clocks.ts';
 import {
@@ -44,7 +46,6 @@ import {
   type OrderRow,
   queueNotifications,
   stateOf,
-  takeIntakeIds,
   unitCodesOfAccount,
   writeIntakeGroup,
 } from './work-orders.repository.ts';
@@ -444,6 +445,19 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   // Orders opened by recent groups: a group whose look-up ran before they were written still sees them.
   let groupsWritten = 0;
   let recentlyOpened: Array<{ group: number; candidate: IncidentCandidate; known: KnownOrder }> = [];
+  const intakeIds = createIntakeIdPool();
+  // Bigrams of open orders' descriptions (which never change): the same orders are compared with report after
+  // report. Dropped wholesale when large, which is cheaper than tracking which orders closed.
+  const grams = new Map<number, Map<string, number>>();
+  function gramsOf(orderId: number, description: string) {
+    let g = grams.get(orderId);
+    if (!g) {
+      if (grams.size >= 20_000) grams.clear();
+      g = bigrams(description);
+      grams.set(orderId, g);
+    }
+    return g;
+  }
 
   const NOTICE_RECEIVED = {
     kind: 'received',
@@ -489,6 +503,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       candidates[n.probe]!.push({
         id,
         description: n.description,
+        grams: gramsOf(id, n.description),
         lng: n.lng,
         lat: n.lat,
         address: n.address,
@@ -514,7 +529,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       return same;
     });
     const openers = plan.flatMap((same, i) => (same ? [] : [i]));
-    const ids = await takeIntakeIds(database.db, {
+    const ids = await intakeIds.take(database.db, {
       orders: openers.length,
       requesters: items.length,
       events: items.reduce((n, it, i) => n + (plan[i] ? 1 : it.opening.steps.length), 0),
@@ -754,6 +769,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       const results = await writeGroup(batch, near as Awaited<ReturnType<typeof lookUp>>, seenGroups);
       for (const [i, item] of batch.entries()) item.resolve(results[i]!);
     } catch (error) {
+      intakeIds.clear();
       if (batch.length === 1) batch[0]!.reject(error);
       else {
         for (const item of batch) {
@@ -762,6 +778,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
             const [result] = await writeGroup([item], await lookUp([item]), seen);
             item.resolve(result!);
           } catch (e) {
+            intakeIds.clear();
             item.reject(e);
           }
         }
