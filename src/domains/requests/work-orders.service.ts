@@ -98,6 +98,13 @@ export interface Caller {
   audit: Pick<AuditEntry, 'requestId' | 'ip'>;
   /** The capacity of someone without an account who proved to be the requester (order number + code). */
   asRequester?: boolean;
+  /** An operator at the server's command line (`cbrain requests import`), audited like every command-line run. */
+  commandLine?: { username: string; scopePath: string };
+}
+
+/** The caller of work done at the command line: its audit entries name the operator, with the role `cli`. */
+export function commandLineCaller(username: string, scopePath: string): Caller {
+  return { viewer: null, audit: { requestId: null, ip: null }, commandLine: { username, scopePath } };
 }
 
 export interface IntakeResult {
@@ -145,6 +152,10 @@ export function orderNumber(id: number, at: Date): string {
 
 function auditOf(caller: Caller, entry: Omit<AuditEntry, 'requestId' | 'ip'>): AuditEntry {
   const v = caller.viewer;
+  if (!v && caller.commandLine) {
+    const { username, scopePath } = caller.commandLine;
+    return { ...entry, ...caller.audit, accountId: null, username, role: 'cli', scopePath };
+  }
   return {
     ...entry,
     ...caller.audit,
