@@ -127,8 +127,8 @@ export interface WorkOrderDeps {
   locator: GridLocator;
   now?: () => Date;
   /**
-   * Concurrent intake writers (group commit); default 2 on PostgreSQL (4 measured slower: intake ÷ bare INSERT
-   * 0.14–0.19 against 0.17–0.26 with 2, alternated runs), 1 on PGlite.
+   * Intake groups in flight (group commit): one is written while the others look up; default 2 on PostgreSQL,
+   * 1 on PGlite (a single connection, where a look-up cannot overlap a write).
    */
   writers?: number;
 }
