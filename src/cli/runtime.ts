@@ -32,3 +32,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   await migrate(database);
   return { config, database, cipher, close: () => database.close() };
 }
+
+/** Who runs a command, as its audit entries name them: the operating-system user at the server. */
+export function commandLineUsername(): string {
+  return `cli:${process.env['USER'] ?? 'operator'}`;
+}

@@ -13,7 +13,7 @@ import {
 } from '../../domains/ingest/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
-import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
+import { commandLineUsername, configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 
 interface ImportCommandOptions extends GlobalOptions {
   source: string;
@@ -76,7 +76,7 @@ export function registerImportCommand(program: Command) {
           format: o.format,
           batchSize,
           saveMapping: o.saveMapping ?? false,
-          actor: commandLineActor(`cli:${process.env['USER'] ?? 'operator'}`, scope),
+          actor: commandLineActor(commandLineUsername(), scope),
           onProgress: (bytes, total, rows) => bar.update(bytes, total, `${rows} rows`),
         });
         bar.stop();

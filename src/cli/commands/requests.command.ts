@@ -3,10 +3,11 @@
 // reason) and exits 1 when a row was rejected. Running it again on the same file adds nothing.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createIntakeService, importHotlineFile } from '../../domains/requests/index.ts';
+import { districtPath } from '../../domains/ingest/index.ts';
+import { commandLineCaller, createIntakeService, importHotlineFile } from '../../domains/requests/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
+import { commandLineUsername, configFrom, type GlobalOptions, openRuntime } from '../runtime.ts';
 
 interface RequestsImportOptions extends GlobalOptions {
   encoding?: string;
@@ -27,7 +28,7 @@ export function registerRequestsCommand(program: Command) {
         const report = await importHotlineFile(
           service,
           catalog,
-          { viewer: null, audit: { requestId: null, ip: null } },
+          commandLineCaller(commandLineUsername(), await districtPath(runtime.database.db)),
           file,
           path.basename(file),
           { encoding: o.encoding },

@@ -1,12 +1,18 @@
 // Bulk import of a 12345 export: good rows become orders through intake, each bad row gets a row-level error with
 // a code and a Chinese reason (read = accepted + rejected), and the hotline's record number makes a second import
 // of the same file add nothing. CSV in UTF-8 and GBK, and XLSX.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { MINI } from '../../testing/fixtures.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
-import { parseHotlineTime } from './hotline-import.ts';
+import { createIntakeService, importHotlineFile, parseHotlineTime } from './hotline-import.ts';
 import { createRequestsTestApp } from './requests-fixture.testing.ts';
+import { commandLineCaller } from './work-orders.service.ts';
 
 const HEADER = '工单编号,来电时间,来电人,来电号码,诉求内容,诉求地址,类别编码,经度,纬度';
 const GOOD = [
@@ -86,6 +92,47 @@ describeEachBackend('requests: hotline import', createRequestsTestApp, (ctx) => 
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('an import at the command line is audited with the operator and the role cli, not as anonymous', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hotline-'));
+    const file = path.join(dir, 'cli.csv');
+    writeFileSync(
+      file,
+      [HEADER, 'RX2026119001,2026-11-30 12:00,,,西门路灯不亮好几天了,,0106,120.105,30.285'].join('\n'),
+    );
+    try {
+      const { service, catalog } = createIntakeService(ctx().database, ctx().cipher);
+      const report = await importHotlineFile(
+        service,
+        catalog,
+        commandLineCaller('cli:tester', MINI.district.path),
+        file,
+        'cli.csv',
+      );
+      expect(report).toMatchObject({ read: 1, accepted: 1, rejected: 0 });
+      const order = await db()
+        .selectFrom('work_order')
+        .select('id')
+        .where('idempotency_key', '=', 'hotline-record:RX2026119001')
+        .executeTakeFirstOrThrow();
+      const entries = await db()
+        .selectFrom('audit_log')
+        .select(['action', 'username', 'role', 'scope_path'])
+        .where(sql<boolean>`${String(order.id)} = any(entity_ids)`)
+        .where('action', 'in', ['request.create', 'request.join'])
+        .execute();
+      expect(entries).toEqual([
+        {
+          action: 'request.create',
+          username: 'cli:tester',
+          role: 'cli',
+          scope_path: MINI.district.path,
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a GBK export is read as GBK, and an XLSX export like a CSV one', async () => {

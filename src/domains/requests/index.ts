@@ -29,6 +29,7 @@ export { QUICK_TRAINING } from './classifier-training.ts';
 export { createLiveArrivals, DEMO_REQUESTS_PER_DAY, loadRequestDemo } from './demo-orders.ts';
 export { createIntakeService, importHotlineFile } from './hotline-import.ts';
 export { startRequestJobs } from './jobs.ts';
+export { commandLineCaller } from './work-orders.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 // SQL of the work-order loop. Every function takes the database or the caller's transaction first, so the service
 // decides what commits together (state change + event + notification + audit).
-import { type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { WorkOrderTable } from '../../platform/db/schema.ts';
 import type { EventRecord } from './order.presenter.ts';
@@ -111,6 +111,8 @@ export async function findOpenOrdersNearMany(
   const r = await sql<{
     probe: number;
     id: number;
+    number: string;
+    street_code: string | null;
     description: string;
     lng: number | null;
     lat: number | null;
@@ -121,11 +123,13 @@ export async function findOpenOrdersNearMany(
     select q.probe, c.* from (values ${rows}) q (probe, lng0, lng1, lat0, lat1, address, since)
     cross join lateral (
       select * from (
-        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        select w.id, w.number, w.street_code, w.description, w.lng, w.lat, w.address, w.category_code,
+          w.received_at from work_order w
         where w.status in (${open}) and w.received_at >= q.since
           and w.lng >= q.lng0 and w.lng <= q.lng1 and w.lat >= q.lat0 and w.lat <= q.lat1
         union
-        select w.id, w.description, w.lng, w.lat, w.address, w.category_code, w.received_at from work_order w
+        select w.id, w.number, w.street_code, w.description, w.lng, w.lat, w.address, w.category_code,
+          w.received_at from work_order w
         where w.status in (${open}) and w.received_at >= q.since and w.address = q.address
       ) u
       order by u.received_at desc
@@ -300,7 +304,7 @@ export async function insertAssignments(
     .execute();
 }
 
-/** The requester row written at intake (the order and street are taken from the order in the same statement). */
+/** The requester row written at intake. */
 export interface IntakeRequester {
   anonymous: boolean;
   name: string | null;
@@ -315,215 +319,213 @@ export interface IntakeRequester {
   joined_at: Date;
 }
 
-/** An intake step (receive, classify, dispatch) written with the order. */
-export interface IntakeStep {
+/** Ids of the rows a write group adds, taken from the tables' own sequences before the write (its audit entries name them). */
+export async function takeIntakeIds(
+  db: Db,
+  counts: { orders: number; requesters: number; events: number },
+): Promise<{ orders: number[]; requesters: number[]; events: number[] }> {
+  const r = await sql<{ orders: unknown[]; requesters: unknown[]; events: unknown[] }>`
+    select
+      array(select nextval(pg_get_serial_sequence('work_order', 'id'))
+        from generate_series(1, ${counts.orders}::integer)) as orders,
+      array(select nextval(pg_get_serial_sequence('order_requester', 'id'))
+        from generate_series(1, ${counts.requesters}::integer)) as requesters,
+      array(select nextval(pg_get_serial_sequence('order_event', 'id'))
+        from generate_series(1, ${counts.events}::integer)) as events
+  `.execute(db);
+  const row = r.rows[0]!;
+  const ids = (list: unknown[]) => list.map(Number).sort((a, b) => a - b);
+  return { orders: ids(row.orders), requesters: ids(row.requesters), events: ids(row.events) };
+}
+
+/** A new order's row, its id and number taken beforehand. */
+export interface NewOrderRow {
+  id: number;
+  number: string;
+  street_code: string | null;
+  community_code: string | null;
+  grid_id: number | null;
+  scope_path: string;
+  channel: string;
+  status: string;
+  category_code: string | null;
+  category_confidence: number | null;
+  event_code: string | null;
+  description: string;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  lead_unit_code: string | null;
+  received_at: Date;
+  dispatched_at: Date | null;
+  response_due: Date | null;
+  resolve_due: Date | null;
+  warn_at: Date | null;
+  idempotency_key: string | null;
+  created_by: number | null;
+  requester_count: number;
+}
+
+export interface NewEventRow {
+  id: number;
+  order_id: number;
+  street_code: string | null;
   action: string;
-  from: string | null;
-  to: string;
-  actorName: string;
-  unit: string | null;
+  /** Null with `joining`: the step keeps the order's state, whatever it is when the row is written. */
+  from_status: string | null;
+  to_status: string | null;
+  /** A requester joining an order that existed before this write. */
+  joining: boolean;
+  actor_account_id: number | null;
+  actor_name: string;
+  unit_code: string | null;
+  occurred_at: Date;
+  note: string | null;
   public: boolean;
   details: Record<string, unknown>;
 }
 
-/** A notice to the new requester: the order number goes between `before` and `after`; `step` is its event. */
-export interface IntakeNotice {
-  kind: string;
-  before: string;
-  after: string;
-  step: number;
-}
-
-function requesterColumns(orderAlias: 'o' | 'm', r: IntakeRequester) {
-  return sql`${sql.ref(`${orderAlias}.id`)}, ${sql.ref(`${orderAlias}.street_code`)}, ${r.anonymous}::boolean,
-    ${r.name}::text, ${r.phone_cipher}::bytea, ${r.phone_hash}::bytea, ${r.phone_masked}::text,
-    ${r.person_id}::integer, ${r.account_id}::integer, ${r.channel}::text, ${r.description}::text,
-    ${r.access_code_hash}::text, ${r.joined_at}::timestamptz`;
-}
-
-const REQUESTER_INSERT = sql`insert into order_requester (order_id, street_code, anonymous, name, phone_cipher,
-  phone_hash, phone_masked, person_id, account_id, channel, description, access_code_hash, joined_at)`;
-
-/**
- * A new order in one statement: the id from the sequence, the order with its number (`numberPrefix` + the id),
- * the first requester, the intake steps, the lead unit's assignment and the requester's notices. Intake is the
- * busiest path, and one round trip instead of six is most of its cost on both backends.
- */
-export async function insertIntakeOrder(
-  db: Db,
-  order: {
-    numberPrefix: string;
+/** Everything a group of submissions adds, with their ids, written by one statement. */
+export interface IntakeGroupRows {
+  orders: NewOrderRow[];
+  /** Requesters joining orders that existed before this write: how many join each. */
+  joinCounts: Array<{ order_id: number; n: number }>;
+  requesters: Array<IntakeRequester & { id: number; order_id: number; street_code: string | null }>;
+  events: NewEventRow[];
+  assignments: Array<{ order_id: number; street_code: string | null; unit_code: string; assigned_at: Date }>;
+  notices: Array<{
+    order_id: number;
     street_code: string | null;
-    community_code: string | null;
-    grid_id: number | null;
-    scope_path: string;
-    channel: string;
-    status: string;
-    category_code: string | null;
-    category_confidence: number | null;
-    event_code: string | null;
-    description: string;
-    address: string | null;
-    lng: number | null;
-    lat: number | null;
-    lead_unit_code: string | null;
-    received_at: Date;
-    dispatched_at: Date | null;
-    response_due: Date | null;
-    resolve_due: Date | null;
-    warn_at: Date | null;
-    idempotency_key: string | null;
-    created_by: number | null;
-  },
-  requester: IntakeRequester,
-  steps: IntakeStep[],
-  actorAccountId: number | null,
-  notices: IntakeNotice[],
-): Promise<{ order: OrderRow; requesterId: number; eventIds: number[] }> {
-  const o = order;
-  const at = o.received_at;
-  const stepRows = sql.join(
-    steps.map(
-      (s, i) =>
-        sql`(${i}::integer, ${s.action}::text, ${s.from}::text, ${s.to}::text, ${s.actorName}::text,
-          ${s.unit}::text, ${s.public}::boolean, ${JSON.stringify(s.details)}::jsonb)`,
-    ),
-  );
-  const noticeRows =
-    notices.length > 0
-      ? sql.join(
-          notices.map((n) => sql`(${n.kind}::text, ${n.before}::text, ${n.after}::text, ${n.step}::integer)`),
-        )
-      : null;
-  const r = await sql<OrderRow & { requester_id: number; event_ids: number[] }>`
-    with o as (
-      insert into work_order (id, number, street_code, community_code, grid_id, scope_path, channel, status,
-        category_code, category_confidence, event_code, description, address, lng, lat, lead_unit_code,
-        received_at, dispatched_at, response_due, resolve_due, warn_at, idempotency_key, created_by)
-      select n.id, ${o.numberPrefix}::text || lpad(n.id::text, 8, '0'), ${o.street_code}::text,
-        ${o.community_code}::text, ${o.grid_id}::integer, ${o.scope_path}::text, ${o.channel}::text,
-        ${o.status}::text, ${o.category_code}::text, ${o.category_confidence}::real, ${o.event_code}::text,
-        ${o.description}::text, ${o.address}::text, ${o.lng}::double precision, ${o.lat}::double precision,
-        ${o.lead_unit_code}::text, ${at}::timestamptz, ${o.dispatched_at}::timestamptz,
-        ${o.response_due}::timestamptz, ${o.resolve_due}::timestamptz, ${o.warn_at}::timestamptz,
-        ${o.idempotency_key}::text, ${o.created_by}::integer
-      from (select nextval(pg_get_serial_sequence('work_order', 'id')) as id) n
-      returning *
-    ),
-    r as (${REQUESTER_INSERT} select ${requesterColumns('o', requester)} from o returning id),
-    s (ord, action, from_status, to_status, actor_name, unit_code, public, details) as (values ${stepRows}),
-    e as (
-      insert into order_event (order_id, street_code, action, from_status, to_status, actor_account_id,
-        actor_name, unit_code, occurred_at, note, public, details)
-      select o.id, o.street_code, s.action, s.from_status, s.to_status, ${actorAccountId}::integer, s.actor_name,
-        s.unit_code, ${at}::timestamptz, null, s.public, s.details
-      from o, s order by s.ord
-      returning id
-    ),
-    ranked as (select id, (row_number() over (order by id))::integer - 1 as ord from e),
-    a as (
-      insert into order_assignment (order_id, street_code, unit_code, role, assigned_at)
-      select o.id, o.street_code, o.lead_unit_code, 'lead', ${at}::timestamptz from o
-      where o.lead_unit_code is not null
-    )${
-      noticeRows
-        ? sql`,
-    nt as (
-      insert into notification_outbox (order_id, street_code, requester_id, event_id, kind, message, created_at)
-      select o.id, o.street_code, r.id, ranked.id, m.kind, m.before || o.number || m.after, ${at}::timestamptz
-      from o, r, (values ${noticeRows}) m (kind, before, after, step) join ranked on ranked.ord = m.step
-    )`
-        : sql``
-    }
-    select o.*, (select id from r) as requester_id, (select json_agg(id order by id) from e) as event_ids from o
-  `.execute(db);
-  const { requester_id, event_ids, ...row } = r.rows[0]!;
-  return { order: row as OrderRow, requesterId: Number(requester_id), eventIds: event_ids.map(Number) };
+    requester_id: number;
+    event_id: number;
+    kind: string;
+    message: string;
+    created_at: Date;
+  }>;
+  attachments: Array<{
+    order_id: number;
+    street_code: string | null;
+    file_name: string;
+    content_type: string;
+    byte_size: number;
+    sha256: string;
+    content: Buffer;
+    created_at: Date;
+  }>;
 }
 
-/** A requester joining an open order about the same incident. */
-export interface JoinRequest {
-  orderId: number;
-  requester: IntakeRequester;
-  event: { actorAccountId: number | null; actorName: string; note: string; details: Record<string, unknown> };
-  /** A notice with the existing number (`before` + number + `after`), when the requester can be reached. */
-  notice: { kind: string; before: string; after: string } | null;
-}
-
-export interface JoinedOrder {
+/** An order that requesters of the group joined, as it is after the write, with what their answers show. */
+export interface JoinedOrderRow {
   order: OrderRow;
-  requesterId: number;
-  eventId: number;
   leadUnitName: string | null;
-  /** The order's public steps up to and including this join. */
-  events: EventRecord[];
+  /** Its public steps before this write. */
+  publicEvents: EventRecord[];
 }
+
+const base64 = (b: Uint8Array | null) =>
+  b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') : null;
 
 /**
- * Requesters join open orders about the same incident, all in one statement: each order's requester count, the
- * requesters, a public `join` event each and, for those who can be reached, a notice with the existing number.
- * It also reads what the answers show (the lead unit's name and the public steps, each join's own step last), so
- * that a group of joins takes one round trip. Answers come in the order of `joins`; an order that no longer
- * exists answers undefined. A join leaves `updated_at` alone: the order's state and the figures the roll-up counts
- * do not change, and an update touching no indexed column stays on its page (no index writes).
+ * A whole write group in one statement, so that it needs no transaction of its own: new orders with their
+ * requesters, steps, lead-unit assignments, notices and photos; requesters joining open orders (their count, the
+ * requester, a `join` step and a notice each); and the group's audit entries, guarded on the chain head
+ * (`guardedAuditAppend`): when the head moved, nothing at all is written and `written` is false. Returns the new
+ * orders and the joined ones as they are after the write, the latter with the lead unit's name and their public
+ * steps before it (the answers show them).
  */
-export async function joinOrders(db: Db, joins: JoinRequest[]): Promise<Array<JoinedOrder | undefined>> {
-  if (joins.length === 0) return [];
-  const values = sql.join(
-    joins.map(
-      (j, i) => sql`(${i}::integer, ${j.orderId}::bigint, ${j.requester.anonymous}::boolean,
-        ${j.requester.name}::text, ${j.requester.phone_cipher}::bytea, ${j.requester.phone_hash}::bytea,
-        ${j.requester.phone_masked}::text, ${j.requester.person_id}::integer, ${j.requester.account_id}::integer,
-        ${j.requester.channel}::text, ${j.requester.description}::text, ${j.requester.access_code_hash}::text,
-        ${j.requester.joined_at}::timestamptz, ${j.event.actorAccountId}::integer, ${j.event.actorName}::text,
-        ${j.event.note}::text, ${JSON.stringify(j.event.details)}::jsonb, ${j.notice?.kind ?? null}::text,
-        ${j.notice?.before ?? null}::text, ${j.notice?.after ?? null}::text)`,
-    ),
-  );
-  // Ids come from the sequences in the order rows are inserted (by `ord`), so ranking ids pairs them up again.
+export async function writeIntakeGroup(
+  db: Db,
+  g: IntakeGroupRows,
+  audit: { guard: RawBuilder<unknown>; insert: RawBuilder<unknown> },
+): Promise<{ written: boolean; created: OrderRow[]; joined: JoinedOrderRow[] }> {
+  const json = (v: unknown) => JSON.stringify(v);
+  const requesters = g.requesters.map((r) => ({
+    ...r,
+    phone_cipher: base64(r.phone_cipher),
+    phone_hash: base64(r.phone_hash),
+  }));
+  const attachments = g.attachments.map((a) => ({ ...a, content: a.content.toString('base64') }));
   const r = await sql<
     OrderRow & {
-      ord: number;
-      requester_id: number;
-      event_id: number;
+      moved: number;
+      kind: 'created' | 'joined' | null;
       lead_unit_name: string | null;
-      public_events: Array<Omit<EventRecord, 'public'>> | string;
+      public_events: Array<Omit<EventRecord, 'public'>> | string | null;
     }
   >`
-    with j (ord, order_id, anonymous, name, phone_cipher, phone_hash, phone_masked, person_id, account_id,
-      channel, description, access_code_hash, joined_at, actor_account_id, actor_name, note, details, notice_kind,
-      notice_before, notice_after) as (values ${values}),
-    c as (select order_id, count(*)::integer as n from j group by order_id),
+    with h as (${audit.guard}),
+    oi as (
+      select * from json_to_recordset(${json(g.orders)}::json) as x(id bigint, number text, street_code text,
+        community_code text, grid_id integer, scope_path text, channel text, status text, category_code text,
+        category_confidence real, event_code text, description text, address text, lng double precision,
+        lat double precision, lead_unit_code text, received_at timestamptz, dispatched_at timestamptz,
+        response_due timestamptz, resolve_due timestamptz, warn_at timestamptz, idempotency_key text,
+        created_by integer, requester_count integer)
+      where exists (select 1 from h)
+    ),
+    o as (
+      insert into work_order (id, number, street_code, community_code, grid_id, scope_path, channel, status,
+        category_code, category_confidence, event_code, description, address, lng, lat, lead_unit_code,
+        received_at, dispatched_at, response_due, resolve_due, warn_at, idempotency_key, created_by,
+        requester_count)
+      select * from oi
+      returning *
+    ),
+    c as (
+      select * from json_to_recordset(${json(g.joinCounts)}::json) as x(order_id bigint, n integer)
+      where exists (select 1 from h)
+    ),
     m as (
-      update work_order w set requester_count = w.requester_count + c.n
-      from c where w.id = c.order_id
+      update work_order w set requester_count = w.requester_count + c.n from c where w.id = c.order_id
       returning w.*
     ),
-    jm as (select j.*, (row_number() over (order by j.ord))::integer as rn from j join m on m.id = j.order_id),
     r as (
-      ${REQUESTER_INSERT}
-      select m.id, m.street_code, jm.anonymous, jm.name, jm.phone_cipher, jm.phone_hash, jm.phone_masked,
-        jm.person_id, jm.account_id, jm.channel, jm.description, jm.access_code_hash, jm.joined_at
-      from jm join m on m.id = jm.order_id order by jm.ord
-      returning id
+      insert into order_requester (id, order_id, street_code, anonymous, name, phone_cipher, phone_hash,
+        phone_masked, person_id, account_id, channel, description, access_code_hash, joined_at)
+      select x.id, x.order_id, x.street_code, x.anonymous, x.name, decode(x.phone_cipher, 'base64'),
+        decode(x.phone_hash, 'base64'), x.phone_masked, x.person_id, x.account_id, x.channel, x.description,
+        x.access_code_hash, x.joined_at
+      from json_to_recordset(${json(requesters)}::json) as x(id bigint, order_id bigint, street_code text,
+        anonymous boolean, name text, phone_cipher text, phone_hash text, phone_masked text, person_id integer,
+        account_id integer, channel text, description text, access_code_hash text, joined_at timestamptz)
+      where exists (select 1 from h)
     ),
     e as (
-      insert into order_event (order_id, street_code, action, from_status, to_status, actor_account_id,
+      insert into order_event (id, order_id, street_code, action, from_status, to_status, actor_account_id,
         actor_name, unit_code, occurred_at, note, public, details)
-      select m.id, m.street_code, 'join', m.status, m.status, jm.actor_account_id, jm.actor_name, null,
-        jm.joined_at, jm.note, true, jm.details
-      from jm join m on m.id = jm.order_id order by jm.ord
-      returning id
+      select x.id, x.order_id, x.street_code, x.action, case when x.joining then jm.status else x.from_status end,
+        case when x.joining then jm.status else x.to_status end, x.actor_account_id, x.actor_name, x.unit_code,
+        x.occurred_at, x.note, x.public, x.details
+      from json_to_recordset(${json(g.events)}::json) as x(id bigint, order_id bigint, street_code text,
+        action text, from_status text, to_status text, joining boolean, actor_account_id integer,
+        actor_name text, unit_code text, occurred_at timestamptz, note text, public boolean, details jsonb)
+      left join m jm on x.joining and jm.id = x.order_id
+      where exists (select 1 from h)
     ),
-    rr as (select id, (row_number() over (order by id))::integer as rn from r),
-    er as (select id, (row_number() over (order by id))::integer as rn from e),
+    a as (
+      insert into order_assignment (order_id, street_code, unit_code, role, assigned_at)
+      select x.order_id, x.street_code, x.unit_code, 'lead', x.assigned_at
+      from json_to_recordset(${json(g.assignments)}::json) as x(order_id bigint, street_code text,
+        unit_code text, assigned_at timestamptz)
+      where exists (select 1 from h)
+    ),
     nt as (
       insert into notification_outbox (order_id, street_code, requester_id, event_id, kind, message, created_at)
-      select m.id, m.street_code, rr.id, er.id, jm.notice_kind,
-        jm.notice_before || m.number || jm.notice_after, jm.joined_at
-      from jm join m on m.id = jm.order_id join rr on rr.rn = jm.rn join er on er.rn = jm.rn
-      where jm.notice_kind is not null
+      select x.order_id, x.street_code, x.requester_id, x.event_id, x.kind, x.message, x.created_at
+      from json_to_recordset(${json(g.notices)}::json) as x(order_id bigint, street_code text,
+        requester_id bigint, event_id bigint, kind text, message text, created_at timestamptz)
+      where exists (select 1 from h)
     ),
+    p as (
+      insert into order_attachment (order_id, street_code, file_name, content_type, byte_size, sha256, content,
+        created_at)
+      select x.order_id, x.street_code, x.file_name, x.content_type, x.byte_size, x.sha256,
+        decode(x.content, 'base64'), x.created_at
+      from json_to_recordset(${json(attachments)}::json) as x(order_id bigint, street_code text,
+        file_name text, content_type text, byte_size integer, sha256 text, content text, created_at timestamptz)
+      where exists (select 1 from h)
+    ),
+    l as (${audit.insert}),
     shown as (
       select m.id,
         (select u.name from handling_unit u where u.code = m.lead_unit_code) as lead_unit_name,
@@ -533,41 +535,30 @@ export async function joinOrders(db: Db, joins: JoinRequest[]): Promise<Array<Jo
           from order_event x where x.order_id = m.id and x.public) as public_events
       from m
     )
-    select m.*, jm.ord, rr.id as requester_id, er.id as event_id, shown.lead_unit_name, shown.public_events
-    from jm join m on m.id = jm.order_id join rr on rr.rn = jm.rn join er on er.rn = jm.rn
-      join shown on shown.id = m.id
-    order by jm.ord
+    select g.moved, x.* from (select count(*)::integer as moved from h) g
+    left join (
+      select 'created' as kind, o.*, null::text as lead_unit_name, null::json as public_events from o
+      union all
+      select 'joined' as kind, m.*, s.lead_unit_name, s.public_events from m join shown s on s.id = m.id
+    ) x on true
   `.execute(db);
-  const out: Array<JoinedOrder | undefined> = joins.map(() => undefined);
-  // Steps written by this statement, per order, so that each answer shows the joins before it and its own.
-  const added = new Map<number, EventRecord[]>();
-  for (const first of r.rows) {
-    const { ord, requester_id, event_id, lead_unit_name, public_events, ...row } = first;
-    const order = row as OrderRow;
-    const j = joins[ord]!;
-    const earlier = (typeof public_events === 'string' ? JSON.parse(public_events) : public_events) as Array<
-      Omit<EventRecord, 'public'>
-    >;
-    const own = added.get(order.id) ?? [];
-    own.push({
-      id: Number(event_id),
-      action: 'join',
-      from_status: order.status,
-      to_status: order.status,
-      actor_name: j.event.actorName,
-      unit_code: null,
-      occurred_at: j.requester.joined_at,
-      note: j.event.note,
-      public: true,
-    });
-    added.set(order.id, own);
-    out[ord] = {
-      order,
-      requesterId: Number(requester_id),
-      eventId: Number(event_id),
-      leadUnitName: lead_unit_name,
-      events: [...earlier.map((e) => ({ ...e, id: Number(e.id), public: true })), ...own],
-    };
+  const created: OrderRow[] = [];
+  const joined: JoinedOrderRow[] = [];
+  let written = false;
+  for (const row of r.rows) {
+    const { moved, kind, lead_unit_name, public_events, ...order } = row;
+    written = Number(moved) > 0;
+    if (kind === 'created') created.push(order as OrderRow);
+    if (kind === 'joined') {
+      const events = (typeof public_events === 'string' ? JSON.parse(public_events) : public_events) as Array<
+        Omit<EventRecord, 'public'>
+      >;
+      joined.push({
+        order: order as OrderRow,
+        leadUnitName: lead_unit_name,
+        publicEvents: events.map((e) => ({ ...e, id: Number(e.id), public: true })),
+      });
+    }
   }
-  return out;
+  return { written, created, joined };
 }

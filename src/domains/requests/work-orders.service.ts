@@ -4,15 +4,21 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
 import {
+  bigrams,
   DEFAULT_SAME_INCIDENT_RULE,
   findSameIncident,
   type IncidentCandidate,
   type IncidentQuery,
-  type ScoredCandidate,
 } from '../../lib/incident/same-incident.ts';
 import { maskPhone } from '../../lib/masking.ts';
 import type { AuditEntry } from '../../platform/audit/audit-log.ts';
-import { appendAudit, createAuditAppender } from '../../platform/audit/audit-log.ts';
+import {
+  appendAudit,
+  type ChainHead,
+  chainRows,
+  guardedAuditAppend,
+  lockAuditHead,
+} from '../../platform/audit/audit-log.ts';
 import { roleCan } from '../../platform/auth/roles.ts';
 import { inScope, type Viewer } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
@@ -22,6 +28,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { normalisePhone } from '../people/people.service.ts';
 import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
 import type { GridLocator, GridPlace } from './grid-locator.ts';
+import { createIntakeIdPool } from './intake-ids.ts';
 import type { EventRecord } from './order.presenter.ts';
 import { dispatchClocks } from './order-clocks.ts';
 import {
@@ -30,18 +37,17 @@ import {
   findOpenOrdersNearMany,
   findOrder,
   findOrderByIdempotencyKey,
-  type IntakeNotice,
+  type IntakeGroupRows,
   type IntakeRequester,
   insertAssignments,
   insertEvent,
-  insertIntakeOrder,
-  type JoinedOrder,
-  type JoinRequest,
-  joinOrders,
+  type NewEventRow,
+  type NewOrderRow,
   type OrderRow,
   queueNotifications,
   stateOf,
   unitCodesOfAccount,
+  writeIntakeGroup,
 } from './work-orders.repository.ts';
 import {
   ACTION_LABELS,
@@ -92,6 +98,13 @@ export interface Caller {
   audit: Pick<AuditEntry, 'requestId' | 'ip'>;
   /** The capacity of someone without an account who proved to be the requester (order number + code). */
   asRequester?: boolean;
+  /** An operator at the server's command line (`cbrain requests import`), audited like every command-line run. */
+  commandLine?: { username: string; scopePath: string };
+}
+
+/** The caller of work done at the command line: its audit entries name the operator, with the role `cli`. */
+export function commandLineCaller(username: string, scopePath: string): Caller {
+  return { viewer: null, audit: { requestId: null, ip: null }, commandLine: { username, scopePath } };
 }
 
 export interface IntakeResult {
@@ -114,8 +127,8 @@ export interface WorkOrderDeps {
   locator: GridLocator;
   now?: () => Date;
   /**
-   * Concurrent intake writers (group commit); default 2 on PostgreSQL (4 measured slower: intake ÷ bare INSERT
-   * 0.14–0.19 against 0.17–0.26 with 2, alternated runs), 1 on PGlite.
+   * Intake groups in flight (group commit): one is written while the others look up; default 2 on PostgreSQL,
+   * 1 on PGlite (a single connection, where a look-up cannot overlap a write).
    */
   writers?: number;
 }
@@ -139,6 +152,10 @@ export function orderNumber(id: number, at: Date): string {
 
 function auditOf(caller: Caller, entry: Omit<AuditEntry, 'requestId' | 'ip'>): AuditEntry {
   const v = caller.viewer;
+  if (!v && caller.commandLine) {
+    const { username, scopePath } = caller.commandLine;
+    return { ...entry, ...caller.audit, accountId: null, username, role: 'cli', scopePath };
+  }
   return {
     ...entry,
     ...caller.audit,
@@ -379,44 +396,365 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     await queueNotifications(trx, row.id, row.street_code, eventId, kind, message, at);
   }
 
-  // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one locked row:
-  // one transaction per submission would serialise all of them on that lock. Submissions that arrive together
-  // (in the same turn of the event loop) or while the writers are busy are written together, several per
-  // transaction with one audit append, by a few writers at once. A batch that fails is written again one by one,
-  // so one bad submission never fails another. Waiting for the turn to end matters most on PGlite, whose queries
-  // finish without giving the event loop a turn: started at once, every batch would hold one submission.
-  type Written = { result: IntakeResult; audit: AuditEntry };
-  /** A submission ready to be written: where and what it is, and how to join an order or create one. */
+  // Group commit of submissions. Every write appends to the hash-chained audit log, whose head is one row: one
+  // transaction per submission would serialise all of them on that row. Submissions that arrive together (in the
+  // same turn of the event loop) or while earlier ones are being written form a group, and a group is written by
+  // one statement with its audit entries (`writeIntakeGroup`): no transaction, no BEGIN and COMMIT, the head row
+  // locked only while that statement runs. The round trips of a group are its look-up of open orders nearby, the
+  // ids of its new rows, and the write. Groups are written one at a time (the chain is one line, and a group sees
+  // the orders the previous one opened), while the next group's look-up already runs. A group that fails is
+  // written again one submission at a time, so one bad submission never fails another. Waiting for the turn to end
+  // matters most on PGlite, whose queries finish without giving the event loop a turn: started at once, every
+  // group would hold one submission.
+
+  /** A notice to the new requester: the order number goes between `before` and `after`; `step` is its event. */
+  interface IntakeNotice {
+    kind: string;
+    before: string;
+    after: string;
+    step: number;
+  }
+  /** A new order's content; its id, number and requester count are settled when its group is written. */
+  interface Opening {
+    order: Omit<NewOrderRow, 'id' | 'number' | 'requester_count'>;
+    steps: Array<Omit<NewEventRow, 'id' | 'order_id' | 'street_code' | 'joining'>>;
+    notices: IntakeNotice[];
+    unit: { code: string; name: string } | null;
+  }
+  /** A submission ready to be written: where and what it is, and what it writes as a new order or a join. */
   interface IntakeWrite {
+    caller: Caller;
+    channel: Channel;
     query: IncidentQuery;
     since: Date;
-    /** The join of the order `same`, and what to do once it is written (photos, the answer, the audit entry). */
-    join(same: ScoredCandidate): {
-      request: JoinRequest;
-      done(trx: Db, joined: JoinedOrder): Promise<Written>;
-    };
-    create(trx: Db): Promise<Written>;
+    at: Date;
+    requester: IntakeRequester;
+    reachable: boolean;
+    accessCode: string;
+    photos: PhotoInput[];
+    anonymous: boolean;
+    opening: Opening;
   }
   interface PendingWrite extends IntakeWrite {
     resolve(r: IntakeResult): void;
     reject(e: unknown): void;
   }
+  /** What a group needs to know of an order it may join besides the same-incident facts. */
+  interface KnownOrder {
+    number: string;
+    streetCode: string | null;
+  }
   const pending: PendingWrite[] = [];
-  let activeWriters = 0;
-  const maxWriters = deps.writers ?? (database.backend === 'pglite' ? 1 : 2);
-  const MAX_BATCH = 32;
+  let activeGroups = 0;
+  const maxGroups = deps.writers ?? (database.backend === 'pglite' ? 1 : 2);
+  const MAX_BATCH = 64;
   let pumpScheduled = false;
-  const appendIntakeAudit = createAuditAppender();
+  // The chain head this writer last wrote; null until it has written (or after a write that did not happen).
+  let auditHead: ChainHead | null = null;
+  // Groups write one after the other: each waits for the one before it.
+  let writeTurn: Promise<void> = Promise.resolve();
+  // Orders opened by recent groups: a group whose look-up ran before they were written still sees them.
+  let groupsWritten = 0;
+  let recentlyOpened: Array<{ group: number; candidate: IncidentCandidate; known: KnownOrder }> = [];
+  const intakeIds = createIntakeIdPool();
+  // Bigrams of open orders' descriptions (which never change): the same orders are compared with report after
+  // report. Dropped wholesale when large, which is cheaper than tracking which orders closed.
+  const grams = new Map<number, Map<string, number>>();
+  function gramsOf(orderId: number, description: string) {
+    let g = grams.get(orderId);
+    if (!g) {
+      if (grams.size >= 20_000) grams.clear();
+      g = bigrams(description);
+      grams.set(orderId, g);
+    }
+    return g;
+  }
+
+  const NOTICE_RECEIVED = {
+    kind: 'received',
+    before: '您的诉求已受理，编号 ',
+    after: '，可凭编号查询办理进度。',
+  };
+  const NOTICE_MERGED = {
+    kind: 'merged',
+    before: '您反映的问题已有工单（编号 ',
+    after: '）正在处理，我们会一并告知您办理结果。',
+  };
+  const JOIN_NOTE = '同一事件的新诉求并入本工单';
+
+  function attachmentRows(orderId: number, streetCode: string | null, photos: PhotoInput[], at: Date) {
+    return photos.map((p) => ({
+      order_id: orderId,
+      street_code: streetCode,
+      file_name: p.fileName.slice(0, 200),
+      content_type: p.contentType,
+      byte_size: p.data.length,
+      sha256: createHash('sha256').update(p.data).digest('hex'),
+      content: p.data,
+      created_at: at,
+    }));
+  }
 
   /**
-   * Writes submissions in order inside one transaction: one look-up of the open orders near all of them, then
-   * each joins the same incident or opens an order. A submission can be the same incident as one opened earlier in
-   * the group, exactly as if they had come one after the other: the group's new orders are candidates too (with
-   * stand-in ids above every real one until they are written, so that an older order still wins a tie).
+   * Decides and writes a group: each submission in order joins the same incident or opens an order, exactly as if
+   * they had come one after the other (a later one can join an order opened earlier in the group or by the group
+   * written just before). `near` is the look-up of open orders near each of them; `seenGroups` how many groups
+   * had been written when it ran.
    */
-  async function writeGroup(trx: Db, items: IntakeWrite[]): Promise<Written[]> {
-    const near = await findOpenOrdersNearMany(
-      trx,
+  async function writeGroup(
+    items: IntakeWrite[],
+    near: Awaited<ReturnType<typeof findOpenOrdersNearMany>>,
+    seenGroups: number,
+  ): Promise<IntakeResult[]> {
+    const known = new Map<number, KnownOrder>();
+    const candidates: IncidentCandidate[][] = items.map(() => []);
+    for (const n of near) {
+      const id = Number(n.id);
+      known.set(id, { number: n.number, streetCode: n.street_code });
+      candidates[n.probe]!.push({
+        id,
+        description: n.description,
+        grams: gramsOf(id, n.description),
+        lng: n.lng,
+        lat: n.lat,
+        address: n.address,
+        categoryCode: n.category_code,
+        receivedAt: new Date(n.received_at),
+      });
+    }
+    const radius = DEFAULT_SAME_INCIDENT_RULE.radiusMetres;
+    const later = recentlyOpened.filter((r) => r.group > seenGroups);
+    for (const r of later) known.set(r.candidate.id, r.known);
+    // Decisions first (with stand-in ids for the group's own new orders, above every real one, so that an older
+    // order still wins a tie), then the ids, then the rows.
+    const STAND_IN = 2 ** 52;
+    const own: IncidentCandidate[] = [];
+    const plan = items.map((it, i) => {
+      const near = (c: IncidentCandidate) => c.receivedAt >= it.since && looksNear(it.query, c, radius);
+      const seen = new Set(candidates[i]!.map((c) => c.id));
+      const extra = later.map((r) => r.candidate).filter((c) => !seen.has(c.id) && near(c));
+      const same = findSameIncident(it.query, [...own.filter(near).reverse(), ...extra, ...candidates[i]!]);
+      if (!same) {
+        own.push({ ...it.query, id: STAND_IN + i, receivedAt: it.query.at });
+      }
+      return same;
+    });
+    const openers = plan.flatMap((same, i) => (same ? [] : [i]));
+    const ids = await intakeIds.take(database.db, {
+      orders: openers.length,
+      requesters: items.length,
+      events: items.reduce((n, it, i) => n + (plan[i] ? 1 : it.opening.steps.length), 0),
+    });
+    const orderId = new Map(openers.map((index, k) => [STAND_IN + index, ids.orders[k]!]));
+    const rows: IntakeGroupRows = {
+      orders: [],
+      joinCounts: [],
+      requesters: [],
+      events: [],
+      assignments: [],
+      notices: [],
+      attachments: [],
+    };
+    const newOrders = new Map<number, NewOrderRow>();
+    const newUnits = new Map<number, string | null>();
+    const entries: AuditEntry[] = [];
+    let nextEvent = 0;
+    const takeEvent = () => ids.events[nextEvent++]!;
+    // Per item: the order it went to, its requester and the steps its answer shows beyond what the database had.
+    const outcome = items.map((it, i) => {
+      const requesterId = ids.requesters[i]!;
+      const same = plan[i];
+      if (!same) {
+        const id = orderId.get(STAND_IN + i)!;
+        const o = it.opening;
+        const order: NewOrderRow = { ...o.order, id, number: orderNumber(id, it.at), requester_count: 1 };
+        newOrders.set(id, order);
+        newUnits.set(id, o.unit?.name ?? null);
+        rows.orders.push(order);
+        rows.requesters.push({
+          ...it.requester,
+          id: requesterId,
+          order_id: id,
+          street_code: order.street_code,
+        });
+        const events = o.steps.map((st) => ({
+          ...st,
+          id: takeEvent(),
+          order_id: id,
+          street_code: order.street_code,
+          joining: false,
+        }));
+        rows.events.push(...events);
+        if (order.lead_unit_code) {
+          rows.assignments.push({
+            order_id: id,
+            street_code: order.street_code,
+            unit_code: order.lead_unit_code,
+            assigned_at: it.at,
+          });
+        }
+        for (const n of o.notices) {
+          rows.notices.push({
+            order_id: id,
+            street_code: order.street_code,
+            requester_id: requesterId,
+            event_id: events[n.step]!.id,
+            kind: n.kind,
+            message: `${n.before}${order.number}${n.after}`,
+            created_at: it.at,
+          });
+        }
+        rows.attachments.push(...attachmentRows(id, order.street_code, it.photos, it.at));
+        entries.push(
+          auditOf(it.caller, {
+            action: 'request.create',
+            entityType: 'work_order',
+            entityIds: [id],
+            details: {
+              channel: it.channel,
+              category: o.order.category_code,
+              anonymous: it.anonymous,
+            },
+          }),
+        );
+        return { orderId: id, merged: false, events: events.filter((e) => e.public) };
+      }
+      const id = orderId.get(same.id) ?? same.id;
+      const opened = newOrders.get(id);
+      const target = opened
+        ? { number: opened.number, streetCode: opened.street_code }
+        : (known.get(id) ?? null);
+      if (!target) throw new Error(`order ${id} is neither new nor looked up`);
+      if (opened) opened.requester_count += 1;
+      else {
+        const count = rows.joinCounts.find((c) => c.order_id === id);
+        if (count) count.n += 1;
+        else rows.joinCounts.push({ order_id: id, n: 1 });
+      }
+      rows.requesters.push({
+        ...it.requester,
+        id: requesterId,
+        order_id: id,
+        street_code: target.streetCode,
+      });
+      const event: NewEventRow = {
+        id: takeEvent(),
+        order_id: id,
+        street_code: target.streetCode,
+        action: 'join',
+        from_status: opened ? opened.status : null,
+        to_status: opened ? opened.status : null,
+        joining: !opened,
+        actor_account_id: it.caller.viewer?.accountId ?? null,
+        actor_name: actorName(it.caller),
+        unit_code: null,
+        occurred_at: it.at,
+        note: JOIN_NOTE,
+        public: true,
+        details: { channel: it.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
+      };
+      rows.events.push(event);
+      if (it.reachable) {
+        rows.notices.push({
+          order_id: id,
+          street_code: target.streetCode,
+          requester_id: requesterId,
+          event_id: event.id,
+          kind: NOTICE_MERGED.kind,
+          message: `${NOTICE_MERGED.before}${target.number}${NOTICE_MERGED.after}`,
+          created_at: it.at,
+        });
+      }
+      rows.attachments.push(...attachmentRows(id, target.streetCode, it.photos, it.at));
+      entries.push(
+        auditOf(it.caller, {
+          action: 'request.join',
+          entityType: 'work_order',
+          entityIds: [id],
+          details: { channel: it.channel, requesterId },
+        }),
+      );
+      return { orderId: id, merged: true, events: [event] };
+    });
+
+    const write = async (db: Db, head: ChainHead) => {
+      const audit = guardedAuditAppend(chainRows(entries, head.seq, head.hash), head, 'h');
+      const result = await writeIntakeGroup(db, rows, audit);
+      return { ...result, head: audit.head };
+    };
+    let result = auditHead ? await write(database.db, auditHead) : null;
+    if (!result?.written) {
+      // Another writer moved the chain head (or this one has not written yet): lock it and write on it.
+      auditHead = null;
+      result = await database.db.transaction().execute(async (trx) => write(trx, await lockAuditHead(trx)));
+      if (!result.written) throw new Error('the audit chain head moved while it was locked');
+    }
+    auditHead = result.head;
+
+    groupsWritten += 1;
+    recentlyOpened = recentlyOpened.filter((r) => r.group > groupsWritten - maxGroups);
+    for (const o of result.created) {
+      const order = newOrders.get(Number(o.id))!;
+      recentlyOpened.push({
+        group: groupsWritten,
+        candidate: {
+          id: order.id,
+          description: order.description,
+          lng: order.lng,
+          lat: order.lat,
+          address: order.address,
+          categoryCode: order.category_code,
+          receivedAt: order.received_at,
+        },
+        known: { number: order.number, streetCode: order.street_code },
+      });
+    }
+    const created = new Map(result.created.map((o) => [Number(o.id), o]));
+    const joined = new Map(result.joined.map((j) => [Number(j.order.id), j]));
+    // Each answer shows the order's public steps up to its own: what the database had, then the group's own.
+    const shownSoFar = new Map<number, EventRecord[]>();
+    return items.map((it, i) => {
+      const out = outcome[i]!;
+      const before = shownSoFar.get(out.orderId) ?? joined.get(out.orderId)?.publicEvents ?? [];
+      const order = created.get(out.orderId) ?? joined.get(out.orderId)?.order;
+      if (!order) throw new Error(`order ${out.orderId} vanished while a requester joined it`);
+      // A join keeps the order's state, whatever it was when written.
+      const events = [
+        ...before,
+        ...out.events.map(
+          (e): EventRecord => ({
+            id: e.id,
+            action: e.action,
+            from_status: e.joining ? order.status : e.from_status,
+            to_status: e.joining ? order.status : e.to_status!,
+            actor_name: e.actor_name,
+            unit_code: e.unit_code,
+            occurred_at: e.occurred_at,
+            note: e.note,
+            public: true,
+          }),
+        ),
+      ];
+      shownSoFar.set(out.orderId, events);
+      const leadName = newUnits.has(out.orderId)
+        ? newUnits.get(out.orderId)!
+        : (joined.get(out.orderId)?.leadUnitName ?? null);
+      return {
+        order,
+        created: true,
+        merged: out.merged,
+        accessCode: it.accessCode,
+        shown: {
+          units: new Map(order.lead_unit_code && leadName ? [[order.lead_unit_code, leadName]] : []),
+          events,
+        },
+      };
+    });
+  }
+
+  function lookUp(items: IntakeWrite[]) {
+    return findOpenOrdersNearMany(
+      database.db,
       items.map((it) => ({
         lng: it.query.lng,
         lat: it.query.lat,
@@ -425,105 +763,49 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       })),
       DEFAULT_SAME_INCIDENT_RULE.radiusMetres,
     );
-    const candidates: IncidentCandidate[][] = items.map(() => []);
-    for (const n of near) {
-      candidates[n.probe]!.push({
-        id: Number(n.id),
-        description: n.description,
-        lng: n.lng,
-        lat: n.lat,
-        address: n.address,
-        categoryCode: n.category_code,
-        receivedAt: new Date(n.received_at),
-      });
-    }
-    const STAND_IN = 2 ** 52;
-    const opened: Array<{ index: number; candidate: IncidentCandidate }> = [];
-    const plan = items.map((it, i) => {
-      const own = opened
-        .filter(
-          ({ candidate: c }) =>
-            c.receivedAt >= it.since && looksNear(it.query, c, DEFAULT_SAME_INCIDENT_RULE.radiusMetres),
-        )
-        .map(({ candidate }) => candidate)
-        .reverse();
-      const same = findSameIncident(it.query, [...own, ...candidates[i]!]);
-      if (!same) {
-        opened.push({
-          index: i,
-          candidate: {
-            id: STAND_IN + i,
-            description: it.query.description,
-            lng: it.query.lng,
-            lat: it.query.lat,
-            address: it.query.address,
-            categoryCode: it.query.categoryCode,
-            receivedAt: it.query.at,
-          },
-        });
-      }
-      return same;
+  }
+
+  /** Looks the group up (at once), then writes it when the group before it is written. */
+  async function runGroup(batch: PendingWrite[]) {
+    const seenGroups = groupsWritten;
+    const near = await lookUp(batch).catch((e: unknown) => e);
+    const previous = writeTurn;
+    let done!: () => void;
+    writeTurn = new Promise((resolve) => {
+      done = resolve;
     });
-    const written: Written[] = new Array(items.length);
-    const realId = new Map<number, number>();
-    for (const { index } of opened) {
-      written[index] = await items[index]!.create(trx);
-      realId.set(STAND_IN + index, written[index]!.result.order.id);
-    }
-    const joins = plan.flatMap((same, i) =>
-      same ? [{ index: i, ...items[i]!.join({ ...same, id: realId.get(same.id) ?? same.id }) }] : [],
-    );
-    const joined = await joinOrders(
-      trx,
-      joins.map((j) => j.request),
-    );
-    for (const [k, j] of joins.entries()) {
-      const done = joined[k];
-      if (!done) throw new Error(`order ${j.request.orderId} vanished while a requester joined it`);
-      written[j.index] = await j.done(trx, done);
-    }
-    return written;
-  }
-
-  async function writeOne(item: PendingWrite) {
+    await previous;
     try {
-      const written = await database.db.transaction().execute(async (trx) => {
-        const [w] = await writeGroup(trx, [item]);
-        await appendIntakeAudit(trx, [w!.audit]);
-        return w!.result;
-      });
-      item.resolve(written);
-    } catch (e) {
-      item.reject(e);
+      if (near instanceof Error) throw near;
+      const results = await writeGroup(batch, near as Awaited<ReturnType<typeof lookUp>>, seenGroups);
+      for (const [i, item] of batch.entries()) item.resolve(results[i]!);
+    } catch (error) {
+      intakeIds.clear();
+      if (batch.length === 1) batch[0]!.reject(error);
+      else {
+        for (const item of batch) {
+          try {
+            const seen = groupsWritten;
+            const [result] = await writeGroup([item], await lookUp([item]), seen);
+            item.resolve(result!);
+          } catch (e) {
+            intakeIds.clear();
+            item.reject(e);
+          }
+        }
+      }
+    } finally {
+      done();
     }
-  }
-
-  async function writeBatch(batch: PendingWrite[]) {
-    if (batch.length === 1) return writeOne(batch[0]!);
-    let results: IntakeResult[];
-    try {
-      results = await database.db.transaction().execute(async (trx) => {
-        const written = await writeGroup(trx, batch);
-        await appendIntakeAudit(
-          trx,
-          written.map((w) => w.audit),
-        );
-        return written.map((w) => w.result);
-      });
-    } catch {
-      for (const item of batch) await writeOne(item);
-      return;
-    }
-    for (const [i, item] of batch.entries()) item.resolve(results[i]!);
   }
 
   function pump() {
     pumpScheduled = false;
-    while (activeWriters < maxWriters && pending.length > 0) {
+    while (activeGroups < maxGroups && pending.length > 0) {
       const batch = pending.splice(0, MAX_BATCH);
-      activeWriters++;
-      void writeBatch(batch).finally(() => {
-        activeWriters--;
+      activeGroups++;
+      void runGroup(batch).finally(() => {
+        activeGroups--;
         schedulePump();
       });
     }
@@ -540,6 +822,106 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       pending.push({ ...write, resolve, reject });
       schedulePump();
     });
+  }
+
+  /** The new order a submission opens when it joins none: a known category is classified and dispatched at once (直派). */
+  async function openingOf(
+    caller: Caller,
+    input: IntakeInput,
+    description: string,
+    address: string | null,
+    category: CategoryRule | null,
+    place: GridPlace | null,
+    at: Date,
+    reachable: boolean,
+    key: string | null,
+  ): Promise<Opening> {
+    const districtPath = place ? null : await locator.districtPath(database.db);
+    const unit = category ? await unitFor(database.db, category, place) : null;
+    let state: OrderState = {
+      status: 'received',
+      categoryCode: null,
+      leadUnitCode: null,
+      coUnitCodes: [],
+      supervised: false,
+      escalationLevel: 0,
+      reopenCount: 0,
+      returnCount: 0,
+    };
+    const step = (
+      action: string,
+      from: string | null,
+      to: string,
+      unitCode: string | null,
+      isPublic: boolean,
+      details: Record<string, unknown>,
+    ) => ({
+      action,
+      from_status: from,
+      to_status: to,
+      actor_account_id: caller.viewer?.accountId ?? null,
+      actor_name: action === 'receive' ? actorName(caller) : '系统',
+      unit_code: unitCode,
+      occurred_at: at,
+      note: null,
+      public: isPublic,
+      details,
+    });
+    // The state machine decides these steps here too, and the final state is written with the order.
+    const steps = [step('receive', null, 'received', null, true, { channel: input.channel })];
+    if (category) {
+      const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
+      steps.push(step('classify', c.from, c.to, null, c.public, { categoryCode: category.code }));
+      state = { ...state, status: c.to, categoryCode: category.code };
+      if (unit) {
+        const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
+        steps.push(
+          step('dispatch', d.from, d.to, unit.code, d.public, { unitCode: unit.code, coUnitCodes: [] }),
+        );
+        state = { ...state, status: d.to, leadUnitCode: unit.code };
+      }
+    }
+    const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
+    const notices: IntakeNotice[] = [];
+    if (reachable) {
+      notices.push({ ...NOTICE_RECEIVED, step: 0 });
+      if (unit) {
+        notices.push({
+          kind: 'dispatch',
+          before: '您的诉求（编号 ',
+          after: `）已派至${unit.name}办理。`,
+          step: steps.length - 1,
+        });
+      }
+    }
+    return {
+      order: {
+        street_code: place ? place.streetCode : null,
+        community_code: place?.communityCode ?? null,
+        grid_id: place?.gridId ?? null,
+        scope_path: place?.path ?? districtPath!,
+        channel: input.channel,
+        status: state.status,
+        category_code: category?.code ?? null,
+        category_confidence: input.categoryConfidence ?? null,
+        event_code: input.eventCode ?? null,
+        description,
+        address,
+        lng: input.lng ?? null,
+        lat: input.lat ?? null,
+        lead_unit_code: state.leadUnitCode,
+        received_at: at,
+        dispatched_at: clocks ? at : null,
+        response_due: clocks?.responseDue ?? null,
+        resolve_due: clocks?.resolveDue ?? null,
+        warn_at: clocks?.warnAt ?? null,
+        idempotency_key: key,
+        created_by: caller.viewer?.accountId ?? null,
+      },
+      steps,
+      notices,
+      unit: unit ? { code: unit.code, name: unit.name } : null,
+    };
   }
 
   async function intake(
@@ -603,205 +985,27 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       joined_at: at,
     };
     const reachable = requester.phone_hash !== null || requester.account_id !== null;
-
+    const opening = await openingOf(caller, input, description, address, category, place, at, reachable, key);
     try {
-      const query: IncidentQuery = {
-        description,
-        lng: input.lng ?? null,
-        lat: input.lat ?? null,
-        address,
-        categoryCode: input.categoryCode ?? null,
-        at,
-      };
       return await writeInBatch({
-        query,
-        since: new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
-        // Same incident as an open order nearby: the requester joins it instead of opening a second order.
-        join: (same) => ({
-          request: {
-            orderId: same.id,
-            requester,
-            event: {
-              actorAccountId: caller.viewer?.accountId ?? null,
-              actorName: actorName(caller),
-              note: '同一事件的新诉求并入本工单',
-              details: { channel: input.channel, textSimilarity: Number(same.textSimilarity.toFixed(3)) },
-            },
-            notice: reachable
-              ? {
-                  kind: 'merged',
-                  before: '您反映的问题已有工单（编号 ',
-                  after: '）正在处理，我们会一并告知您办理结果。',
-                }
-              : null,
-          },
-          done: async (trx, joined): Promise<Written> => {
-            await insertPhotos(trx, joined.order, input.photos ?? [], at);
-            return {
-              result: {
-                order: joined.order,
-                created: true,
-                merged: true,
-                accessCode,
-                shown: {
-                  units: new Map(
-                    joined.order.lead_unit_code && joined.leadUnitName
-                      ? [[joined.order.lead_unit_code, joined.leadUnitName]]
-                      : [],
-                  ),
-                  events: joined.events,
-                },
-              },
-              audit: auditOf(caller, {
-                action: 'request.join',
-                entityType: 'work_order',
-                entityIds: [joined.order.id],
-                details: { channel: input.channel, requesterId: joined.requesterId },
-              }),
-            };
-          },
-        }),
-        create: async (trx): Promise<Written> => {
-          // A new order. A known category is classified and dispatched at once (直派) to its unit; the state
-          // machine decides those steps here too, and the final state is written in one insert (the intake path is
-          // the busiest one, so it takes as few round trips as it can).
-          const districtPath = place ? null : await locator.districtPath(trx);
-          const unit = category ? await unitFor(trx, category, place) : null;
-          let state: OrderState = {
-            status: 'received',
-            categoryCode: null,
-            leadUnitCode: null,
-            coUnitCodes: [],
-            supervised: false,
-            escalationLevel: 0,
-            reopenCount: 0,
-            returnCount: 0,
-          };
-          const steps: Array<{
-            action: string;
-            from: string | null;
-            to: string;
-            unit: string | null;
-            public: boolean;
-            details: Record<string, unknown>;
-          }> = [
-            {
-              action: 'receive',
-              from: null,
-              to: 'received',
-              unit: null,
-              public: true,
-              details: { channel: input.channel },
-            },
-          ];
-          if (category) {
-            const c = transition(state, { name: 'classify', categoryCode: category.code }, ['system']);
-            steps.push({
-              action: 'classify',
-              from: c.from,
-              to: c.to,
-              unit: null,
-              public: c.public,
-              details: { categoryCode: category.code },
-            });
-            state = { ...state, status: c.to, categoryCode: category.code };
-            if (unit) {
-              const d = transition(state, { name: 'dispatch', unitCode: unit.code }, ['system']);
-              steps.push({
-                action: 'dispatch',
-                from: d.from,
-                to: d.to,
-                unit: unit.code,
-                public: d.public,
-                details: { unitCode: unit.code, coUnitCodes: [] },
-              });
-              state = { ...state, status: d.to, leadUnitCode: unit.code };
-            }
-          }
-          const clocks = category && unit ? dispatchClocks(calendar, category, at) : null;
-          const notices: IntakeNotice[] = [];
-          if (reachable) {
-            notices.push({
-              kind: 'received',
-              before: '您的诉求已受理，编号 ',
-              after: '，可凭编号查询办理进度。',
-              step: 0,
-            });
-            if (unit) {
-              notices.push({
-                kind: 'dispatch',
-                before: '您的诉求（编号 ',
-                after: `）已派至${unit.name}办理。`,
-                step: steps.length - 1,
-              });
-            }
-          }
-          const written = await insertIntakeOrder(
-            trx,
-            {
-              numberPrefix: orderNumber(0, at).slice(0, 8),
-              street_code: place ? place.streetCode : null,
-              community_code: place?.communityCode ?? null,
-              grid_id: place?.gridId ?? null,
-              scope_path: place?.path ?? districtPath!,
-              channel: input.channel,
-              status: state.status,
-              category_code: category?.code ?? null,
-              category_confidence: input.categoryConfidence ?? null,
-              event_code: input.eventCode ?? null,
-              description,
-              address,
-              lng: input.lng ?? null,
-              lat: input.lat ?? null,
-              lead_unit_code: state.leadUnitCode,
-              received_at: at,
-              dispatched_at: clocks ? at : null,
-              response_due: clocks?.responseDue ?? null,
-              resolve_due: clocks?.resolveDue ?? null,
-              warn_at: clocks?.warnAt ?? null,
-              idempotency_key: key,
-              created_by: caller.viewer?.accountId ?? null,
-            },
-            requester,
-            steps.map((st) => ({
-              action: st.action,
-              from: st.from,
-              to: st.to,
-              actorName: st.action === 'receive' ? actorName(caller) : '系统',
-              unit: st.unit,
-              public: st.public,
-              details: st.details,
-            })),
-            caller.viewer?.accountId ?? null,
-            notices,
-          );
-          const row = written.order;
-          await insertPhotos(trx, row, input.photos ?? [], at);
-          // What the answer shows is known here, so the reply needs no second read of the steps and the unit.
-          const shown = {
-            units: new Map(unit ? [[unit.code, unit.name]] : []),
-            events: steps.map((st, i) => ({
-              id: written.eventIds[i]!,
-              action: st.action,
-              from_status: st.from,
-              to_status: st.to,
-              actor_name: st.action === 'receive' ? actorName(caller) : '系统',
-              unit_code: st.unit,
-              occurred_at: at,
-              note: null,
-              public: st.public,
-            })),
-          };
-          return {
-            result: { order: row, created: true, merged: false, accessCode, shown },
-            audit: auditOf(caller, {
-              action: 'request.create',
-              entityType: 'work_order',
-              entityIds: [row.id],
-              details: { channel: input.channel, category: category?.code ?? null, anonymous },
-            }),
-          };
+        caller,
+        channel: input.channel,
+        query: {
+          description,
+          lng: input.lng ?? null,
+          lat: input.lat ?? null,
+          address,
+          categoryCode: input.categoryCode ?? null,
+          at,
         },
+        since: new Date(at.getTime() - DEFAULT_SAME_INCIDENT_RULE.windowHours * 3600_000),
+        at,
+        requester,
+        reachable,
+        accessCode,
+        photos: input.photos ?? [],
+        anonymous,
+        opening,
       });
     } catch (error) {
       // Two identical submissions racing: the loser answers with the winner's order.
@@ -811,25 +1015,6 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       }
       throw error;
     }
-  }
-
-  async function insertPhotos(trx: Db, row: OrderRow, photos: PhotoInput[], at: Date) {
-    if (photos.length === 0) return;
-    await trx
-      .insertInto('order_attachment')
-      .values(
-        photos.map((p) => ({
-          order_id: row.id,
-          street_code: row.street_code,
-          file_name: p.fileName.slice(0, 200),
-          content_type: p.contentType,
-          byte_size: p.data.length,
-          sha256: createHash('sha256').update(p.data).digest('hex'),
-          content: p.data,
-          created_at: at,
-        })),
-      )
-      .execute();
   }
 
   /**

@@ -42,6 +42,8 @@ export interface IncidentCandidate {
   address: string | null;
   categoryCode: string | null;
   receivedAt: Date;
+  /** The description's bigrams, when the caller keeps them (an open order is compared with many reports). */
+  grams?: Map<string, number>;
 }
 
 export interface IncidentQuery {
@@ -92,7 +94,7 @@ export function rankCandidates(
   const queryAddress = normaliseAddress(query.address);
   const out: ScoredCandidate[] = [];
   for (const c of candidates) {
-    const text = textSimilarity(queryGrams, c.description);
+    const text = textSimilarity(queryGrams, c.grams ?? c.description);
     const distance =
       query.lng !== null && query.lat !== null && c.lng !== null && c.lat !== null
         ? haversine(query.lng, query.lat, c.lng, c.lat)

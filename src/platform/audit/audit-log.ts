@@ -59,7 +59,7 @@ export function chainHash(row: HashedFields): string {
 }
 
 /** The chained rows of `entries` after the head (`seq`, `hash`). */
-function chainRows(entries: AuditEntry[], headSeq: number, headHash: string): AuditLogRow[] {
+export function chainRows(entries: AuditEntry[], headSeq: number, headHash: string): AuditLogRow[] {
   let seq = headSeq;
   let prev = headHash;
   // Millisecond precision: what PostgreSQL stores is exactly what the hash covered.
@@ -91,13 +91,24 @@ function chainRows(entries: AuditEntry[], headSeq: number, headHash: string): Au
   return rows;
 }
 
-async function appendInTransaction(trx: Db, entries: AuditEntry[]): Promise<{ seq: number; hash: string }> {
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The chain head, locked until the caller's transaction ends: appends after it are chained onto it. */
+export async function lockAuditHead(trx: Db): Promise<ChainHead> {
   const head = await trx
     .selectFrom('audit_chain_head')
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .forUpdate()
     .executeTakeFirstOrThrow();
+  return { seq: Number(head.seq), hash: head.hash };
+}
+
+async function appendInTransaction(trx: Db, entries: AuditEntry[]): Promise<{ seq: number; hash: string }> {
+  const head = await lockAuditHead(trx);
   const rows = chainRows(entries, Number(head.seq), head.hash);
   const last = rows.at(-1)!;
   await trx
@@ -154,6 +165,34 @@ export function createAuditAppender() {
     }
     head = await appendInTransaction(trx, entries);
   };
+}
+
+/**
+ * An append that is part of a bigger statement (the request intake writes a whole group's rows and their audit
+ * entries in one statement, so that it needs no transaction of its own). `guard` is the body of a CTE that moves
+ * the head from `expected` to the last row and returns a row only when the head still was `expected` (waiting,
+ * like the locking read, for a transaction holding it); `insert` writes the rows only when it did, and the caller
+ * writes nothing else either. A head moved by another writer makes the statement write nothing: the caller then
+ * locks the head (`lockAuditHead`) and writes again on it.
+ */
+export function guardedAuditAppend(rows: AuditLogRow[], expected: ChainHead, guardName: string) {
+  const last = rows.at(-1)!;
+  const guard = sql`update audit_chain_head set seq = ${last.seq}::bigint, hash = ${last.hash}::text
+    where id = 1 and seq = ${expected.seq}::bigint and hash = ${expected.hash}::text
+    returning seq`;
+  const json = JSON.stringify(
+    rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at).toISOString() })),
+  );
+  const insert = sql`insert into audit_log (seq, occurred_at, request_id, account_id, username, role, scope_path,
+      action, entity_type, entity_ids, purpose, outcome, ip, details, prev_hash, hash)
+    select x.seq, x.occurred_at, x.request_id, x.account_id, x.username, x.role, x.scope_path, x.action,
+      x.entity_type, array(select json_array_elements_text(x.entity_ids)), x.purpose, x.outcome, x.ip, x.details,
+      x.prev_hash, x.hash
+    from json_to_recordset(${json}::json) as x(seq bigint, occurred_at timestamptz, request_id text,
+      account_id integer, username text, role text, scope_path text, action text, entity_type text,
+      entity_ids json, purpose text, outcome text, ip text, details jsonb, prev_hash text, hash text)
+    where exists (select 1 from ${sql.table(guardName)})`;
+  return { guard, insert, head: { seq: Number(last.seq), hash: last.hash } };
 }
 
 /** Appends entries to the chain, in the caller's transaction when `db` is one. */
