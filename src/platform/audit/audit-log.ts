@@ -124,50 +124,6 @@ async function appendInTransaction(trx: Db, entries: AuditEntry[]): Promise<{ se
 }
 
 /**
- * An appender for one busy writer (the request intake) that remembers the chain head it last wrote, so that an
- * append is one statement instead of three: the rows are chained onto the remembered head and written together
- * with a head update that only succeeds if the head is still the remembered one (waiting, like the locking read,
- * for a transaction that holds it). When another writer or process moved the head, or the transaction that wrote
- * the remembered head rolled back, nothing is written and the append falls back to the locking read. Every entry
- * is chained exactly as `appendAudit` would chain it.
- */
-export function createAuditAppender() {
-  let head: { seq: number; hash: string } | null = null;
-  return async function append(trx: Db, entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    if (!trx.isTransaction) throw new Error("an audit appender writes inside the caller's transaction");
-    const expected = head;
-    if (expected) {
-      const rows = chainRows(entries, expected.seq, expected.hash);
-      const last = rows.at(-1)!;
-      const values = sql.join(
-        rows.map(
-          (r) => sql`(${r.seq}::bigint, ${r.occurred_at}::timestamptz, ${r.request_id}::text,
-            ${r.account_id}::integer, ${r.username}::text, ${r.role}::text, ${r.scope_path}::text, ${r.action}::text,
-            ${r.entity_type}::text, ${r.entity_ids}::text[], ${r.purpose}::text, ${r.outcome}::text, ${r.ip}::text,
-            ${JSON.stringify(r.details)}::jsonb, ${r.prev_hash}::text, ${r.hash}::text)`,
-        ),
-      );
-      const written = await sql`
-        with h as (
-          update audit_chain_head set seq = ${last.seq}::bigint, hash = ${last.hash}::text
-          where id = 1 and seq = ${expected.seq}::bigint and hash = ${expected.hash}::text
-          returning seq
-        )
-        insert into audit_log (seq, occurred_at, request_id, account_id, username, role, scope_path, action,
-          entity_type, entity_ids, purpose, outcome, ip, details, prev_hash, hash)
-        select v.* from (values ${values}) v where exists (select 1 from h)
-      `.execute(trx);
-      if (Number(written.numAffectedRows ?? 0) === rows.length) {
-        head = { seq: Number(last.seq), hash: last.hash };
-        return;
-      }
-    }
-    head = await appendInTransaction(trx, entries);
-  };
-}
-
-/**
  * An append that is part of a bigger statement (the request intake writes a whole group's rows and their audit
  * entries in one statement, so that it needs no transaction of its own). `guard` is the body of a CTE that moves
  * the head from `expected` to the last row and returns a row only when the head still was `expected` (waiting,
