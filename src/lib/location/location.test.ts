@@ -286,12 +286,27 @@ describe('facility location input checks', () => {
     const problem = instance(31, { n: 5, m: 3, p: 4, fixed: 2 });
     problem.p = 4;
     expect(problemsOf(() => solveLocation('mclp', problem))).toEqual([
-      { set: 'options', field: 'radius', message: 'mclp needs a radius > 0 in metres' },
-      { set: 'options', field: 'p', message: 'p = 4 is more than the 3 candidate sites' },
+      {
+        set: 'options',
+        field: 'radius',
+        message: 'mclp needs a radius > 0 in metres',
+        messageZh: 'mclp 需要大于 0 的服务半径（米）',
+      },
+      {
+        set: 'options',
+        field: 'p',
+        message: 'p = 4 is more than the 3 candidate sites',
+        messageZh: 'p = 4 超过候选点数 3',
+      },
     ]);
     problem.p = 1;
     expect(problemsOf(() => solveLocation('pmedian', problem))).toEqual([
-      { set: 'options', field: 'p', message: '2 sites are fixed open, more than p = 1' },
+      {
+        set: 'options',
+        field: 'p',
+        message: '2 sites are fixed open, more than p = 1',
+        messageZh: '固定开放的站点有 2 个，多于 p = 1',
+      },
     ]);
   });
 
@@ -301,9 +316,28 @@ describe('facility location input checks', () => {
     problem.demand.weight[1] = -3;
     problem.sites.y[1] = 95;
     expect(problemsOf(() => solveLocation('pcenter', problem))).toEqual([
-      { set: 'demand', index: 2, field: 'id', message: 'duplicate id "d0"', duplicateOf: 0 },
-      { set: 'sites', index: 1, field: 'y', message: 'latitude 95 is outside −90…90' },
-      { set: 'demand', index: 1, field: 'weight', message: '-3 is not a weight ≥ 0' },
+      {
+        set: 'demand',
+        index: 2,
+        field: 'id',
+        message: 'duplicate id "d0"',
+        messageZh: '编号 "d0" 重复',
+        duplicateOf: 0,
+      },
+      {
+        set: 'sites',
+        index: 1,
+        field: 'y',
+        message: 'latitude 95 is outside −90…90',
+        messageZh: '纬度 95 超出 −90…90',
+      },
+      {
+        set: 'demand',
+        index: 1,
+        field: 'weight',
+        message: '-3 is not a weight ≥ 0',
+        messageZh: '权重 -3 不是 ≥ 0 的数',
+      },
     ]);
   });
 

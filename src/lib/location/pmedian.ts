@@ -404,6 +404,7 @@ function groupRows(given: Float64Array, groupOf: Int32Array, n: number, m: numbe
       {
         set: 'options',
         message: `distance matrix has ${given.length} entries, expected ${nd} demand points × ${m} sites`,
+        messageZh: `距离矩阵有 ${given.length} 项，应为 ${nd} 个需求点 × ${m} 个站点`,
       },
     ]);
   }
@@ -417,7 +418,12 @@ function groupRows(given: Float64Array, groupOf: Int32Array, n: number, m: numbe
       const d = given[i * m + j]!;
       if (!Number.isFinite(d) || d < 0) {
         throw new LocationInputError([
-          { set: 'demand', index: i, message: `distance to site ${j + 1} is ${d}, not a finite number ≥ 0` },
+          {
+            set: 'demand',
+            index: i,
+            message: `distance to site ${j + 1} is ${d}, not a finite number ≥ 0`,
+            messageZh: `到第 ${j + 1} 个站点的距离 ${d} 不是 ≥ 0 的有限数`,
+          },
         ]);
       }
       out[g * m + j] = d;
@@ -463,6 +469,7 @@ export async function solvePMedian(problem: LocationProblem): Promise<LocationRe
       {
         set: 'options',
         message: `${n} demand positions × ${m} sites is over the ${MAX_PAIRS} distances the p-median keeps in memory; aggregate the demand first`,
+        messageZh: `${n} 个需求位置 × ${m} 个站点超过 p-中位模型可在内存中保存的 ${MAX_PAIRS} 个距离，请先聚合需求`,
       },
     ]);
   }
