@@ -100,7 +100,7 @@ export function OrderCard({ order, footer }: { order: PublicOrder; footer?: Reac
         items={order.steps.map((s, i) => ({
           key: `${s.action}-${s.at}-${i}`,
           color: i === order.steps.length - 1 ? 'blue' : 'gray',
-          children: (
+          content: (
             <div>
               <div style={{ fontWeight: 600 }}>{pick(s.label, s.labelEn)}</div>
               <div style={{ color: '#555', fontSize: 17 }}>

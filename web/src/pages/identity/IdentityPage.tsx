@@ -325,7 +325,7 @@ function GoldenTab({ canUndo }: { canUndo: boolean }) {
           {t('identityShow')}
         </Button>
       </Space.Compact>
-      {golden.error ? <Alert type="error" message={errorText(golden.error, lang)} /> : null}
+      {golden.error ? <Alert type="error" title={errorText(golden.error, lang)} /> : null}
       {g && g.fields.length === 0 && <Empty description={t('identityNoGolden')} />}
       {g && g.fields.length > 0 && (
         <Table
