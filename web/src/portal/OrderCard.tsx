@@ -89,8 +89,7 @@ export function OrderCard({ order, footer }: { order: PublicOrder; footer?: Reac
         column={1}
         items={items}
         size="small"
-        labelStyle={{ fontSize: 18, width: 120 }}
-        contentStyle={{ fontSize: 20 }}
+        styles={{ label: { fontSize: 18, width: 120 }, content: { fontSize: 20 } }}
       />
       <Typography.Title level={4} style={{ marginTop: 16 }}>
         {t('portalSteps')}
