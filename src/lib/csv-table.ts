@@ -19,11 +19,18 @@ export class CsvError extends Error {
 export interface CsvTable {
   file: string;
   header: string[];
-  /** Data rows, each as long as the header. Row i is on file line i + 2. */
+  /** Data rows, each as long as the header (unless read with relaxColumnCount). Row i is on file line i + 2. */
   rows: string[][];
 }
 
-export async function readCsvTable(file: string, options: { delimiter?: string } = {}): Promise<CsvTable> {
+export async function readCsvTable(
+  file: string,
+  options: {
+    delimiter?: string;
+    /** Keep a row with the wrong number of fields, for the caller to report, instead of failing the read. */
+    relaxColumnCount?: boolean;
+  } = {},
+): Promise<CsvTable> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file);
@@ -36,7 +43,7 @@ export async function readCsvTable(file: string, options: { delimiter?: string }
     parse({
       bom: true,
       delimiter: options.delimiter ?? ',',
-      relax_column_count: false,
+      relax_column_count: options.relaxColumnCount ?? false,
       skip_empty_lines: true,
     }),
   );

@@ -89,7 +89,7 @@ describe('the hotline desk and the classifier versions', () => {
     const queue = page.getByTestId('review-queue');
     await poll(() => queue.textContent()).toContain(vague.json().order.number);
     await queue
-      .locator('.ant-list-item')
+      .locator('.plain-list-item')
       .filter({ hasText: vague.json().order.number })
       .getByRole('button')
       .first()

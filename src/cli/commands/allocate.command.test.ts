@@ -66,8 +66,48 @@ describe('cbrain allocate', () => {
       '5',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${bad}:3 [hours]: -3 is not a number ≥ 0`);
-    expect(r.stderr).toContain(`${bad}:4 [id]: duplicate id "r1" (first on line 2)`);
+    expect(r.stderr).toContain(`${bad}:3 [hours]: -3 不是 ≥ 0 的数 / -3 is not a number ≥ 0`);
+    expect(r.stderr).toContain(
+      `${bad}:4 [id]: 编号 "r1" 重复（首次出现在第 2 行） / duplicate id "r1" (first on line 2)`,
+    );
+  });
+
+  it('reports every bad row at once (parsing and the engine checks together), and prints nothing', async () => {
+    const bad = file(
+      'many.csv',
+      ['id,community,hours,cap', 'r1,A,many,', 'r2,A,-3,', 'r1,,2,', 'r4,B,4,lots', 'r5,B,1,,extra'].join(
+        '\n',
+      ),
+    );
+    const r = await runCli([
+      'allocate',
+      '--input',
+      bad,
+      '--id',
+      'id',
+      '--need',
+      'hours',
+      '--group',
+      'community',
+      '--cap',
+      'cap',
+      '--budget',
+      '5',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe(
+      'cbrain: 输入有 6 处问题，未输出任何结果 / 6 problems in the input; nothing was computed',
+    );
+    expect(lines.slice(1)).toEqual([
+      `${bad}:2 [hours]: "many" 不是数字 / "many" is not a number`,
+      `${bad}:3 [hours]: -3 不是 ≥ 0 的数 / -3 is not a number ≥ 0`,
+      `${bad}:4 [id]: 编号 "r1" 重复（首次出现在第 2 行） / duplicate id "r1" (first on line 2)`,
+      `${bad}:4 [community]: 分组为空 / the group is empty`,
+      `${bad}:5 [cap]: "lots" 不是数字（不设上限请留空） / "lots" is not a number (leave empty for none)`,
+      `${bad}:6: 该行有 5 个字段，表头有 4 列 / the row has 5 fields, the header has 4`,
+    ]);
   });
 
   it('exits 1 for a non-numeric need and 2 for a bad --min-share', async () => {
@@ -86,7 +126,7 @@ describe('cbrain allocate', () => {
       '5',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${bad}:2 [hours]: "many" is not a number`);
+    expect(r.stderr).toContain(`${bad}:2 [hours]: "many" 不是数字 / "many" is not a number`);
     const u = await runCli([...BASE, '--budget', '5', '--min-share', '2']);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('--min-share must be a share between 0 and 1, got "2"');

@@ -6,12 +6,14 @@ import { allocate } from '../../lib/allocation/allocate.ts';
 import {
   AllocationInfeasibleError,
   AllocationInputError,
+  type AllocationInputProblem,
   type AllocationProblem,
+  validateAllocationProblem,
 } from '../../lib/allocation/problem.ts';
 import { tradeOffCurve } from '../../lib/allocation/trade-off.ts';
-import type { CsvTable } from '../../lib/csv-table.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { cellError, numbers, printJson, readTable, requireColumn, texts } from './csv-input.ts';
+import { type CellParse, numbers, parseColumn, printJson, readTable, texts } from './csv-input.ts';
+import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface AllocateOptions {
   input: string;
@@ -35,17 +37,15 @@ function numberOption(value: string, option: string, check: (v: number) => boole
   return v;
 }
 
-/** A numeric column whose empty cells mean "no cap". */
-function optionalNumbers(table: CsvTable, column: string, option: string): Float64Array {
-  const i = requireColumn(table, column, option);
-  return Float64Array.from(table.rows, (row, r) => {
-    const raw = (row[i] ?? '').trim();
-    if (raw === '') return Number.NaN;
-    const v = Number(raw);
-    if (!Number.isFinite(v))
-      throw new CliError(cellError(table.file, r, column, `"${raw}" is not a number (leave empty for none)`));
-    return v;
-  });
+/** The option of an engine field: minShare is --min-share. */
+const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A cap: empty means "no cap". */
+function cap(raw: string): CellParse<number> {
+  if (raw === '') return { value: Number.NaN };
+  const v = Number(raw);
+  if (Number.isFinite(v)) return { value: v };
+  return { zh: `"${raw}" 不是数字（不设上限请留空）`, en: `"${raw}" is not a number (leave empty for none)` };
 }
 
 export function registerAllocateCommand(program: Command) {
@@ -92,14 +92,17 @@ export function registerAllocateCommand(program: Command) {
               (v) => Number.isInteger(v) && v >= 2 && v <= 101,
               'a whole number 2…101',
             );
-      const table = await readTable(opts.input);
+      const problems = new InputProblems();
+      const table = await readTable(opts.input, problems);
       const problem: AllocationProblem = {
         ids: texts(table, opts.id, '--id'),
         group: texts(table, opts.group, '--group'),
-        need: numbers(table, opts.need, '--need'),
-        cap: opts.cap ? optionalNumbers(table, opts.cap, '--cap') : undefined,
-        weight: opts.weight ? numbers(table, opts.weight, '--weight') : undefined,
-        cost: opts.cost ? numbers(table, opts.cost, '--cost') : undefined,
+        need: numbers(table, opts.need, '--need', problems),
+        cap: opts.cap
+          ? Float64Array.from(parseColumn(table, opts.cap, '--cap', cap, Number.NaN, problems))
+          : undefined,
+        weight: opts.weight ? numbers(table, opts.weight, '--weight', problems) : undefined,
+        cost: opts.cost ? numbers(table, opts.cost, '--cost', problems) : undefined,
         budget,
         minShare,
         integer: opts.integer === true,
@@ -113,6 +116,25 @@ export function registerAllocateCommand(program: Command) {
         weight: opts.weight,
         cost: opts.cost,
       };
+      const inputProblem = (p: AllocationInputProblem): InputProblem =>
+        p.index === undefined && columnOf[p.field] === undefined
+          ? { where: `--${kebab(p.field)}`, zh: p.messageZh, en: p.message, option: true }
+          : {
+              where: opts.input,
+              index: p.index,
+              column: columnOf[p.field] ?? `--${p.field}`,
+              zh: p.messageZh,
+              en: p.message,
+              duplicateOf: p.duplicateOf,
+            };
+      // The engine's own check, over every row, joins the cells that did not parse before anything is solved.
+      try {
+        validateAllocationProblem(problem, Number.POSITIVE_INFINITY);
+      } catch (error) {
+        if (!(error instanceof AllocationInputError)) throw error;
+        for (const p of error.problems) problems.addFromEngine(inputProblem(p));
+      }
+      problems.throwIfAny();
       try {
         const result = await allocate(problem);
         const curve = curvePoints ? await tradeOffCurve(problem, curvePoints) : undefined;
@@ -130,10 +152,9 @@ export function registerAllocateCommand(program: Command) {
         });
       } catch (error) {
         if (error instanceof AllocationInputError) {
-          const lines = error.problems.map((p) =>
-            cellError(opts.input, p.index, columnOf[p.field] ?? `--${p.field}`, p.message, p.duplicateOf),
-          );
-          throw new CliError(lines.join('\n'), EXIT.FAILURE);
+          const late = new InputProblems();
+          for (const p of error.problems) late.add(inputProblem(p));
+          late.throwIfAny();
         }
         if (error instanceof AllocationInfeasibleError) {
           throw new CliError(`infeasible: ${error.message}`, EXIT.FAILURE);

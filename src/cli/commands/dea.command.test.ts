@@ -73,19 +73,42 @@ describe('cbrain dea', () => {
     const r = await runCli(['dea', '--input', bad, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${bad}:3 [x]: -3 is negative`);
-    expect(r.stderr).toContain(`${bad}:4: duplicate id "a" (first on line 2)`);
+    expect(r.stderr).toContain(`${bad}:3 [x]: -3 为负数；DEA 需要 ≥ 0 的值 / -3 is negative`);
+    expect(r.stderr).toContain(
+      `${bad}:4: 编号 "a" 重复（首次出现在第 2 行） / duplicate id "a" (first on line 2)`,
+    );
   });
 
   it('exits 1 for a non-numeric cell and for a unit whose outputs are all zero', async () => {
     const text = file('text.csv', 'id,x,y\na,1,2\nb,lots,2\n');
     const r1 = await runCli(['dea', '--input', text, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
     expect(r1.code).toBe(1);
-    expect(r1.stderr).toContain(`${text}:3 [x]: "lots" is not a number`);
+    expect(r1.stderr).toContain(`${text}:3 [x]: "lots" 不是数字 / "lots" is not a number`);
     const zero = file('zero.csv', 'id,x,y\na,1,2\nb,2,0\n');
     const r2 = await runCli(['dea', '--input', zero, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/zero\.csv:3: unit "b" has every output zero/);
+    expect(r2.stderr).toMatch(/zero\.csv:3: 单元 "b" 的产出全为零.* \/ unit "b" has every output zero/);
+  });
+
+  it('reports every bad row of the file at once, and prints nothing', async () => {
+    const bad = file(
+      'many.csv',
+      ['id,x,y', 'a,1,2', 'b,lots,2', 'c,-1,2', 'a,2,2', 'd,3', 'e,2,none', 'f,4,4'].join('\n'),
+    );
+    const r = await runCli(['dea', '--input', bad, '--id', 'id', '--inputs', 'x', '--outputs', 'y']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe(
+      'cbrain: 输入有 5 处问题，未输出任何结果 / 5 problems in the input; nothing was computed',
+    );
+    expect(lines.slice(1)).toEqual([
+      `${bad}:3 [x]: "lots" 不是数字 / "lots" is not a number`,
+      `${bad}:4 [x]: -1 为负数；DEA 需要 ≥ 0 的值 / -1 is negative; DEA needs values ≥ 0`,
+      `${bad}:5: 编号 "a" 重复（首次出现在第 2 行） / duplicate id "a" (first on line 2)`,
+      `${bad}:6: 该行有 2 个字段，表头有 3 列 / the row has 2 fields, the header has 3`,
+      `${bad}:7 [y]: "none" 不是数字 / "none" is not a number`,
+    ]);
   });
 
   it('exits 2 for a column the file lacks and for an unknown model', async () => {

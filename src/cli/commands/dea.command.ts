@@ -2,10 +2,11 @@
 // targets as JSON. The engine is src/lib/dea.
 import { type Command, Option } from 'commander';
 import { type DeaModel, type DeaOrientation, runDea } from '../../lib/dea/dea.ts';
-import { DeaDataError } from '../../lib/dea/dea-data.ts';
+import { DeaDataError, type DeaProblem, validateDeaData } from '../../lib/dea/dea-data.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
-import { cellError, numbers, printJson, readTable, texts } from './csv-input.ts';
+import { numbers, printJson, readTable, texts } from './csv-input.ts';
+import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface DeaCommandOptions {
   input: string;
@@ -48,15 +49,36 @@ export function registerDeaCommand(program: Command) {
     .action(async (opts: DeaCommandOptions) => {
       const inputs = columnList(opts.inputs, '--inputs');
       const outputs = columnList(opts.outputs, '--outputs');
-      const table = await readTable(opts.input);
+      const problems = new InputProblems();
+      const table = await readTable(opts.input, problems);
       const ids = texts(table, opts.id, '--id');
       const data = {
         ids,
         inputNames: inputs,
         outputNames: outputs,
-        inputs: inputs.map((c) => numbers(table, c, '--inputs')),
-        outputs: outputs.map((c) => numbers(table, c, '--outputs')),
+        inputs: inputs.map((c) => numbers(table, c, '--inputs', problems)),
+        outputs: outputs.map((c) => numbers(table, c, '--outputs', problems)),
       };
+      // Column-level problems (a column named as both input and output) are about the command line.
+      const inputProblem = (p: DeaProblem): InputProblem =>
+        p.unit === undefined
+          ? { where: p.column ?? opts.input, zh: p.messageZh, en: p.message, option: true }
+          : {
+              where: opts.input,
+              index: p.unit,
+              column: p.column,
+              zh: p.messageZh,
+              en: p.message,
+              duplicateOf: p.duplicateOf,
+            };
+      // The engine's own check, over every row, joins the cells that did not parse before anything is computed.
+      try {
+        validateDeaData(data, Number.POSITIVE_INFINITY);
+      } catch (error) {
+        if (!(error instanceof DeaDataError)) throw error;
+        for (const p of error.problems) problems.addFromEngine(inputProblem(p));
+      }
+      problems.throwIfAny();
       const progress = progressBar('DEA');
       try {
         const result = await runDea(data, {
@@ -71,12 +93,9 @@ export function registerDeaCommand(program: Command) {
       } catch (error) {
         progress.stop();
         if (error instanceof DeaDataError) {
-          const lines = error.problems.map((p) =>
-            cellError(opts.input, p.unit, p.column, p.message, p.duplicateOf),
-          );
-          // Column-level problems (a column named as both input and output) are about the command line.
-          const usage = error.problems.every((p) => p.unit === undefined);
-          throw new CliError(lines.join('\n'), usage ? EXIT.USAGE : EXIT.FAILURE);
+          const late = new InputProblems();
+          for (const p of error.problems) late.add(inputProblem(p));
+          late.throwIfAny();
         }
         throw error;
       }

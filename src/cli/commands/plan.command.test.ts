@@ -104,7 +104,7 @@ describe('cbrain plan', () => {
       '1',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${bad}:3 [y]: "x" is not a number`);
+    expect(r.stderr).toContain(`${bad}:3 [y]: "x" 不是数字 / "x" is not a number`);
     const flag = file('flag.csv', 'id,x,y,fixed\ns1,0,0,maybe\n');
     const r2 = await runCli([
       'plan',
@@ -119,6 +119,34 @@ describe('cbrain plan', () => {
       '1',
     ]);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain(`${flag}:2 [fixed]: "maybe" is not a yes/no flag`);
+    expect(r2.stderr).toContain(
+      `${flag}:2 [fixed]: "maybe" 不是是/否标记（1/0、true/false、是/否） / "maybe" is not a yes/no flag`,
+    );
+  });
+
+  it('reports every bad row of both files at once, and prints nothing', async () => {
+    const demand = file(
+      'many-demand.csv',
+      ['id,x,y,weight', 'd1,0,0,10', 'd2,0,x,5', 'd3,1,1,-2', 'd1,2,2,1', ',3,3,1'].join('\n'),
+    );
+    const sites = file(
+      'many-sites.csv',
+      ['id,x,y,capacity,fixed', 's1,0,0,10,1', 's2,5,5,-1,maybe'].join('\n'),
+    );
+    const r = await runCli(['plan', 'pmedian', '--demand', demand, '--sites', sites, '--p', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe(
+      'cbrain: 输入有 6 处问题，未输出任何结果 / 6 problems in the input; nothing was computed',
+    );
+    expect(lines.slice(1)).toEqual([
+      `${demand}:3 [y]: "x" 不是数字 / "x" is not a number`,
+      `${demand}:4 [weight]: 权重 -2 不是 ≥ 0 的数 / -2 is not a weight ≥ 0`,
+      `${demand}:5 [id]: 编号 "d1" 重复（首次出现在第 2 行） / duplicate id "d1" (first on line 2)`,
+      `${demand}:6 [id]: 编号为空 / the id is empty`,
+      `${sites}:3 [capacity]: "-1" 不是 ≥ 0 的容量（不限容量请留空） / "-1" is not a capacity ≥ 0 (leave empty for none)`,
+      `${sites}:3 [fixed]: "maybe" 不是是/否标记（1/0、true/false、是/否） / "maybe" is not a yes/no flag (1/0, true/false, 是/否)`,
+    ]);
   });
 });

@@ -5,9 +5,16 @@ import { Argument, type Command, Option } from 'commander';
 import type { CsvTable } from '../../lib/csv-table.ts';
 import type { Metric } from '../../lib/location/geometry.ts';
 import { LOCATION_MODELS, solveLocation } from '../../lib/location/location.ts';
-import { LocationInputError, type LocationModel, type LocationProblem } from '../../lib/location/problem.ts';
+import {
+  LocationInputError,
+  type LocationInputProblem,
+  type LocationModel,
+  type LocationProblem,
+  validateLocationProblem,
+} from '../../lib/location/problem.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { cellError, hasColumn, numbers, printJson, readTable, requireColumn, texts } from './csv-input.ts';
+import { type CellParse, hasColumn, numbers, parseColumn, printJson, readTable, texts } from './csv-input.ts';
+import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface PlanOptions {
   demand: string;
@@ -68,33 +75,24 @@ function coordinates(opts: PlanOptions, demand: CsvTable, sites: CsvTable) {
   );
 }
 
-function flags(table: CsvTable, column: string): Uint8Array {
-  const i = requireColumn(table, column, '--fixed');
-  return Uint8Array.from(table.rows, (row, r) => {
-    const v = (row[i] ?? '').trim().toLowerCase();
-    if (TRUE_FLAGS.has(v)) return 1;
-    if (FALSE_FLAGS.has(v)) return 0;
-    throw new CliError(
-      cellError(table.file, r, column, `"${v}" is not a yes/no flag (1/0, true/false, 是/否)`),
-      EXIT.FAILURE,
-    );
-  });
+function flag(raw: string): CellParse<number> {
+  const v = raw.toLowerCase();
+  if (TRUE_FLAGS.has(v)) return { value: 1 };
+  if (FALSE_FLAGS.has(v)) return { value: 0 };
+  return {
+    zh: `"${raw}" 不是是/否标记（1/0、true/false、是/否）`,
+    en: `"${raw}" is not a yes/no flag (1/0, true/false, 是/否)`,
+  };
 }
 
-function capacities(table: CsvTable, column: string): Float64Array {
-  const i = requireColumn(table, column, '--capacity');
-  return Float64Array.from(table.rows, (row, r) => {
-    const raw = (row[i] ?? '').trim();
-    if (raw === '') return Number.NaN; // no limit
-    const v = Number(raw);
-    if (!Number.isFinite(v) || v < 0) {
-      throw new CliError(
-        cellError(table.file, r, column, `"${raw}" is not a capacity ≥ 0 (leave empty for none)`),
-        EXIT.FAILURE,
-      );
-    }
-    return v;
-  });
+function capacity(raw: string): CellParse<number> {
+  if (raw === '') return { value: Number.NaN }; // no limit
+  const v = Number(raw);
+  if (Number.isFinite(v) && v >= 0) return { value: v };
+  return {
+    zh: `"${raw}" 不是 ≥ 0 的容量（不限容量请留空）`,
+    en: `"${raw}" is not a capacity ≥ 0 (leave empty for none)`,
+  };
 }
 
 export function registerPlanCommand(program: Command) {
@@ -154,8 +152,9 @@ export function registerPlanCommand(program: Command) {
       if ((model === 'pmedian' || model === 'pcenter') && radius !== undefined) {
         notes.push(`--radius 对 ${model} 无效，已忽略 / --radius is not used by ${model} and was ignored`);
       }
-      const demandTable = await readTable(opts.demand);
-      const sitesTable = await readTable(opts.sites);
+      const problems = new InputProblems();
+      const demandTable = await readTable(opts.demand, problems);
+      const sitesTable = await readTable(opts.sites, problems);
       const coords = coordinates(opts, demandTable, sitesTable);
       const weightColumn = opts.weight ?? (hasColumn(demandTable, 'weight') ? 'weight' : undefined);
       const capacityColumn =
@@ -168,29 +167,47 @@ export function registerPlanCommand(program: Command) {
         metric: coords.metric,
         demand: {
           ids: texts(demandTable, opts.demandId, '--demand-id'),
-          x: numbers(demandTable, coords.x, coords.xOption),
-          y: numbers(demandTable, coords.y, coords.yOption),
+          x: numbers(demandTable, coords.x, coords.xOption, problems),
+          y: numbers(demandTable, coords.y, coords.yOption, problems),
           weight: weightColumn
-            ? numbers(demandTable, weightColumn, '--weight')
+            ? numbers(demandTable, weightColumn, '--weight', problems)
             : new Float64Array(demandTable.rows.length).fill(1),
         },
         sites: {
           ids: texts(sitesTable, opts.siteId, '--site-id'),
-          x: numbers(sitesTable, coords.x, coords.xOption),
-          y: numbers(sitesTable, coords.y, coords.yOption),
-          capacity: capacityColumn ? capacities(sitesTable, capacityColumn) : undefined,
-          fixed: fixedColumn ? flags(sitesTable, fixedColumn) : undefined,
+          x: numbers(sitesTable, coords.x, coords.xOption, problems),
+          y: numbers(sitesTable, coords.y, coords.yOption, problems),
+          capacity: capacityColumn
+            ? Float64Array.from(
+                parseColumn(sitesTable, capacityColumn, '--capacity', capacity, Number.NaN, problems),
+              )
+            : undefined,
+          fixed: fixedColumn
+            ? Uint8Array.from(parseColumn(sitesTable, fixedColumn, '--fixed', flag, 0, problems))
+            : undefined,
         },
         radius: model === 'mclp' || model === 'lscp' ? radius : undefined,
         p: model === 'lscp' ? undefined : p,
         timeLimit,
       };
+      const columns = { coords, weightColumn, capacityColumn, fixedColumn };
+      // The engine's own check, over every row, joins the cells that did not parse before anything is solved.
+      try {
+        validateLocationProblem(model, problem, Number.POSITIVE_INFINITY);
+      } catch (error) {
+        if (!(error instanceof LocationInputError)) throw error;
+        for (const p of error.problems) problems.addFromEngine(inputProblem(p, opts, columns));
+      }
+      problems.throwIfAny();
       let result: Awaited<ReturnType<typeof solveLocation>>;
       try {
         result = await solveLocation(model, problem);
       } catch (error) {
-        if (error instanceof LocationInputError)
-          throw inputError(error, opts, coords, weightColumn, capacityColumn, fixedColumn);
+        if (error instanceof LocationInputError) {
+          const late = new InputProblems();
+          for (const p of error.problems) late.add(inputProblem(p, opts, columns));
+          late.throwIfAny();
+        }
         throw error;
       }
       if (result.status === 'infeasible')
@@ -221,44 +238,45 @@ export function registerPlanCommand(program: Command) {
     });
 }
 
-/** Maps the engine's input problems back to files, lines and columns (exit 1), or to options (exit 2). */
-function inputError(
-  error: LocationInputError,
+/** Maps an engine input problem back to its file, line and column, or to its option. */
+function inputProblem(
+  p: LocationInputProblem,
   opts: PlanOptions,
-  coords: { x: string; y: string },
-  weight: string | undefined,
-  capacity: string | undefined,
-  fixed: string | undefined,
-): CliError {
-  const columnOf = (set: 'demand' | 'sites', field: string | undefined) => {
-    switch (field) {
+  columns: {
+    coords: { x: string; y: string };
+    weightColumn?: string;
+    capacityColumn?: string;
+    fixedColumn?: string;
+  },
+): InputProblem {
+  if (p.set === 'options') {
+    const option = p.field ? `--${p.field === 'timeLimit' ? 'time-limit' : p.field}` : 'plan';
+    return { where: option, zh: p.messageZh, en: p.message, option: true };
+  }
+  const column = (() => {
+    switch (p.field) {
       case 'id':
-        return set === 'demand' ? opts.demandId : opts.siteId;
+        return p.set === 'demand' ? opts.demandId : opts.siteId;
       case 'x':
-        return coords.x;
+        return columns.coords.x;
       case 'y':
-        return coords.y;
+        return columns.coords.y;
       case 'weight':
-        return weight;
+        return columns.weightColumn;
       case 'capacity':
-        return capacity;
+        return columns.capacityColumn;
       case 'fixed':
-        return fixed;
+        return columns.fixedColumn;
       default:
         return undefined;
     }
+  })();
+  return {
+    where: p.set === 'demand' ? opts.demand : opts.sites,
+    index: p.index,
+    column,
+    zh: p.messageZh,
+    en: p.message,
+    duplicateOf: p.duplicateOf,
   };
-  const lines = error.problems.map((p) =>
-    p.set === 'options'
-      ? `${p.field ? `--${p.field === 'timeLimit' ? 'time-limit' : p.field}: ` : ''}${p.message}`
-      : cellError(
-          p.set === 'demand' ? opts.demand : opts.sites,
-          p.index,
-          columnOf(p.set, p.field),
-          p.message,
-          p.duplicateOf,
-        ),
-  );
-  const usage = error.problems.every((p) => p.set === 'options');
-  return new CliError(lines.join('\n'), usage ? EXIT.USAGE : EXIT.FAILURE);
 }

@@ -42,7 +42,7 @@ export function registerWalkCommand(program: Command) {
       if (opts.radius.trim() === '' || !Number.isFinite(radius) || radius <= 0)
         throw new CliError(`--radius must be a number of metres > 0, got "${opts.radius}"`, EXIT.USAGE);
       const [nodes, edges, demand, facilities] = await Promise.all(
-        [opts.nodes, opts.edges, opts.demand, opts.facilities].map(readTable),
+        [opts.nodes, opts.edges, opts.demand, opts.facilities].map((file) => readTable(file)),
       );
       const nodeIds = numbers(nodes!, 'id', '--nodes');
       let graph: ReturnType<typeof buildWalkGraph>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { startTsWorker } from '../../platform/worker/ts-worker.ts';
+import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 import { generateDemoDistrict } from './demo-loader.ts';
 import type { DemoSize } from './district-layout.ts';
 import type { BuildingRow, HouseRow, PersonRow } from './population.ts';
@@ -407,24 +407,13 @@ export async function generateDepartmentExports(opts: {
 export function generateDepartmentExportsInWorker(
   opts: Parameters<typeof generateDepartmentExports>[0],
 ): Promise<DepartmentExportsSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./department-exports-worker.ts', import.meta.url), null);
-    let settled = false;
-    const finish = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on(
-      'message',
-      (m: { type: 'result'; summary: DepartmentExportsSummary } | { type: 'error'; message: string }) =>
-        finish(() => (m.type === 'result' ? resolve(m.summary) : reject(new Error(m.message)))),
-    );
-    worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', (code) =>
-      finish(() => reject(new Error(`department exports worker exited with code ${code}`))),
-    );
-    worker.postMessage(opts);
-  });
+  type Message = { type: 'result'; summary: DepartmentExportsSummary } | { type: 'error'; message: string };
+  return runTsWorkerJob<Message, DepartmentExportsSummary>(
+    new URL('./department-exports-worker.ts', import.meta.url),
+    {
+      input: opts,
+      onMessage: (m) => (m.type === 'result' ? { result: m.summary } : { error: new Error(m.message) }),
+      exitError: (code) => new Error(`department exports worker exited with code ${code}`),
+    },
+  );
 }

@@ -66,7 +66,7 @@ async function deaOf(units: DeaUnit[], inputNames: string[], outputNames: string
           const unit = p.unit !== undefined ? units[p.unit] : undefined;
           return {
             field: unit ? `${unit.id}${p.column ? `/${p.column}` : ''}` : (p.column ?? 'data'),
-            message: `${unit ? `${unit.name}：` : ''}${p.message}`,
+            message: `${unit ? `${unit.name}：` : ''}${p.messageZh}`,
             messageEn: p.message,
           };
         }),

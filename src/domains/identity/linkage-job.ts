@@ -4,7 +4,7 @@
 import type { LinkageResult, PairDecision } from '../../lib/linkage/engine.ts';
 import type { LinkageSettings } from '../../lib/linkage/settings.ts';
 import type { IdentityEvidence } from '../../platform/db/index.ts';
-import { startTsWorker } from '../../platform/worker/ts-worker.ts';
+import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 
 export interface LinkageJob {
   columns: Record<string, string[]>;
@@ -90,26 +90,15 @@ export function runLinkageInWorker(
   job: LinkageJob,
   onProgress: (m: { stage?: string; done?: number; total?: number }) => void,
 ): Promise<LinkageSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./linkage-worker.ts', import.meta.url), null);
-    let settled = false;
-    const finish = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (m: WorkerMessage) => {
+  return runTsWorkerJob<WorkerMessage, LinkageSummary>(new URL('./linkage-worker.ts', import.meta.url), {
+    input: job,
+    onMessage: (m: WorkerMessage) => {
       if (m.type === 'stage') onProgress({ stage: m.stage });
       else if (m.type === 'progress') onProgress({ done: m.done, total: m.total });
-      else if (m.type === 'result') finish(() => resolve(m.result));
-      else finish(() => reject(new LinkageWorkerError(m.name, m.message)));
-    });
-    worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', (code) => {
-      if (!settled)
-        finish(() => reject(new LinkageWorkerError('Error', `linkage worker exited with code ${code}`)));
-    });
-    worker.postMessage(job);
+      else if (m.type === 'result') return { result: m.result };
+      else return { error: new LinkageWorkerError(m.name, m.message) };
+      return undefined;
+    },
+    exitError: (code) => new LinkageWorkerError('Error', `linkage worker exited with code ${code}`),
   });
 }

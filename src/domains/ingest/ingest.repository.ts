@@ -203,6 +203,18 @@ export function findResumableRun(db: Db, source: string, fileSha256: string) {
     .executeTakeFirst();
 }
 
+/** The source's latest completed run: the one whose figures the quality page shows as current. */
+export async function latestCompletedRunId(db: Db, source: string): Promise<number | null> {
+  const run = await db
+    .selectFrom('ingest_run')
+    .select('id')
+    .where('source', '=', source)
+    .where('status', '=', 'completed')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return run ? Number(run.id) : null;
+}
+
 export function findRun(db: Db, id: number) {
   return db.selectFrom('ingest_run').selectAll().where('id', '=', id).executeTakeFirst();
 }

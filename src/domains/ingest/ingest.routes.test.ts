@@ -130,6 +130,17 @@ describeEachBackend(
         payload: { cells: { 身份证号: makeIdNumber('330192', '1980-01-01', 13) } },
       });
       expect(fixed.statusCode).toBe(200);
+      const figure = async (field: string, dimension: string) => {
+        const res = await app.inject({
+          method: 'GET',
+          url: '/api/ingest/quality?source=police',
+          headers: authed(admin),
+        });
+        const figures = res.json().figures as Array<{ field: string; dimension: string }>;
+        return figures.find((f) => f.field === field && f.dimension === dimension);
+      };
+      expect(await figure('id_number', 'validity')).toMatchObject({ checked: 3, passed: 2 });
+      expect(await figure('address', 'completeness')).toMatchObject({ checked: 2, passed: 2 });
       const re = await app.inject({
         method: 'POST',
         url: '/api/ingest/quarantine/reimport',
@@ -137,6 +148,9 @@ describeEachBackend(
         payload: { source: 'police' },
       });
       expect(re.json()).toEqual({ checked: 1, reimported: 1, stillFailing: 0 });
+      // The figures follow the re-imported row: its ID number is valid now, and it has no address.
+      expect(await figure('id_number', 'validity')).toMatchObject({ checked: 3, passed: 3 });
+      expect(await figure('address', 'completeness')).toMatchObject({ checked: 3, passed: 2 });
       const again = await app.inject({
         method: 'PATCH',
         url: `/api/ingest/quarantine/${item.id}`,
@@ -166,6 +180,50 @@ describeEachBackend(
           'ingest.quarantine.reimport',
         ]),
       );
+    });
+
+    it('dismissing a quarantined row takes it out of the validity figure', async () => {
+      const { app, admin } = ctx();
+      const csv = [
+        '编号,姓名,身份证号',
+        `H1,孙立,${id2}`,
+        `H2,周红,${id2.slice(0, 17)}${id2.endsWith('0') ? '1' : '0'}`,
+      ].join('\n');
+      const up = (await upload(admin, csv, 'hospital.csv')).json();
+      await app.inject({
+        method: 'POST',
+        url: '/api/ingest/runs',
+        headers: authed(admin),
+        payload: {
+          uploadId: up.uploadId,
+          source: 'hospital',
+          mapping: { source_key: '编号', name: '姓名', id_number: '身份证号' },
+        },
+      });
+      const idValidity = async () => {
+        const res = await app.inject({
+          method: 'GET',
+          url: '/api/ingest/quality?source=hospital',
+          headers: authed(admin),
+        });
+        return (res.json().figures as Array<{ field: string; dimension: string }>).find(
+          (f) => f.field === 'id_number' && f.dimension === 'validity',
+        );
+      };
+      expect(await idValidity()).toMatchObject({ checked: 2, passed: 1 });
+      const q = await app.inject({
+        method: 'GET',
+        url: '/api/ingest/quarantine?source=hospital',
+        headers: authed(admin),
+      });
+      const dismissed = await app.inject({
+        method: 'POST',
+        url: `/api/ingest/quarantine/${q.json().items[0].id}/dismiss`,
+        headers: authed(admin),
+        payload: { status: 'dismissed' },
+      });
+      expect(dismissed.statusCode).toBe(200);
+      expect(await idValidity()).toMatchObject({ checked: 1, passed: 1 });
     });
 
     it('the quarantine export escapes formula cells with a leading apostrophe', async () => {
@@ -255,10 +313,11 @@ describeEachBackend(
         trend: unknown[];
       }>;
       const idValidity = figures.find((f) => f.field === 'id_number' && f.dimension === 'validity')!;
-      expect(idValidity).toMatchObject({ checked: 3, passed: 2 });
+      // Current after the re-import of the first test: M3 passes now and has no address.
+      expect(idValidity).toMatchObject({ checked: 3, passed: 3 });
       expect(idValidity.trend.length).toBeGreaterThanOrEqual(1);
       const addr = figures.find((f) => f.field === 'address' && f.dimension === 'completeness')!;
-      expect(addr).toMatchObject({ checked: 2, passed: 2 });
+      expect(addr).toMatchObject({ checked: 3, passed: 2 });
       const off = await app.inject({
         method: 'GET',
         url: '/api/ingest/quality/offenders?source=police&field=address&dimension=validity',

@@ -36,6 +36,7 @@ import {
   QUALITY_FIELDS,
   type QualityField,
   type QualityRuleIn,
+  refreshQualityFigures,
   replaceQualityRules,
   rulesFor,
 } from './quality.ts';
@@ -387,6 +388,8 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
           .set({ status: 'dismissed', updated_at: new Date() })
           .where('id', '=', id)
           .execute();
+        // A dismissed row no longer counts as a validity failure.
+        await refreshQualityFigures(trx, row.source, new Date());
         await actor.audit(trx, {
           action: 'ingest.quarantine.fix',
           entityType: 'ingest_quarantine',
@@ -470,6 +473,8 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
             .execute();
           reimported++;
         }
+        // The re-imported rows are records now and no longer open failures: the figures must count them.
+        if (reimported > 0) await refreshQualityFigures(trx, body.source, new Date());
         await actor.audit(trx, {
           action: 'ingest.quarantine.reimport',
           entityType: 'ingest_quarantine',

@@ -6,6 +6,7 @@
 // behind each figure can be listed.
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
+import { latestCompletedRunId } from './ingest.repository.ts';
 
 export const QUALITY_FIELDS = [
   'name',
@@ -280,6 +281,16 @@ export async function computeQualityFigures(
       )
       .execute();
   return figures;
+}
+
+/**
+ * Recomputes the current figures of a source after its records changed outside an import (a quarantined row
+ * re-imported or dismissed): they are stored again under its latest completed run, which the quality page shows,
+ * so the figures agree with the records the drill-down lists. Without a completed run there are no figures yet.
+ */
+export async function refreshQualityFigures(db: Db, source: string, today: Date): Promise<void> {
+  const runId = await latestCompletedRunId(db, source);
+  if (runId !== null) await computeQualityFigures(db, source, runId, today);
 }
 
 export interface OffenderQuery {

@@ -394,7 +394,7 @@ export async function siteFacilities(db: Db, viewer: Viewer, input: SitingInput)
         'VALIDATION_FAILED',
         error.problems.map((p) => ({
           field: p.field === 'p' ? 'k' : `${p.set}${p.index !== undefined ? `/${p.index}` : ''}`,
-          message: p.field === 'p' ? `新增数量 k 超过候选点数 ${candidates.length}` : p.message,
+          message: p.field === 'p' ? `新增数量 k 超过候选点数 ${candidates.length}` : p.messageZh,
           messageEn: p.message,
         })),
       );

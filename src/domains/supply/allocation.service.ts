@@ -121,7 +121,7 @@ export async function allocateResource(db: Db, viewer: Viewer, input: Allocation
     if (error instanceof AllocationInputError) {
       throw new AppError(
         'VALIDATION_FAILED',
-        error.problems.map((p) => ({ field: p.field, message: p.message, messageEn: p.message })),
+        error.problems.map((p) => ({ field: p.field, message: p.messageZh, messageEn: p.message })),
       );
     }
     throw error;

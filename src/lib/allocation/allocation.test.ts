@@ -122,14 +122,18 @@ describe('allocate', () => {
     const p = (err as AllocationInputError).problems;
     expect(p).toEqual(
       expect.arrayContaining([
-        { index: 2, field: 'id', message: 'duplicate id "a"', duplicateOf: 0 },
-        { index: 3, field: 'id', message: 'the id is empty' },
-        { index: 3, field: 'group', message: 'the group is empty' },
-        { index: 1, field: 'need', message: '-2 is not a number ≥ 0' },
-        { index: 2, field: 'need', message: 'NaN is not a number ≥ 0' },
-        { index: 1, field: 'cost', message: '0 is not a cost > 0' },
-        { field: 'budget', message: '-1 is not a budget ≥ 0' },
-        { field: 'minShare', message: '1.5 is not a share between 0 and 1' },
+        { index: 2, field: 'id', message: 'duplicate id "a"', messageZh: '编号 "a" 重复', duplicateOf: 0 },
+        { index: 3, field: 'id', message: 'the id is empty', messageZh: '编号为空' },
+        { index: 3, field: 'group', message: 'the group is empty', messageZh: '分组为空' },
+        { index: 1, field: 'need', message: '-2 is not a number ≥ 0', messageZh: '-2 不是 ≥ 0 的数' },
+        { index: 2, field: 'need', message: 'NaN is not a number ≥ 0', messageZh: 'NaN 不是 ≥ 0 的数' },
+        { index: 1, field: 'cost', message: '0 is not a cost > 0', messageZh: '成本 0 不是大于 0 的数' },
+        { field: 'budget', message: '-1 is not a budget ≥ 0', messageZh: '预算 -1 不是 ≥ 0 的数' },
+        {
+          field: 'minShare',
+          message: '1.5 is not a share between 0 and 1',
+          messageZh: '比例 1.5 不在 0 与 1 之间',
+        },
       ]),
     );
   });

@@ -32,6 +32,8 @@ export interface AllocationInputProblem {
   index?: number;
   field: 'id' | 'need' | 'group' | 'cap' | 'weight' | 'cost' | 'budget' | 'minShare' | 'timeLimit';
   message: string;
+  /** The same in Chinese, for the console and the command line. */
+  messageZh: string;
   /** For a duplicate id: the 0-based row that used it first. */
   duplicateOf?: number;
 }
@@ -135,14 +137,18 @@ export interface AllocationResult {
 
 const MAX_PROBLEMS = 20;
 
-/** Checks an allocation problem; throws AllocationInputError listing every problem found (up to 20). */
-export function validateAllocationProblem(problem: AllocationProblem): void {
+/**
+ * Checks an allocation problem; throws AllocationInputError listing every problem found, up to `maxProblems`
+ * (an API answer stays short; the command line asks for every bad row).
+ */
+export function validateAllocationProblem(problem: AllocationProblem, maxProblems = MAX_PROBLEMS): void {
   const problems: AllocationInputProblem[] = [];
   const add = (p: AllocationInputProblem) => {
-    if (problems.length < MAX_PROBLEMS) problems.push(p);
+    if (problems.length < maxProblems) problems.push(p);
   };
   const n = problem.ids.length;
-  if (n === 0) add({ field: 'id', message: 'there are no units to allocate to' });
+  if (n === 0)
+    add({ field: 'id', message: 'there are no units to allocate to', messageZh: '没有可分配的对象' });
   const lengths: [AllocationInputProblem['field'], number | undefined][] = [
     ['need', problem.need.length],
     ['group', problem.group.length],
@@ -151,38 +157,74 @@ export function validateAllocationProblem(problem: AllocationProblem): void {
     ['cost', problem.cost?.length],
   ];
   for (const [field, len] of lengths) {
-    if (len !== undefined && len !== n) add({ field, message: `has ${len} values for ${n} units` });
+    if (len !== undefined && len !== n)
+      add({
+        field,
+        message: `has ${len} values for ${n} units`,
+        messageZh: `有 ${len} 个值，对象却有 ${n} 个`,
+      });
   }
   const first = new Map<string, number>();
   problem.ids.forEach((id, i) => {
-    if (id.trim() === '') add({ index: i, field: 'id', message: 'the id is empty' });
+    if (id.trim() === '') add({ index: i, field: 'id', message: 'the id is empty', messageZh: '编号为空' });
     const seen = first.get(id);
     if (seen !== undefined)
-      add({ index: i, field: 'id', message: `duplicate id "${id}"`, duplicateOf: seen });
+      add({
+        index: i,
+        field: 'id',
+        message: `duplicate id "${id}"`,
+        messageZh: `编号 "${id}" 重复`,
+        duplicateOf: seen,
+      });
     else first.set(id, i);
   });
   problem.group.forEach((g, i) => {
-    if (g.trim() === '') add({ index: i, field: 'group', message: 'the group is empty' });
+    if (g.trim() === '')
+      add({ index: i, field: 'group', message: 'the group is empty', messageZh: '分组为空' });
   });
   const nonNegative = (field: 'need' | 'weight', values?: Float64Array) =>
     values?.forEach((v, i) => {
-      if (!Number.isFinite(v) || v < 0) add({ index: i, field, message: `${v} is not a number ≥ 0` });
+      if (!Number.isFinite(v) || v < 0)
+        add({ index: i, field, message: `${v} is not a number ≥ 0`, messageZh: `${v} 不是 ≥ 0 的数` });
     });
   nonNegative('need', problem.need);
   nonNegative('weight', problem.weight);
   problem.cap?.forEach((v, i) => {
     if (!Number.isNaN(v) && !(Number.isFinite(v) && v >= 0))
-      add({ index: i, field: 'cap', message: `${v} is not a cap ≥ 0 (leave empty for none)` });
+      add({
+        index: i,
+        field: 'cap',
+        message: `${v} is not a cap ≥ 0 (leave empty for none)`,
+        messageZh: `上限 ${v} 不是 ≥ 0 的数（不设上限请留空）`,
+      });
   });
   problem.cost?.forEach((v, i) => {
-    if (!(Number.isFinite(v) && v > 0)) add({ index: i, field: 'cost', message: `${v} is not a cost > 0` });
+    if (!(Number.isFinite(v) && v > 0))
+      add({
+        index: i,
+        field: 'cost',
+        message: `${v} is not a cost > 0`,
+        messageZh: `成本 ${v} 不是大于 0 的数`,
+      });
   });
   if (!(Number.isFinite(problem.budget) && problem.budget >= 0))
-    add({ field: 'budget', message: `${problem.budget} is not a budget ≥ 0` });
+    add({
+      field: 'budget',
+      message: `${problem.budget} is not a budget ≥ 0`,
+      messageZh: `预算 ${problem.budget} 不是 ≥ 0 的数`,
+    });
   const s = problem.minShare;
   if (s !== undefined && !(Number.isFinite(s) && s >= 0 && s <= 1))
-    add({ field: 'minShare', message: `${s} is not a share between 0 and 1` });
+    add({
+      field: 'minShare',
+      message: `${s} is not a share between 0 and 1`,
+      messageZh: `比例 ${s} 不在 0 与 1 之间`,
+    });
   if (problem.timeLimit !== undefined && !(problem.timeLimit > 0))
-    add({ field: 'timeLimit', message: 'the time limit must be > 0 seconds' });
+    add({
+      field: 'timeLimit',
+      message: 'the time limit must be > 0 seconds',
+      messageZh: '时间上限必须大于 0 秒',
+    });
   if (problems.length > 0) throw new AllocationInputError(problems);
 }

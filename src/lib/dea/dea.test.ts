@@ -284,9 +284,24 @@ describe('DEA data validation', () => {
     d.outputs[0]![2] = Number.NaN;
     d.outputs[0]![0] = Number.POSITIVE_INFINITY;
     expect(problemsOf(d)).toEqual([
-      { unit: 1, column: 'x', message: expect.stringMatching(/negative/) },
-      { unit: 0, column: 'y', message: expect.stringMatching(/not a finite number/) },
-      { unit: 2, column: 'y', message: expect.stringMatching(/not a finite number/) },
+      {
+        unit: 1,
+        column: 'x',
+        message: expect.stringMatching(/negative/),
+        messageZh: expect.stringMatching(/负数/),
+      },
+      {
+        unit: 0,
+        column: 'y',
+        message: expect.stringMatching(/not a finite number/),
+        messageZh: 'Infinity 不是有限数',
+      },
+      {
+        unit: 2,
+        column: 'y',
+        message: expect.stringMatching(/not a finite number/),
+        messageZh: 'NaN 不是有限数',
+      },
     ]);
   });
 
@@ -294,8 +309,8 @@ describe('DEA data validation', () => {
     const d = ok();
     d.ids = ['a', '', 'a'];
     expect(problemsOf(d)).toEqual([
-      { unit: 1, message: 'the unit id is empty' },
-      { unit: 2, message: 'duplicate id "a"', duplicateOf: 0 },
+      { unit: 1, message: 'the unit id is empty', messageZh: '单元编号为空' },
+      { unit: 2, message: 'duplicate id "a"', messageZh: '编号 "a" 重复', duplicateOf: 0 },
     ]);
   });
 
@@ -312,7 +327,11 @@ describe('DEA data validation', () => {
   it('rejects a column used as both input and output', () => {
     const d = ok();
     d.outputNames = ['x'];
-    expect(problemsOf(d)[0]).toEqual({ column: 'x', message: expect.stringMatching(/named twice/) });
+    expect(problemsOf(d)[0]).toEqual({
+      column: 'x',
+      message: expect.stringMatching(/named twice/),
+      messageZh: expect.stringMatching(/两次/),
+    });
   });
 
   it('warns when there are too few units for the number of inputs and outputs', () => {

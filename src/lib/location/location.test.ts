@@ -251,6 +251,28 @@ describe('facility location: infeasibility, limits and honesty', () => {
     expect(r.gap).toBeCloseTo((r.objective! - r.bound!) / r.objective!, 12);
   });
 
+  it('capacitated p-median: the whole solve keeps a tiny time limit and returns its best solution with the gap', async () => {
+    // 200,000 single-source assignments: building that model and handing it to HiGHS alone takes longer than
+    // the limit, so the heuristics, the Lagrangian bound and the model building share one deadline.
+    const problem = instance(26, { n: 2000, m: 100, p: 10 });
+    problem.sites.capacity = new Float64Array(100).fill(2600);
+    problem.timeLimit = 0.3;
+    const started = performance.now();
+    const r = await solveLocation('pmedian', problem);
+    const seconds = (performance.now() - started) / 1000;
+    // Past the limit only one pass of the bound and the answer are left: well under a second, even on a machine
+    // shared at load 15 (where the model's building and handover alone took about 2 s).
+    expect(seconds).toBeLessThan(0.3 + 1);
+    // The model did not fit in the time left, so it was never handed over.
+    expect(r.method).not.toContain('HiGHS');
+    expect(r).toMatchObject({ status: 'feasible', optimal: false, proof: null, stoppedBy: 'time-limit' });
+    expect(r.notes.join(' ')).toContain('time limit');
+    expect(r.sites).toHaveLength(10);
+    expect(r.siteLoads!.every((l) => l.weight <= 2600)).toBe(true);
+    expect(r.bound!).toBeLessThan(r.objective!);
+    expect(r.gap).toBeCloseTo((r.objective! - r.bound!) / r.objective!, 12);
+  });
+
   it('fixed sites stay open and count toward p', async () => {
     const problem = instance(24, { n: 20, m: 8, p: 3, radius: 300, fixed: 2 });
     for (const model of ['mclp', 'pmedian', 'pcenter'] as const) {
@@ -286,12 +308,27 @@ describe('facility location input checks', () => {
     const problem = instance(31, { n: 5, m: 3, p: 4, fixed: 2 });
     problem.p = 4;
     expect(problemsOf(() => solveLocation('mclp', problem))).toEqual([
-      { set: 'options', field: 'radius', message: 'mclp needs a radius > 0 in metres' },
-      { set: 'options', field: 'p', message: 'p = 4 is more than the 3 candidate sites' },
+      {
+        set: 'options',
+        field: 'radius',
+        message: 'mclp needs a radius > 0 in metres',
+        messageZh: 'mclp 需要大于 0 的服务半径（米）',
+      },
+      {
+        set: 'options',
+        field: 'p',
+        message: 'p = 4 is more than the 3 candidate sites',
+        messageZh: 'p = 4 超过候选点数 3',
+      },
     ]);
     problem.p = 1;
     expect(problemsOf(() => solveLocation('pmedian', problem))).toEqual([
-      { set: 'options', field: 'p', message: '2 sites are fixed open, more than p = 1' },
+      {
+        set: 'options',
+        field: 'p',
+        message: '2 sites are fixed open, more than p = 1',
+        messageZh: '固定开放的站点有 2 个，多于 p = 1',
+      },
     ]);
   });
 
@@ -301,9 +338,28 @@ describe('facility location input checks', () => {
     problem.demand.weight[1] = -3;
     problem.sites.y[1] = 95;
     expect(problemsOf(() => solveLocation('pcenter', problem))).toEqual([
-      { set: 'demand', index: 2, field: 'id', message: 'duplicate id "d0"', duplicateOf: 0 },
-      { set: 'sites', index: 1, field: 'y', message: 'latitude 95 is outside −90…90' },
-      { set: 'demand', index: 1, field: 'weight', message: '-3 is not a weight ≥ 0' },
+      {
+        set: 'demand',
+        index: 2,
+        field: 'id',
+        message: 'duplicate id "d0"',
+        messageZh: '编号 "d0" 重复',
+        duplicateOf: 0,
+      },
+      {
+        set: 'sites',
+        index: 1,
+        field: 'y',
+        message: 'latitude 95 is outside −90…90',
+        messageZh: '纬度 95 超出 −90…90',
+      },
+      {
+        set: 'demand',
+        index: 1,
+        field: 'weight',
+        message: '-3 is not a weight ≥ 0',
+        messageZh: '权重 -3 不是 ≥ 0 的数',
+      },
     ]);
   });
 

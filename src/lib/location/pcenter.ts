@@ -92,6 +92,7 @@ export async function solvePCenter(problem: LocationProblem): Promise<LocationRe
       {
         set: 'options',
         message: `${n} demand points × ${m} sites is over the ${MAX_PAIRS} distances the p-center keeps in memory`,
+        messageZh: `${n} 个需求点 × ${m} 个站点超过 p-中心模型可在内存中保存的 ${MAX_PAIRS} 个距离`,
       },
     ]);
   }

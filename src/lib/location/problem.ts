@@ -103,6 +103,8 @@ export interface LocationInputProblem {
   index?: number;
   field?: 'id' | 'x' | 'y' | 'weight' | 'capacity' | 'fixed' | 'radius' | 'p' | 'timeLimit';
   message: string;
+  /** The same in Chinese, for the console and the command line. */
+  messageZh: string;
   /** For a duplicate id: the 0-based row that used it first. */
   duplicateOf?: number;
 }
@@ -123,26 +125,47 @@ export class LocationInputError extends Error {
 
 const MAX_PROBLEMS = 20;
 
-/** Checks a problem for the given model; throws LocationInputError listing what is wrong. */
-export function validateLocationProblem(model: LocationModel, problem: LocationProblem): void {
+/**
+ * Checks a problem for the given model; throws LocationInputError listing what is wrong, at most `maxProblems`
+ * (an API answer stays short; the command line asks for every bad row).
+ */
+export function validateLocationProblem(
+  model: LocationModel,
+  problem: LocationProblem,
+  maxProblems = MAX_PROBLEMS,
+): void {
   const problems: LocationInputProblem[] = [];
   const add = (p: LocationInputProblem) => {
-    if (problems.length < MAX_PROBLEMS) problems.push(p);
+    if (problems.length < maxProblems) problems.push(p);
   };
   const { demand, sites } = problem;
-  if (demand.ids.length === 0) add({ set: 'demand', message: 'there are no demand points' });
-  if (sites.ids.length === 0) add({ set: 'sites', message: 'there are no candidate sites' });
+  if (demand.ids.length === 0)
+    add({ set: 'demand', message: 'there are no demand points', messageZh: '没有需求点' });
+  if (sites.ids.length === 0)
+    add({ set: 'sites', message: 'there are no candidate sites', messageZh: '没有候选点' });
   checkIds('demand', demand.ids, add);
   checkIds('sites', sites.ids, add);
   checkPositions('demand', problem.metric, demand.x, demand.y, add);
   checkPositions('sites', problem.metric, sites.x, sites.y, add);
   demand.weight.forEach((w, i) => {
     if (!Number.isFinite(w) || w < 0)
-      add({ set: 'demand', index: i, field: 'weight', message: `${w} is not a weight ≥ 0` });
+      add({
+        set: 'demand',
+        index: i,
+        field: 'weight',
+        message: `${w} is not a weight ≥ 0`,
+        messageZh: `权重 ${w} 不是 ≥ 0 的数`,
+      });
   });
   sites.capacity?.forEach((c, j) => {
     if (!Number.isNaN(c) && !(c >= 0 && c < Number.POSITIVE_INFINITY)) {
-      add({ set: 'sites', index: j, field: 'capacity', message: `${c} is not a capacity ≥ 0` });
+      add({
+        set: 'sites',
+        index: j,
+        field: 'capacity',
+        message: `${c} is not a capacity ≥ 0`,
+        messageZh: `容量 ${c} 不是 ≥ 0 的数`,
+      });
     }
   });
   const fixedCount = sites.fixed ? sites.fixed.reduce((a, v) => a + (v ? 1 : 0), 0) : 0;
@@ -152,18 +175,29 @@ export function validateLocationProblem(model: LocationModel, problem: LocationP
     needsRadius &&
     !(problem.radius !== undefined && Number.isFinite(problem.radius) && problem.radius > 0)
   ) {
-    add({ set: 'options', field: 'radius', message: `${model} needs a radius > 0 in metres` });
+    add({
+      set: 'options',
+      field: 'radius',
+      message: `${model} needs a radius > 0 in metres`,
+      messageZh: `${model} 需要大于 0 的服务半径（米）`,
+    });
   }
   if (needsP) {
     const p = problem.p;
     if (p === undefined || !Number.isInteger(p) || p < 1) {
-      add({ set: 'options', field: 'p', message: `${model} needs p, a whole number ≥ 1` });
+      add({
+        set: 'options',
+        field: 'p',
+        message: `${model} needs p, a whole number ≥ 1`,
+        messageZh: `${model} 需要设施数 p（≥ 1 的整数）`,
+      });
     } else {
       if (p > sites.ids.length) {
         add({
           set: 'options',
           field: 'p',
           message: `p = ${p} is more than the ${sites.ids.length} candidate sites`,
+          messageZh: `p = ${p} 超过候选点数 ${sites.ids.length}`,
         });
       }
       if (fixedCount > p) {
@@ -171,15 +205,26 @@ export function validateLocationProblem(model: LocationModel, problem: LocationP
           set: 'options',
           field: 'p',
           message: `${fixedCount} sites are fixed open, more than p = ${p}`,
+          messageZh: `固定开放的站点有 ${fixedCount} 个，多于 p = ${p}`,
         });
       }
     }
   }
   if (problem.timeLimit !== undefined && !(problem.timeLimit > 0)) {
-    add({ set: 'options', field: 'timeLimit', message: 'the time limit must be > 0 seconds' });
+    add({
+      set: 'options',
+      field: 'timeLimit',
+      message: 'the time limit must be > 0 seconds',
+      messageZh: '时间上限必须大于 0 秒',
+    });
   }
   if (model !== 'pmedian' && sites.capacity?.some((c) => !Number.isNaN(c))) {
-    add({ set: 'options', field: 'capacity', message: 'capacities apply to the p-median only' });
+    add({
+      set: 'options',
+      field: 'capacity',
+      message: 'capacities apply to the p-median only',
+      messageZh: '容量只适用于 p-中位模型',
+    });
   }
   if (problems.length > 0) throw new LocationInputError(problems);
 }
@@ -187,10 +232,18 @@ export function validateLocationProblem(model: LocationModel, problem: LocationP
 function checkIds(set: 'demand' | 'sites', ids: string[], add: (p: LocationInputProblem) => void) {
   const first = new Map<string, number>();
   ids.forEach((id, i) => {
-    if (id.trim() === '') add({ set, index: i, field: 'id', message: 'the id is empty' });
+    if (id.trim() === '')
+      add({ set, index: i, field: 'id', message: 'the id is empty', messageZh: '编号为空' });
     const seen = first.get(id);
     if (seen !== undefined)
-      add({ set, index: i, field: 'id', message: `duplicate id "${id}"`, duplicateOf: seen });
+      add({
+        set,
+        index: i,
+        field: 'id',
+        message: `duplicate id "${id}"`,
+        messageZh: `编号 "${id}" 重复`,
+        duplicateOf: seen,
+      });
     else first.set(id, i);
   });
 }
@@ -205,14 +258,40 @@ function checkPositions(
   for (let i = 0; i < x.length; i++) {
     const vx = x[i]!;
     const vy = y[i]!;
-    if (!Number.isFinite(vx)) add({ set, index: i, field: 'x', message: `${vx} is not a finite coordinate` });
-    if (!Number.isFinite(vy)) add({ set, index: i, field: 'y', message: `${vy} is not a finite coordinate` });
+    if (!Number.isFinite(vx))
+      add({
+        set,
+        index: i,
+        field: 'x',
+        message: `${vx} is not a finite coordinate`,
+        messageZh: `坐标 ${vx} 不是有限数`,
+      });
+    if (!Number.isFinite(vy))
+      add({
+        set,
+        index: i,
+        field: 'y',
+        message: `${vy} is not a finite coordinate`,
+        messageZh: `坐标 ${vy} 不是有限数`,
+      });
     if (metric === 'haversine') {
       if (Number.isFinite(vx) && (vx < -180 || vx > 180)) {
-        add({ set, index: i, field: 'x', message: `longitude ${vx} is outside −180…180` });
+        add({
+          set,
+          index: i,
+          field: 'x',
+          message: `longitude ${vx} is outside −180…180`,
+          messageZh: `经度 ${vx} 超出 −180…180`,
+        });
       }
       if (Number.isFinite(vy) && (vy < -90 || vy > 90)) {
-        add({ set, index: i, field: 'y', message: `latitude ${vy} is outside −90…90` });
+        add({
+          set,
+          index: i,
+          field: 'y',
+          message: `latitude ${vy} is outside −90…90`,
+          messageZh: `纬度 ${vy} 超出 −90…90`,
+        });
       }
     }
   }

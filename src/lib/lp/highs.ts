@@ -47,6 +47,12 @@ export interface LinearProgram {
 export interface SolveOptions {
   /** Wall-clock limit in seconds for this solve (HiGHS `time_limit`). */
   timeLimit?: number;
+  /**
+   * The performance.now() time by which the call must return, shared with the caller's other phases. Handing the
+   * model to HiGHS takes time HiGHS's own clock does not see, so its limit is what is left after the handover;
+   * with nothing left it does not run at all (status time-limit, no solution).
+   */
+  deadline?: number;
   /** A known feasible solution (all columns) handed to the MIP solver as its first incumbent. */
   start?: Float64Array;
 }
@@ -189,6 +195,21 @@ export function hasFeasibleSolution(highs: Highs, model: Model): boolean {
   return model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
 }
 
+/** Shortest time HiGHS is started for: below it, presolve alone would overrun. */
+const MIN_RUN_SECONDS = 0.01;
+
+function outOfTime(started: number): SolveResult {
+  return {
+    status: 'time-limit',
+    optimal: false,
+    objective: null,
+    bound: null,
+    gap: null,
+    x: null,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 /** Solves a linear or mixed-integer program in a fresh HiGHS instance and reports honestly what was proved. */
 export async function solveLinearProgram(
   lp: LinearProgram,
@@ -202,8 +223,16 @@ export async function solveLinearProgram(
     model.options.set({ output_flag: false, random_seed: 0 });
     // HiGHS stops at a 1e-4 relative gap by default and calls that optimal; we want a proof.
     if (isMip) model.options.set({ mip_rel_gap: 0 });
-    if (options.timeLimit !== undefined) model.options.set('time_limit', Math.max(0.01, options.timeLimit));
     if (isMip && options.start) model.setSolution({ colValue: options.start });
+    let limit = options.timeLimit ?? Number.POSITIVE_INFINITY;
+    if (options.deadline !== undefined) {
+      // Reading the solution back and HiGHS's wrap-up after its clock stops take about as long as the handover did.
+      const handover = (performance.now() - started) / 1000;
+      const left = (options.deadline - performance.now()) / 1000 - handover;
+      if (left < MIN_RUN_SECONDS) return outOfTime(started);
+      limit = Math.min(limit, left);
+    }
+    if (Number.isFinite(limit)) model.options.set('time_limit', Math.max(MIN_RUN_SECONDS, limit));
     model.run();
     const status = statusOf(highs, model.getModelStatus());
     const feasible = hasFeasibleSolution(highs, model);

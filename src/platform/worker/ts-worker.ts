@@ -22,3 +22,41 @@ export function startTsWorker(
       .catch((error) => { setImmediate(() => { throw error; }); });`;
   return new Worker(bootstrap, { eval: true, workerData, transferList: [...transferList] });
 }
+
+/** What a worker's message means for the job: its answer, its failure, or nothing yet (progress). */
+export type WorkerOutcome<R> = { result: R } | { error: Error } | undefined;
+
+/**
+ * Runs a job in a TypeScript worker and settles once: `input` (if any) is posted to it, each message goes to
+ * `onMessage`, whose first answer or failure settles the promise; a worker error, or an exit before either,
+ * rejects. The worker is terminated once the promise has settled.
+ */
+export function runTsWorkerJob<M, R>(
+  moduleUrl: URL,
+  job: {
+    workerData?: unknown;
+    input?: unknown;
+    onMessage: (message: M) => WorkerOutcome<R>;
+    exitError: (code: number) => Error;
+  },
+): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const worker = startTsWorker(moduleUrl, job.workerData ?? null);
+    let settled = false;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      settle();
+      void worker.terminate();
+    };
+    worker.on('message', (message: M) => {
+      const outcome = job.onMessage(message);
+      if (outcome === undefined) return;
+      if ('result' in outcome) finish(() => resolve(outcome.result));
+      else finish(() => reject(outcome.error));
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(job.exitError(code))));
+    if (job.input !== undefined) worker.postMessage(job.input);
+  });
+}

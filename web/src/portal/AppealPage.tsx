@@ -1,9 +1,10 @@
 // Benefits in force, readable (name, legal basis, conditions in words, amounts), and the appeal path: a signed-in
 // resident who believes they qualify but receive nothing files an appeal, which reopens their case for a worker
 // with the rule's explanation, and follows it here to its answer. No silent exclusion.
-import { Alert, Button, Card, Collapse, Empty, Form, Input, List, Select, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Collapse, Empty, Form, Input, Select, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../api.ts';
+import { PlainList } from '../components/PlainList.tsx';
 import { useApi } from '../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../i18n/index.tsx';
 import { type Condition, type Label, RuleCondition } from '../pages/profiles/RuleCondition.tsx';
@@ -227,10 +228,11 @@ function MyAppeals() {
       {appeals.loading ? (
         <Spin />
       ) : appeals.data?.items.length ? (
-        <List
-          dataSource={appeals.data.items}
+        <PlainList
+          items={appeals.data.items}
+          itemKey={(a) => a.id}
           renderItem={(a) => (
-            <List.Item>
+            <>
               <div style={{ fontSize: 18, width: '100%' }}>
                 <div style={{ fontSize: 20, fontWeight: 600 }}>
                   {pick(a.policyName, a.policyNameEn)} {stateTag(a)}
@@ -245,7 +247,7 @@ function MyAppeals() {
                   />
                 )}
               </div>
-            </List.Item>
+            </>
           )}
         />
       ) : (

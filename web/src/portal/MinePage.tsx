@@ -1,8 +1,9 @@
 // A signed-in resident's own requests (what they wrote, and each request's progress) and the notices sent to
 // them. Requests sent anonymously are not linked to the account and appear only under "sent from this device".
-import { Alert, Button, Card, Empty, Flex, List, Spin, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Spin, Tabs, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { errorText } from '../api.ts';
+import { PlainList } from '../components/PlainList.tsx';
 import { useApi } from '../hooks.ts';
 import { useFormat, useLang, useT } from '../i18n/index.tsx';
 import { OrderCard } from './OrderCard.tsx';
@@ -79,19 +80,20 @@ function Mine() {
           children: notices.loading ? (
             <Spin />
           ) : (
-            <List
+            <PlainList
               data-testid="my-notifications"
-              locale={{ emptyText: t('portalNoNotifications') }}
-              dataSource={notices.data?.items ?? []}
+              empty={t('portalNoNotifications')}
+              items={notices.data?.items ?? []}
+              itemKey={(n) => n.id}
               renderItem={(n) => (
-                <List.Item>
+                <>
                   <div>
                     <div style={{ fontSize: 20 }}>{n.message}</div>
                     <div style={{ color: '#666', fontSize: 16 }}>
                       {f.shortDateTime(n.createdAt)} · <Link to={`/lookup/${n.number}`}>{n.number}</Link>
                     </div>
                   </div>
-                </List.Item>
+                </>
               )}
             />
           ),

@@ -89,8 +89,7 @@ export function OrderCard({ order, footer }: { order: PublicOrder; footer?: Reac
         column={1}
         items={items}
         size="small"
-        labelStyle={{ fontSize: 18, width: 120 }}
-        contentStyle={{ fontSize: 20 }}
+        styles={{ label: { fontSize: 18, width: 120 }, content: { fontSize: 20 } }}
       />
       <Typography.Title level={4} style={{ marginTop: 16 }}>
         {t('portalSteps')}
@@ -100,7 +99,7 @@ export function OrderCard({ order, footer }: { order: PublicOrder; footer?: Reac
         items={order.steps.map((s, i) => ({
           key: `${s.action}-${s.at}-${i}`,
           color: i === order.steps.length - 1 ? 'blue' : 'gray',
-          children: (
+          content: (
             <div>
               <div style={{ fontWeight: 600 }}>{pick(s.label, s.labelEn)}</div>
               <div style={{ color: '#555', fontSize: 17 }}>

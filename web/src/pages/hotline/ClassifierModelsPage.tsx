@@ -92,7 +92,7 @@ export function ClassifierModelsPage({ account }: { account: Account }) {
           <Progress percent={Math.round(training.fraction * 100)} status="active" />
         </Card>
       )}
-      {models.error ? <Alert type="error" showIcon message={errorText(models.error, lang)} /> : null}
+      {models.error ? <Alert type="error" showIcon title={errorText(models.error, lang)} /> : null}
       <Table<ModelVersion>
         rowKey="version"
         loading={models.loading && !models.data}

@@ -11,7 +11,6 @@ import {
   Empty,
   Flex,
   Input,
-  List,
   Progress,
   Row,
   Select,
@@ -21,6 +20,7 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, errorText, withQuery } from '../../api.ts';
+import { PlainList } from '../../components/PlainList.tsx';
 import { useApi } from '../../hooks.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
 import type {
@@ -194,48 +194,46 @@ export function HotlineDeskPage() {
                       {t('hotlineCallerNone')}
                     </Typography.Paragraph>
                   ) : (
-                    <List
+                    <PlainList
                       size="small"
-                      dataSource={caller.residents}
+                      items={caller.residents}
+                      itemKey={(r) => r.personId}
                       renderItem={(r) => (
-                        <List.Item
-                          actions={[
-                            personId === r.personId ? (
-                              <Tag color="green" key="linked">
-                                {t('hotlineLinked')}
-                              </Tag>
-                            ) : (
-                              <Button
-                                size="small"
-                                key="link"
-                                onClick={() => {
-                                  setPersonId(r.personId);
-                                  if (!name) setName(r.name);
-                                }}
-                              >
-                                {t('hotlineUseResident')}
-                              </Button>
-                            ),
-                          ]}
-                        >
+                        <>
                           {r.name} · {r.phone ?? ''} · {r.address ?? ''} · {r.gridName ?? ''}
-                        </List.Item>
+                        </>
                       )}
+                      actions={(r) =>
+                        personId === r.personId ? (
+                          <Tag color="green">{t('hotlineLinked')}</Tag>
+                        ) : (
+                          <Button
+                            size="small"
+                            onClick={() => {
+                              setPersonId(r.personId);
+                              if (!name) setName(r.name);
+                            }}
+                          >
+                            {t('hotlineUseResident')}
+                          </Button>
+                        )
+                      }
                     />
                   )}
                   {caller.previousOrders.length > 0 && (
                     <>
                       <Typography.Text strong>{t('hotlinePreviousOrders')}</Typography.Text>
-                      <List
+                      <PlainList
                         size="small"
-                        dataSource={caller.previousOrders}
+                        items={caller.previousOrders}
+                        itemKey={(o) => o.number}
                         renderItem={(o) => (
-                          <List.Item>
+                          <>
                             <Typography.Text type="secondary">
                               {o.number} · {f.shortDateTime(o.receivedAt)}
                             </Typography.Text>{' '}
                             {o.description}
-                          </List.Item>
+                          </>
                         )}
                       />
                     </>
@@ -294,7 +292,7 @@ export function HotlineDeskPage() {
                   type="success"
                   showIcon
                   data-testid="created"
-                  message={
+                  title={
                     created.merged
                       ? t('hotlineJoined', { number: created.order.number })
                       : t('hotlineCreated', {
@@ -333,9 +331,9 @@ export function HotlineDeskPage() {
               data-testid="suggestion"
             >
               {noModel ? (
-                <Alert type="info" showIcon message={t('hotlineNoModel')} />
+                <Alert type="info" showIcon title={t('hotlineNoModel')} />
               ) : suggestError ? (
-                <Alert type="error" showIcon message={errorText(suggestError, lang)} />
+                <Alert type="error" showIcon title={errorText(suggestError, lang)} />
               ) : !suggestion ? (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('hotlineSuggestionEmpty')} />
               ) : (
@@ -344,14 +342,14 @@ export function HotlineDeskPage() {
                     <Alert
                       type="warning"
                       showIcon
-                      message={t('hotlineNeedsReview', { threshold: f.percent(suggestion.threshold) })}
+                      title={t('hotlineNeedsReview', { threshold: f.percent(suggestion.threshold) })}
                     />
                   )}
                   {suggestion.urgent && (
                     <Alert
                       type="error"
                       showIcon
-                      message={`${t('hotlineUrgent')}：${suggestion.urgencyReasons.join('、')}`}
+                      title={`${t('hotlineUrgent')}：${suggestion.urgencyReasons.join('、')}`}
                     />
                   )}
                   {suggestion.alternatives.map((a, i) => (
@@ -403,11 +401,12 @@ export function HotlineDeskPage() {
               {similar.length === 0 ? (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('hotlineSimilarEmpty')} />
               ) : (
-                <List
+                <PlainList
                   size="small"
-                  dataSource={similar}
+                  items={similar}
+                  itemKey={(o) => o.number}
                   renderItem={(o) => (
-                    <List.Item>
+                    <>
                       <Flex vertical style={{ width: '100%' }}>
                         <Flex justify="space-between" gap={8}>
                           <Typography.Text strong>{o.number}</Typography.Text>
@@ -422,7 +421,7 @@ export function HotlineDeskPage() {
                           {o.address ? ` · ${o.address}` : ''}
                         </Typography.Text>
                       </Flex>
-                    </List.Item>
+                    </>
                   )}
                 />
               )}
@@ -469,11 +468,12 @@ function ReviewQueue() {
       {(queue.data?.items.length ?? 0) === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('hotlineReviewEmpty')} />
       ) : (
-        <List
+        <PlainList
           size="small"
-          dataSource={queue.data?.items ?? []}
+          items={queue.data?.items ?? []}
+          itemKey={(o) => o.orderId}
           renderItem={(o) => (
-            <List.Item>
+            <>
               <Flex vertical gap={4} style={{ width: '100%' }}>
                 <Typography.Text type="secondary">
                   {o.number} · {f.shortDateTime(o.receivedAt)}
@@ -492,7 +492,7 @@ function ReviewQueue() {
                   ))}
                 </Flex>
               </Flex>
-            </List.Item>
+            </>
           )}
         />
       )}

@@ -357,7 +357,7 @@ function GoldenTab({ canUndo, entityType }: { canUndo: boolean; entityType: Enti
           {t('identityShow')}
         </Button>
       </Space.Compact>
-      {golden.error ? <Alert type="error" message={errorText(golden.error, lang)} /> : null}
+      {golden.error ? <Alert type="error" title={errorText(golden.error, lang)} /> : null}
       {g && g.fields.length === 0 && (
         <Empty description={t(isPerson ? 'identityNoGolden' : 'identityNoEntityGolden')} />
       )}

@@ -191,12 +191,12 @@ export function ImportPage() {
               size="small"
               scroll={{ x: true }}
               pagination={false}
-              rowKey={(_, i) => String(i)}
-              dataSource={preview.rows.map((cells) => ({ cells }))}
+              rowKey="row"
+              dataSource={preview.rows.map((cells, row) => ({ row, cells }))}
               columns={preview.header.map((h, i) => ({
                 key: `${i}`,
                 title: h,
-                render: (_: unknown, r: { cells: string[] }) => r.cells[i] ?? '',
+                render: (_: unknown, r: { row: number; cells: string[] }) => r.cells[i] ?? '',
               }))}
               data-testid="ingest-preview"
             />

@@ -12,7 +12,6 @@ import {
   Empty,
   Flex,
   Image,
-  List,
   Row,
   Skeleton,
   Tag,
@@ -22,6 +21,7 @@ import {
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { errorText, getToken } from '../../api.ts';
+import { PlainList } from '../../components/PlainList.tsx';
 import { useApi } from '../../hooks.ts';
 import { codedLabel } from '../../i18n/coded-label.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
@@ -164,9 +164,14 @@ export function OrderDetailPage() {
               {order.description}
             </Typography.Paragraph>
             <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered>
+              {/* Two to a line on wider screens; a "filled" item takes the rest of its line, so the lines add up
+                  on one column and on two. */}
               <Descriptions.Item label={t('ordersCategory')}>{order.categoryName ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('ordersChannel')}>
+                {codedLabel(t, 'ordersChannel_', order.channel)}
+              </Descriptions.Item>
               {classification.data && (
-                <Descriptions.Item label={t('ordersSuggestion')} span={2}>
+                <Descriptions.Item label={t('ordersSuggestion')} span="filled">
                   <span data-testid="order-suggestion">
                     {t('ordersSuggestionValue', {
                       name: classification.data.suggested.path || classification.data.suggested.name,
@@ -185,10 +190,7 @@ export function OrderDetailPage() {
                   )}
                 </Descriptions.Item>
               )}
-              <Descriptions.Item label={t('ordersChannel')}>
-                {codedLabel(t, 'ordersChannel_', order.channel)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('ordersAddress')} span={2}>
+              <Descriptions.Item label={t('ordersAddress')} span="filled">
                 {order.address ??
                   (order.lng !== null
                     ? `${order.lng.toFixed(5)}, ${order.lat?.toFixed(5)}`
@@ -207,7 +209,7 @@ export function OrderDetailPage() {
                 {order.resolutionNote ?? '—'}
               </Descriptions.Item>
               {order.satisfaction !== null && (
-                <Descriptions.Item label={t('ordersRating')} span={2}>
+                <Descriptions.Item label={t('ordersRating')} span="filled">
                   {t('ordersRatingValue', {
                     solved: order.solved ? t('ordersSolved') : t('ordersNotSolved'),
                     n: order.satisfaction,
@@ -236,7 +238,7 @@ export function OrderDetailPage() {
               data-testid="order-timeline"
               items={order.events.map((e) => ({
                 color: e.action === 'return' || e.action === 'escalate' ? 'red' : e.public ? 'blue' : 'gray',
-                children: (
+                content: (
                   <div>
                     <Flex gap={8} wrap align="baseline">
                       <Typography.Text strong>{codedLabel(t, 'ordersAction_', e.action)}</Typography.Text>
@@ -257,19 +259,20 @@ export function OrderDetailPage() {
         <Col xs={24} lg={10}>
           <Flex vertical gap={16}>
             <Card size="small" title={t('ordersRequesters')}>
-              <List
+              <PlainList
                 size="small"
-                dataSource={order.requesters}
+                items={order.requesters}
+                itemKey={(r) => r.id}
                 data-testid="order-requesters"
                 renderItem={(r) => (
-                  <List.Item>
+                  <>
                     <Typography.Text>
                       {r.anonymous ? t('ordersAnonymous') : `${r.name ?? '—'}  ${r.phone ?? ''}`}
                     </Typography.Text>
                     <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
                       {codedLabel(t, 'ordersChannel_', r.channel)} · {format.shortDateTime(r.joinedAt)}
                     </Typography.Text>
-                  </List.Item>
+                  </>
                 )}
               />
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -293,12 +296,13 @@ export function OrderDetailPage() {
               {(related.data?.items.length ?? 0) === 0 ? (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ordersNoRelated')} />
               ) : (
-                <List
+                <PlainList
                   size="small"
                   data-testid="order-related"
-                  dataSource={related.data?.items ?? []}
+                  items={related.data?.items ?? []}
+                  itemKey={(r) => r.id}
                   renderItem={(r) => (
-                    <List.Item>
+                    <>
                       <Flex vertical style={{ width: '100%' }}>
                         <Flex gap={8} wrap>
                           <Tag>{codedLabel(t, 'ordersRelation_', r.relation)}</Tag>
@@ -312,7 +316,7 @@ export function OrderDetailPage() {
                         </Flex>
                         <Typography.Text ellipsis>{r.description}</Typography.Text>
                       </Flex>
-                    </List.Item>
+                    </>
                   )}
                 />
               )}

@@ -1,9 +1,10 @@
 // One eligibility case: who, which policy, the legal basis, how the rules decided (sensitive values masked until a
 // purpose is stated), the worker's review (approve → contact task; reject → reason) and the appeals on it.
-import { Alert, Button, Descriptions, Drawer, Flex, Input, List, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Flex, Input, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, api, errorText, withQuery } from '../../api.ts';
+import { PlainList } from '../../components/PlainList.tsx';
 import { useApi, useCodes, useIsPhone } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 import { ExplanationTree, type ValueName } from './ExplanationTree.tsx';
@@ -247,15 +248,16 @@ function CaseBody({
       )}
 
       {c.appeals.length > 0 && (
-        <List
+        <PlainList
           header={<Typography.Text strong>{t('profilesAppealsOfCase')}</Typography.Text>}
           size="small"
-          dataSource={c.appeals}
+          items={c.appeals}
+          itemKey={(a) => a.id}
           renderItem={(a) => (
-            <List.Item>
+            <>
               #{a.id} {codedLabel(t, 'profilesAppealState_', a.state)}{' '}
               {a.outcome && codedLabel(t, 'profilesOutcome_', a.outcome)}
-            </List.Item>
+            </>
           )}
         />
       )}

@@ -1,9 +1,10 @@
 // A resident's profile tags with their evidence (the values the rule read, the rule version, when). Tags are
 // sensitive: by default only their number is shown; the list needs a stated purpose, which is audited.
-import { Alert, Button, Card, Flex, Input, List, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, errorText } from '../../api.ts';
+import { PlainList } from '../../components/PlainList.tsx';
 import { useApi } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 
@@ -113,11 +114,12 @@ export function PersonTagsPage() {
           )}
         </Card>
       ) : (
-        <List
-          dataSource={profile.tags ?? []}
-          locale={{ emptyText: t('profilesNoTags') }}
+        <PlainList
+          items={profile.tags ?? []}
+          itemKey={(r) => r.tag}
+          empty={t('profilesNoTags')}
           renderItem={(r) => (
-            <List.Item>
+            <>
               <Card size="small" title={r.label} style={{ width: '100%' }} data-testid="tag-card">
                 <div>
                   <Typography.Text type="secondary">{t('profilesEvidence')}：</Typography.Text>
@@ -133,7 +135,7 @@ export function PersonTagsPage() {
                   {r.ruleSetId} v{r.ruleVersion} · {f.shortDateTime(r.evaluatedAt)}
                 </div>
               </Card>
-            </List.Item>
+            </>
           )}
         />
       )}

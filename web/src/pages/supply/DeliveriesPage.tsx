@@ -79,7 +79,7 @@ export function DeliveriesPage() {
           data-testid="supply-source-id"
         />
       </Flex>
-      {list.error ? <Alert type="error" showIcon message={errorText(list.error, lang)} /> : null}
+      {list.error ? <Alert type="error" showIcon title={errorText(list.error, lang)} /> : null}
       {list.data && (
         <Flex gap={32} style={{ marginBottom: 12 }} data-testid="supply-delivery-totals">
           <Statistic title={t('supplyDeliveryCount')} value={list.data.totals.deliveries} />

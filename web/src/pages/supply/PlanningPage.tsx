@@ -197,8 +197,8 @@ export function PlanningPage() {
           {t('supplySaveScenario')}
         </Button>
       </Space>
-      {problem && <Alert type="error" showIcon message={problem} />}
-      {coverage.error ? <Alert type="error" showIcon message={errorText(coverage.error, lang)} /> : null}
+      {problem && <Alert type="error" showIcon title={problem} />}
+      {coverage.error ? <Alert type="error" showIcon title={errorText(coverage.error, lang)} /> : null}
       {c && (
         <Flex gap={24} wrap align="center">
           <Statistic title={t('supplyCovered')} value={pct(c.coveredShare)} />

@@ -137,7 +137,7 @@ function NewProjectButton({ onCreated }: { onCreated: (id: number) => void }) {
               <InputNumber min={-90} max={90} step={0.001} style={{ width: 160 }} />
             </Form.Item>
           </Flex>
-          {problem && <Alert type="error" showIcon message={problem} />}
+          {problem && <Alert type="error" showIcon title={problem} />}
         </Form>
       </Modal>
     </>
@@ -227,8 +227,8 @@ function RequestMatch() {
           {t('supplyRunMatch')}
         </Button>
       </Form>
-      {problem && <Alert type="error" showIcon message={problem} />}
-      {chosen && <Alert type="success" showIcon message={chosen} data-testid="supply-match-chosen" />}
+      {problem && <Alert type="error" showIcon title={problem} />}
+      {chosen && <Alert type="success" showIcon title={chosen} data-testid="supply-match-chosen" />}
       {result && <RankingView data={result.ranking} chooseLabel={t('supplyChoose')} onChoose={choose} />}
     </Card>
   );
@@ -245,7 +245,7 @@ export function ProcurementPage() {
         title={t('supplyProjectsTitle')}
         extra={<NewProjectButton onCreated={(id) => navigate(`/supply/projects/${id}`)} />}
       >
-        {projects.error ? <Alert type="error" showIcon message={errorText(projects.error, lang)} /> : null}
+        {projects.error ? <Alert type="error" showIcon title={errorText(projects.error, lang)} /> : null}
         <Table
           size="small"
           rowKey="id"

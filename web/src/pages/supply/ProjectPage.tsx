@@ -114,7 +114,7 @@ function BidForm({ project, onPlaced }: { project: ProjectDetail; onPlaced: () =
           {t('supplyPlaceBid')}
         </Button>
       </Space>
-      {problem && <Alert type="error" showIcon message={problem} />}
+      {problem && <Alert type="error" showIcon title={problem} />}
     </Flex>
   );
 }
@@ -139,7 +139,7 @@ export function ProjectPage() {
     reload();
   };
 
-  if (project.error) return <Alert type="error" showIcon message={errorText(project.error, lang)} />;
+  if (project.error) return <Alert type="error" showIcon title={errorText(project.error, lang)} />;
   if (!p) return <Card loading />;
   const choice = p.choices[0];
   return (
@@ -163,7 +163,7 @@ export function ProjectPage() {
           </Descriptions.Item>
           <Descriptions.Item label={t('supplyArea')}>{p.areaPath}</Descriptions.Item>
           <Descriptions.Item label={t('supplyCreatedAt')}>{p.createdAt.slice(0, 10)}</Descriptions.Item>
-          <Descriptions.Item label={t('supplyRequirements')} span={3}>
+          <Descriptions.Item label={t('supplyRequirements')} span="filled">
             {p.description || '—'}
           </Descriptions.Item>
         </Descriptions>
@@ -172,7 +172,7 @@ export function ProjectPage() {
             type={choice.override ? 'warning' : 'success'}
             showIcon
             data-testid="supply-award"
-            message={
+            title={
               <Space wrap>
                 <span>{t('supplyAwardedTo', { name: choice.providerName })}</span>
                 {choice.override && <Tag color="orange">{t('supplyOverride')}</Tag>}
@@ -205,7 +205,7 @@ export function ProjectPage() {
       </Card>
       <Card title={t('supplyRankingTitle')}>
         <Typography.Paragraph type="secondary">{t('supplyRankingHint')}</Typography.Paragraph>
-        {ranking.error ? <Alert type="error" showIcon message={errorText(ranking.error, lang)} /> : null}
+        {ranking.error ? <Alert type="error" showIcon title={errorText(ranking.error, lang)} /> : null}
         {ranking.data && (
           <RankingView
             data={ranking.data}

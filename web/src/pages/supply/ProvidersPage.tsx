@@ -101,7 +101,7 @@ export function ProvidersPage() {
           {t('supplyQualLegend')}
         </Typography.Text>
       </Flex>
-      {list.error ? <Alert type="error" showIcon message={errorText(list.error, lang)} /> : null}
+      {list.error ? <Alert type="error" showIcon title={errorText(list.error, lang)} /> : null}
       <Table
         size="small"
         rowKey="id"

@@ -135,12 +135,12 @@ export function RankingView({ data, chooseLabel, onChoose }: Props) {
         )}
       </Typography.Text>
       {data.ranking.length === 0 ? (
-        <Alert type="info" showIcon message={t('supplyNoCandidates')} />
+        <Alert type="info" showIcon title={t('supplyNoCandidates')} />
       ) : (
         <ScoreChart ranking={data.ranking} />
       )}
       {problem && !override && (
-        <Alert type="error" showIcon message={problem} data-testid="supply-choose-error" />
+        <Alert type="error" showIcon title={problem} data-testid="supply-choose-error" />
       )}
       <Table
         size="small"
@@ -262,7 +262,7 @@ export function RankingView({ data, chooseLabel, onChoose }: Props) {
             data-testid="supply-override-reason"
           />
           <Typography.Text type="secondary">{t('supplyOverrideAudit')}</Typography.Text>
-          {problem && <Alert type="error" showIcon message={problem} />}
+          {problem && <Alert type="error" showIcon title={problem} />}
         </Flex>
       </Modal>
     </Flex>

@@ -194,7 +194,7 @@ export function SupplyEvaluationPage() {
             {t('supplyRunAllocation')}
           </Button>
         </Space>
-        {problem && <Alert type="error" showIcon message={problem} data-testid="supply-allocation-error" />}
+        {problem && <Alert type="error" showIcon title={problem} data-testid="supply-allocation-error" />}
         {result && (
           <Flex gap={16} wrap>
             <Flex vertical style={{ flex: '1 1 360px' }} gap={8}>
@@ -239,8 +239,8 @@ export function SupplyEvaluationPage() {
           </Space>
         }
       >
-        {exportProblem ? <Alert type="error" showIcon message={exportProblem} /> : null}
-        {dea.error ? <Alert type="warning" showIcon message={errorText(dea.error, lang)} /> : null}
+        {exportProblem ? <Alert type="error" showIcon title={exportProblem} /> : null}
+        {dea.error ? <Alert type="warning" showIcon title={errorText(dea.error, lang)} /> : null}
         <Table
           size="small"
           rowKey="id"
@@ -271,7 +271,7 @@ export function SupplyEvaluationPage() {
       </Card>
       <Card title={t('supplyIndicatorsTitle')}>
         {indicators.error ? (
-          <Alert type="warning" showIcon message={errorText(indicators.error, lang)} />
+          <Alert type="warning" showIcon title={errorText(indicators.error, lang)} />
         ) : null}
         {indicators.data && indicators.data.xAxis.data.length > 0 && (
           <IndicatorChart data={indicators.data} />
