@@ -10,6 +10,7 @@ import type { TestContext } from '../../src/testing/test-context.ts';
 import {
   bodyText,
   chooseOption,
+  chooseTreeNode,
   fillSignIn,
   PHONE,
   PLAIN_ID,
@@ -296,9 +297,7 @@ describe('the web console', () => {
     await form.getByLabel('密码').fill('short');
     await chooseOption(page, form.getByLabel('角色'), '社区工作者');
     const community = await scopeOf('community02');
-    await form.getByTestId('area-picker').click();
-    await page.keyboard.type(community.name);
-    await page.locator('.ant-select-tree-title', { hasText: community.name }).first().click();
+    await chooseTreeNode(page, form.getByTestId('area-picker'), community.name);
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await poll(async () => (await form.textContent()) ?? '').toContain('密码至少 8 位');
     await page.screenshot({ path: `${SHOTS}/accounts-create-error.png` });

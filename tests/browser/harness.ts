@@ -70,6 +70,27 @@ export async function chooseOption(
   }
 }
 
+/**
+ * Picks a node of an Ant Design tree select by its title: the title is typed into the select's own search box (so
+ * no keystroke can go to the field focused before), the node clicked, and the pick retried until the select shows
+ * it, since a click landing while the tree still filters or unfolds can miss.
+ */
+export async function chooseTreeNode(page: Page, picker: Locator, title: string): Promise<void> {
+  const openLists = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  for (let attempt = 0; ; attempt++) {
+    if ((await openLists.count()) === 0) await picker.click();
+    await picker.locator('input').fill(title);
+    await openLists.locator('.ant-select-tree-title', { hasText: title }).first().click();
+    try {
+      await expect.poll(() => picker.textContent(), { timeout: 5_000, interval: 100 }).toContain(title);
+      await expect.poll(() => openLists.count(), { timeout: 5_000, interval: 100 }).toBe(0);
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
+}
+
 export interface BrowserHarness {
   readonly ctx: TestContext;
   readonly app: App;
