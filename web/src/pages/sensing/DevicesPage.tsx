@@ -54,7 +54,7 @@ function DeviceReadings({ device, onClose }: { device: Device | null; onClose: (
     <Drawer
       open={device !== null}
       onClose={onClose}
-      width={720}
+      size={720}
       title={device ? t('sensingReadings', { uid: device.deviceUid }) : ''}
       data-testid="device-readings"
     >
