@@ -18,7 +18,7 @@ import {
   organizationLinkValues,
   SOURCE_ENTITY_PREFIX,
 } from './entity-kinds.ts';
-import type { RecordView } from './identity.presenter.ts';
+import { iso, presentMerge, type RecordView } from './identity.presenter.ts';
 import {
   type CandidateRecord,
   type ChosenValue,
@@ -54,7 +54,6 @@ interface Actor {
   audit(db: Db, entry: RequestAuditEntry): Promise<void>;
 }
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
 const area = (v: unknown) => (v === null || v === undefined ? null : Number(v).toFixed(2));
 
@@ -572,18 +571,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         observedAt: iso(p.observed_at),
         mergeId: Number(p.merge_id),
       })),
-      merges: merges.map((m) => ({
-        id: Number(m.id),
-        runId: Number(m.run_id),
-        members: m.members,
-        changedFields: m.changed_fields,
-        status: m.status,
-        appliedAt: iso(m.applied_at) ?? '',
-        undoneAt: iso(m.undone_at),
-        undoneBy: m.undone_by,
-        undoReason: m.undo_reason,
-        undoable: m.id === latest?.id,
-      })),
+      merges: merges.map((m) => presentMerge(m, latest)),
     };
   }
 

@@ -18,6 +18,36 @@ function iso(d: Date | string | null | undefined): string | null {
   return d ? new Date(d).toISOString() : null;
 }
 
+/** A merge as a golden record's history lists it (persons' and other entities' alike). */
+export function presentMerge(
+  m: {
+    id: number | string;
+    run_id: number | string;
+    members: string[];
+    changed_fields: string[];
+    status: string;
+    applied_at: Date | string;
+    undone_at: Date | string | null;
+    undone_by: string | null;
+    undo_reason: string | null;
+  },
+  latestApplied: { id: number | string } | undefined,
+) {
+  return {
+    id: Number(m.id),
+    runId: Number(m.run_id),
+    members: m.members,
+    changedFields: m.changed_fields,
+    status: m.status,
+    appliedAt: iso(m.applied_at) ?? '',
+    undoneAt: iso(m.undone_at),
+    undoneBy: m.undone_by,
+    undoReason: m.undo_reason,
+    // Only the latest applied merge can be undone: undoing an older one would put back values a later merge built on.
+    undoable: m.id === latestApplied?.id,
+  };
+}
+
 export interface RecordView {
   ref: string;
   kind: 'source' | 'platform';

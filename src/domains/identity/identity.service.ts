@@ -23,7 +23,14 @@ import type {
 import { AppError } from '../../platform/http/errors.ts';
 import { ENTITY_KINDS, entitySettings } from './entity-kinds.ts';
 import { createEntityResolution, type EntityOutcome } from './entity-resolution.ts';
-import { iso, maskValue, presentReview, presentRun, type RecordView } from './identity.presenter.ts';
+import {
+  iso,
+  maskValue,
+  presentMerge,
+  presentReview,
+  presentRun,
+  type RecordView,
+} from './identity.presenter.ts';
 import * as repo from './identity.repository.ts';
 import { IDENTITY_COLUMNS, identitySettings } from './identity-settings.ts';
 import { type LinkageSummary, LinkageWorkerError, runLinkageInWorker } from './linkage-job.ts';
@@ -1176,19 +1183,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         mergeId: Number(p.merge_id),
       })),
       sources: [...sources.values()],
-      merges: merges.map((m) => ({
-        id: Number(m.id),
-        runId: Number(m.run_id),
-        createdPerson: m.created_person,
-        members: m.members,
-        changedFields: m.changed_fields,
-        status: m.status,
-        appliedAt: iso(m.applied_at) ?? '',
-        undoneAt: iso(m.undone_at),
-        undoneBy: m.undone_by,
-        undoReason: m.undo_reason,
-        undoable: m.id === latestApplied?.id,
-      })),
+      merges: merges.map((m) => ({ ...presentMerge(m, latestApplied), createdPerson: m.created_person })),
     };
   }
 
