@@ -425,13 +425,11 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
           const header = Object.keys(raw);
           const runId = Number(q.run_id);
           const mapping = await runMapping(runId, trx);
-          const key = `${runId}|${header.join('\u0001')}`;
           let ctx = contexts.get(runId);
           if (!ctx || ctx.header.join('\u0001') !== header.join('\u0001')) {
             ctx = await normaliseContext(trx, cipher, header, mapping, actor.scopePath, new Date());
             contexts.set(runId, ctx);
           }
-          void key;
           const result = normaliseRow({ row: q.source_row, cells: header.map((h) => raw[h]!) }, ctx);
           if (!result.ok) {
             await trx

@@ -2,7 +2,7 @@
 // the promise-shaped wrapper the service awaits. The thread itself is classifier-training.worker.ts.
 
 import type { HoldoutReport, LabelledText, TrainingSummary } from '../../lib/classify/index.ts';
-import { startTsWorker } from '../../platform/worker/ts-worker.ts';
+import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 
 export interface TrainingSettings {
   /** Most recent confirmed orders to learn from. */
@@ -58,28 +58,20 @@ export function trainInWorker(
   input: TrainingInput,
   onProgress: (fraction: number, message: string) => void,
 ): Promise<Extract<TrainingMessage, { type: 'done' }>> {
-  return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./classifier-training.worker.ts', import.meta.url), input);
-    let settled = false;
-    worker.on('message', (m: TrainingMessage) => {
-      if (m.type === 'progress') onProgress(m.fraction, m.message);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve({ ...m, weights: Buffer.from(m.weights) });
-        void worker.terminate();
-      } else {
-        settled = true;
-        reject(new Error(m.message));
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => {
-      if (!settled) reject(e);
-      settled = true;
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`training thread exited with code ${code}`));
-      settled = true;
-    });
-  });
+  return runTsWorkerJob<TrainingMessage, Extract<TrainingMessage, { type: 'done' }>>(
+    new URL('./classifier-training.worker.ts', import.meta.url),
+    {
+      workerData: input,
+      onMessage: (m: TrainingMessage) => {
+        if (m.type === 'progress') {
+          onProgress(m.fraction, m.message);
+          return undefined;
+        }
+        return m.type === 'done'
+          ? { result: { ...m, weights: Buffer.from(m.weights) } }
+          : { error: new Error(m.message) };
+      },
+      exitError: (code) => new Error(`training thread exited with code ${code}`),
+    },
+  );
 }
