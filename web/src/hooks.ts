@@ -1,8 +1,9 @@
 // Small hooks every page uses: load from the API with loading/error state, the shared reference data (division
 // tree, code tables) loaded once per session, and whether the screen is a phone's.
+import type { TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type CodeSet, type DivisionNode, getToken } from './api.ts';
-import { useLang } from './i18n/index.tsx';
+import { useFormat, useLang, useT } from './i18n/index.tsx';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -108,4 +109,28 @@ export function useIsPhone(): boolean {
     return () => query.removeEventListener('change', onChange);
   }, []);
   return phone;
+}
+
+/**
+ * The page of a table whose rows the server pages: `page` and `pageSize` for the query, `restart()` for every
+ * filter change (a new filter always shows its first page), and antd's pagination props with the total in the
+ * current language. One place, so every list pages, counts and resets the same way.
+ */
+export function useServerPaging(options: { pageSize?: number; sizeChanger?: boolean } = {}) {
+  const t = useT();
+  const format = useFormat();
+  const [state, setState] = useState({ page: 1, pageSize: options.pageSize ?? 20 });
+  const restart = useCallback(() => setState((s) => (s.page === 1 ? s : { ...s, page: 1 })), []);
+  const pagination = (
+    total: number | undefined,
+    showTotal?: (n: number) => string,
+  ): TablePaginationConfig => ({
+    current: state.page,
+    pageSize: state.pageSize,
+    total: total ?? 0,
+    showSizeChanger: options.sizeChanger ?? false,
+    showTotal: showTotal ?? ((n) => t('total', { n: format.number(n) })),
+    onChange: (page, pageSize) => setState({ page, pageSize }),
+  });
+  return { page: state.page, pageSize: state.pageSize, restart, pagination };
 }

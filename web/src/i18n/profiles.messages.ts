@@ -32,7 +32,6 @@ export const PROFILES_MESSAGES = {
   profilesReasons: ['依据', 'Evidence'],
   profilesMissingData: ['缺数据', 'Data missing'],
   profilesAllMet: ['条件均满足', 'All conditions hold'],
-  profilesTotal: ['共 {n} 条', '{n} in all'],
   profilesExport: ['导出 CSV', 'Export CSV'],
   profilesRun: ['重新计算', 'Re-evaluate'],
   profilesRunConfirm: [

@@ -64,7 +64,6 @@ export const SENSING_MESSAGES = {
   sensingResponder_family_contact: ['家属', 'Family contact'],
   sensingFeedback_real: ['反馈：真实', 'Feedback: real'],
   sensingFeedback_false_alarm: ['反馈：误报', 'Feedback: false alarm'],
-  sensingTotal: ['共 {n} 条', '{n} in all'],
 
   // device health
   sensingDevicesTitle: ['设备状态', 'Device health'],

@@ -20,7 +20,7 @@ import { useState } from 'react';
 import type { AuditEntryView } from '../../../src/platform/audit/audit.presenter.ts';
 import { api, download, errorText, type Page, withQuery } from '../api.ts';
 import { ChainVerdict, type Verdict } from '../components/ChainVerdict.tsx';
-import { useApi, useIsPhone } from '../hooks.ts';
+import { useApi, useIsPhone, useServerPaging } from '../hooks.ts';
 import { type MessageKey, useFormat, useLang, usePick, useT } from '../i18n/index.tsx';
 import { MESSAGES } from '../i18n/messages.ts';
 import { roleLabelKey } from '../roles.ts';
@@ -54,11 +54,13 @@ export function AuditPage() {
   const phone = useIsPhone();
   const [form] = Form.useForm();
   const [filter, setFilter] = useState<Filter>({});
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const paging = useServerPaging({ sizeChanger: true });
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [problem, setProblem] = useState<unknown>(null);
   const actions = useApi<Array<{ action: string; label: string; labelEn: string }>>('/api/audit/actions');
-  const { data, error, loading } = useApi<Page<Entry>>(withQuery('/api/audit', { ...filter, ...paging }));
+  const { data, error, loading } = useApi<Page<Entry>>(
+    withQuery('/api/audit', { ...filter, page: paging.page, pageSize: paging.pageSize }),
+  );
   const actionLabel = (e: Entry) => {
     const a = actions.data?.find((x) => x.action === e.action);
     return a ? pick(a.label, a.labelEn) : e.actionLabel;
@@ -98,7 +100,7 @@ export function AuditPage() {
       from: values.dates?.[0]?.format('YYYY-MM-DD'),
       to: values.dates?.[1]?.format('YYYY-MM-DD'),
     });
-    setPaging((p) => ({ ...p, page: 1 }));
+    paging.restart();
   };
 
   return (
@@ -191,13 +193,7 @@ export function AuditPage() {
         scroll={{ x: 1000 }}
         size={phone ? 'small' : 'middle'}
         data-testid="audit-table"
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: data?.total ?? 0,
-          showTotal: (n) => t('total', { n: f.number(n) }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        pagination={paging.pagination(data?.total)}
         expandable={{
           expandedRowRender: (e) => (
             <Flex vertical gap={4} style={{ fontSize: 14 }}>

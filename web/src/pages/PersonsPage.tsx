@@ -33,7 +33,7 @@ import {
 } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
 import { MaskedTags, PersonDetailView, placeOf } from '../components/PersonDetailView.tsx';
-import { useApi, useCodes, useIsPhone, usePersonLabels } from '../hooks.ts';
+import { useApi, useCodes, useIsPhone, usePersonLabels, useServerPaging } from '../hooks.ts';
 import { useFormat, useLang, useT } from '../i18n/index.tsx';
 
 interface Filters {
@@ -170,7 +170,7 @@ export function PersonsPage({ account }: { account: Account }) {
   const labels = usePersonLabels();
   const [typed, setTyped] = useState('');
   const [filters, setFilters] = useState<Filters>({});
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const paging = useServerPaging({ sizeChanger: !phone });
   const [open, setOpen] = useState<PersonSummary | null>(null);
 
   const path = withQuery('/api/persons', {
@@ -188,18 +188,11 @@ export function PersonsPage({ account }: { account: Account }) {
   const { data, error, loading } = useApi<Page<PersonSummary>>(path);
   const applyFilters = (next: Filters) => {
     setFilters(next);
-    setPaging((p) => ({ ...p, page: 1 }));
+    paging.restart();
   };
   const showTotal = (n: number) =>
     data?.totalExact === false ? t('totalAtLeast', { n: f.number(n) }) : t('total', { n: f.number(n) });
-  const pagination = {
-    current: paging.page,
-    pageSize: paging.pageSize,
-    total: data?.total ?? 0,
-    showTotal,
-    showSizeChanger: !phone,
-    onChange: (page: number, pageSize: number) => setPaging({ page, pageSize }),
-  };
+  const pagination = paging.pagination(data?.total, showTotal);
   const filterFields = <FilterFields filters={filters} onChange={applyFilters} />;
 
   return (

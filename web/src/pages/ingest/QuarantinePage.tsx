@@ -4,7 +4,7 @@
 import { Alert, App, Button, Flex, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, download, errorText, type Page, withQuery } from '../../api.ts';
-import { useApi } from '../../hooks.ts';
+import { useApi, useServerPaging } from '../../hooks.ts';
 import { useLang, usePick, useT } from '../../i18n/index.tsx';
 import { fieldLabel } from './labels.ts';
 import { SourcePicker, useSourceParam } from './SourcePicker.tsx';
@@ -16,9 +16,11 @@ export function QuarantinePage() {
   const pick = usePick();
   const { message } = App.useApp();
   const [source, setSource, sources] = useSourceParam();
-  const [page, setPage] = useState(1);
+  const paging = useServerPaging();
   const list = useApi<Page<QuarantineRow>>(
-    source ? withQuery('/api/ingest/quarantine', { source, page, pageSize: 20 }) : null,
+    source
+      ? withQuery('/api/ingest/quarantine', { source, page: paging.page, pageSize: paging.pageSize })
+      : null,
   );
   const [fixed, setFixed] = useState<Set<number>>(new Set());
   const [error, setError] = useState<unknown>();
@@ -60,7 +62,7 @@ export function QuarantinePage() {
           value={source}
           onChange={(s) => {
             setSource(s);
-            setPage(1);
+            paging.restart();
           }}
           sources={sources}
         />
@@ -108,13 +110,7 @@ export function QuarantinePage() {
         size="small"
         loading={list.loading}
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize: 20,
-          total: list.data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-        }}
+        pagination={paging.pagination(list.data?.total)}
         expandable={{
           expandedRowRender: (row) => (
             <FixForm

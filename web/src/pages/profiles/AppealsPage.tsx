@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { type Account, api, errorText, type Page, withQuery } from '../../api.ts';
-import { useApi, useIsPhone } from '../../hooks.ts';
+import { useApi, useIsPhone, useServerPaging } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 import { CaseDrawer } from './CaseDrawer.tsx';
 import { codedLabel } from './labels.ts';
@@ -39,11 +39,13 @@ export function AppealsPage({ account }: { account: Account }) {
   const isPhone = useIsPhone();
   const { message } = App.useApp();
   const [state, setState] = useState<'open' | 'resolved'>('open');
-  const [page, setPage] = useState(1);
+  const paging = useServerPaging();
   const [resolving, setResolving] = useState<Appeal | null>(null);
   const [caseId, setCaseId] = useState<number | null>(null);
   const rules = useApi<RuleSet>('/api/profiles/rules');
-  const appeals = useApi<Page<Appeal>>(withQuery('/api/eligibility/appeals', { state, page, pageSize: 20 }));
+  const appeals = useApi<Page<Appeal>>(
+    withQuery('/api/eligibility/appeals', { state, page: paging.page, pageSize: paging.pageSize }),
+  );
   const policyName = (id: string) => {
     const p = rules.data?.document.policies.find((x) => x.id === id);
     return p ? pick(p.name.zh, p.name.en) : id;
@@ -61,7 +63,7 @@ export function AppealsPage({ account }: { account: Account }) {
         value={state}
         onChange={(v) => {
           setState(v as 'open' | 'resolved');
-          setPage(1);
+          paging.restart();
         }}
         options={[
           { value: 'open', label: t('profilesAppealState_open') },
@@ -78,14 +80,7 @@ export function AppealsPage({ account }: { account: Account }) {
         loading={appeals.loading}
         dataSource={appeals.data?.items ?? []}
         scroll={{ x: isPhone ? 760 : undefined }}
-        pagination={{
-          current: page,
-          pageSize: 20,
-          total: appeals.data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-          showTotal: (n) => t('profilesTotal', { n }),
-        }}
+        pagination={paging.pagination(appeals.data?.total)}
         columns={[
           { key: 'name', title: t('profilesName'), dataIndex: 'name', width: 90 },
           { key: 'policy', title: t('profilesPolicy'), render: (_, a) => policyName(a.policyId) },

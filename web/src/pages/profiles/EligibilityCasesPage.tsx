@@ -5,7 +5,7 @@ import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Flex, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { type Account, api, download, errorText, type Page, withQuery } from '../../api.ts';
-import { useApi, useIsPhone } from '../../hooks.ts';
+import { useApi, useIsPhone, useServerPaging } from '../../hooks.ts';
 import { useLang, usePick, useT } from '../../i18n/index.tsx';
 import { CaseDrawer } from './CaseDrawer.tsx';
 import { codedLabel, REVIEW_COLOURS, STATUS_COLOURS } from './labels.ts';
@@ -26,13 +26,14 @@ export function EligibilityCasesPage({ account }: { account: Account }) {
   const [policyId, setPolicyId] = useState<string | undefined>();
   const [status, setStatus] = useState<string | undefined>('eligible');
   const [reviewState, setReviewState] = useState<string | undefined>('pending');
-  const [page, setPage] = useState(1);
+  const paging = useServerPaging();
   const [open, setOpen] = useState<number | null>(null);
   const [running, setRunning] = useState(false);
-  const pageSize = 20;
   const rules = useApi<RuleSet>('/api/profiles/rules');
   const query = { policyId, status, reviewState };
-  const cases = useApi<Page<CaseSummary>>(withQuery('/api/eligibility/cases', { ...query, page, pageSize }));
+  const cases = useApi<Page<CaseSummary>>(
+    withQuery('/api/eligibility/cases', { ...query, page: paging.page, pageSize: paging.pageSize }),
+  );
 
   const run = () =>
     modal.confirm({
@@ -83,7 +84,7 @@ export function EligibilityCasesPage({ account }: { account: Account }) {
           value={policyId}
           onChange={(v) => {
             setPolicyId(v);
-            setPage(1);
+            paging.restart();
           }}
           options={rules.data?.document.policies.map((p) => ({
             value: p.id,
@@ -99,7 +100,7 @@ export function EligibilityCasesPage({ account }: { account: Account }) {
           value={status}
           onChange={(v) => {
             setStatus(v);
-            setPage(1);
+            paging.restart();
           }}
           options={statusOptions}
           aria-label={t('profilesStatus')}
@@ -112,7 +113,7 @@ export function EligibilityCasesPage({ account }: { account: Account }) {
           value={reviewState}
           onChange={(v) => {
             setReviewState(v);
-            setPage(1);
+            paging.restart();
           }}
           options={reviewOptions}
           aria-label={t('profilesReviewState')}
@@ -144,14 +145,7 @@ export function EligibilityCasesPage({ account }: { account: Account }) {
         dataSource={cases.data?.items ?? []}
         scroll={{ x: isPhone ? 760 : undefined }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
-        pagination={{
-          current: page,
-          pageSize,
-          total: cases.data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-          showTotal: (n) => t('profilesTotal', { n }),
-        }}
+        pagination={paging.pagination(cases.data?.total)}
         columns={[
           { key: 'name', title: t('profilesName'), dataIndex: 'name', width: 90 },
           { key: 'age', title: t('profilesAge'), dataIndex: 'age', width: 64 },

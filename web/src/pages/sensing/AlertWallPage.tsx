@@ -5,7 +5,7 @@
 import { Alert, App, Badge, Button, Flex, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Account, api, errorText, type Page, withQuery } from '../../api.ts';
-import { useApi, useDivisionTree, useIsPhone } from '../../hooks.ts';
+import { useApi, useDivisionTree, useIsPhone, useServerPaging } from '../../hooks.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { type FeedEvent, useAlertStream } from './alert-stream.ts';
@@ -67,10 +67,11 @@ export function AlertWallPage({ account }: { account: Account }) {
   const now = useNow(10_000);
   const [ruleCode, setRuleCode] = useState<string | undefined>();
   const [status, setStatus] = useState<string | undefined>('open');
-  const [page, setPage] = useState(1);
+  const paging = useServerPaging();
   const [busy, setBusy] = useState<number | null>(null);
-  const pageSize = 20;
-  const alerts = useApi<Page<SensingAlert>>(withQuery('/api/alerts', { ruleCode, status, page, pageSize }));
+  const alerts = useApi<Page<SensingAlert>>(
+    withQuery('/api/alerts', { ruleCode, status, page: paging.page, pageSize: paging.pageSize }),
+  );
   const canHandle = account.permissions.includes('alert:handle');
 
   // A burst of events (an alert and its first dispatch) reloads the list once.
@@ -128,7 +129,7 @@ export function AlertWallPage({ account }: { account: Account }) {
           value={ruleCode}
           onChange={(v) => {
             setRuleCode(v);
-            setPage(1);
+            paging.restart();
           }}
           options={RULE_CODES.map((c) => ({ value: c, label: codedLabel(t, 'sensingRule_', c) }))}
           aria-label={t('sensingKind')}
@@ -141,7 +142,7 @@ export function AlertWallPage({ account }: { account: Account }) {
           value={status}
           onChange={(v) => {
             setStatus(v);
-            setPage(1);
+            paging.restart();
           }}
           options={STATUSES.map((s) => ({ value: s, label: codedLabel(t, 'sensingStatus_', s) }))}
           aria-label={t('status')}
@@ -158,14 +159,7 @@ export function AlertWallPage({ account }: { account: Account }) {
         dataSource={alerts.data?.items ?? []}
         locale={{ emptyText: t('sensingNoAlerts') }}
         scroll={{ x: isPhone ? 900 : undefined }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: alerts.data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-          showTotal: (n) => t('sensingTotal', { n }),
-        }}
+        pagination={paging.pagination(alerts.data?.total)}
         columns={[
           {
             key: 'kind',

@@ -5,7 +5,7 @@ import { Alert, Drawer, Empty, Flex, Input, Select, Table, Tag, Typography } fro
 import { useCallback, useState } from 'react';
 import { errorText, withQuery } from '../../api.ts';
 import { AreaPicker } from '../../components/AreaPicker.tsx';
-import { useApi, useDivisionTree, useIsPhone } from '../../hooks.ts';
+import { useApi, useDivisionTree, useIsPhone, useServerPaging } from '../../hooks.ts';
 import { translate, useFormat, useLang, useT } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { codedLabel, placeName } from './labels.ts';
@@ -87,11 +87,10 @@ export function DevicesPage() {
   const [state, setState] = useState<DeviceState | undefined>();
   const [area, setArea] = useState<string | undefined>();
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
+  const paging = useServerPaging();
   const [open, setOpen] = useState<Device | null>(null);
-  const pageSize = 20;
   const devices = useApi<HealthPage>(
-    withQuery('/api/sensing/health', { area, kind, q, state, page, pageSize }),
+    withQuery('/api/sensing/health', { area, kind, q, state, page: paging.page, pageSize: paging.pageSize }),
   );
   const counts = devices.data?.states;
 
@@ -110,7 +109,7 @@ export function DevicesPage() {
           placeholder={t('sensingSearchDevice')}
           onSearch={(v) => {
             setQ(v.trim());
-            setPage(1);
+            paging.restart();
           }}
           aria-label={t('sensingSearchDevice')}
           data-testid="device-search"
@@ -120,7 +119,7 @@ export function DevicesPage() {
           value={area}
           onChange={(path) => {
             setArea(path);
-            setPage(1);
+            paging.restart();
           }}
         />
         <Select
@@ -130,7 +129,7 @@ export function DevicesPage() {
           value={kind}
           onChange={(v) => {
             setKind(v);
-            setPage(1);
+            paging.restart();
           }}
           options={KINDS.map((k) => ({
             value: k,
@@ -146,7 +145,7 @@ export function DevicesPage() {
           value={state}
           onChange={(v) => {
             setState(v);
-            setPage(1);
+            paging.restart();
           }}
           options={STATES.map((s) => ({ value: s, label: t(STATE_TAGS[s].key) }))}
           aria-label={t('sensingState')}
@@ -169,14 +168,7 @@ export function DevicesPage() {
         locale={{ emptyText: t('sensingNoDevices') }}
         scroll={{ x: isPhone ? 820 : undefined }}
         onRow={(r) => ({ onClick: () => setOpen(r), style: { cursor: 'pointer' } })}
-        pagination={{
-          current: page,
-          pageSize,
-          total: devices.data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-          showTotal: (n) => t('sensingTotal', { n }),
-        }}
+        pagination={paging.pagination(devices.data?.total)}
         columns={[
           { key: 'uid', title: t('sensingDevice'), dataIndex: 'deviceUid', width: 150 },
           {

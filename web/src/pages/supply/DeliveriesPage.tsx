@@ -4,7 +4,7 @@
 import { Alert, Card, Flex, Input, Select, Statistic, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { errorText, withQuery } from '../../api.ts';
-import { useApi } from '../../hooks.ts';
+import { useApi, useServerPaging } from '../../hooks.ts';
 import { type MessageKey, useLang, useT } from '../../i18n/index.tsx';
 import { categoryLabel } from './supply-labels.ts';
 
@@ -41,14 +41,13 @@ export function DeliveriesPage() {
   const lang = useLang();
   const [sourceKind, setSourceKind] = useState<string | undefined>();
   const [sourceId, setSourceId] = useState('');
-  const [page, setPage] = useState(1);
-  const pageSize = 20;
+  const paging = useServerPaging();
   const list = useApi<DeliveryPage>(
     withQuery('/api/supply/deliveries', {
       sourceKind,
       sourceId: sourceKind ? sourceId.trim() || undefined : undefined,
-      page,
-      pageSize,
+      page: paging.page,
+      pageSize: paging.pageSize,
     }),
   );
   const kindLabel = (kind: string) => (SOURCE_KINDS[kind] ? t(SOURCE_KINDS[kind]) : kind);
@@ -62,7 +61,7 @@ export function DeliveriesPage() {
           value={sourceKind}
           onChange={(v) => {
             setSourceKind(v);
-            setPage(1);
+            paging.restart();
           }}
           options={Object.keys(SOURCE_KINDS).map((k) => ({ value: k, label: kindLabel(k) }))}
           data-testid="supply-source-kind"
@@ -74,7 +73,7 @@ export function DeliveriesPage() {
           placeholder={t('supplySourceId')}
           onSearch={(v) => {
             setSourceId(v);
-            setPage(1);
+            paging.restart();
           }}
           data-testid="supply-source-id"
         />
@@ -93,13 +92,7 @@ export function DeliveriesPage() {
         loading={list.loading}
         data-testid="supply-deliveries"
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          onChange: setPage,
-        }}
+        pagination={paging.pagination(list.data?.total)}
         columns={[
           { title: t('supplyDeliveryWhen'), render: (_, d) => d.startedAt.slice(0, 10) },
           { title: t('supplyProviderName'), dataIndex: 'providerName' },

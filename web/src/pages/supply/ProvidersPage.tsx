@@ -4,7 +4,7 @@
 import { Alert, Card, Flex, Input, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, type Page, withQuery } from '../../api.ts';
-import { useApi } from '../../hooks.ts';
+import { useApi, useServerPaging } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 import { CATEGORIES, categoryLabel, kindLabel } from './supply-labels.ts';
 
@@ -67,10 +67,14 @@ export function ProvidersPage() {
   const lang = useLang();
   const [q, setQ] = useState('');
   const [category, setCategory] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const pageSize = 10;
+  const paging = useServerPaging({ pageSize: 10 });
   const list = useApi<Page<Provider>>(
-    withQuery('/api/supply/providers', { q: q.trim() || undefined, category, page, pageSize }),
+    withQuery('/api/supply/providers', {
+      q: q.trim() || undefined,
+      category,
+      page: paging.page,
+      pageSize: paging.pageSize,
+    }),
   );
 
   return (
@@ -82,7 +86,7 @@ export function ProvidersPage() {
           placeholder={t('supplySearchProviders')}
           onSearch={(v) => {
             setQ(v);
-            setPage(1);
+            paging.restart();
           }}
           data-testid="supply-provider-search"
         />
@@ -93,7 +97,7 @@ export function ProvidersPage() {
           value={category}
           onChange={(v) => {
             setCategory(v);
-            setPage(1);
+            paging.restart();
           }}
           options={CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c, lang) }))}
         />
@@ -108,14 +112,7 @@ export function ProvidersPage() {
         loading={list.loading}
         data-testid="supply-providers"
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (n) => t('supplyTotalProviders', { n }),
-          onChange: setPage,
-        }}
+        pagination={paging.pagination(list.data?.total, (n) => t('supplyTotalProviders', { n }))}
         columns={[
           {
             title: t('supplyProviderName'),
