@@ -14,7 +14,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Aedes } from 'aedes';
-import mqtt from 'mqtt';
+import { connectSubscriber } from './mqtt-subscriber.ts';
 import { MAX_PAYLOAD_BYTES, TOPIC_FILTER } from './payload.ts';
 
 export interface BrokerWorkerData {
@@ -151,12 +151,7 @@ async function main() {
   let close: () => Promise<void>;
   try {
     if (data.url) {
-      const client = await mqtt.connectAsync(data.url, {
-        clientId: data.clientId,
-        clean: false,
-        reconnectPeriod: 1000,
-        connectTimeout: 5000,
-      });
+      const client = await connectSubscriber(data.url, { clientId: data.clientId, persistent: true });
       client.on('message', (topic, payload) => push(topic, payload));
       await client.subscribeAsync(TOPIC_FILTER, { qos: 1 });
       close = () => client.endAsync();
