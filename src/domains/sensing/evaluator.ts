@@ -13,7 +13,12 @@ import type { Database } from '../../platform/db/index.ts';
 import type { AlertsService } from './alerts.service.ts';
 import { REPORTING_INTERVAL_MINUTES } from './device-kinds.ts';
 import type { DeviceContext } from './sensing.repository.ts';
-import { insertClosedDay, loadClosedDays, loadOpenUsage } from './usage-days.repository.ts';
+import {
+  deleteClosedDaysBefore,
+  insertClosedDay,
+  loadClosedDays,
+  loadOpenUsage,
+} from './usage-days.repository.ts';
 
 export interface EvaluatedReading {
   ctx: DeviceContext;
@@ -33,6 +38,17 @@ export const DAY_CLOSE_GRACE_MS = REPORTING_INTERVAL_MINUTES.water_meter * 60_00
 /** Closed days the daily rules look back on (the longest rule allows 14 consecutive days). */
 const HISTORY_DAYS = 14;
 
+/**
+ * Closed days kept in sensing_usage_day: what a start restores (the last HISTORY_DAYS) and two days more, so that a
+ * start just after midnight or a clock a little behind still finds every day it restores. A start replays a
+ * meter's readings from the later of its last judged day and the window's start, so a last judged day older than
+ * the window, deleted or not, changes nothing. Older rows are deleted by the clock sweep once a day.
+ */
+export const RETAINED_DAYS = HISTORY_DAYS + 2;
+
+/** Rows a retention statement deletes at most, with a turn of the event loop between two statements. */
+const PRUNE_CHUNK = 5000;
+
 export interface ClockSweep {
   /** Water-meter days the clock closed and the daily rules judged (not those judged before, say before a restart). */
   daysClosed: number;
@@ -40,6 +56,8 @@ export interface ClockSweep {
   dayAlerts: number;
   /** Silent-device alerts raised. */
   silentAlerts: number;
+  /** Closed days deleted by retention (older than RETAINED_DAYS; done on the first sweep of a day). */
+  daysPruned: number;
 }
 
 export function createEvaluator(database: Database, alerts: AlertsService) {
@@ -65,6 +83,23 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
     // The daily rules of one device are raised in order.
     for (const d of detector.judgeDay(device, day, closedAtMs)) if (await raise(d)) raised++;
     return { raised };
+  }
+
+  /** Retention is decided once a day: the first sweep of a China-time day deletes what fell out of the window. */
+  let prunedBefore = Number.NEGATIVE_INFINITY;
+
+  async function pruneClosedDays(nowMs: number): Promise<number> {
+    const before = cstDay(nowMs) - RETAINED_DAYS;
+    if (before <= prunedBefore) return 0;
+    let pruned = 0;
+    for (;;) {
+      const n = await deleteClosedDaysBefore(database.db, before, PRUNE_CHUNK);
+      pruned += n;
+      if (n < PRUNE_CHUNK) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    prunedBefore = before;
+    return pruned;
   }
 
   async function sweepSilent(nowMs: number): Promise<number> {
@@ -180,7 +215,8 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
 
     /**
      * What the clock decides on its own, without any message: closes and judges every water meter's day that
-     * is over in China time (DAY_CLOSE_GRACE_MS after midnight), and reports devices silent past their limit.
+     * is over in China time (DAY_CLOSE_GRACE_MS after midnight), reports devices silent past their limit, and,
+     * once a day, deletes closed days older than the daily rules need (RETAINED_DAYS).
      * The server runs it every minute; tests call it with the time they want.
      */
     async sweepClock(nowMs = Date.now()): Promise<ClockSweep> {
@@ -192,7 +228,8 @@ export function createEvaluator(database: Database, alerts: AlertsService) {
         daysClosed++;
         dayAlerts += judged.raised;
       }
-      return { daysClosed, dayAlerts, silentAlerts: await sweepSilent(nowMs) };
+      const silentAlerts = await sweepSilent(nowMs);
+      return { daysClosed, dayAlerts, silentAlerts, daysPruned: await pruneClosedDays(nowMs) };
     },
 
     /** Feedback on an alert of a device tunes that device's threshold scale. */

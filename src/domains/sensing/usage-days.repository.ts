@@ -32,6 +32,19 @@ export async function insertClosedDay(
   return row !== undefined;
 }
 
+/**
+ * Deletes closed days before `beforeDay`, at most `limit` rows a statement (PGlite runs a statement on the caller's
+ * thread, where an alarm must not wait for a year of backlog); returns how many it deleted.
+ */
+export async function deleteClosedDaysBefore(db: Db, beforeDay: number, limit: number): Promise<number> {
+  const r = await sql`
+    delete from sensing_usage_day
+    where (device_id, day) in (
+      select device_id, day from sensing_usage_day where day < ${beforeDay} limit ${limit}
+    )`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export interface StoredDay {
   deviceId: number;
   day: number;
