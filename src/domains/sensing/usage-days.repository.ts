@@ -45,6 +45,35 @@ export async function deleteClosedDaysBefore(db: Db, beforeDay: number, limit: n
   return Number(r.numAffectedRows ?? 0);
 }
 
+/**
+ * Stores closed days in one statement (a start's replay closes up to 14 days a meter); returns the keys
+ * (`deviceId:day`) this call stored. A day found there already was closed before and must not be judged again.
+ */
+export async function insertClosedDays(
+  db: Db,
+  days: ReadonlyArray<{ deviceId: number; day: DaySummary; closedAtMs: number }>,
+  closedBy: 'reading' | 'clock',
+): Promise<Set<string>> {
+  if (days.length === 0) return new Set();
+  const rows = await db
+    .insertInto('sensing_usage_day')
+    .values(
+      days.map(({ deviceId, day, closedAtMs }) => ({
+        device_id: deviceId,
+        day: day.day,
+        total: day.total,
+        hourly: JSON.stringify(Array.from(day.hourly)),
+        readings: day.readings,
+        closed_by: closedBy,
+        closed_at: new Date(closedAtMs),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['device_id', 'day']).doNothing())
+    .returning(['device_id', 'day'])
+    .execute();
+  return new Set(rows.map((r) => `${r.device_id}:${r.day}`));
+}
+
 export interface StoredDay {
   deviceId: number;
   day: number;
