@@ -11,11 +11,12 @@
 // otherwise be, correctly, throttled). On a shared external broker the e2e phase's topics (cb/v1/…) are the
 // product's: another publisher on them at the same time would be counted too.
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { connectSubscriber } from '../src/domains/sensing/mqtt-subscriber.ts';
-import { createSensingHub } from '../src/domains/sensing/sensing-hub.ts';
+import { createSensingHub, type SensingHub } from '../src/domains/sensing/sensing-hub.ts';
 import { startTsWorker } from '../src/platform/worker/ts-worker.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from '../src/testing/test-context.ts';
 import type { PublisherDone, PublisherJob } from './sensing-publisher.worker.ts';
@@ -41,6 +42,18 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
 }
 
 const epochNow = () => performance.timeOrigin + performance.now();
+
+/** How busy the ingestion thread's and the main thread's event loops were from now until the returned call. */
+function busyMeter(hub: SensingHub): () => string {
+  const ingestion = hub.ingestionUtilization();
+  const main = performance.eventLoopUtilization();
+  return () => {
+    const i = ingestion && hub.ingestionUtilization();
+    const m = performance.eventLoopUtilization(main);
+    const pct = (u: number) => `${Math.round(u * 100)}%`;
+    return `event loops busy: ingestion thread ${i && ingestion ? pct(performance.eventLoopUtilization(i, ingestion).utilization) : '?'}, main ${pct(m.utilization)}`;
+  };
+}
 
 async function measure(opts: { size: 'default' | 'large' }, externalUrl: string | undefined): Promise<void> {
   const messages =
@@ -122,10 +135,12 @@ async function measure(opts: { size: 'default' | 'large' }, externalUrl: string 
   });
   const rawStart = performance.now();
   const rawCpu = process.cpuUsage();
+  const rawBusy = busyMeter(hub);
   const rawDone = await publish('raw');
   await waitUntil(() => sunk >= messages, rawStart);
   const rawSeconds = (performance.now() - rawStart) / 1000;
   const rawCpuUs = cpuMicros(rawCpu);
+  const rawBusyShares = rawBusy();
   const rawSustained = sunk / (((sunkAt || epochNow()) - rawDone.startedAt) / 1000);
   const rawRate = sunk / rawSeconds;
   await sink.endAsync();
@@ -154,10 +169,12 @@ async function measure(opts: { size: 'default' | 'large' }, externalUrl: string 
   });
   const e2eStart = performance.now();
   const e2eCpu = process.cpuUsage();
+  const e2eBusy = busyMeter(hub);
   const published = await publish('e2e');
   await waitUntil(() => evaluated >= messages, e2eStart);
   const e2eSeconds = (performance.now() - e2eStart) / 1000;
   const e2eCpuUs = cpuMicros(e2eCpu);
+  const e2eBusyShares = e2eBusy();
   const e2eRate = evaluated / e2eSeconds;
   const e2eSustained = evaluated / (((evaluatedAt || epochNow()) - published.startedAt) / 1000);
   const waitAlarms = performance.now();
@@ -184,12 +201,12 @@ async function measure(opts: { size: 'default' | 'large' }, externalUrl: string 
   console.log(
     `raw broker, consumer doing nothing: ${sunk} msgs, ${Math.round(rawSustained)} msg/s from the first message` +
       ` (${rawSeconds.toFixed(2)} s = ${Math.round(rawRate)} msg/s from starting the devices' thread;` +
-      ` process CPU ${(rawCpuUs / sunk).toFixed(1)} µs/msg)`,
+      ` process CPU ${(rawCpuUs / sunk).toFixed(1)} µs/msg; ${rawBusyShares})`,
   );
   console.log(
     `end to end (broker → validated → stored → evaluated): ${evaluated} msgs, ${Math.round(e2eSustained)} msg/s from the first message` +
       ` (${e2eSeconds.toFixed(2)} s = ${Math.round(e2eRate)} msg/s from starting the devices' thread;` +
-      ` rows stored ${Number(stored.n)}, flushes ${hub.ingestor.stats.flushes}; process CPU ${(e2eCpuUs / evaluated).toFixed(1)} µs/msg);` +
+      ` rows stored ${Number(stored.n)}, flushes ${hub.ingestor.stats.flushes}; process CPU ${(e2eCpuUs / evaluated).toFixed(1)} µs/msg; ${e2eBusyShares});` +
       ` ratio to raw broker ${(e2eSustained / rawSustained).toFixed(2)}`,
   );
   console.log(

@@ -1,6 +1,7 @@
 // Everything that runs for sensing, wired once per app: ingestion, evaluation, alerts, dispatch and the live feed.
 // The HTTP routes use it always; `start()` adds the MQTT side and the timers (serve and the tests that need them
 // call it; other tests never open a port).
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -95,6 +96,10 @@ export function createSensingHub(
     loadTimings,
     setWorkOrderHook(hook: WorkOrderHook | null) {
       alerts.setWorkOrderHook(hook);
+    },
+    /** Event-loop utilisation of the ingestion thread since it started (null before start). */
+    ingestionUtilization(): EventLoopUtilization | null {
+      return thread?.utilization() ?? null;
     },
     /** URL ingestion listens on (the embedded broker's, or the external one). */
     get brokerUrl(): string | null {
