@@ -14,6 +14,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Aedes } from 'aedes';
+import { skipOfflineLookupWhileUnused } from './broker-persistence.ts';
 import { connectSubscriber } from './mqtt-subscriber.ts';
 import { MAX_PAYLOAD_BYTES, TOPIC_FILTER } from './payload.ts';
 
@@ -158,6 +159,7 @@ async function main() {
       post({ type: 'ready', url: data.url, port: null });
     } else {
       const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
+      skipOfflineLookupWhileUnused(broker);
       await new Promise<void>((resolve) =>
         broker.subscribe(
           TOPIC_FILTER,
