@@ -13,6 +13,8 @@ import { type GatewayMessage, MqttGateway } from './mqtt-gateway.ts';
 export interface PublisherJob {
   url: string;
   phase: 'raw' | 'e2e';
+  /** Topic prefix of the raw phase (unique per run: an external broker may carry other traffic). */
+  rawTopic: string;
   messages: number;
   meters: number;
   smokeDevices: number;
@@ -20,6 +22,8 @@ export interface PublisherJob {
 
 export interface PublisherDone {
   sent: number;
+  /** When the first message was handed over, connections open and the thread warm (epoch ms). */
+  startedAt: number;
   smokeSentAt: Array<[msgId: string, epochMs: number]>;
 }
 
@@ -38,7 +42,7 @@ async function main() {
   function* messages(): Generator<GatewayMessage> {
     for (let i = 0; i < job.messages; i++) {
       if (job.phase === 'raw') {
-        yield { topic: `raw/${i % job.meters}`, payload };
+        yield { topic: `${job.rawTopic}/${i % job.meters}`, payload };
         continue;
       }
       const now = Date.now();
@@ -60,13 +64,14 @@ async function main() {
       }
     }
   }
+  const startedAt = epochNow();
   let sent = await gateway.publishAll(messages(), 5000);
   if (alarmClient) {
     sent += smokeSentAt.length;
     await alarmClient.endAsync();
   }
   await gateway.close();
-  const done: PublisherDone = { sent, smokeSentAt };
+  const done: PublisherDone = { sent, startedAt, smokeSentAt };
   parentPort!.postMessage(done);
 }
 

@@ -14,7 +14,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Aedes } from 'aedes';
-import mqtt from 'mqtt';
+import { skipOfflineLookupWhileUnused } from './broker-persistence.ts';
+import { connectSubscriber } from './mqtt-subscriber.ts';
 import { MAX_PAYLOAD_BYTES, TOPIC_FILTER } from './payload.ts';
 
 export interface BrokerWorkerData {
@@ -151,18 +152,14 @@ async function main() {
   let close: () => Promise<void>;
   try {
     if (data.url) {
-      const client = await mqtt.connectAsync(data.url, {
-        clientId: data.clientId,
-        clean: false,
-        reconnectPeriod: 1000,
-        connectTimeout: 5000,
-      });
+      const client = await connectSubscriber(data.url, { clientId: data.clientId, persistent: true });
       client.on('message', (topic, payload) => push(topic, payload));
       await client.subscribeAsync(TOPIC_FILTER, { qos: 1 });
       close = () => client.endAsync();
       post({ type: 'ready', url: data.url, port: null });
     } else {
       const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
+      skipOfflineLookupWhileUnused(broker);
       await new Promise<void>((resolve) =>
         broker.subscribe(
           TOPIC_FILTER,

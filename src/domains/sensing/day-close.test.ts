@@ -1,13 +1,15 @@
 // The clock's part in detection, with a controlled clock: a water meter's day is closed and judged once it is over
 // in China time even when no later reading comes, exactly once whichever path closes it first (also after a
-// restart that replays the stored readings), and a device that stops reporting is reported by the clock alone.
+// restart that replays the stored readings), a device that stops reporting is reported by the clock alone, and
+// closed days older than the daily rules look back on are deleted by the clock, once a day.
 import { expect, it } from 'vitest';
-import { cstDay, cstDayEndMs } from '../../lib/anomaly/usage-days.ts';
+import { cstDay, cstDayEndMs, daySummary } from '../../lib/anomaly/usage-days.ts';
 import { authed } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend, type TestAppContext } from '../../testing/test-context.ts';
-import { DAY_CLOSE_GRACE_MS } from './evaluator.ts';
+import { DAY_CLOSE_GRACE_MS, RETAINED_DAYS } from './evaluator.ts';
 import { message, registerDevice, type SensingFixture, seedSensing, topicOf } from './sensing.testing.ts';
 import { createSensingHub, type SensingHub } from './sensing-hub.ts';
+import { insertClosedDay } from './usage-days.repository.ts';
 
 const HOUR = 3_600_000;
 
@@ -175,6 +177,49 @@ describeEachBackend(
       await hub.ingestor.flush();
       await hub.evaluator.sweepClock(nextTs + 1441 * 60_000);
       expect(await alertsOf(c, c.door.id, 'meter_silent')).toHaveLength(2);
+    });
+
+    it('closed days older than the daily rules look back on are deleted by the clock, once a day', async () => {
+      const c = ctx();
+      const store = (day: number) =>
+        insertClosedDay(
+          c.database.db,
+          c.family.id,
+          daySummary(day, Array(24).fill(5), 24),
+          'clock',
+          dayStart(day + 1),
+        );
+      // The first day kept today: the last RETAINED_DAYS (the 14 a start restores, and two more).
+      const keptFrom = today - RETAINED_DAYS;
+      expect(RETAINED_DAYS).toBeGreaterThanOrEqual(14);
+      for (const day of [today - 400, keptFrom - 2, keptFrom - 1, keptFrom, keptFrom + 1])
+        expect(await store(day)).toBe(true);
+      const before = (await closedDays(c, c.family.id)).map((d) => d.day);
+
+      // A server started now sweeps: what fell out of the window goes, the rest and the other meter's days stay.
+      const hub = createSensingHub(c.database, c.config, c.app.log);
+      await hub.load();
+      const lonelyDays = await closedDays(c, c.lonely.id);
+      expect((await hub.evaluator.sweepClock(Date.now())).daysPruned).toBe(3);
+      expect((await closedDays(c, c.family.id)).map((d) => d.day)).toEqual(
+        before.filter((d) => d >= keptFrom),
+      );
+      expect(await closedDays(c, c.lonely.id)).toEqual(lonelyDays);
+
+      // Once a day: a later sweep of the same day deletes nothing, even a row that came meanwhile.
+      expect(await store(today - 100)).toBe(true);
+      expect((await hub.evaluator.sweepClock(Date.now() + 60_000)).daysPruned).toBe(0);
+      // The next day's first sweep moves the window by a day.
+      const next = await hub.evaluator.sweepClock(closeAt);
+      expect(next.daysPruned).toBe(2);
+      expect((await closedDays(c, c.family.id)).map((d) => d.day)).toEqual(
+        before.filter((d) => d > keptFrom),
+      );
+      // What the window keeps is what a start needs: no day is closed and judged a second time.
+      expect(next.daysClosed).toBe(0);
+      const restarted = createSensingHub(c.database, c.config, c.app.log);
+      await restarted.load();
+      expect((await restarted.evaluator.sweepClock(closeAt + HOUR)).daysClosed).toBe(0);
     });
   },
 );

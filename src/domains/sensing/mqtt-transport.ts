@@ -1,6 +1,7 @@
 // MQTT transport: the ingestion thread (broker-worker.ts) holds either an embedded aedes broker on its own port
 // (MQTT_PORT, default 1884 since a system Mosquitto often holds 1883) or a client of any external broker by
-// MQTT_URL. The external subscription uses a fixed client id with a persistent session (clean: false) and QoS 1,
+// MQTT_URL. The external subscription (mqtt-subscriber.ts: MQTT 5 with a large receive maximum where the broker
+// speaks it) uses a fixed client id with a persistent session and QoS 1,
 // so messages published while it reconnects are queued by the broker and delivered afterwards; the table's key
 // drops any redelivery. Batches of messages arrive here and are handed to `onMessage` one by one.
 //

@@ -32,6 +32,48 @@ export async function insertClosedDay(
   return row !== undefined;
 }
 
+/**
+ * Deletes closed days before `beforeDay`, at most `limit` rows a statement (PGlite runs a statement on the caller's
+ * thread, where an alarm must not wait for a year of backlog); returns how many it deleted.
+ */
+export async function deleteClosedDaysBefore(db: Db, beforeDay: number, limit: number): Promise<number> {
+  const r = await sql`
+    delete from sensing_usage_day
+    where (device_id, day) in (
+      select device_id, day from sensing_usage_day where day < ${beforeDay} limit ${limit}
+    )`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Stores closed days in one statement (a start's replay closes up to 14 days a meter); returns the keys
+ * (`deviceId:day`) this call stored. A day found there already was closed before and must not be judged again.
+ */
+export async function insertClosedDays(
+  db: Db,
+  days: ReadonlyArray<{ deviceId: number; day: DaySummary; closedAtMs: number }>,
+  closedBy: 'reading' | 'clock',
+): Promise<Set<string>> {
+  if (days.length === 0) return new Set();
+  const rows = await db
+    .insertInto('sensing_usage_day')
+    .values(
+      days.map(({ deviceId, day, closedAtMs }) => ({
+        device_id: deviceId,
+        day: day.day,
+        total: day.total,
+        hourly: JSON.stringify(Array.from(day.hourly)),
+        readings: day.readings,
+        closed_by: closedBy,
+        closed_at: new Date(closedAtMs),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['device_id', 'day']).doNothing())
+    .returning(['device_id', 'day'])
+    .execute();
+  return new Set(rows.map((r) => `${r.device_id}:${r.day}`));
+}
+
 export interface StoredDay {
   deviceId: number;
   day: number;
