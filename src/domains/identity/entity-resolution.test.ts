@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { houseAddressParts, organizationNameCore, usccKey } from '../../lib/linkage/entity-normalise.ts';
 import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
+import { makeUscc } from '../../lib/uscc.ts';
 import type { ResolvedEntityType } from '../../platform/db/index.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
@@ -346,6 +347,265 @@ describeEachBackend(
         .execute();
       expect(open).toEqual([]);
     }, 300_000);
+
+    it('register records no platform row matches create the row when the register places it, else go to review with the reason', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const dir = mkdtempSync(path.join(tmpdir(), 'entity-new-'));
+      // A room the platform lacks in a building it has, and one in a compound it has never heard of.
+      const known = await db
+        .selectFrom('house')
+        .select(['id', 'address', 'building_id', 'scope_path'])
+        .where('address', 'like', '%单元%室')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const newRoom = known.address.replace(/\d+室$/, '9901室');
+      const houses = path.join(dir, 'houses.csv');
+      writeFileSync(houses, `编号,地址,面积\nN1,${newRoom},88.5\nN2,无名花园8幢1单元101室,60\n`);
+      // A household of an existing house with a number the platform lacks, and one whose address is nowhere.
+      const households = path.join(dir, 'households.csv');
+      writeFileSync(
+        households,
+        `编号,户号,住址,人数\nN1,HH-NEW-0001,${known.address},2\nN2,HH-NEW-0002,无名花园8幢1单元101室,1\n`,
+      );
+      // An organisation with its name and credit code in a street of the district, and one without a code.
+      const street = await db
+        .selectFrom('admin_division')
+        .select('name')
+        .where('level', '=', 4)
+        .orderBy('code')
+        .executeTakeFirstOrThrow();
+      const uscc = ['NEWARB01', 'NEWARB02', 'NEWARB03', 'NEWARB04']
+        .map((body) => makeUscc('91', '330106', body))
+        .find((c) => c !== null)!;
+      const orgs = path.join(dir, 'orgs.csv');
+      writeFileSync(
+        orgs,
+        `编号,名称,代码,住所\nN1,云溪区新开张科技有限公司,${uscc},浙江省杭州市云溪区${street.name}云溪大道8号\n` +
+          `N2,无证小店,,浙江省杭州市云溪区${street.name}云溪大道9号\n`,
+      );
+      const registers = [
+        { type: 'house', file: houses, mapping: { source_key: '编号', address: '地址', area_m2: '面积' } },
+        {
+          type: 'household',
+          file: households,
+          mapping: { source_key: '编号', household_no: '户号', address: '住址', member_count: '人数' },
+        },
+        {
+          type: 'organization',
+          file: orgs,
+          mapping: { source_key: '编号', name: '名称', uscc: '代码', address: '住所' },
+        },
+      ] as const;
+      for (const r of registers) {
+        const report = await importEntityRegister(database, cipher, {
+          file: r.file,
+          entityType: r.type,
+          source: 'new_register',
+          mapping: r.mapping,
+          scopePath: scope,
+        });
+        expect(report.accepted).toBe(2);
+      }
+      const refOf = async (type: string, key: string) => {
+        const row = await db
+          .selectFrom('source_entity')
+          .select('id')
+          .where('entity_type', '=', type as ResolvedEntityType)
+          .where('source', '=', 'new_register')
+          .where('source_key', '=', key)
+          .executeTakeFirstOrThrow();
+        return `se:${row.id}`;
+      };
+      for (const type of ['house', 'household', 'organization'] as const) {
+        const run = await service.start(actor, { entityType: type });
+        await service.wait(run.id);
+        const done = await service.readRun(actor, run.id);
+        expect(done.status, JSON.stringify(done.error)).toBe('completed');
+        expect(done.personsCreated, type).toBeGreaterThanOrEqual(1);
+        // The created row: its golden record names the register, and a merge records the creation.
+        const created = await db
+          .selectFrom('identity_cluster_member')
+          .select('person_id')
+          .where('run_id', '=', run.id)
+          .where('ref', '=', await refOf(type, 'N1'))
+          .executeTakeFirstOrThrow();
+        expect(created.person_id, type).not.toBeNull();
+        const golden = await service.entityGolden(actor, type, created.person_id!);
+        expect(golden.fields.every((f) => f.source === 'new_register')).toBe(true);
+        expect(golden.merges[0]!.undoable).toBe(true);
+        // The unplaced one is in the type's queue with the reason.
+        const unplacedRef = await refOf(type, 'N2');
+        const queue = await service.listReviews(actor, {
+          status: 'open',
+          limit: 500,
+          offset: 0,
+          entityType: type,
+        });
+        const item = queue.items.find((r) => r.left?.ref === unplacedRef);
+        expect(item?.kind, type).toBe('unplaced');
+        expect(item?.problem).toMatch(/无法/);
+      }
+      const house = await db
+        .selectFrom('house')
+        .selectAll()
+        .where('address', '=', newRoom)
+        .executeTakeFirstOrThrow();
+      expect(house).toMatchObject({ building_id: known.building_id, room_no: '9901', source: 'identity' });
+      expect(Number(house.area_m2)).toBe(88.5);
+      const household = await db
+        .selectFrom('household')
+        .selectAll()
+        .where('household_no', '=', 'HH-NEW-0001')
+        .executeTakeFirstOrThrow();
+      expect(household.house_id).toBe(known.id);
+      expect(household.scope_path).toBe(known.scope_path);
+      const org = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('uscc', '=', uscc)
+        .executeTakeFirstOrThrow();
+      expect(org.name).toBe('云溪区新开张科技有限公司');
+      expect(org.kind).toBe('enterprise');
+      // An unplaced item is not a pair a reviewer can confirm.
+      const admin = await login(app, 'admin', 'Admin@2026');
+      const unplaced = await db
+        .selectFrom('identity_review')
+        .select('id')
+        .where('kind', '=', 'unplaced')
+        .where('status', '=', 'open')
+        .executeTakeFirstOrThrow();
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/api/identity/reviews/${unplaced.id}/decision`,
+        headers: authed(admin),
+        payload: { decision: 'confirm', reason: '同一组织' },
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('IDENTITY_REVIEW_NOT_PAIR');
+      // Undoing the creation removes the row again.
+      const creation = await db
+        .selectFrom('identity_entity_merge')
+        .select('id')
+        .where('entity_type', '=', 'organization')
+        .where('entity_id', '=', org.id)
+        .executeTakeFirstOrThrow();
+      await service.undoEntityMerge(actor, Number(creation.id), '登记有误');
+      expect(
+        await db.selectFrom('organization').select('id').where('id', '=', org.id).executeTakeFirst(),
+      ).toBe(undefined);
+    }, 600_000);
+
+    it('two platform rows of one organisation are a conflict in the review queue; confirming merges them, undo brings the duplicate back', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      // The platform has an organisation twice (entered again without its credit code), and a facility names the
+      // second copy as its operator.
+      const original = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('uscc', 'is not', null)
+        .where('source', '=', 'identity')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const { id: _id, ...copy } = original;
+      const duplicate = await db
+        .insertInto('organization')
+        .values({ ...copy, uscc: null, source: 'manual' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const facility = await db.selectFrom('facility').select('id').orderBy('id').executeTakeFirstOrThrow();
+      await db
+        .updateTable('facility')
+        .set({ operator_org_id: duplicate.id })
+        .where('id', '=', facility.id)
+        .execute();
+
+      const run = await service.start(actor, { entityType: 'organization' });
+      await service.wait(run.id);
+      const done = await service.readRun(actor, run.id);
+      expect(done.conflicts).toBeGreaterThanOrEqual(1);
+      const admin = await login(app, 'admin', 'Admin@2026');
+      const queue = await app.inject({
+        method: 'GET',
+        url: '/api/identity/reviews?entityType=organization&limit=100',
+        headers: authed(admin),
+      });
+      const conflict = queue
+        .json()
+        .items.find(
+          (r: { kind: string; left: { ref: string } | null; right: { ref: string } | null }) =>
+            r.kind === 'conflict' &&
+            r.left?.ref === `o:${original.id}` &&
+            r.right?.ref === `o:${duplicate.id}`,
+        );
+      expect(conflict?.problem).toContain('同一实体');
+
+      const merged = await app.inject({
+        method: 'POST',
+        url: `/api/identity/reviews/${conflict.id}/decision`,
+        headers: authed(admin),
+        payload: { decision: 'confirm', reason: '同一家企业重复录入' },
+      });
+      expect(merged.statusCode).toBe(200);
+      expect(merged.json().status).toBe('confirmed');
+      const mergeId = merged.json().mergeId as number;
+      expect(mergeId).toBeGreaterThan(0);
+      expect(
+        await db.selectFrom('organization').select('id').where('id', '=', duplicate.id).executeTakeFirst(),
+      ).toBe(undefined);
+      const operator = async () =>
+        (
+          await db
+            .selectFrom('facility')
+            .select('operator_org_id')
+            .where('id', '=', facility.id)
+            .executeTakeFirstOrThrow()
+        ).operator_org_id;
+      expect(await operator()).toBe(original.id);
+      // The next run finds the organisation once: no conflict for it.
+      const next = await service.start(actor, { entityType: 'organization' });
+      await service.wait(next.id);
+      expect((await service.readRun(actor, next.id)).conflicts).toBe(done.conflicts - 1);
+
+      // Only the latest merge is undone: a golden record the next run wrote goes first, then the absorb.
+      for (;;) {
+        const latest = await db
+          .selectFrom('identity_entity_merge')
+          .select('id')
+          .where('entity_type', '=', 'organization')
+          .where('entity_id', '=', original.id)
+          .where('status', '=', 'applied')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        if (Number(latest.id) === mergeId) break;
+        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
+      }
+      const undone = await app.inject({
+        method: 'POST',
+        url: `/api/identity/entity-merges/${mergeId}/undo`,
+        headers: authed(admin),
+        payload: { reason: '实为两家分店' },
+      });
+      expect(undone.statusCode).toBe(200);
+      const back = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('id', '=', duplicate.id)
+        .executeTakeFirstOrThrow();
+      expect(back.name).toBe(original.name);
+      expect(await operator()).toBe(duplicate.id);
+      const reopened = await db
+        .selectFrom('identity_review')
+        .select('status')
+        .where('id', '=', conflict.id)
+        .executeTakeFirstOrThrow();
+      expect(reopened.status).toBe('open');
+    }, 600_000);
 
     it('routes: entity type, golden record and rules are schema-checked; rows a register cannot use are named', async () => {
       const { app, database, cipher } = ctx();

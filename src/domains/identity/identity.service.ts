@@ -22,7 +22,7 @@ import type {
 } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { ENTITY_KINDS, entitySettings } from './entity-kinds.ts';
-import { createEntityResolution, type EntityOutcome } from './entity-resolution.ts';
+import { createEntityResolution, type EntityOutcome, emptyEntityOutcome } from './entity-resolution.ts';
 import {
   iso,
   maskValue,
@@ -548,10 +548,23 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       else clusters.set(c, [i]);
     });
     const entityOfRecord = new Map<number, number | null>();
-    let outcome: EntityOutcome = { updated: 0, conflicts: 0, unplaced: 0, changedEntities: [] };
+    let outcome: EntityOutcome = emptyEntityOutcome();
     if (apply) {
       await setRun(runId, { stage: 'writing golden records' });
-      outcome = await entities.applyGolden(entityType, runId, records, clusters, entityOfRecord);
+      // A record the engine is unsure about (a pair in review) waits for the reviewer before a row is created.
+      const inReview = new Set(
+        summary.pairs.filter((p) => p.decision === 'review').flatMap((p) => [p.a, p.b]),
+      );
+      outcome = await entities.applyGolden(
+        entityType,
+        actor.scopePath,
+        runId,
+        records,
+        clusters,
+        entityOfRecord,
+        inReview,
+      );
+      await repo.upsertProblemReviews(db, runId, outcome.reviewItems, entityType);
     } else
       for (const members of clusters.values()) {
         const platform = members.filter((i) => records[i]!.platformId !== null);
@@ -576,6 +589,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           matches: summary.matches,
           reviews: summary.reviews,
           clusters: clusters.size,
+          persons_created: outcome.created,
           persons_updated: outcome.updated,
           conflicts: outcome.conflicts,
           unplaced: outcome.unplaced,
@@ -589,7 +603,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           action: `${entityType}.update`,
           entityType,
           entityIds: outcome.changedEntities.slice(0, 1000),
-          details: { identityRun: runId, updated: outcome.updated },
+          details: { identityRun: runId, updated: outcome.updated, created: outcome.created },
         });
     });
   }
@@ -1129,6 +1143,13 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       if (!review) throw new AppError('IDENTITY_REVIEW_NOT_FOUND');
       if (review.status === 'obsolete') throw new AppError('IDENTITY_REVIEW_CLOSED');
       const status = body.decision === 'confirm' ? 'confirmed' : 'split';
+      if (review.kind === 'unplaced' && body.decision === 'confirm')
+        throw new AppError('IDENTITY_REVIEW_NOT_PAIR');
+      // Confirming a conflict merges the platform's two rows of the entity (undoable like any merge).
+      const mergeId =
+        review.kind === 'conflict' && status === 'confirmed' && review.status === 'open'
+          ? await entities.absorb(trx, actor, review)
+          : null;
       const row = await trx
         .updateTable('identity_review')
         .set({
@@ -1146,10 +1167,19 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         entityType: 'identity_review',
         entityIds: [id],
         purpose: body.reason.trim(),
-        details: { decision: status, left: review.left_ref, right: review.right_ref, was: review.status },
+        details: {
+          decision: status,
+          left: review.left_ref,
+          right: review.right_ref,
+          was: review.status,
+          ...(mergeId === null ? {} : { mergeId }),
+        },
       });
       const views = await recordViews([row.left_ref, row.right_ref], trx);
-      return presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null);
+      return {
+        ...presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null),
+        ...(mergeId === null ? {} : { mergeId }),
+      };
     });
   }
 
@@ -1276,16 +1306,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
               .onConflict((oc) => oc.column('source_person_id').doNothing())
               .execute();
         }
-        await trx
-          .updateTable('identity_merge')
-          .set({
-            status: 'undone',
-            undone_at: new Date(),
-            undone_by: actor.username,
-            undo_reason: reason.trim(),
-          })
-          .where('id', '=', mergeId)
-          .execute();
+        await repo.markMergeUndone(trx, 'identity_merge', mergeId, actor.username, reason);
         await actor.audit(trx, {
           action: 'identity.merge.undo',
           entityType: 'person',
