@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { houseAddressParts, organizationNameCore, usccKey } from '../../lib/linkage/entity-normalise.ts';
 import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
@@ -695,6 +697,39 @@ describeEachBackend(
           scopePath: scope,
         }),
       ).rejects.toThrow('文件中没有列「企业名称」');
+      // Registers are read like the departments' person exports: a GBK file and a workbook import as well.
+      const gbk = path.join(path.dirname(file), 'orgs-gbk.csv');
+      writeFileSync(gbk, iconv.encode('编号,名称\r\nG1,云溪区某某五金店\r\nG2,云溪区某某茶馆\r\n', 'gbk'));
+      const fromGbk = await importEntityRegister(database, cipher, {
+        file: gbk,
+        entityType: 'organization',
+        source: 'test_register_gbk',
+        mapping: { source_key: '编号', name: '名称' },
+        scopePath: scope,
+      });
+      expect(fromGbk).toMatchObject({ rowsRead: 2, accepted: 2, rejected: [] });
+      const staged = await database.db
+        .selectFrom('source_entity')
+        .select('fields')
+        .where('source', '=', 'test_register_gbk')
+        .orderBy('source_key')
+        .execute();
+      expect(staged.map((r) => r.fields['name'])).toEqual(['云溪区某某五金店', '云溪区某某茶馆']);
+      const xlsx = path.join(path.dirname(file), 'orgs.xlsx');
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('登记');
+      ws.addRow(['编号', '名称']);
+      ws.addRow(['X1', '云溪区某某书店']);
+      await wb.xlsx.writeFile(xlsx);
+      expect(
+        await importEntityRegister(database, cipher, {
+          file: xlsx,
+          entityType: 'organization',
+          source: 'test_register_xlsx',
+          mapping: { source_key: '编号', name: '名称' },
+          scopePath: scope,
+        }),
+      ).toMatchObject({ rowsRead: 1, accepted: 1 });
     }, 120_000);
   },
 );
