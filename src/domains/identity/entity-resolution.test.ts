@@ -1,23 +1,19 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { houseAddressParts, organizationNameCore, usccKey } from '../../lib/linkage/entity-normalise.ts';
-import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
 import { makeUscc } from '../../lib/uscc.ts';
 import type { ResolvedEntityType } from '../../platform/db/index.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
-import { type EntityExportsSummary, generateEntityExports, loadDemo } from '../demo/index.ts';
-import { districtPath } from '../ingest/index.ts';
+import { type EntityExportsSummary, generateEntityExports } from '../demo/index.ts';
 import { importEntityRegister } from './entity-sources.ts';
+import { completedRun, loadSmallDistrict, SEED, scoreRun, truthOfRecords } from './identity.fixture.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
 import { createIdentityService } from './identity.service.ts';
-
-const TODAY = '2026-11-30';
 
 describe('normal forms of houses and organisations', () => {
   it('one room written four ways gives one house key; one company three ways one name core', () => {
@@ -42,15 +38,14 @@ describeEachBackend(
   (ctx) => {
     let exportsSummary: EntityExportsSummary;
     /** se:<id> → the platform id the register record truly is. */
-    const truthOf = new Map<string, number>();
+    let truthOf = new Map<string, number>();
     let scope = '';
 
     beforeAll(async () => {
       const { database, cipher } = ctx();
-      await loadDemo(database, cipher, { size: 'small', seed: 7, today: TODAY, profiles: false });
+      scope = await loadSmallDistrict(database, cipher);
       const dir = mkdtempSync(path.join(tmpdir(), 'entities-'));
-      exportsSummary = generateEntityExports({ size: 'small', seed: 7, outDir: dir });
-      scope = await districtPath(database.db);
+      exportsSummary = generateEntityExports({ size: 'small', seed: SEED, outDir: dir });
       for (const e of exportsSummary.exports) {
         const report = await importEntityRegister(database, cipher, {
           file: e.file,
@@ -62,52 +57,30 @@ describeEachBackend(
         expect(report.rowsRead).toBe(e.rows);
         expect(report.accepted + report.rejected.length).toBe(e.rows);
       }
-      const truth = parse(readFileSync(exportsSummary.truthFile), { columns: true }) as {
-        entity_type: string;
-        source: string;
-        source_key: string;
-        entity_id: string;
-      }[];
-      const byKey = new Map(
-        truth.map((t) => [`${t.entity_type}\u0000${t.source}\u0000${t.source_key}`, Number(t.entity_id)]),
-      );
-      for (const r of await database.db
+      const staged = await database.db
         .selectFrom('source_entity')
         .select(['id', 'entity_type', 'source', 'source_key'])
-        .execute())
-        truthOf.set(`se:${r.id}`, byKey.get(`${r.entity_type}\u0000${r.source}\u0000${r.source_key}`)!);
+        .execute();
+      truthOf = truthOfRecords(
+        exportsSummary.truthFile,
+        ['entity_type', 'source', 'source_key'],
+        'entity_id',
+        'se:',
+        staged,
+      );
     }, 600_000);
 
     async function runAndScore(type: ResolvedEntityType, apply = true) {
       const { database, cipher } = ctx();
-      const service = createIdentityService(database, cipher);
-      const run = await service.start(commandLineIdentityActor('tester', scope), { entityType: type, apply });
-      await service.wait(run.id);
-      const done = await service.readRun({ scopePath: scope }, run.id);
-      expect(done.status, JSON.stringify(done.error)).toBe('completed');
-      expect(done.entityType).toBe(type);
-      const members = await database.db
-        .selectFrom('identity_cluster_member')
-        .select(['ref', 'cluster_ref'])
-        .where('run_id', '=', run.id)
-        .execute();
-      const clusterIds = new Map<string, number>();
-      const clusterOf: number[] = [];
-      const truth: number[] = [];
-      for (const m of members) {
-        if (!clusterIds.has(m.cluster_ref)) clusterIds.set(m.cluster_ref, clusterIds.size);
-        clusterOf.push(clusterIds.get(m.cluster_ref)!);
-        truth.push(
-          m.ref.startsWith('se:') ? truthOf.get(m.ref)! : Number(m.ref.slice(m.ref.indexOf(':') + 1)),
-        );
-      }
-      const scores = clusterPairScores(clusterOf, truth);
+      const { run, service } = await completedRun(database, cipher, scope, { entityType: type, apply });
+      expect(run.entityType).toBe(type);
+      const scores = await scoreRun(database.db, run.id, truthOf);
       console.log(
-        `${type}: ${members.length} records, ${scores.truePairs} true pairs, precision ${scores.precision.toFixed(4)}, ` +
-          `recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)}; updated ${done.personsUpdated}, ` +
-          `conflicts ${done.conflicts}, unplaced ${done.unplaced}, reviews ${done.reviews}`,
+        `${type}: ${scores.records} records, ${scores.truePairs} true pairs, precision ${scores.precision.toFixed(4)}, ` +
+          `recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)}; updated ${run.personsUpdated}, ` +
+          `conflicts ${run.conflicts}, unplaced ${run.unplaced}, reviews ${run.reviews}`,
       );
-      return { run: done, scores, service };
+      return { run, scores, service };
     }
 
     it('resolves organisations by credit code, name variants and address (pairwise F1 ≥ 0.95) with golden records and provenance', async () => {

@@ -669,3 +669,31 @@ export function markMergeUndone(
     .where('id', '=', mergeId)
     .execute();
 }
+
+/** A run finished: completed, with its figures and the model the engine fitted. */
+export function completeRun(
+  db: Db,
+  runId: number,
+  figures: {
+    matches: number;
+    reviews: number;
+    clusters: number;
+    persons_created: number;
+    persons_updated: number;
+    conflicts: number;
+    unplaced: number;
+    model: Record<string, unknown>;
+  },
+) {
+  return db
+    .updateTable('identity_run')
+    .set({
+      ...figures,
+      model: JSON.stringify(figures.model),
+      status: 'completed',
+      stage: 'completed',
+      finished_at: new Date(),
+    })
+    .where('id', '=', runId)
+    .execute();
+}

@@ -463,12 +463,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     const records = await loadRecords(actor.scopePath);
     const summary = await linkAndStore(actor, runId, settings, 'person', records, IDENTITY_COLUMNS);
 
-    const clusters = new Map<number, number[]>();
-    summary.clusterOf.forEach((c, i) => {
-      const list = clusters.get(c);
-      if (list) list.push(i);
-      else clusters.set(c, [i]);
-    });
+    const clusters = clustersOf(summary);
     const personOfRecord = new Map<number, number | null>();
     const outcome: GoldenOutcome = { created: 0, updated: 0, conflicts: 0, unplaced: 0, mergedPersons: [] };
     if (apply) {
@@ -490,36 +485,63 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         person_id: personOfRecord.get(i) ?? null,
       })),
     );
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('identity_run')
-        .set({
-          status: 'completed',
-          stage: 'completed',
-          matches: summary.matches,
-          reviews: summary.reviews,
-          clusters: clusters.size,
-          persons_created: outcome.created,
-          persons_updated: outcome.updated,
-          conflicts: outcome.conflicts,
-          unplaced: outcome.unplaced,
-          model: JSON.stringify(summary.model),
-          finished_at: new Date(),
-        })
-        .where('id', '=', runId)
-        .execute();
-      if (outcome.mergedPersons.length > 0)
-        await actor.audit(trx, {
-          action: 'person.update',
-          entityType: 'person',
-          entityIds: outcome.mergedPersons.slice(0, 1000),
-          details: {
-            identityRun: runId,
-            created: outcome.created,
-            updated: outcome.updated,
-            persons: outcome.mergedPersons.length,
+    await completeRun(
+      actor,
+      runId,
+      summary,
+      clusters.size,
+      outcome,
+      outcome.mergedPersons.length === 0
+        ? null
+        : {
+            action: 'person.update',
+            entityType: 'person',
+            entityIds: outcome.mergedPersons.slice(0, 1000),
+            details: {
+              identityRun: runId,
+              created: outcome.created,
+              updated: outcome.updated,
+              persons: outcome.mergedPersons.length,
+            },
           },
-        });
+    );
+  }
+
+  /** The linked records' clusters: cluster id → the indices of its records. */
+  function clustersOf(summary: LinkageSummary) {
+    const clusters = new Map<number, number[]>();
+    summary.clusterOf.forEach((c, i) => {
+      const list = clusters.get(c);
+      if (list) list.push(i);
+      else clusters.set(c, [i]);
+    });
+    return clusters;
+  }
+
+  /**
+   * Marks a run completed with its figures, and audits what it wrote (persons or entities) in the same
+   * transaction, so a completed run always has its audit entry.
+   */
+  async function completeRun(
+    actor: IdentityActor,
+    runId: number,
+    summary: LinkageSummary,
+    clusters: number,
+    outcome: { created: number; updated: number; conflicts: number; unplaced: number },
+    audit: RequestAuditEntry | null,
+  ) {
+    await db.transaction().execute(async (trx) => {
+      await repo.completeRun(trx, runId, {
+        matches: summary.matches,
+        reviews: summary.reviews,
+        clusters,
+        persons_created: outcome.created,
+        persons_updated: outcome.updated,
+        conflicts: outcome.conflicts,
+        unplaced: outcome.unplaced,
+        model: summary.model,
+      });
+      if (audit) await actor.audit(trx, audit);
     });
   }
 
@@ -541,12 +563,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       records,
       ENTITY_KINDS[entityType].columns,
     );
-    const clusters = new Map<number, number[]>();
-    summary.clusterOf.forEach((c, i) => {
-      const list = clusters.get(c);
-      if (list) list.push(i);
-      else clusters.set(c, [i]);
-    });
+    const clusters = clustersOf(summary);
     const entityOfRecord = new Map<number, number | null>();
     let outcome: EntityOutcome = emptyEntityOutcome();
     if (apply) {
@@ -580,32 +597,21 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         person_id: entityOfRecord.get(i) ?? null,
       })),
     );
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('identity_run')
-        .set({
-          status: 'completed',
-          stage: 'completed',
-          matches: summary.matches,
-          reviews: summary.reviews,
-          clusters: clusters.size,
-          persons_created: outcome.created,
-          persons_updated: outcome.updated,
-          conflicts: outcome.conflicts,
-          unplaced: outcome.unplaced,
-          model: JSON.stringify(summary.model),
-          finished_at: new Date(),
-        })
-        .where('id', '=', runId)
-        .execute();
-      if (outcome.changedEntities.length > 0)
-        await actor.audit(trx, {
-          action: `${entityType}.update`,
-          entityType,
-          entityIds: outcome.changedEntities.slice(0, 1000),
-          details: { identityRun: runId, updated: outcome.updated, created: outcome.created },
-        });
-    });
+    await completeRun(
+      actor,
+      runId,
+      summary,
+      clusters.size,
+      outcome,
+      outcome.changedEntities.length === 0
+        ? null
+        : {
+            action: `${entityType}.update`,
+            entityType,
+            entityIds: outcome.changedEntities.slice(0, 1000),
+            details: { identityRun: runId, updated: outcome.updated, created: outcome.created },
+          },
+    );
   }
 
   async function applyGolden(
