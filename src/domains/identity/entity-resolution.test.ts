@@ -519,6 +519,8 @@ describeEachBackend(
             r.right?.ref === `o:${duplicate.id}`,
         );
       expect(conflict?.problem).toContain('同一实体');
+      // The two rows were compared: the card shows that pair's evidence.
+      expect(conflict.evidence.map((e: { comparison: string }) => e.comparison)).toContain('name_core');
 
       const merged = await app.inject({
         method: 'POST',

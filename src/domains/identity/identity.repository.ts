@@ -267,6 +267,9 @@ export async function upsertProblemReviews(
     right_ref: string;
     problem: string;
     scope_path: string;
+    match_probability?: number;
+    match_weight?: number;
+    evidence?: IdentityEvidence[];
   }[],
   entityType: IdentityEntityType,
 ) {
@@ -278,9 +281,9 @@ export async function upsertProblemReviews(
           left_ref: p.left_ref,
           right_ref: p.right_ref,
           run_id: runId,
-          match_probability: 1,
-          match_weight: 0,
-          evidence: JSON.stringify([]),
+          match_probability: p.match_probability ?? 1,
+          match_weight: p.match_weight ?? 0,
+          evidence: JSON.stringify(p.evidence ?? []),
           scope_path: p.scope_path,
           entity_type: entityType,
           kind: p.kind,
@@ -292,6 +295,9 @@ export async function upsertProblemReviews(
           run_id: runId,
           kind: (eb) => eb.ref('excluded.kind'),
           problem: (eb) => eb.ref('excluded.problem'),
+          match_probability: (eb) => eb.ref('excluded.match_probability'),
+          match_weight: (eb) => eb.ref('excluded.match_weight'),
+          evidence: (eb) => eb.ref('excluded.evidence'),
           status: sql`CASE WHEN identity_review.status = 'obsolete' THEN 'open' ELSE identity_review.status END`,
           updated_at: sql`now()`,
         }),

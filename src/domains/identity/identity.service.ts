@@ -581,7 +581,26 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         entityOfRecord,
         inReview,
       );
-      await repo.upsertProblemReviews(db, runId, outcome.reviewItems, entityType);
+      // A conflict shows the evidence of its two rows' pair where the engine compared them.
+      const pairOf = new Map(
+        summary.pairs.map((p) => [orderedPair(records[p.a]!.ref, records[p.b]!.ref).join(' '), p]),
+      );
+      await repo.upsertProblemReviews(
+        db,
+        runId,
+        outcome.reviewItems.map((item) => {
+          const pair = pairOf.get(`${item.left_ref} ${item.right_ref}`);
+          return pair
+            ? {
+                ...item,
+                match_probability: pair.probability,
+                match_weight: pair.weight,
+                evidence: pair.evidence,
+              }
+            : item;
+        }),
+        entityType,
+      );
     } else
       for (const members of clusters.values()) {
         const platform = members.filter((i) => records[i]!.platformId !== null);
