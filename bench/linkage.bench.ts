@@ -3,10 +3,20 @@
 // CSV file and deduplicated as `cbrain link dedupe` does: read the CSV, infer settings from the columns, block,
 // compare, fit m and u by EM without labels, score and cluster. Prints records, seconds per stage, peak RSS and
 // pairwise precision / recall / F1. Targets at ≈1 million records (--size large): F1 ≥ 0.98, ≤ 120 s.
+// Then entity resolution as `npm start` runs it: the demo district's registers of houses, households and
+// organisations staged and resolved by one identity run per type on PGlite (small district; medium with --size
+// large), each scored against the registers' ground truth, with wall and CPU seconds per type.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { generateEntityExports } from '../src/domains/demo/entity-exports.ts';
+import { loadDemo } from '../src/domains/demo/index.ts';
+import { importEntityRegister } from '../src/domains/identity/entity-sources.ts';
+import { commandLineIdentityActor } from '../src/domains/identity/identity.routes.ts';
+import { createIdentityService } from '../src/domains/identity/identity.service.ts';
+import { scoreRun, truthOfRecords } from '../src/domains/identity/run-scores.ts';
+import { districtPath } from '../src/domains/ingest/index.ts';
 import { readCsvTable } from '../src/lib/csv-table.ts';
 import { buildAutoSettings } from '../src/lib/linkage/auto-settings.ts';
 import { runLinkage } from '../src/lib/linkage/engine.ts';
@@ -17,6 +27,8 @@ import {
   generateEnglishPeople,
   type SyntheticDataset,
 } from '../src/lib/linkage/synthetic.ts';
+import type { ResolvedEntityType } from '../src/platform/db/index.ts';
+import { createTestDatabase } from '../src/testing/test-context.ts';
 
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const since = (t: number) => Math.round(performance.now() - t) / 1000;
@@ -87,6 +99,60 @@ async function dedupe(label: string, ds: SyntheticDataset, dir: string) {
   );
 }
 
+/** Houses, households and organisations of the demo district resolved from their registers, as `npm start` does. */
+async function entities(size: 'small' | 'medium', dir: string) {
+  const ctx = await createTestDatabase('pglite');
+  try {
+    const { database, cipher } = ctx;
+    let t = performance.now();
+    await loadDemo(database, cipher, { size, seed: 20261123, today: '2026-11-30', profiles: false });
+    const scope = await districtPath(database.db);
+    const summary = generateEntityExports({ size, seed: 20261123, outDir: dir });
+    for (const e of summary.exports)
+      await importEntityRegister(database, cipher, {
+        file: e.file,
+        entityType: e.entityType,
+        source: e.source,
+        mapping: e.mapping,
+        scopePath: scope,
+      });
+    console.log(`entity registers of the ${size} district loaded and staged in ${since(t)} s (PGlite)`);
+    const staged = await database.db
+      .selectFrom('source_entity')
+      .select(['id', 'entity_type', 'source', 'source_key'])
+      .execute();
+    const truthOf = truthOfRecords(
+      summary.truthFile,
+      ['entity_type', 'source', 'source_key'],
+      'entity_id',
+      'se:',
+      staged,
+    );
+    const service = createIdentityService(database, cipher);
+    const actor = commandLineIdentityActor('bench', scope);
+    for (const type of ['house', 'household', 'organization'] as ResolvedEntityType[]) {
+      t = performance.now();
+      const cpu = process.cpuUsage();
+      const started = await service.start(actor, { entityType: type });
+      await service.wait(started.id);
+      const seconds = since(t);
+      const used = process.cpuUsage(cpu);
+      const run = await service.readRun(actor, started.id);
+      const scores = await scoreRun(database.db, started.id, truthOf);
+      console.log(
+        `  ${type}: ${run.status}, ${scores.records.toLocaleString('en')} records, ${scores.truePairs.toLocaleString('en')} true pairs, ` +
+          `precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)}; ` +
+          `${seconds.toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU ` +
+          `(${((seconds * 1e6) / Math.max(1, scores.records)).toFixed(0)} µs per record); ` +
+          `updated ${run.personsUpdated}, created ${run.personsCreated}, conflicts ${run.conflicts}, ` +
+          `unplaced ${run.unplaced}, reviews ${run.reviews}`,
+      );
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+
 export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   const records = opts.size === 'large' ? 1_000_000 : 100_000;
   const dir = mkdtempSync(path.join(tmpdir(), 'cbrain-linkage-bench-'));
@@ -105,6 +171,8 @@ export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
       `generated ${febrl.truth.length.toLocaleString('en')} FEBRL-like English records in ${since(t)} s`,
     );
     await dedupe('english-people', febrl, dir);
+    global.gc?.();
+    await entities(opts.size === 'large' ? 'medium' : 'small', dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -196,4 +196,58 @@ describe('entity resolution in the console', () => {
     ).toBe('undone');
     await page.close();
   }, 300_000);
+  it('shows a duplicate organisation of the platform as a conflict with the reason, and merges it from its card', async () => {
+    const { database, cipher } = harness.ctx;
+    const { db } = database;
+    const scope = await districtPath(db);
+    // The platform has an organisation twice (entered again without its credit code): the next run finds both
+    // in one cluster and queues the conflict.
+    const original = await db
+      .selectFrom('organization')
+      .selectAll()
+      .where('uscc', 'is not', null)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = original;
+    const duplicate = await db
+      .insertInto('organization')
+      .values({ ...copy, uscc: null, source: 'manual' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const service = createIdentityService(database, cipher);
+    const run = await service.start(commandLineIdentityActor('tester', scope), {
+      entityType: 'organization',
+    });
+    await service.wait(run.id);
+
+    const page = await harness.signIn('admin');
+    await page.getByRole('link', { name: '实体识别' }).first().click();
+    await page.getByTestId('identity-entity-type').getByText('组织').click();
+    await page.getByRole('tab', { name: '待核对' }).click();
+    const card = page.getByTestId('identity-review').filter({ hasText: '平台记录重复' }).first();
+    await card.waitFor({ timeout: 30_000 });
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('指向同一实体');
+    expect(text).toContain(original.name);
+    await page.screenshot({ path: `${SHOTS}/identity-conflict.png`, fullPage: true });
+    await card.getByTestId('identity-reason').fill('同一家企业重复录入');
+    await card.getByRole('button', { name: '合并为一条（可撤销）' }).click();
+    await poll(
+      async () =>
+        (await db
+          .selectFrom('organization')
+          .select('id')
+          .where('id', '=', duplicate.id)
+          .executeTakeFirst()) ?? null,
+    ).toBe(null);
+    const merge = await db
+      .selectFrom('identity_entity_merge')
+      .select(['members', 'status'])
+      .where('entity_type', '=', 'organization')
+      .where('entity_id', '=', original.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(merge).toEqual({ members: [`o:${original.id}`, `o:${duplicate.id}`], status: 'applied' });
+    await page.close();
+  }, 300_000);
 });

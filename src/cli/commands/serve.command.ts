@@ -151,21 +151,30 @@ export function registerServeCommand(program: Command) {
             if (!job) return;
             const t0 = Date.now();
             console.log(
-              `integrating the department exports in the background (identity run ${job.runId}, 实体识别) …`,
+              `integrating the department exports and registers in the background (identity run ${job.runId}, 实体识别) …`,
             );
-            await job.done;
-            const run = await runtime.database.db
-              .selectFrom('identity_run')
-              .selectAll()
-              .where('id', '=', job.runId)
-              .executeTakeFirstOrThrow();
-            console.log(
-              run.status === 'completed'
-                ? `department sources integrated in ${((Date.now() - t0) / 1000).toFixed(1)} s: ` +
-                    `${run.records} records, ${run.clusters} clusters, ${run.reviews} to review, ` +
-                    `${run.persons_updated} residents updated, ${run.persons_created} created`
-                : `integrating the department sources failed: ${JSON.stringify(run.error)}`,
-            );
+            for (const step of await job.done) {
+              if (step.runId === null) {
+                console.log(`integrating ${step.entityType} records did not start: ${step.error}`);
+                continue;
+              }
+              const run = await runtime.database.db
+                .selectFrom('identity_run')
+                .selectAll()
+                .where('id', '=', step.runId)
+                .executeTakeFirstOrThrow();
+              console.log(
+                run.status !== 'completed'
+                  ? `integrating ${step.entityType} records failed: ${JSON.stringify(run.error)}`
+                  : step.entityType === 'person'
+                    ? `department sources integrated: ${run.records} records, ${run.clusters} clusters, ` +
+                      `${run.reviews} to review, ${run.persons_updated} residents updated, ${run.persons_created} created`
+                    : `${step.entityType} registers integrated: ${run.records} records, ${run.clusters} clusters, ` +
+                      `${run.reviews} to review, ${run.persons_updated} updated, ${run.persons_created} created, ` +
+                      `${run.conflicts} conflicts, ${run.unplaced} unplaced`,
+              );
+            }
+            console.log(`integration finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
           })
           .catch((err) => app.log.error({ err }, 'integrating the demo department sources failed'));
       }

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 import { generateDemoDistrict } from './demo-loader.ts';
 import type { DemoSize } from './district-layout.ts';
 import { SeededRandom } from './random.ts';
@@ -42,16 +43,27 @@ function orgNameVariant(name: string, rng: SeededRandom): string {
   return name;
 }
 
-export function generateEntityExports(opts: {
+export interface EntityExportsOptions {
   size: DemoSize;
   seed: number;
   outDir: string;
-}): EntityExportsSummary {
+  /** Only the entities of the first this many streets (by code; default: all), like the person exports. */
+  streets?: number;
+}
+
+export function generateEntityExports(opts: EntityExportsOptions): EntityExportsSummary {
   const district = generateDemoDistrict({ size: opts.size, seed: opts.seed, today: '2026-11-30' });
-  const { houses, buildings, households, persons } = district.population;
-  const organizations = district.supply.organizations;
+  const population = district.population;
+  const streetCodes = [...new Set(population.persons.map((p) => p.grid.streetCode))].sort();
+  const kept = new Set(streetCodes.slice(0, opts.streets ?? streetCodes.length));
+  const inKept = (x: { grid: { streetCode: string } }) => kept.has(x.grid.streetCode);
+  // Lookups span the whole district; the registers list only the kept streets' entities.
+  const { buildings, persons } = population;
+  const houses = population.houses.filter(inKept);
+  const households = population.households.filter(inKept);
+  const organizations = district.supply.organizations.filter(inKept);
   const buildingById = new Map(buildings.map((b) => [b.id, b]));
-  const houseById = new Map(houses.map((h) => [h.id, h]));
+  const houseById = new Map(population.houses.map((h) => [h.id, h]));
   const personById = new Map(persons.map((p) => [p.id, p]));
   const membersOf = new Map<number, string[]>();
   for (const p of persons) {
@@ -269,4 +281,17 @@ export function generateEntityExports(opts: {
   const truthFile = path.join(opts.outDir, 'entity_ground_truth.csv');
   writeFileSync(truthFile, stringify(truth));
   return { exports, truthFile };
+}
+
+/** The same, in a worker thread (entity-exports-worker.ts), so a server keeps answering meanwhile. */
+export function generateEntityExportsInWorker(opts: EntityExportsOptions): Promise<EntityExportsSummary> {
+  type Message = { type: 'result'; summary: EntityExportsSummary } | { type: 'error'; message: string };
+  return runTsWorkerJob<Message, EntityExportsSummary>(
+    new URL('./entity-exports-worker.ts', import.meta.url),
+    {
+      input: opts,
+      onMessage: (m) => (m.type === 'result' ? { result: m.summary } : { error: new Error(m.message) }),
+      exitError: (code) => new Error(`entity exports worker exited with code ${code}`),
+    },
+  );
 }

@@ -18,9 +18,11 @@ export {
 } from './department-exports.ts';
 export { DEMO_DISTRICT, type DemoSize, generateLayout } from './district-layout.ts';
 export {
+  type EntityExportsOptions,
   type EntityExportsSummary,
   type EntityRegisterExport,
   generateEntityExports,
+  generateEntityExportsInWorker,
   type RegisterEntityType,
 } from './entity-exports.ts';
 export { KINDERGARTEN_GAP_REMOTENESS, type ServiceGap } from './services-supply.ts';

@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { houseAddressParts, organizationNameCore, usccKey } from '../../lib/linkage/entity-normalise.ts';
-import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
+import { makeUscc } from '../../lib/uscc.ts';
 import type { ResolvedEntityType } from '../../platform/db/index.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
-import { type EntityExportsSummary, generateEntityExports, loadDemo } from '../demo/index.ts';
-import { districtPath } from '../ingest/index.ts';
+import { type EntityExportsSummary, generateEntityExports } from '../demo/index.ts';
 import { importEntityRegister } from './entity-sources.ts';
+import { completedRun, loadSmallDistrict, SEED, scoreRun, truthOfRecords } from './identity.fixture.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
 import { createIdentityService } from './identity.service.ts';
-
-const TODAY = '2026-11-30';
 
 describe('normal forms of houses and organisations', () => {
   it('one room written four ways gives one house key; one company three ways one name core', () => {
@@ -39,15 +38,14 @@ describeEachBackend(
   (ctx) => {
     let exportsSummary: EntityExportsSummary;
     /** se:<id> → the platform id the register record truly is. */
-    const truthOf = new Map<string, number>();
+    let truthOf = new Map<string, number>();
     let scope = '';
 
     beforeAll(async () => {
       const { database, cipher } = ctx();
-      await loadDemo(database, cipher, { size: 'small', seed: 7, today: TODAY, profiles: false });
+      scope = await loadSmallDistrict(database, cipher);
       const dir = mkdtempSync(path.join(tmpdir(), 'entities-'));
-      exportsSummary = generateEntityExports({ size: 'small', seed: 7, outDir: dir });
-      scope = await districtPath(database.db);
+      exportsSummary = generateEntityExports({ size: 'small', seed: SEED, outDir: dir });
       for (const e of exportsSummary.exports) {
         const report = await importEntityRegister(database, cipher, {
           file: e.file,
@@ -59,52 +57,30 @@ describeEachBackend(
         expect(report.rowsRead).toBe(e.rows);
         expect(report.accepted + report.rejected.length).toBe(e.rows);
       }
-      const truth = parse(readFileSync(exportsSummary.truthFile), { columns: true }) as {
-        entity_type: string;
-        source: string;
-        source_key: string;
-        entity_id: string;
-      }[];
-      const byKey = new Map(
-        truth.map((t) => [`${t.entity_type}\u0000${t.source}\u0000${t.source_key}`, Number(t.entity_id)]),
-      );
-      for (const r of await database.db
+      const staged = await database.db
         .selectFrom('source_entity')
         .select(['id', 'entity_type', 'source', 'source_key'])
-        .execute())
-        truthOf.set(`se:${r.id}`, byKey.get(`${r.entity_type}\u0000${r.source}\u0000${r.source_key}`)!);
+        .execute();
+      truthOf = truthOfRecords(
+        exportsSummary.truthFile,
+        ['entity_type', 'source', 'source_key'],
+        'entity_id',
+        'se:',
+        staged,
+      );
     }, 600_000);
 
     async function runAndScore(type: ResolvedEntityType, apply = true) {
       const { database, cipher } = ctx();
-      const service = createIdentityService(database, cipher);
-      const run = await service.start(commandLineIdentityActor('tester', scope), { entityType: type, apply });
-      await service.wait(run.id);
-      const done = await service.readRun({ scopePath: scope }, run.id);
-      expect(done.status, JSON.stringify(done.error)).toBe('completed');
-      expect(done.entityType).toBe(type);
-      const members = await database.db
-        .selectFrom('identity_cluster_member')
-        .select(['ref', 'cluster_ref'])
-        .where('run_id', '=', run.id)
-        .execute();
-      const clusterIds = new Map<string, number>();
-      const clusterOf: number[] = [];
-      const truth: number[] = [];
-      for (const m of members) {
-        if (!clusterIds.has(m.cluster_ref)) clusterIds.set(m.cluster_ref, clusterIds.size);
-        clusterOf.push(clusterIds.get(m.cluster_ref)!);
-        truth.push(
-          m.ref.startsWith('se:') ? truthOf.get(m.ref)! : Number(m.ref.slice(m.ref.indexOf(':') + 1)),
-        );
-      }
-      const scores = clusterPairScores(clusterOf, truth);
+      const { run, service } = await completedRun(database, cipher, scope, { entityType: type, apply });
+      expect(run.entityType).toBe(type);
+      const scores = await scoreRun(database.db, run.id, truthOf);
       console.log(
-        `${type}: ${members.length} records, ${scores.truePairs} true pairs, precision ${scores.precision.toFixed(4)}, ` +
-          `recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)}; updated ${done.personsUpdated}, ` +
-          `conflicts ${done.conflicts}, unplaced ${done.unplaced}, reviews ${done.reviews}`,
+        `${type}: ${scores.records} records, ${scores.truePairs} true pairs, precision ${scores.precision.toFixed(4)}, ` +
+          `recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)}; updated ${run.personsUpdated}, ` +
+          `conflicts ${run.conflicts}, unplaced ${run.unplaced}, reviews ${run.reviews}`,
       );
-      return { run: done, scores, service };
+      return { run, scores, service };
     }
 
     it('resolves organisations by credit code, name variants and address (pairwise F1 ≥ 0.95) with golden records and provenance', async () => {
@@ -347,6 +323,267 @@ describeEachBackend(
       expect(open).toEqual([]);
     }, 300_000);
 
+    it('register records no platform row matches create the row when the register places it, else go to review with the reason', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const dir = mkdtempSync(path.join(tmpdir(), 'entity-new-'));
+      // A room the platform lacks in a building it has, and one in a compound it has never heard of.
+      const known = await db
+        .selectFrom('house')
+        .select(['id', 'address', 'building_id', 'scope_path'])
+        .where('address', 'like', '%单元%室')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const newRoom = known.address.replace(/\d+室$/, '9901室');
+      const houses = path.join(dir, 'houses.csv');
+      writeFileSync(houses, `编号,地址,面积\nN1,${newRoom},88.5\nN2,无名花园8幢1单元101室,60\n`);
+      // A household of an existing house with a number the platform lacks, and one whose address is nowhere.
+      const households = path.join(dir, 'households.csv');
+      writeFileSync(
+        households,
+        `编号,户号,住址,人数\nN1,HH-NEW-0001,${known.address},2\nN2,HH-NEW-0002,无名花园8幢1单元101室,1\n`,
+      );
+      // An organisation with its name and credit code in a street of the district, and one without a code.
+      const street = await db
+        .selectFrom('admin_division')
+        .select('name')
+        .where('level', '=', 4)
+        .orderBy('code')
+        .executeTakeFirstOrThrow();
+      const uscc = ['NEWARB01', 'NEWARB02', 'NEWARB03', 'NEWARB04']
+        .map((body) => makeUscc('91', '330106', body))
+        .find((c) => c !== null)!;
+      const orgs = path.join(dir, 'orgs.csv');
+      writeFileSync(
+        orgs,
+        `编号,名称,代码,住所\nN1,云溪区新开张科技有限公司,${uscc},浙江省杭州市云溪区${street.name}云溪大道8号\n` +
+          `N2,无证小店,,浙江省杭州市云溪区${street.name}云溪大道9号\n`,
+      );
+      const registers = [
+        { type: 'house', file: houses, mapping: { source_key: '编号', address: '地址', area_m2: '面积' } },
+        {
+          type: 'household',
+          file: households,
+          mapping: { source_key: '编号', household_no: '户号', address: '住址', member_count: '人数' },
+        },
+        {
+          type: 'organization',
+          file: orgs,
+          mapping: { source_key: '编号', name: '名称', uscc: '代码', address: '住所' },
+        },
+      ] as const;
+      for (const r of registers) {
+        const report = await importEntityRegister(database, cipher, {
+          file: r.file,
+          entityType: r.type,
+          source: 'new_register',
+          mapping: r.mapping,
+          scopePath: scope,
+        });
+        expect(report.accepted).toBe(2);
+      }
+      const refOf = async (type: string, key: string) => {
+        const row = await db
+          .selectFrom('source_entity')
+          .select('id')
+          .where('entity_type', '=', type as ResolvedEntityType)
+          .where('source', '=', 'new_register')
+          .where('source_key', '=', key)
+          .executeTakeFirstOrThrow();
+        return `se:${row.id}`;
+      };
+      for (const type of ['house', 'household', 'organization'] as const) {
+        const run = await service.start(actor, { entityType: type });
+        await service.wait(run.id);
+        const done = await service.readRun(actor, run.id);
+        expect(done.status, JSON.stringify(done.error)).toBe('completed');
+        expect(done.personsCreated, type).toBeGreaterThanOrEqual(1);
+        // The created row: its golden record names the register, and a merge records the creation.
+        const created = await db
+          .selectFrom('identity_cluster_member')
+          .select('person_id')
+          .where('run_id', '=', run.id)
+          .where('ref', '=', await refOf(type, 'N1'))
+          .executeTakeFirstOrThrow();
+        expect(created.person_id, type).not.toBeNull();
+        const golden = await service.entityGolden(actor, type, created.person_id!);
+        expect(golden.fields.every((f) => f.source === 'new_register')).toBe(true);
+        expect(golden.merges[0]!.undoable).toBe(true);
+        // The unplaced one is in the type's queue with the reason.
+        const unplacedRef = await refOf(type, 'N2');
+        const queue = await service.listReviews(actor, {
+          status: 'open',
+          limit: 500,
+          offset: 0,
+          entityType: type,
+        });
+        const item = queue.items.find((r) => r.left?.ref === unplacedRef);
+        expect(item?.kind, type).toBe('unplaced');
+        expect(item?.problem).toMatch(/无法/);
+      }
+      const house = await db
+        .selectFrom('house')
+        .selectAll()
+        .where('address', '=', newRoom)
+        .executeTakeFirstOrThrow();
+      expect(house).toMatchObject({ building_id: known.building_id, room_no: '9901', source: 'identity' });
+      expect(Number(house.area_m2)).toBe(88.5);
+      const household = await db
+        .selectFrom('household')
+        .selectAll()
+        .where('household_no', '=', 'HH-NEW-0001')
+        .executeTakeFirstOrThrow();
+      expect(household.house_id).toBe(known.id);
+      expect(household.scope_path).toBe(known.scope_path);
+      const org = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('uscc', '=', uscc)
+        .executeTakeFirstOrThrow();
+      expect(org.name).toBe('云溪区新开张科技有限公司');
+      expect(org.kind).toBe('enterprise');
+      // An unplaced item is not a pair a reviewer can confirm.
+      const admin = await login(app, 'admin', 'Admin@2026');
+      const unplaced = await db
+        .selectFrom('identity_review')
+        .select('id')
+        .where('kind', '=', 'unplaced')
+        .where('status', '=', 'open')
+        .executeTakeFirstOrThrow();
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/api/identity/reviews/${unplaced.id}/decision`,
+        headers: authed(admin),
+        payload: { decision: 'confirm', reason: '同一组织' },
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('IDENTITY_REVIEW_NOT_PAIR');
+      // Undoing the creation removes the row again.
+      const creation = await db
+        .selectFrom('identity_entity_merge')
+        .select('id')
+        .where('entity_type', '=', 'organization')
+        .where('entity_id', '=', org.id)
+        .executeTakeFirstOrThrow();
+      await service.undoEntityMerge(actor, Number(creation.id), '登记有误');
+      expect(
+        await db.selectFrom('organization').select('id').where('id', '=', org.id).executeTakeFirst(),
+      ).toBe(undefined);
+    }, 600_000);
+
+    it('two platform rows of one organisation are a conflict in the review queue; confirming merges them, undo brings the duplicate back', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      // The platform has an organisation twice (entered again without its credit code), and a facility names the
+      // second copy as its operator.
+      const original = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('uscc', 'is not', null)
+        .where('source', '=', 'identity')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const { id: _id, ...copy } = original;
+      const duplicate = await db
+        .insertInto('organization')
+        .values({ ...copy, uscc: null, source: 'manual' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const facility = await db.selectFrom('facility').select('id').orderBy('id').executeTakeFirstOrThrow();
+      await db
+        .updateTable('facility')
+        .set({ operator_org_id: duplicate.id })
+        .where('id', '=', facility.id)
+        .execute();
+
+      const run = await service.start(actor, { entityType: 'organization' });
+      await service.wait(run.id);
+      const done = await service.readRun(actor, run.id);
+      expect(done.conflicts).toBeGreaterThanOrEqual(1);
+      const admin = await login(app, 'admin', 'Admin@2026');
+      const queue = await app.inject({
+        method: 'GET',
+        url: '/api/identity/reviews?entityType=organization&limit=100',
+        headers: authed(admin),
+      });
+      const conflict = queue
+        .json()
+        .items.find(
+          (r: { kind: string; left: { ref: string } | null; right: { ref: string } | null }) =>
+            r.kind === 'conflict' &&
+            r.left?.ref === `o:${original.id}` &&
+            r.right?.ref === `o:${duplicate.id}`,
+        );
+      expect(conflict?.problem).toContain('同一实体');
+      // The two rows were compared: the card shows that pair's evidence.
+      expect(conflict.evidence.map((e: { comparison: string }) => e.comparison)).toContain('name_core');
+
+      const merged = await app.inject({
+        method: 'POST',
+        url: `/api/identity/reviews/${conflict.id}/decision`,
+        headers: authed(admin),
+        payload: { decision: 'confirm', reason: '同一家企业重复录入' },
+      });
+      expect(merged.statusCode).toBe(200);
+      expect(merged.json().status).toBe('confirmed');
+      const mergeId = merged.json().mergeId as number;
+      expect(mergeId).toBeGreaterThan(0);
+      expect(
+        await db.selectFrom('organization').select('id').where('id', '=', duplicate.id).executeTakeFirst(),
+      ).toBe(undefined);
+      const operator = async () =>
+        (
+          await db
+            .selectFrom('facility')
+            .select('operator_org_id')
+            .where('id', '=', facility.id)
+            .executeTakeFirstOrThrow()
+        ).operator_org_id;
+      expect(await operator()).toBe(original.id);
+      // The next run finds the organisation once: no conflict for it.
+      const next = await service.start(actor, { entityType: 'organization' });
+      await service.wait(next.id);
+      expect((await service.readRun(actor, next.id)).conflicts).toBe(done.conflicts - 1);
+
+      // Only the latest merge is undone: a golden record the next run wrote goes first, then the absorb.
+      for (;;) {
+        const latest = await db
+          .selectFrom('identity_entity_merge')
+          .select('id')
+          .where('entity_type', '=', 'organization')
+          .where('entity_id', '=', original.id)
+          .where('status', '=', 'applied')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        if (Number(latest.id) === mergeId) break;
+        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
+      }
+      const undone = await app.inject({
+        method: 'POST',
+        url: `/api/identity/entity-merges/${mergeId}/undo`,
+        headers: authed(admin),
+        payload: { reason: '实为两家分店' },
+      });
+      expect(undone.statusCode).toBe(200);
+      const back = await db
+        .selectFrom('organization')
+        .selectAll()
+        .where('id', '=', duplicate.id)
+        .executeTakeFirstOrThrow();
+      expect(back.name).toBe(original.name);
+      expect(await operator()).toBe(duplicate.id);
+      const reopened = await db
+        .selectFrom('identity_review')
+        .select('status')
+        .where('id', '=', conflict.id)
+        .executeTakeFirstOrThrow();
+      expect(reopened.status).toBe('open');
+    }, 600_000);
+
     it('routes: entity type, golden record and rules are schema-checked; rows a register cannot use are named', async () => {
       const { app, database, cipher } = ctx();
       const admin = await login(app, 'admin', 'Admin@2026');
@@ -435,6 +672,39 @@ describeEachBackend(
           scopePath: scope,
         }),
       ).rejects.toThrow('文件中没有列「企业名称」');
+      // Registers are read like the departments' person exports: a GBK file and a workbook import as well.
+      const gbk = path.join(path.dirname(file), 'orgs-gbk.csv');
+      writeFileSync(gbk, iconv.encode('编号,名称\r\nG1,云溪区某某五金店\r\nG2,云溪区某某茶馆\r\n', 'gbk'));
+      const fromGbk = await importEntityRegister(database, cipher, {
+        file: gbk,
+        entityType: 'organization',
+        source: 'test_register_gbk',
+        mapping: { source_key: '编号', name: '名称' },
+        scopePath: scope,
+      });
+      expect(fromGbk).toMatchObject({ rowsRead: 2, accepted: 2, rejected: [] });
+      const staged = await database.db
+        .selectFrom('source_entity')
+        .select('fields')
+        .where('source', '=', 'test_register_gbk')
+        .orderBy('source_key')
+        .execute();
+      expect(staged.map((r) => r.fields['name'])).toEqual(['云溪区某某五金店', '云溪区某某茶馆']);
+      const xlsx = path.join(path.dirname(file), 'orgs.xlsx');
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('登记');
+      ws.addRow(['编号', '名称']);
+      ws.addRow(['X1', '云溪区某某书店']);
+      await wb.xlsx.writeFile(xlsx);
+      expect(
+        await importEntityRegister(database, cipher, {
+          file: xlsx,
+          entityType: 'organization',
+          source: 'test_register_xlsx',
+          mapping: { source_key: '编号', name: '名称' },
+          scopePath: scope,
+        }),
+      ).toMatchObject({ rowsRead: 1, accepted: 1 });
     }, 120_000);
   },
 );

@@ -3,7 +3,8 @@
 // records it writes. A cluster with one platform row gets that row's golden fields chosen by the type's
 // survivorship rules (identity_entity_rule), each kept with its provenance; the merge stores what it replaced,
 // so it can be undone. A cluster holding two platform rows is a conflict (the platform has the entity twice: a
-// person decides, nothing is written); one of register records alone is counted unplaced.
+// person merges them from the review queue, nothing is written); one of register records alone creates the
+// platform row when the registers place it, or goes to the review queue with the reason.
 import { sql } from 'kysely';
 import { maskName, maskPhone } from '../../lib/masking.ts';
 import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
@@ -19,6 +20,7 @@ import {
   SOURCE_ENTITY_PREFIX,
 } from './entity-kinds.ts';
 import { iso, presentMerge, type RecordView } from './identity.presenter.ts';
+import * as repo from './identity.repository.ts';
 import {
   type CandidateRecord,
   type ChosenValue,
@@ -43,9 +45,52 @@ export interface EntityRecord {
 
 export interface EntityOutcome {
   updated: number;
+  /** Platform rows created from register-only clusters. */
+  created: number;
   conflicts: number;
   unplaced: number;
   changedEntities: number[];
+  /** Conflicts and unplaced clusters, for the review queue. */
+  reviewItems: EntityReviewItem[];
+}
+
+export interface EntityReviewItem {
+  kind: 'conflict' | 'unplaced';
+  left_ref: string;
+  right_ref: string;
+  problem: string;
+  scope_path: string;
+}
+
+/** Where a created row sits in the administrative tree, and what it hangs from. */
+interface Placement {
+  grid_id: number;
+  street_code: string;
+  scope_path: string;
+  building_id?: number;
+  house_id?: number;
+}
+
+export const emptyEntityOutcome = (): EntityOutcome => ({
+  updated: 0,
+  created: 0,
+  conflicts: 0,
+  unplaced: 0,
+  changedEntities: [],
+  reviewItems: [],
+});
+
+/** The review item's second reference of a cluster of one record (a review row has two, the left one smaller). */
+export const UNPLACED_SUFFIX = '~';
+
+/** USCC registration-authority and kind codes (GB 32100-2015) → the platform's organisation kind. */
+function organizationKind(
+  uscc: string,
+): 'enterprise' | 'individual_business' | 'social_org' | 'public_institution' {
+  if (uscc.startsWith('92')) return 'individual_business';
+  if (uscc.startsWith('5')) return 'social_org';
+  if (uscc.startsWith('1')) return 'public_institution';
+  return 'enterprise';
 }
 
 interface Actor {
@@ -61,6 +106,23 @@ const TABLE: Record<ResolvedEntityType, 'house' | 'household' | 'organization'> 
   house: 'house',
   household: 'household',
   organization: 'organization',
+};
+
+/** The columns that reference a row of each type (its foreign keys), repointed when a duplicate is absorbed. */
+const REFERENCES: Record<ResolvedEntityType, { table: string; column: string }[]> = {
+  house: [
+    { table: 'household', column: 'house_id' },
+    { table: 'person', column: 'house_id' },
+    { table: 'sensor_device', column: 'house_id' },
+  ],
+  household: [
+    { table: 'person', column: 'household_id' },
+    { table: 'sensor_device', column: 'household_id' },
+  ],
+  organization: [
+    { table: 'facility', column: 'operator_org_id' },
+    { table: 'service_provider', column: 'organization_id' },
+  ],
 };
 
 /** A register's house address made whole where it keeps building, unit and room in their own columns. */
@@ -372,13 +434,15 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
   /** Writes one golden record per cluster with exactly one platform row; answers what it did. */
   async function applyGolden(
     type: ResolvedEntityType,
+    scopePath: string,
     runId: number,
     records: EntityRecord[],
     clusters: Map<number, number[]>,
     entityOfRecord: Map<number, number | null>,
+    inReview: ReadonlySet<number> = new Set(),
   ): Promise<EntityOutcome> {
     const fieldRules = await rules(type);
-    const outcome: EntityOutcome = { updated: 0, conflicts: 0, unplaced: 0, changedEntities: [] };
+    const outcome = emptyEntityOutcome();
     const provenance = new Map<
       number,
       { field: string; source: string; source_entity_id: number | null; rule: string }[]
@@ -402,6 +466,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         .execute())
         usccHolder.set(o.uscc!, o.id);
 
+    const registerOnly: number[][] = [];
     const writes: {
       target: EntityRecord;
       golden: Map<string, ChosenValue<string>>;
@@ -415,13 +480,27 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         for (const i of members) entityOfRecord.set(i, id);
       };
       if (platform.length > 1) {
+        // The platform has the entity more than once: each pair of its rows goes to the queue for a reviewer
+        // to merge (or split).
         outcome.conflicts++;
         setAll(null);
+        const refs = platform.map((i) => records[i]!.ref).sort();
+        for (let a = 0; a < refs.length; a++)
+          for (let b = a + 1; b < refs.length; b++)
+            outcome.reviewItems.push({
+              kind: 'conflict',
+              left_ref: refs[a]!,
+              right_ref: refs[b]!,
+              problem: `平台中有 ${platform.length} 条${ENTITY_KINDS[type].label}记录指向同一实体，请核实后合并`,
+              scope_path: records[platform[0]!]!.scopePath,
+            });
         continue;
       }
       if (platform.length === 0) {
-        outcome.unplaced++;
         setAll(null);
+        // One whose pair with another record is in review waits for the reviewer (the pair is in the queue).
+        if (members.some((i) => inReview.has(i))) outcome.unplaced++;
+        else registerOnly.push(members);
         continue;
       }
       const target = records[platform[0]!]!;
@@ -525,7 +604,220 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       for (const w of batch) outcome.changedEntities.push(w.target.platformId!);
       outcome.updated += batch.length;
     }
+    if (registerOnly.length > 0)
+      await createFromRegisters(
+        type,
+        scopePath,
+        runId,
+        records,
+        registerOnly,
+        fieldRules,
+        usccHolder,
+        entityOfRecord,
+        outcome,
+      );
     return outcome;
+  }
+
+  /** Where each type's created rows can hang: buildings by compound and number, houses by key, streets by name. */
+  async function placements(type: ResolvedEntityType, scopePath: string) {
+    const like = scopeLikePattern(scopePath);
+    const byKey = new Map<string, Placement>();
+    if (type === 'house' || type === 'household') {
+      const houses = await db
+        .selectFrom('house')
+        .select(['id', 'building_id', 'grid_id', 'street_code', 'scope_path', 'address'])
+        .where('scope_path', 'like', like)
+        .execute();
+      for (const h of houses) {
+        const link = houseLinkValues(h.address, {});
+        const at = { grid_id: h.grid_id, street_code: h.street_code, scope_path: h.scope_path };
+        if (type === 'house' && link['compound'] && link['building'])
+          byKey.set(`${link['compound']}|${link['building']}`, { ...at, building_id: h.building_id });
+        if (type === 'household' && link['house_key'])
+          byKey.set(link['house_key'], { ...at, house_id: h.id });
+      }
+    } else {
+      // An organisation is placed in its street (named in its address) and that street's first grid.
+      const streets = await db
+        .selectFrom('admin_division')
+        .select(['name', 'path'])
+        .where('level', '=', 4)
+        .execute();
+      const grids = await db
+        .selectFrom('grid')
+        .select(['id', 'street_code', 'path'])
+        .where('path', 'like', like)
+        .orderBy('id')
+        .execute();
+      for (const street of streets) {
+        const g = grids.find((x) => x.path.startsWith(street.path));
+        if (g) byKey.set(street.name, { grid_id: g.id, street_code: g.street_code, scope_path: g.path });
+      }
+    }
+    return byKey;
+  }
+
+  /**
+   * Register-only clusters: the platform row is created from the golden record where the registers say enough to
+   * place it (a house its building, a household its house, an organisation its name, credit code and street);
+   * the others go to the review queue with the reason.
+   */
+  async function createFromRegisters(
+    type: ResolvedEntityType,
+    scopePath: string,
+    runId: number,
+    records: EntityRecord[],
+    clusters: number[][],
+    fieldRules: SurvivorshipRule<string>[],
+    usccHolder: Map<string, number>,
+    entityOfRecord: Map<number, number | null>,
+    outcome: EntityOutcome,
+  ) {
+    const where = await placements(type, scopePath);
+    const label = ENTITY_KINDS[type].label;
+    const creations: {
+      members: number[];
+      golden: Map<string, ChosenValue<string>>;
+      values: Values;
+      at: Placement;
+    }[] = [];
+    for (const members of clusters) {
+      const golden = goldenRecord(
+        fieldRules,
+        members.map((i) => records[i]!.candidate),
+      );
+      const values: Values = Object.fromEntries([...golden].map(([f, c]) => [f, c.value]));
+      const link = (column: string) =>
+        members.map((i) => records[i]!.linkValues[column]).find((v) => v) ?? '';
+      let at: Placement | undefined;
+      let problem = '';
+      if (type === 'house') {
+        at = where.get(`${link('compound')}|${link('building')}`);
+        if (!at) problem = '登记的楼栋在平台中不存在，无法落位该房屋';
+        else if (!values['room_no'] || !values['address']) problem = '登记缺少房号或地址，无法建立房屋';
+      } else if (type === 'household') {
+        at = link('house_key') ? where.get(link('house_key')) : undefined;
+        if (!at) problem = '登记的住址在平台中找不到对应房屋，无法落位该户';
+        else if (!values['household_no']) problem = '登记缺少户号，无法建立该户';
+      } else {
+        const address = values['address'] ?? '';
+        at = [...where.entries()].find(([street]) => address.includes(street))?.[1];
+        if (!values['name'] || !values['uscc']) problem = '登记缺少组织名称或统一社会信用代码，无法建立组织';
+        else if (usccHolder.has(values['uscc'])) problem = '统一社会信用代码已属于平台中的其他组织';
+        else if (!at) problem = '住所中没有可识别的街道，无法落位该组织';
+      }
+      if (problem || !at) {
+        outcome.unplaced++;
+        const refs = members.map((i) => records[i]!.ref).sort();
+        outcome.reviewItems.push({
+          kind: 'unplaced',
+          left_ref: refs[0]!,
+          right_ref: refs.length > 1 ? refs[refs.length - 1]! : `${refs[0]}${UNPLACED_SUFFIX}`,
+          problem: `${label}：${problem}`,
+          scope_path: records[members[0]!]!.scopePath,
+        });
+        continue;
+      }
+      if (type === 'organization') usccHolder.set(values['uscc']!, -1);
+      creations.push({ members, golden, values, at });
+    }
+    const now = new Date();
+    for (let i = 0; i < creations.length; i += 200) {
+      const batch = creations.slice(i, i + 200);
+      await db.transaction().execute(async (trx) => {
+        for (const c of batch) {
+          const v = c.values;
+          const base = {
+            grid_id: c.at.grid_id,
+            street_code: c.at.street_code,
+            scope_path: c.at.scope_path,
+            source: 'identity',
+            source_updated_at: now,
+          };
+          const row =
+            type === 'house'
+              ? await trx
+                  .insertInto('house')
+                  .values({
+                    ...base,
+                    building_id: c.at.building_id!,
+                    address: v['address']!,
+                    unit_no: v['unit_no'] ?? null,
+                    room_no: v['room_no']!,
+                    area_m2: v['area_m2'] ? Number(v['area_m2']) : null,
+                    use_type: (v['use_type'] as 'residential' | null) ?? 'residential',
+                    occupancy: 'other',
+                  })
+                  .returning('id')
+                  .executeTakeFirstOrThrow()
+              : type === 'household'
+                ? await trx
+                    .insertInto('household')
+                    .values({
+                      ...base,
+                      house_id: c.at.house_id!,
+                      household_no: v['household_no']!,
+                      registration_type: 'household',
+                      member_count: Number(v['member_count'] ?? 0),
+                    })
+                    .returning('id')
+                    .executeTakeFirstOrThrow()
+                : await trx
+                    .insertInto('organization')
+                    .values({
+                      ...base,
+                      name: v['name']!,
+                      uscc: v['uscc']!,
+                      kind: organizationKind(v['uscc']!),
+                      address: v['address'] ?? '',
+                      legal_rep_name: v['legal_rep_name'] ?? null,
+                      contact_phone: v['contact_phone'] ?? null,
+                    })
+                    .returning('id')
+                    .executeTakeFirstOrThrow();
+          const merge = await trx
+            .insertInto('identity_entity_merge')
+            .values({
+              run_id: runId,
+              entity_type: type,
+              entity_id: row.id,
+              members: c.members.map((m) => records[m]!.ref),
+              previous: JSON.stringify({
+                columns: null,
+                source: null,
+                source_updated_at: null,
+                provenance: [],
+              }),
+              changed_fields: [...c.golden.keys()],
+              scope_path: c.at.scope_path,
+              created_entity: true,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('identity_entity_provenance')
+            .values(
+              [...c.golden.values()].map((g) => ({
+                entity_type: type,
+                entity_id: row.id,
+                field: g.field,
+                merge_id: Number(merge.id),
+                source: g.from.source,
+                source_entity_id: g.from.sourcePersonId,
+                source_row: g.from.sourceRow,
+                rule: g.rule,
+                observed_at: g.from.observedAt,
+                value: g.value,
+              })),
+            )
+            .execute();
+          for (const m of c.members) entityOfRecord.set(m, row.id);
+          outcome.changedEntities.push(row.id);
+        }
+      });
+      outcome.created += batch.length;
+    }
   }
 
   /** An entity's golden record: each field's value with where it came from, and the merges. */
@@ -575,88 +867,229 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     };
   }
 
-  /** Puts back what the merge replaced: the row's columns and their provenance. Only the latest merge. */
-  async function undo(actor: Actor, mergeId: number, reason: string) {
-    return db.transaction().execute(async (trx) => {
-      const merge = await trx
-        .selectFrom('identity_entity_merge')
+  /** The entity's provenance rows as a merge keeps them in `previous`, to put back on undo. */
+  async function provenanceOf(trx: Db, type: ResolvedEntityType, id: number) {
+    return (
+      await trx
+        .selectFrom('identity_entity_provenance')
         .selectAll()
-        .where('id', '=', mergeId)
-        .where('scope_path', 'like', scopeLikePattern(actor.scopePath))
-        .executeTakeFirst();
-      if (!merge) throw new AppError('IDENTITY_MERGE_NOT_FOUND');
-      const latest = await trx
-        .selectFrom('identity_entity_merge')
-        .select('id')
-        .where('entity_type', '=', merge.entity_type)
-        .where('entity_id', '=', merge.entity_id)
-        .where('status', '=', 'applied')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
-      if (merge.status !== 'applied' || Number(latest?.id) !== mergeId)
-        throw new AppError('IDENTITY_MERGE_NOT_LATEST');
-      const previous = merge.previous as {
-        columns: Values;
-        source: string;
-        source_updated_at: string | null;
-        provenance: Record<string, unknown>[];
-      };
-      await writeColumns(
-        trx,
-        merge.entity_type,
-        merge.entity_id,
-        previous.columns,
-        previous.source,
-        previous.source_updated_at,
-      );
+        .where('entity_type', '=', type)
+        .where('entity_id', '=', id)
+        .execute()
+    ).map((p) => ({ ...p, observed_at: iso(p.observed_at) }));
+  }
+
+  async function restoreProvenance(
+    trx: Db,
+    type: ResolvedEntityType,
+    id: number,
+    rows: Record<string, unknown>[],
+  ) {
+    await trx
+      .deleteFrom('identity_entity_provenance')
+      .where('entity_type', '=', type)
+      .where('entity_id', '=', id)
+      .execute();
+    if (rows.length > 0)
       await trx
-        .deleteFrom('identity_entity_provenance')
-        .where('entity_type', '=', merge.entity_type)
-        .where('entity_id', '=', merge.entity_id)
+        .insertInto('identity_entity_provenance')
+        .values(
+          rows.map((p) => ({
+            entity_type: type,
+            entity_id: id,
+            field: p['field'] as string,
+            merge_id: Number(p['merge_id']),
+            source: p['source'] as string,
+            source_entity_id: p['source_entity_id'] === null ? null : Number(p['source_entity_id']),
+            source_row: (p['source_row'] as number | null) ?? null,
+            rule: p['rule'] as string,
+            observed_at: (p['observed_at'] as string | null) ?? null,
+            value: (p['value'] as string | null) ?? null,
+          })),
+        )
         .execute();
-      if (previous.provenance.length > 0)
-        await trx
-          .insertInto('identity_entity_provenance')
-          .values(
-            previous.provenance.map((p) => ({
-              entity_type: merge.entity_type,
-              entity_id: merge.entity_id,
-              field: p['field'] as string,
-              merge_id: Number(p['merge_id']),
-              source: p['source'] as string,
-              source_entity_id: p['source_entity_id'] === null ? null : Number(p['source_entity_id']),
-              source_row: (p['source_row'] as number | null) ?? null,
-              rule: p['rule'] as string,
-              observed_at: (p['observed_at'] as string | null) ?? null,
-              value: (p['value'] as string | null) ?? null,
-            })),
-          )
-          .execute();
-      await trx
-        .updateTable('identity_entity_merge')
-        .set({
-          status: 'undone',
-          undone_at: new Date(),
-          undone_by: actor.username,
-          undo_reason: reason.trim(),
-        })
-        .where('id', '=', mergeId)
-        .execute();
-      await actor.audit(trx, {
-        action: 'identity.merge.undo',
-        entityType: merge.entity_type,
-        entityIds: [merge.entity_id],
-        purpose: reason.trim(),
-        details: { mergeId, members: merge.members },
-      });
-      return { mergeId, entityType: merge.entity_type, entityId: merge.entity_id, status: 'undone' as const };
+  }
+
+  /** Points the rows that reference `from` (by id, or those listed) at `to`; answers the ids moved per column. */
+  async function repoint(
+    trx: Db,
+    type: ResolvedEntityType,
+    from: number,
+    to: number,
+    only?: Record<string, number[]>,
+  ): Promise<Record<string, number[]>> {
+    const moved: Record<string, number[]> = {};
+    for (const { table, column } of REFERENCES[type]) {
+      const key = `${table}.${column}`;
+      if (only && !(only[key]?.length ?? 0)) continue;
+      const rows = await sql<{ id: number }>`
+        UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${to}
+        WHERE ${sql.ref(column)} = ${from}
+        ${only ? sql`AND id IN (${sql.join(only[key]!)})` : sql``}
+        RETURNING id`.execute(trx);
+      moved[key] = rows.rows.map((r) => Number(r.id));
+    }
+    return moved;
+  }
+
+  /**
+   * A reviewer's merge of a conflict (two platform rows of one entity): the row with the higher id is absorbed by
+   * the other — what referenced it now references the survivor, and the row is removed — in a merge that keeps
+   * the absorbed row, its references and its provenance, so undo brings it back. The next run writes the
+   * survivor's golden record from the cluster.
+   */
+  async function absorb(
+    trx: Db,
+    actor: Actor,
+    review: { id: number; entity_type: string; left_ref: string; right_ref: string; scope_path: string },
+  ) {
+    const type = review.entity_type as ResolvedEntityType;
+    const prefix = ENTITY_KINDS[type].platformPrefix;
+    const [survivor, absorbed] = [review.left_ref, review.right_ref]
+      .map((r) => Number(r.slice(prefix.length)))
+      .sort((a, b) => a - b) as [number, number];
+    const rows = await trx
+      .selectFrom(TABLE[type])
+      .selectAll()
+      .where('id', 'in', [survivor, absorbed])
+      .execute();
+    const row = (rows as Record<string, unknown>[]).find((r) => Number(r['id']) === absorbed);
+    if (rows.length !== 2 || !row) throw new AppError('IDENTITY_REVIEW_CLOSED');
+    const absorbedProvenance = await provenanceOf(trx, type, absorbed);
+    const references = await repoint(trx, type, absorbed, survivor);
+    await trx
+      .deleteFrom('identity_entity_provenance')
+      .where('entity_type', '=', type)
+      .where('entity_id', '=', absorbed)
+      .execute();
+    await trx.deleteFrom(TABLE[type]).where('id', '=', absorbed).execute();
+    const merge = await trx
+      .insertInto('identity_entity_merge')
+      .values({
+        run_id: (
+          await trx
+            .selectFrom('identity_review')
+            .select('run_id')
+            .where('id', '=', review.id)
+            .executeTakeFirstOrThrow()
+        ).run_id,
+        entity_type: type,
+        entity_id: survivor,
+        members: [`${prefix}${survivor}`, `${prefix}${absorbed}`],
+        previous: JSON.stringify({
+          columns: null,
+          source: null,
+          source_updated_at: null,
+          provenance: await provenanceOf(trx, type, survivor),
+          absorbed: { row, references, provenance: absorbedProvenance, reviewId: review.id },
+        }),
+        scope_path: review.scope_path,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await actor.audit(trx, {
+      action: `${type}.update`,
+      entityType: type,
+      entityIds: [survivor, absorbed],
+      details: { mergeId: Number(merge.id), absorbed, references },
     });
+    return Number(merge.id);
+  }
+
+  /**
+   * Puts back what the merge did, only the latest merge of the entity: the row's columns and provenance; a row
+   * the merge created is removed, a row it absorbed comes back with its references.
+   */
+  async function undo(actor: Actor, mergeId: number, reason: string) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const merge = await trx
+          .selectFrom('identity_entity_merge')
+          .selectAll()
+          .where('id', '=', mergeId)
+          .where('scope_path', 'like', scopeLikePattern(actor.scopePath))
+          .executeTakeFirst();
+        if (!merge) throw new AppError('IDENTITY_MERGE_NOT_FOUND');
+        const latest = await trx
+          .selectFrom('identity_entity_merge')
+          .select('id')
+          .where('entity_type', '=', merge.entity_type)
+          .where('entity_id', '=', merge.entity_id)
+          .where('status', '=', 'applied')
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        if (merge.status !== 'applied' || Number(latest?.id) !== mergeId)
+          throw new AppError('IDENTITY_MERGE_NOT_LATEST');
+        const type = merge.entity_type;
+        const previous = merge.previous as {
+          columns: Values | null;
+          source: string | null;
+          source_updated_at: string | null;
+          provenance: Record<string, unknown>[];
+          absorbed?: {
+            row: Record<string, unknown>;
+            references: Record<string, number[]>;
+            provenance: Record<string, unknown>[];
+            reviewId: number;
+          };
+        };
+        if (merge.created_entity) {
+          await restoreProvenance(trx, type, merge.entity_id, []);
+          await trx.deleteFrom(TABLE[type]).where('id', '=', merge.entity_id).execute();
+        } else {
+          if (previous.columns)
+            await writeColumns(
+              trx,
+              type,
+              merge.entity_id,
+              previous.columns,
+              previous.source!,
+              previous.source_updated_at,
+            );
+          await restoreProvenance(trx, type, merge.entity_id, previous.provenance);
+        }
+        if (previous.absorbed) {
+          const a = previous.absorbed;
+          const id = Number(a.row['id']);
+          await trx
+            .insertInto(TABLE[type])
+            .values(a.row as never)
+            .execute();
+          await repoint(trx, type, merge.entity_id, id, a.references);
+          await restoreProvenance(trx, type, id, a.provenance);
+          // The conflict is open again: the platform has the entity twice once more.
+          await trx
+            .updateTable('identity_review')
+            .set({ status: 'open', updated_at: new Date() })
+            .where('id', '=', a.reviewId)
+            .execute();
+        }
+        await repo.markMergeUndone(trx, 'identity_entity_merge', mergeId, actor.username, reason);
+        await actor.audit(trx, {
+          action: 'identity.merge.undo',
+          entityType: type,
+          entityIds: [merge.entity_id],
+          purpose: reason.trim(),
+          details: { mergeId, members: merge.members, createdEntity: merge.created_entity },
+        });
+        return { mergeId, entityType: type, entityId: merge.entity_id, status: 'undone' as const };
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') throw new AppError('IDENTITY_ENTITY_IN_USE');
+      throw error;
+    }
   }
 
   /** Both records of review pairs in the shape the console shows persons' (masked where personal). */
   async function recordViews(refs: string[], executor: Db = db): Promise<Map<string, RecordView>> {
     const out = new Map<string, RecordView>();
-    const sourceIds = refs.filter((r) => r.startsWith(SOURCE_ENTITY_PREFIX)).map((r) => Number(r.slice(3)));
+    // Only whole references: an unplaced item's second one (se:12~) names no record.
+    const idsOf = (prefix: string) =>
+      refs
+        .filter((r) => r.startsWith(prefix))
+        .map((r) => Number(r.slice(prefix.length)))
+        .filter((n) => Number.isInteger(n));
+    const sourceIds = idsOf(SOURCE_ENTITY_PREFIX);
     if (sourceIds.length > 0)
       for (const s of await executor
         .selectFrom('source_entity')
@@ -677,7 +1110,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       }
     for (const type of Object.keys(ENTITY_KINDS) as ResolvedEntityType[]) {
       const prefix = ENTITY_KINDS[type].platformPrefix;
-      const ids = refs.filter((r) => r.startsWith(prefix)).map((r) => Number(r.slice(prefix.length)));
+      const ids = idsOf(prefix);
       if (ids.length === 0) continue;
       const rows = await executor.selectFrom(TABLE[type]).selectAll().where('id', 'in', ids).execute();
       for (const r of rows as Record<string, unknown>[]) {
@@ -740,7 +1173,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     });
   }
 
-  return { load, applyGolden, golden, undo, recordViews, listRules, updateRule };
+  return { load, applyGolden, golden, undo, absorb, recordViews, listRules, updateRule };
 }
 
 /** A golden value as lists show it: a contact phone masked, the rest as stored (not personal). */

@@ -1,16 +1,17 @@
 // Departments' registers of houses, households and organisations into source_entity, the staging table that an
-// identity run of that entity type links with the platform's rows. A register is a CSV file (UTF-8, with or
-// without BOM) whose columns an operator maps to the type's fields; each row is normalised and upserted by
-// (entity type, source, record key), so importing a register again updates it. A row that cannot be used is
+// identity run of that entity type links with the platform's rows. A register is a department file (CSV in UTF-8
+// or GBK, XLSX, JSON Lines: read by the ingest table reader, a row at a time) whose columns an operator maps to
+// the type's fields; each row is normalised and upserted by (entity type, source, record key), so importing a
+// register again updates it. A row that cannot be used is
 // answered with its number and the reason in Chinese; a value that cannot be used (a credit code that fails its
 // check) is dropped with a warning and the row kept.
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import path from 'node:path';
 import { canonicalIdNumber, phoneDigits } from '../../lib/linkage/normalise.ts';
 import { maskIdNumber } from '../../lib/masking.ts';
 import { parseUscc } from '../../lib/uscc.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { Database, ResolvedEntityType } from '../../platform/db/index.ts';
+import { detectFile, IngestFileError, openTable } from '../ingest/index.ts';
 
 export interface EntityImportOptions {
   file: string;
@@ -87,86 +88,122 @@ function normaliseRow(
   return { fields: f, headId: null };
 }
 
+type StagedRow = {
+  entity_type: ResolvedEntityType;
+  source: string;
+  source_key: string;
+  scope_path: string;
+  fields: string;
+  head_id_cipher: Uint8Array | null;
+  head_id_hash: Uint8Array | null;
+  head_id_masked: string | null;
+  source_row: number;
+  record_date: string | null;
+};
+
+/** Rows staged per statement: the register is read a row at a time and written in batches of this many. */
+const BATCH = 500;
+
+async function stage(database: Database, values: StagedRow[]) {
+  if (values.length === 0) return;
+  await database.db
+    .insertInto('source_entity')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['entity_type', 'source', 'source_key']).doUpdateSet((eb) => ({
+        fields: eb.ref('excluded.fields'),
+        head_id_cipher: eb.ref('excluded.head_id_cipher'),
+        head_id_hash: eb.ref('excluded.head_id_hash'),
+        head_id_masked: eb.ref('excluded.head_id_masked'),
+        source_row: eb.ref('excluded.source_row'),
+        record_date: eb.ref('excluded.record_date'),
+        scope_path: eb.ref('excluded.scope_path'),
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Streams the register through the table reader the person import uses (CSV in any supported encoding, XLSX,
+ * JSON Lines), so memory does not grow with the file: rows are normalised one at a time and staged in batches.
+ */
 export async function importEntityRegister(
   database: Database,
   cipher: FieldCipher,
   opts: EntityImportOptions,
 ): Promise<EntityImportReport> {
-  const text = readFileSync(opts.file, 'utf8').replace(/^\ufeff/, '');
-  const rows = parse(text, { relax_column_count: true }) as string[][];
-  const header = rows[0] ?? [];
-  const indexOf = new Map(header.map((h, i) => [h.trim(), i]));
-  for (const [field, column] of Object.entries(opts.mapping)) {
+  if (!opts.mapping['source_key']) throw new EntityImportError('必须指定记录编号列（source_key）');
+  for (const field of Object.keys(opts.mapping))
     if (field !== 'source_key' && field !== 'record_date' && !FIELDS[opts.entityType].includes(field))
       throw new EntityImportError(`「${field}」不是${opts.entityType}的字段`);
-    if (!indexOf.has(column)) throw new EntityImportError(`文件中没有列「${column}」（字段 ${field}）`);
+  let table: Awaited<ReturnType<typeof openTable>>;
+  try {
+    const detected = await detectFile(opts.file, path.basename(opts.file));
+    table = await openTable(opts.file, detected.format, detected.encoding);
+  } catch (error) {
+    if (error instanceof IngestFileError) throw new EntityImportError(error.messageZh);
+    throw error;
   }
-  if (!opts.mapping['source_key']) throw new EntityImportError('必须指定记录编号列（source_key）');
-  const report: EntityImportReport = { rowsRead: rows.length - 1, accepted: 0, rejected: [], warnings: [] };
-  const values: {
-    entity_type: ResolvedEntityType;
-    source: string;
-    source_key: string;
-    scope_path: string;
-    fields: string;
-    head_id_cipher: Uint8Array | null;
-    head_id_hash: Uint8Array | null;
-    head_id_masked: string | null;
-    source_row: number;
-    record_date: string | null;
-  }[] = [];
-  const seenKeys = new Set<string>();
-  for (const [k, cells] of rows.slice(1).entries()) {
-    const row = k + 1;
-    const cell = (field: string) => {
-      const column = opts.mapping[field];
-      return column === undefined ? '' : (cells[indexOf.get(column)!] ?? '');
-    };
-    const key = cell('source_key').trim();
-    if (key === '') {
-      report.rejected.push({ row, message: '缺少记录编号' });
-      continue;
+  const indexOf = new Map(table.header.map((h, i) => [h, i]));
+  const report: EntityImportReport = { rowsRead: 0, accepted: 0, rejected: [], warnings: [] };
+  try {
+    for (const [field, column] of Object.entries(opts.mapping))
+      if (!indexOf.has(column.trim()))
+        throw new EntityImportError(`文件中没有列「${column}」（字段 ${field}）`);
+    let batch: StagedRow[] = [];
+    const seenKeys = new Set<string>();
+    for await (const { row, cells, problem } of table.rows) {
+      report.rowsRead++;
+      if (problem) {
+        report.rejected.push({ row, message: `该行无法读取：${problem.detail}` });
+        continue;
+      }
+      const cell = (field: string) => {
+        const column = opts.mapping[field];
+        return column === undefined ? '' : (cells[indexOf.get(column.trim())!] ?? '');
+      };
+      const key = cell('source_key').trim();
+      if (key === '') {
+        report.rejected.push({ row, message: '缺少记录编号' });
+        continue;
+      }
+      if (seenKeys.has(key)) {
+        report.rejected.push({ row, message: `记录编号「${key}」在文件中重复` });
+        continue;
+      }
+      seenKeys.add(key);
+      const out = normaliseRow(opts.entityType, cell, (message) => report.warnings.push({ row, message }));
+      if ('error' in out) {
+        report.rejected.push({ row, message: out.error });
+        continue;
+      }
+      const date = cell('record_date').trim();
+      batch.push({
+        entity_type: opts.entityType,
+        source: opts.source,
+        source_key: key,
+        scope_path: opts.scopePath,
+        fields: JSON.stringify(out.fields),
+        head_id_cipher: out.headId ? cipher.seal(out.headId) : null,
+        head_id_hash: out.headId ? cipher.blindIndex(out.headId) : null,
+        head_id_masked: out.headId ? maskIdNumber(out.headId) : null,
+        source_row: row,
+        record_date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null,
+      });
+      if (batch.length >= BATCH) {
+        await stage(database, batch);
+        report.accepted += batch.length;
+        batch = [];
+      }
     }
-    if (seenKeys.has(key)) {
-      report.rejected.push({ row, message: `记录编号「${key}」在文件中重复` });
-      continue;
-    }
-    seenKeys.add(key);
-    const out = normaliseRow(opts.entityType, cell, (message) => report.warnings.push({ row, message }));
-    if ('error' in out) {
-      report.rejected.push({ row, message: out.error });
-      continue;
-    }
-    const date = cell('record_date').trim();
-    values.push({
-      entity_type: opts.entityType,
-      source: opts.source,
-      source_key: key,
-      scope_path: opts.scopePath,
-      fields: JSON.stringify(out.fields),
-      head_id_cipher: out.headId ? cipher.seal(out.headId) : null,
-      head_id_hash: out.headId ? cipher.blindIndex(out.headId) : null,
-      head_id_masked: out.headId ? maskIdNumber(out.headId) : null,
-      source_row: row,
-      record_date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null,
-    });
+    await stage(database, batch);
+    report.accepted += batch.length;
+  } catch (error) {
+    if (error instanceof IngestFileError) throw new EntityImportError(error.messageZh);
+    throw error;
+  } finally {
+    // Leaving the loop early (a missing column, a file error) closes the reader and its file.
+    await table.rows[Symbol.asyncIterator]().return?.();
   }
-  for (let i = 0; i < values.length; i += 500)
-    await database.db
-      .insertInto('source_entity')
-      .values(values.slice(i, i + 500))
-      .onConflict((oc) =>
-        oc.columns(['entity_type', 'source', 'source_key']).doUpdateSet((eb) => ({
-          fields: eb.ref('excluded.fields'),
-          head_id_cipher: eb.ref('excluded.head_id_cipher'),
-          head_id_hash: eb.ref('excluded.head_id_hash'),
-          head_id_masked: eb.ref('excluded.head_id_masked'),
-          source_row: eb.ref('excluded.source_row'),
-          record_date: eb.ref('excluded.record_date'),
-          scope_path: eb.ref('excluded.scope_path'),
-        })),
-      )
-      .execute();
-  report.accepted = values.length;
   return report;
 }

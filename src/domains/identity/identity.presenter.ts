@@ -129,12 +129,16 @@ export function presentReview(
     reason: string | null;
     decided_by: string | null;
     decided_at: Date | string | null;
+    kind?: string;
+    problem?: string | null;
   },
   left: RecordView | null,
   right: RecordView | null,
 ) {
   return {
     id: Number(r.id),
+    kind: r.kind ?? 'pair',
+    problem: r.problem ?? null,
     status: r.status,
     runId: Number(r.run_id),
     matchProbability: r.match_probability,

@@ -243,6 +243,8 @@ export async function upsertReviews(
           match_probability: (eb) => eb.ref('excluded.match_probability'),
           match_weight: (eb) => eb.ref('excluded.match_weight'),
           evidence: (eb) => eb.ref('excluded.evidence'),
+          kind: 'pair',
+          problem: null,
           status: sql`CASE WHEN identity_review.status = 'obsolete' THEN 'open' ELSE identity_review.status END`,
           updated_at: sql`now()`,
         }),
@@ -252,6 +254,57 @@ export async function upsertReviews(
 }
 
 /** Open pairs of the scope and entity type that the latest run no longer finds uncertain leave the queue. */
+/**
+ * An entity run's conflicts (two platform rows of one entity) and unplaced register clusters, queued beside the
+ * uncertain pairs with the reason; one that a reviewer already decided stays decided.
+ */
+export async function upsertProblemReviews(
+  db: Db,
+  runId: number,
+  items: {
+    kind: 'conflict' | 'unplaced';
+    left_ref: string;
+    right_ref: string;
+    problem: string;
+    scope_path: string;
+    match_probability?: number;
+    match_weight?: number;
+    evidence?: IdentityEvidence[];
+  }[],
+  entityType: IdentityEntityType,
+) {
+  for (let i = 0; i < items.length; i += 500)
+    await db
+      .insertInto('identity_review')
+      .values(
+        items.slice(i, i + 500).map((p) => ({
+          left_ref: p.left_ref,
+          right_ref: p.right_ref,
+          run_id: runId,
+          match_probability: p.match_probability ?? 1,
+          match_weight: p.match_weight ?? 0,
+          evidence: JSON.stringify(p.evidence ?? []),
+          scope_path: p.scope_path,
+          entity_type: entityType,
+          kind: p.kind,
+          problem: p.problem,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['left_ref', 'right_ref']).doUpdateSet({
+          run_id: runId,
+          kind: (eb) => eb.ref('excluded.kind'),
+          problem: (eb) => eb.ref('excluded.problem'),
+          match_probability: (eb) => eb.ref('excluded.match_probability'),
+          match_weight: (eb) => eb.ref('excluded.match_weight'),
+          evidence: (eb) => eb.ref('excluded.evidence'),
+          status: sql`CASE WHEN identity_review.status = 'obsolete' THEN 'open' ELSE identity_review.status END`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+}
+
 export function retireStaleReviews(
   db: Db,
   runId: number,
@@ -606,4 +659,47 @@ export async function replaceLinks(
   for (const ids of chunksOf(sourceIds, 1000))
     await db.deleteFrom('identity_link').where('source_person_id', 'in', ids).execute();
   for (const chunk of chunksOf(rows, 3000)) await db.insertInto('identity_link').values(chunk).execute();
+}
+
+/** Marks a merge of persons or of entities undone, by whom and why. */
+export function markMergeUndone(
+  db: Db,
+  table: 'identity_merge' | 'identity_entity_merge',
+  mergeId: number,
+  username: string,
+  reason: string,
+) {
+  return db
+    .updateTable(table)
+    .set({ status: 'undone', undone_at: new Date(), undone_by: username, undo_reason: reason.trim() })
+    .where('id', '=', mergeId)
+    .execute();
+}
+
+/** A run finished: completed, with its figures and the model the engine fitted. */
+export function completeRun(
+  db: Db,
+  runId: number,
+  figures: {
+    matches: number;
+    reviews: number;
+    clusters: number;
+    persons_created: number;
+    persons_updated: number;
+    conflicts: number;
+    unplaced: number;
+    model: Record<string, unknown>;
+  },
+) {
+  return db
+    .updateTable('identity_run')
+    .set({
+      ...figures,
+      model: JSON.stringify(figures.model),
+      status: 'completed',
+      stage: 'completed',
+      finished_at: new Date(),
+    })
+    .where('id', '=', runId)
+    .execute();
 }

@@ -160,6 +160,12 @@ const RecordView = Type.Object({
 
 export const ReviewOut = Type.Object({
   id: Type.Integer(),
+  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed. */
+  kind: Type.Union([Type.Literal('pair'), Type.Literal('conflict'), Type.Literal('unplaced')]),
+  /** Why a conflict or unplaced item is in the queue. */
+  problem: NStr,
+  /** The merge a confirmed conflict made (undo it like any merge). */
+  mergeId: Type.Optional(Type.Integer()),
   status: Type.String(),
   runId: Type.Integer(),
   matchProbability: Type.Number(),

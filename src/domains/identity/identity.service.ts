@@ -22,7 +22,7 @@ import type {
 } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { ENTITY_KINDS, entitySettings } from './entity-kinds.ts';
-import { createEntityResolution, type EntityOutcome } from './entity-resolution.ts';
+import { createEntityResolution, type EntityOutcome, emptyEntityOutcome } from './entity-resolution.ts';
 import {
   iso,
   maskValue,
@@ -463,12 +463,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
     const records = await loadRecords(actor.scopePath);
     const summary = await linkAndStore(actor, runId, settings, 'person', records, IDENTITY_COLUMNS);
 
-    const clusters = new Map<number, number[]>();
-    summary.clusterOf.forEach((c, i) => {
-      const list = clusters.get(c);
-      if (list) list.push(i);
-      else clusters.set(c, [i]);
-    });
+    const clusters = clustersOf(summary);
     const personOfRecord = new Map<number, number | null>();
     const outcome: GoldenOutcome = { created: 0, updated: 0, conflicts: 0, unplaced: 0, mergedPersons: [] };
     if (apply) {
@@ -490,36 +485,63 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         person_id: personOfRecord.get(i) ?? null,
       })),
     );
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('identity_run')
-        .set({
-          status: 'completed',
-          stage: 'completed',
-          matches: summary.matches,
-          reviews: summary.reviews,
-          clusters: clusters.size,
-          persons_created: outcome.created,
-          persons_updated: outcome.updated,
-          conflicts: outcome.conflicts,
-          unplaced: outcome.unplaced,
-          model: JSON.stringify(summary.model),
-          finished_at: new Date(),
-        })
-        .where('id', '=', runId)
-        .execute();
-      if (outcome.mergedPersons.length > 0)
-        await actor.audit(trx, {
-          action: 'person.update',
-          entityType: 'person',
-          entityIds: outcome.mergedPersons.slice(0, 1000),
-          details: {
-            identityRun: runId,
-            created: outcome.created,
-            updated: outcome.updated,
-            persons: outcome.mergedPersons.length,
+    await completeRun(
+      actor,
+      runId,
+      summary,
+      clusters.size,
+      outcome,
+      outcome.mergedPersons.length === 0
+        ? null
+        : {
+            action: 'person.update',
+            entityType: 'person',
+            entityIds: outcome.mergedPersons.slice(0, 1000),
+            details: {
+              identityRun: runId,
+              created: outcome.created,
+              updated: outcome.updated,
+              persons: outcome.mergedPersons.length,
+            },
           },
-        });
+    );
+  }
+
+  /** The linked records' clusters: cluster id → the indices of its records. */
+  function clustersOf(summary: LinkageSummary) {
+    const clusters = new Map<number, number[]>();
+    summary.clusterOf.forEach((c, i) => {
+      const list = clusters.get(c);
+      if (list) list.push(i);
+      else clusters.set(c, [i]);
+    });
+    return clusters;
+  }
+
+  /**
+   * Marks a run completed with its figures, and audits what it wrote (persons or entities) in the same
+   * transaction, so a completed run always has its audit entry.
+   */
+  async function completeRun(
+    actor: IdentityActor,
+    runId: number,
+    summary: LinkageSummary,
+    clusters: number,
+    outcome: { created: number; updated: number; conflicts: number; unplaced: number },
+    audit: RequestAuditEntry | null,
+  ) {
+    await db.transaction().execute(async (trx) => {
+      await repo.completeRun(trx, runId, {
+        matches: summary.matches,
+        reviews: summary.reviews,
+        clusters,
+        persons_created: outcome.created,
+        persons_updated: outcome.updated,
+        conflicts: outcome.conflicts,
+        unplaced: outcome.unplaced,
+        model: summary.model,
+      });
+      if (audit) await actor.audit(trx, audit);
     });
   }
 
@@ -541,17 +563,44 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       records,
       ENTITY_KINDS[entityType].columns,
     );
-    const clusters = new Map<number, number[]>();
-    summary.clusterOf.forEach((c, i) => {
-      const list = clusters.get(c);
-      if (list) list.push(i);
-      else clusters.set(c, [i]);
-    });
+    const clusters = clustersOf(summary);
     const entityOfRecord = new Map<number, number | null>();
-    let outcome: EntityOutcome = { updated: 0, conflicts: 0, unplaced: 0, changedEntities: [] };
+    let outcome: EntityOutcome = emptyEntityOutcome();
     if (apply) {
       await setRun(runId, { stage: 'writing golden records' });
-      outcome = await entities.applyGolden(entityType, runId, records, clusters, entityOfRecord);
+      // A record the engine is unsure about (a pair in review) waits for the reviewer before a row is created.
+      const inReview = new Set(
+        summary.pairs.filter((p) => p.decision === 'review').flatMap((p) => [p.a, p.b]),
+      );
+      outcome = await entities.applyGolden(
+        entityType,
+        actor.scopePath,
+        runId,
+        records,
+        clusters,
+        entityOfRecord,
+        inReview,
+      );
+      // A conflict shows the evidence of its two rows' pair where the engine compared them.
+      const pairOf = new Map(
+        summary.pairs.map((p) => [orderedPair(records[p.a]!.ref, records[p.b]!.ref).join(' '), p]),
+      );
+      await repo.upsertProblemReviews(
+        db,
+        runId,
+        outcome.reviewItems.map((item) => {
+          const pair = pairOf.get(`${item.left_ref} ${item.right_ref}`);
+          return pair
+            ? {
+                ...item,
+                match_probability: pair.probability,
+                match_weight: pair.weight,
+                evidence: pair.evidence,
+              }
+            : item;
+        }),
+        entityType,
+      );
     } else
       for (const members of clusters.values()) {
         const platform = members.filter((i) => records[i]!.platformId !== null);
@@ -567,31 +616,21 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         person_id: entityOfRecord.get(i) ?? null,
       })),
     );
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('identity_run')
-        .set({
-          status: 'completed',
-          stage: 'completed',
-          matches: summary.matches,
-          reviews: summary.reviews,
-          clusters: clusters.size,
-          persons_updated: outcome.updated,
-          conflicts: outcome.conflicts,
-          unplaced: outcome.unplaced,
-          model: JSON.stringify(summary.model),
-          finished_at: new Date(),
-        })
-        .where('id', '=', runId)
-        .execute();
-      if (outcome.changedEntities.length > 0)
-        await actor.audit(trx, {
-          action: `${entityType}.update`,
-          entityType,
-          entityIds: outcome.changedEntities.slice(0, 1000),
-          details: { identityRun: runId, updated: outcome.updated },
-        });
-    });
+    await completeRun(
+      actor,
+      runId,
+      summary,
+      clusters.size,
+      outcome,
+      outcome.changedEntities.length === 0
+        ? null
+        : {
+            action: `${entityType}.update`,
+            entityType,
+            entityIds: outcome.changedEntities.slice(0, 1000),
+            details: { identityRun: runId, updated: outcome.updated, created: outcome.created },
+          },
+    );
   }
 
   async function applyGolden(
@@ -1129,6 +1168,13 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
       if (!review) throw new AppError('IDENTITY_REVIEW_NOT_FOUND');
       if (review.status === 'obsolete') throw new AppError('IDENTITY_REVIEW_CLOSED');
       const status = body.decision === 'confirm' ? 'confirmed' : 'split';
+      if (review.kind === 'unplaced' && body.decision === 'confirm')
+        throw new AppError('IDENTITY_REVIEW_NOT_PAIR');
+      // Confirming a conflict merges the platform's two rows of the entity (undoable like any merge).
+      const mergeId =
+        review.kind === 'conflict' && status === 'confirmed' && review.status === 'open'
+          ? await entities.absorb(trx, actor, review)
+          : null;
       const row = await trx
         .updateTable('identity_review')
         .set({
@@ -1146,10 +1192,19 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         entityType: 'identity_review',
         entityIds: [id],
         purpose: body.reason.trim(),
-        details: { decision: status, left: review.left_ref, right: review.right_ref, was: review.status },
+        details: {
+          decision: status,
+          left: review.left_ref,
+          right: review.right_ref,
+          was: review.status,
+          ...(mergeId === null ? {} : { mergeId }),
+        },
       });
       const views = await recordViews([row.left_ref, row.right_ref], trx);
-      return presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null);
+      return {
+        ...presentReview(row, views.get(row.left_ref) ?? null, views.get(row.right_ref) ?? null),
+        ...(mergeId === null ? {} : { mergeId }),
+      };
     });
   }
 
@@ -1276,16 +1331,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
               .onConflict((oc) => oc.column('source_person_id').doNothing())
               .execute();
         }
-        await trx
-          .updateTable('identity_merge')
-          .set({
-            status: 'undone',
-            undone_at: new Date(),
-            undone_by: actor.username,
-            undo_reason: reason.trim(),
-          })
-          .where('id', '=', mergeId)
-          .execute();
+        await repo.markMergeUndone(trx, 'identity_merge', mergeId, actor.username, reason);
         await actor.audit(trx, {
           action: 'identity.merge.undo',
           entityType: 'person',

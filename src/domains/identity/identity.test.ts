@@ -1,21 +1,17 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clusterPairScores } from '../../lib/linkage/evaluate.ts';
 import { ROLES, roleCan } from '../../platform/auth/roles.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
 import { generateDepartmentExports } from '../demo/department-exports.ts';
-import { loadDemo } from '../demo/index.ts';
 import { commandLineActor, districtPath, runImport } from '../ingest/index.ts';
+import { loadSmallDistrict, SEED, scoreRun, TODAY, truthOfRecords } from './identity.fixture.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
 import { createIdentityService } from './identity.service.ts';
 import { type CandidateRecord, chooseValue } from './survivorship.ts';
-
-const TODAY = '2026-11-30';
 
 describe('survivorship', () => {
   const rec = (ref: string, source: string, observedAt: string, name: string): CandidateRecord => ({
@@ -62,10 +58,9 @@ describeEachBackend(
 
     beforeAll(async () => {
       const { database, cipher } = ctx();
-      await loadDemo(database, cipher, { size: 'small', seed: 7, today: TODAY, profiles: false });
+      const scope = await loadSmallDistrict(database, cipher);
       const dir = mkdtempSync(path.join(tmpdir(), 'identity-'));
-      exportsSummary = await generateDepartmentExports({ size: 'small', seed: 7, outDir: dir });
-      const scope = await districtPath(database.db);
+      exportsSummary = await generateDepartmentExports({ size: 'small', seed: SEED, outDir: dir });
       // Four departments keep the test short and still give every kind of noise (GBK, XLSX, legacy IDs,
       // missing ID numbers, homophones).
       for (const e of exportsSummary.exports.filter((x) =>
@@ -80,20 +75,16 @@ describeEachBackend(
           today: new Date(`${TODAY}T00:00:00Z`),
         });
       }
-      const truth = parse(readFileSync(exportsSummary.truthFile), { columns: true }) as {
-        source: string;
-        source_key: string;
-        person_id: string;
-      }[];
-      const bySourceKey = new Map(
-        truth.map((t) => [`${t.source}\u0000${t.source_key}`, Number(t.person_id)]),
-      );
-      const rows = await database.db
+      const staged = await database.db
         .selectFrom('source_person')
         .select(['id', 'source', 'source_key'])
         .execute();
-      truthOf = new Map(
-        rows.map((r) => [`sp:${r.id}`, bySourceKey.get(`${r.source}\u0000${r.source_key}`)!]),
+      truthOf = truthOfRecords(
+        exportsSummary.truthFile,
+        ['source', 'source_key'],
+        'person_id',
+        'sp:',
+        staged,
       );
     }, 600_000);
 
@@ -118,20 +109,7 @@ describeEachBackend(
       expect(done.pairsTotal).toBeGreaterThan(0);
       expect(done.personsUpdated).toBeGreaterThan(1000);
 
-      const members = await database.db
-        .selectFrom('identity_cluster_member')
-        .select(['ref', 'cluster_ref'])
-        .where('run_id', '=', run.id)
-        .execute();
-      const clusterIds = new Map<string, number>();
-      const clusterOf: number[] = [];
-      const truth: (number | string)[] = [];
-      for (const m of members) {
-        if (!clusterIds.has(m.cluster_ref)) clusterIds.set(m.cluster_ref, clusterIds.size);
-        clusterOf.push(clusterIds.get(m.cluster_ref)!);
-        truth.push(m.ref.startsWith('p:') ? Number(m.ref.slice(2)) : truthOf.get(m.ref)!);
-      }
-      const scores = clusterPairScores(clusterOf, truth);
+      const scores = await scoreRun(database.db, run.id, truthOf);
       expect(scores.truePairs).toBeGreaterThan(2000);
       expect(scores.precision).toBeGreaterThanOrEqual(0.97);
       expect(scores.recall).toBeGreaterThanOrEqual(0.97);

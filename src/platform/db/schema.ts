@@ -1121,6 +1121,10 @@ export interface IdentityReviewTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   entity_type: Generated<IdentityEntityType>;
+  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: a register-only cluster. */
+  kind: Generated<'pair' | 'conflict' | 'unplaced'>;
+  /** Why a conflict or unplaced item is in the queue. */
+  problem: string | null;
 }
 
 export type GoldenField = 'name' | 'sex' | 'birth_date' | 'id_number' | 'phone' | 'address';
@@ -1206,6 +1210,8 @@ export interface IdentityEntityMergeTable {
   undone_at: Timestamp | null;
   undone_by: string | null;
   undo_reason: string | null;
+  /** The merge created the row from register records alone; undoing it removes the row. */
+  created_entity: Generated<boolean>;
 }
 
 export interface IdentityEntityProvenanceTable {

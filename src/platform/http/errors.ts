@@ -252,6 +252,16 @@ export const errors = {
     zh: '只能撤销该居民最近一次仍有效的合并',
     en: "Only the person's latest merge still in force can be undone",
   },
+  IDENTITY_REVIEW_NOT_PAIR: {
+    status: 409,
+    zh: '该项是无法落位的登记记录，不能确认为同一实体；请补全登记后重新识别',
+    en: 'This item is a register record that could not be placed, not a pair; complete the register and run again',
+  },
+  IDENTITY_ENTITY_IN_USE: {
+    status: 409,
+    zh: '合并新建的房屋、户或组织已被其他业务引用，无法撤销',
+    en: 'The house, household or organisation the merge created is referenced elsewhere; it cannot be undone',
+  },
   IDENTITY_MERGE_IN_USE: {
     status: 409,
     zh: '合并新建的居民已被其他业务引用，无法撤销',

@@ -62,6 +62,9 @@ interface Evidence {
 
 interface Review {
   id: number;
+  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed. */
+  kind: 'pair' | 'conflict' | 'unplaced';
+  problem: string | null;
   matchProbability: number;
   evidence: Evidence[];
   left: RecordView | null;
@@ -224,8 +227,15 @@ function ReviewCard({
     <Card
       size="small"
       data-testid="identity-review"
-      title={t('identityProbability', { p: review.matchProbability.toFixed(3) })}
+      title={
+        review.kind === 'pair'
+          ? t('identityProbability', { p: review.matchProbability.toFixed(3) })
+          : t(review.kind === 'conflict' ? 'identityConflict' : 'identityUnplaced')
+      }
     >
+      {review.problem && (
+        <Alert type="warning" showIcon message={review.problem} style={{ marginBottom: 12 }} />
+      )}
       <Flex gap={16} wrap>
         <Table
           size="small"
@@ -274,9 +284,11 @@ function ReviewCard({
             onChange={(e) => setReason(e.target.value)}
             data-testid="identity-reason"
           />
-          <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
-            {t('identityConfirm')}
-          </Button>
+          {review.kind !== 'unplaced' && (
+            <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
+              {t(review.kind === 'conflict' ? 'identityMergeConflict' : 'identityConfirm')}
+            </Button>
+          )}
           <Button danger onClick={() => decide('split')} data-testid="identity-split">
             {t('identitySplit')}
           </Button>
