@@ -202,8 +202,8 @@ export async function importEntityRegister(
     if (error instanceof IngestFileError) throw new EntityImportError(error.messageZh);
     throw error;
   } finally {
-    // Leaving the loop early (a missing column, a file error) closes the reader and its file.
-    await table.rows[Symbol.asyncIterator]().return?.();
+    // Leaving early (a missing column, a file error) must release the file too.
+    table.close();
   }
   return report;
 }

@@ -29,6 +29,11 @@ export interface OpenedTable {
   rows: AsyncIterable<TableRow>;
   /** Bytes of the file read so far, for progress. */
   bytesRead(): number;
+  /**
+   * Releases the file. Reading the rows to their end closes it too, but a caller that stops before the first row
+   * (a missing column, a refused mapping) must call this; calling it again does nothing.
+   */
+  close(): void;
 }
 
 function countingStream(file: string) {
@@ -85,14 +90,19 @@ class Utf8Decoder extends Transform {
 function decodedText(
   file: string,
   encoding: TextEncoding,
-): { text: NodeJS.ReadableStream; bytesRead: () => number } {
+): { text: NodeJS.ReadableStream; bytesRead: () => number; close: () => void } {
   const { stream: bytes, bytesRead } = countingStream(file);
   const decoder =
     encoding === 'utf-8' || encoding === 'utf-8-bom'
       ? new Utf8Decoder()
       : iconv.decodeStream(encoding === 'utf-16le' ? 'utf-16le' : 'gb18030', { stripBOM: true });
   bytes.on('error', (error) => (decoder as unknown as Transform).destroy(error));
-  return { text: bytes.pipe(decoder), bytesRead };
+  const text = bytes.pipe(decoder);
+  const close = () => {
+    bytes.destroy();
+    (decoder as unknown as Transform).destroy();
+  };
+  return { text, bytesRead, close };
 }
 
 function tooManyColumns(n: number): IngestFileError {
@@ -116,7 +126,7 @@ function checkHeader(header: string[]): string[] {
 }
 
 async function openCsv(file: string, encoding: TextEncoding): Promise<OpenedTable> {
-  const { text, bytesRead } = decodedText(file, encoding);
+  const { text, bytesRead, close: closeFile } = decodedText(file, encoding);
   // Records the parser had to skip, yielded in file order among the good ones as quarantined rows.
   const skipped: Array<{ line: number; detail: string }> = [];
   let row = 0;
@@ -149,10 +159,16 @@ async function openCsv(file: string, encoding: TextEncoding): Promise<OpenedTabl
   (text as unknown as NodeJS.EventEmitter).on('error', (error: Error) => parser.destroy(error));
   text.pipe(parser);
   const iterator = (parser as AsyncIterable<CsvRecord>)[Symbol.asyncIterator]();
-  const first = await nextCsv(iterator);
-  if (fatal) throw fatal;
-  if (first.done) throw new IngestFileError('INGEST_FILE_EMPTY', '文件为空', 'The file is empty');
-  const header = checkHeader(first.value.cells);
+  const close = () => {
+    parser.destroy();
+    closeFile();
+  };
+  const header = await closingOnError(close, async () => {
+    const first = await nextCsv(iterator);
+    if (fatal) throw fatal;
+    if (first.done) throw new IngestFileError('INGEST_FILE_EMPTY', '文件为空', 'The file is empty');
+    return checkHeader(first.value.cells);
+  });
   async function* rows(): AsyncGenerator<TableRow> {
     const skippedRow = (s: { detail: string }): TableRow => ({
       row: ++row,
@@ -169,10 +185,10 @@ async function openCsv(file: string, encoding: TextEncoding): Promise<OpenedTabl
         yield { row: ++row, cells: next.value.cells };
       }
     } finally {
-      parser.destroy();
+      close();
     }
   }
-  return { header, rows: rows(), bytesRead };
+  return { header, rows: rows(), bytesRead, close };
 }
 
 interface CsvRecord {
@@ -263,10 +279,13 @@ async function openXlsx(file: string): Promise<OpenedTable> {
     }
   }
   const iterator = sheetRows();
-  const first = await iterator.next();
-  if (first.done)
-    throw new IngestFileError('INGEST_FILE_EMPTY', '工作簿中没有数据', 'The workbook holds no data');
-  const header = checkHeader(first.value);
+  const close = () => input.destroy();
+  const header = await closingOnError(close, async () => {
+    const first = await iterator.next();
+    if (first.done)
+      throw new IngestFileError('INGEST_FILE_EMPTY', '工作簿中没有数据', 'The workbook holds no data');
+    return checkHeader(first.value);
+  });
   async function* rows(): AsyncGenerator<TableRow> {
     let row = 0;
     for await (const cells of iterator) {
@@ -274,7 +293,7 @@ async function openXlsx(file: string): Promise<OpenedTable> {
       yield { row, cells };
     }
   }
-  return { header, rows: rows(), bytesRead };
+  return { header, rows: rows(), bytesRead, close };
 }
 
 async function* lines(text: NodeJS.ReadableStream): AsyncGenerator<string> {
@@ -303,7 +322,7 @@ function jsonCell(v: unknown): string {
 }
 
 async function openJsonLines(file: string, encoding: TextEncoding): Promise<OpenedTable> {
-  const { text, bytesRead } = decodedText(file, encoding);
+  const { text, bytesRead, close } = decodedText(file, encoding);
   const source = lines(text);
   let header: string[] | undefined;
   let row = 0;
@@ -331,23 +350,40 @@ async function openJsonLines(file: string, encoding: TextEncoding): Promise<Open
   };
   // Iterate by hand: leaving a for-await loop early would close the line generator.
   const lineIterator = source[Symbol.asyncIterator]();
-  while (!header) {
-    const next = await lineIterator.next();
-    if (next.done) break;
-    if (next.value.trim() === '') continue;
-    pending.push(toRow(next.value));
-  }
-  if (!header)
-    throw new IngestFileError('INGEST_FILE_EMPTY', '文件中没有 JSON 对象', 'The file holds no JSON object');
-  async function* rows(): AsyncGenerator<TableRow> {
-    yield* pending;
-    for (;;) {
+  const found = await closingOnError(close, async () => {
+    while (!header) {
       const next = await lineIterator.next();
-      if (next.done) return;
-      if (next.value.trim() !== '') yield toRow(next.value);
+      if (next.done) break;
+      if (next.value.trim() === '') continue;
+      pending.push(toRow(next.value));
+    }
+    if (!header)
+      throw new IngestFileError('INGEST_FILE_EMPTY', '文件中没有 JSON 对象', 'The file holds no JSON object');
+    return header;
+  });
+  async function* rows(): AsyncGenerator<TableRow> {
+    try {
+      yield* pending;
+      for (;;) {
+        const next = await lineIterator.next();
+        if (next.done) return;
+        if (next.value.trim() !== '') yield toRow(next.value);
+      }
+    } finally {
+      close();
     }
   }
-  return { header, rows: rows(), bytesRead };
+  return { header: found, rows: rows(), bytesRead, close };
+}
+
+/** Runs the opening step of a table; if it throws (empty file, bad header), the file is released first. */
+async function closingOnError<T>(close: () => void, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    close();
+    throw error;
+  }
 }
 
 export async function openTable(

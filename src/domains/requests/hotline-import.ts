@@ -126,6 +126,7 @@ export async function importHotlineFile(
   const col = columnsOf(table.header);
   for (const field of ['record', 'description'] as const) {
     if (col[field] < 0) {
+      table.close();
       throw new AppError('VALIDATION_FAILED', [
         {
           field: 'file',
