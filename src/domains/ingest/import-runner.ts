@@ -22,10 +22,12 @@ import {
   ensureSource,
   findResumableRun,
   findSource,
+  insertNewRecords,
   insertQuarantined,
   loadBuildings,
   type QuarantineInsert,
   type RunCounts,
+  storedRowHashes,
   upsertBatch,
 } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
@@ -312,15 +314,28 @@ export async function runImport(
       // One row per source key: the file's last row wins, earlier ones count as superseded.
       const latest = new Map<string, StagedPerson>();
       for (const r of batch) latest.set(r.sourceKey, r);
-      const rowsOut: CopyValue[][] = [];
-      for (const r of latest.values()) rowsOut.push(copyRow(r, source, currentRun, cipher));
       await database.bulk(async (session) => {
         // A batch commits without waiting for its WAL to reach the disk: after a server crash the last batches may
         // be lost, but each batch holds its own checkpoint, so the next import of the file resumes exactly after
         // the last batch that survived. Atomicity and isolation are unchanged.
         await session.exec('SET LOCAL synchronous_commit = off');
-        let written = { inserted: 0, updated: 0 };
-        if (rowsOut.length > 0) written = await upsertBatch(session, rowsOut);
+        // Keys new to the source are copied straight in, changed ones upserted, unchanged ones (the same row hash,
+        // the test the upsert always made) neither sealed nor written.
+        const stored = await storedRowHashes(session, source, [...latest.keys()]);
+        const fresh: CopyValue[][] = [];
+        const changed: CopyValue[][] = [];
+        for (const r of latest.values()) {
+          const hash = stored.get(r.sourceKey);
+          if (hash === undefined) fresh.push(copyRow(r, source, currentRun, cipher));
+          else if (hash !== r.rowHash) changed.push(copyRow(r, source, currentRun, cipher));
+        }
+        const inserted = await insertNewRecords(session, fresh);
+        const upserted =
+          changed.length > 0 ? await upsertBatch(session, changed) : { inserted: 0, updated: 0 };
+        const written = {
+          inserted: inserted.inserted + upserted.inserted,
+          updated: inserted.updated + upserted.updated,
+        };
         await insertQuarantined(session, failed);
         const delta: RunCounts = {
           rowsRead: batch.length + failed.length,

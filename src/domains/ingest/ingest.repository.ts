@@ -77,6 +77,52 @@ export async function upsertBatch(
   return { inserted: Number(r.inserted), updated: Number(r.updated) };
 }
 
+/**
+ * The stored row hashes of a batch's source keys: a key absent here is new to the source, a key with the same hash
+ * is unchanged and needs neither sealing nor writing, so re-importing a file reads its keys and writes nothing.
+ */
+export async function storedRowHashes(
+  session: BulkSession,
+  source: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  const stored = new Map<string, string>();
+  if (keys.length === 0) return stored;
+  const rows = await session.exec(
+    'SELECT source_key, row_hash FROM source_person WHERE source = $1 AND source_key = ANY($2::text[])',
+    [source, keys],
+  );
+  for (const r of rows) stored.set(r['source_key'] as string, r['row_hash'] as string);
+  return stored;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * Inserts records whose keys the source did not hold when the batch looked them up: one COPY straight into
+ * source_person, without the staging table and the upsert. A key that another import inserted since then makes
+ * the COPY fail on the unique key; the batch then rolls back to before the COPY and upserts the same rows, so a
+ * race costs time, never a row or a half batch.
+ */
+export async function insertNewRecords(
+  session: BulkSession,
+  rows: ReadonlyArray<readonly CopyValue[]>,
+): Promise<{ inserted: number; updated: number }> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
+  await session.exec('SAVEPOINT ingest_insert_new');
+  try {
+    await session.copy('source_person', STAGED_COLUMNS, rows);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await session.exec('ROLLBACK TO SAVEPOINT ingest_insert_new');
+    return upsertBatch(session, rows);
+  }
+  await session.exec('RELEASE SAVEPOINT ingest_insert_new');
+  return { inserted: rows.length, updated: 0 };
+}
+
 export interface QuarantineInsert {
   source: string;
   runId: number;
