@@ -11,7 +11,7 @@ import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
 import { commandLineActor } from './import-actor.ts';
 import { type ImportOptions, runImport } from './import-runner.ts';
-import { insertNewRecords, STAGED_COLUMNS } from './ingest.repository.ts';
+import { STAGED_COLUMNS, upsertBatch } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import { type Figure, measure, measureAll, rulesFor } from './quality.ts';
 
@@ -436,7 +436,7 @@ describeEachBackend(
       expect(cipher.open(after.find((r) => r.source_key === 'A4')!.phone_cipher!)).toBe('13700137009');
     });
 
-    it('a batch whose new key another import inserted meanwhile is upserted instead: no duplicate, no lost row', async () => {
+    it('a batch of keys new to the source, one of which another import stored meanwhile, is upserted instead: no duplicate, no lost row', async () => {
       const { database, cipher } = ctx();
       const file = write([HEADER, ...GOOD_ROWS].join('\n'));
       await runImport(database, cipher, options(file, { source: 'race' }));
@@ -450,12 +450,13 @@ describeEachBackend(
         const r = { ...a1, ...over } as Record<string, unknown>;
         return STAGED_COLUMNS.map((c) => r[c] as CopyValue);
       };
-      // As if the batch had looked its keys up before another import stored A1: A1 changed, Z1 new.
+      // As if the batch had looked its keys up (none stored) before another import stored A1.
       const written = await database.bulk((session) =>
-        insertNewRecords(session, [
-          asRow({ name: '张建华', row_hash: 'changed' }),
-          asRow({ source_key: 'Z1', row_hash: 'z1' }),
-        ]),
+        upsertBatch(
+          session,
+          [asRow({ name: '张建华', row_hash: 'changed' }), asRow({ source_key: 'Z1', row_hash: 'z1' })],
+          { keysAreNew: true },
+        ),
       );
       expect(written).toEqual({ inserted: 1, updated: 1 });
       const rows = await database.db

@@ -22,7 +22,6 @@ import {
   ensureSource,
   findResumableRun,
   findSource,
-  insertNewRecords,
   insertQuarantined,
   loadBuildings,
   type QuarantineInsert,
@@ -319,23 +318,15 @@ export async function runImport(
         // be lost, but each batch holds its own checkpoint, so the next import of the file resumes exactly after
         // the last batch that survived. Atomicity and isolation are unchanged.
         await session.exec('SET LOCAL synchronous_commit = off');
-        // Keys new to the source are copied straight in, changed ones upserted, unchanged ones (the same row hash,
-        // the test the upsert always made) neither sealed nor written.
+        // Unchanged rows (the same row hash, the test the upsert always made) are neither sealed nor written; a
+        // batch of keys all new to the source is inserted without the upsert's conflict handling.
         const stored = await storedRowHashes(session, source, [...latest.keys()]);
-        const fresh: CopyValue[][] = [];
-        const changed: CopyValue[][] = [];
+        const rowsOut: CopyValue[][] = [];
         for (const r of latest.values()) {
           const hash = stored.get(r.sourceKey);
-          if (hash === undefined) fresh.push(copyRow(r, source, currentRun, cipher));
-          else if (hash !== r.rowHash) changed.push(copyRow(r, source, currentRun, cipher));
+          if (hash !== r.rowHash) rowsOut.push(copyRow(r, source, currentRun, cipher));
         }
-        const inserted = await insertNewRecords(session, fresh);
-        const upserted =
-          changed.length > 0 ? await upsertBatch(session, changed) : { inserted: 0, updated: 0 };
-        const written = {
-          inserted: inserted.inserted + upserted.inserted,
-          updated: inserted.updated + upserted.updated,
-        };
+        const written = await upsertBatch(session, rowsOut, { keysAreNew: stored.size === 0 });
         await insertQuarantined(session, failed);
         const delta: RunCounts = {
           rowsRead: batch.length + failed.length,

@@ -48,36 +48,6 @@ const COLUMN_LIST = STAGED_COLUMNS.join(', ');
 const STAGE = 'ingest_stage_person';
 
 /**
- * Upserts a batch: the rows are loaded with COPY into a session-local temporary table (created on the connection's
- * first batch; each commit empties it), then moved with one INSERT … SELECT … ON CONFLICT. The caller gives one row
- * per source key (the file's last row wins, earlier ones count as superseded). A changed row hash updates, an equal
- * one is left alone, so re-importing a file changes nothing.
- */
-export async function upsertBatch(
-  session: BulkSession,
-  rows: ReadonlyArray<readonly CopyValue[]>,
-): Promise<{ inserted: number; updated: number }> {
-  await session.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS
-       SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
-  );
-  await session.copy(STAGE, STAGED_COLUMNS, rows);
-  const result = await session.exec(
-    `WITH up AS (
-       INSERT INTO source_person (${COLUMN_LIST})
-       SELECT ${COLUMN_LIST} FROM ${STAGE}
-       ON CONFLICT (source, source_key) DO UPDATE SET
-         ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
-       WHERE source_person.row_hash <> excluded.row_hash
-       RETURNING (xmax = 0) AS inserted)
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
-     FROM up`,
-  );
-  const r = result[0] as { inserted: number; updated: number };
-  return { inserted: Number(r.inserted), updated: Number(r.updated) };
-}
-
-/**
  * The stored row hashes of a batch's source keys: a key absent here is new to the source, a key with the same hash
  * is unchanged and needs neither sealing nor writing, so re-importing a file reads its keys and writes nothing.
  */
@@ -101,26 +71,51 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Inserts records whose keys the source did not hold when the batch looked them up: one COPY straight into
- * source_person, without the staging table and the upsert. A key that another import inserted since then makes
- * the COPY fail on the unique key; the batch then rolls back to before the COPY and upserts the same rows, so a
- * race costs time, never a row or a half batch.
+ * Writes a batch: the rows are loaded with COPY into a session-local temporary table (created on the connection's
+ * first batch; each commit empties it), then moved with one INSERT … SELECT. The caller gives one row per source
+ * key (the file's last row wins, earlier ones count as superseded).
+ *
+ * When the caller found none of the keys in the source (`keysAreNew`, a first import), a plain INSERT moves them,
+ * without the upsert's speculative insertion; should another import have stored one of the keys since, the unique
+ * key stops it, the batch rolls back to before that INSERT and upserts the same staged rows instead, so a race
+ * costs time, never a row or a half batch. Otherwise the upsert updates a key whose row hash changed and leaves an
+ * equal one alone, so re-importing a file changes nothing.
  */
-export async function insertNewRecords(
+export async function upsertBatch(
   session: BulkSession,
   rows: ReadonlyArray<readonly CopyValue[]>,
+  options: { keysAreNew?: boolean } = {},
 ): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
-  await session.exec('SAVEPOINT ingest_insert_new');
-  try {
-    await session.copy('source_person', STAGED_COLUMNS, rows);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    await session.exec('ROLLBACK TO SAVEPOINT ingest_insert_new');
-    return upsertBatch(session, rows);
+  await session.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS
+       SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
+  );
+  await session.copy(STAGE, STAGED_COLUMNS, rows);
+  if (options.keysAreNew) {
+    await session.exec('SAVEPOINT ingest_insert_new');
+    try {
+      await session.exec(`INSERT INTO source_person (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM ${STAGE}`);
+      await session.exec('RELEASE SAVEPOINT ingest_insert_new');
+      return { inserted: rows.length, updated: 0 };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await session.exec('ROLLBACK TO SAVEPOINT ingest_insert_new');
+    }
   }
-  await session.exec('RELEASE SAVEPOINT ingest_insert_new');
-  return { inserted: rows.length, updated: 0 };
+  const result = await session.exec(
+    `WITH up AS (
+       INSERT INTO source_person (${COLUMN_LIST})
+       SELECT ${COLUMN_LIST} FROM ${STAGE}
+       ON CONFLICT (source, source_key) DO UPDATE SET
+         ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+       WHERE source_person.row_hash <> excluded.row_hash
+       RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
+     FROM up`,
+  );
+  const r = result[0] as { inserted: number; updated: number };
+  return { inserted: Number(r.inserted), updated: Number(r.updated) };
 }
 
 export interface QuarantineInsert {
