@@ -1,6 +1,7 @@
 // Runs an import: detect the file, settle the column mapping, then stream rows through the normaliser in batches.
-// Each batch is one transaction holding its accepted records (one set-based upsert of the batch sent as JSON), its quarantined rows and the run's checkpoint, so a killed import leaves whole batches only and the
-// next import of the same file continues after the last committed row. Nothing is dropped: every row read is
+// Each batch is one transaction holding its accepted records (staged with COPY, then one set-based insert or upsert;
+// rows unchanged since the last import are skipped), its quarantined rows and the run's checkpoint, so a killed
+// import leaves whole batches only and the next import of the same file continues after the last committed row. Nothing is dropped: every row read is
 // accepted (inserted, updated, unchanged or superseded by a later row with the same key) or quarantined.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -380,7 +381,14 @@ export async function runImport(
     // Fresh statistics before the quality figures join source records on their ID numbers: planned on the counts
     // of an empty table, those joins run as nested scans whose time grows with the square of the rows imported.
     // Only the columns those joins and filters use: the sample is the same, the statistics of 30 columns are not.
-    await sql`ANALYZE source_person (source, id_number_hash)`.execute(db);
+    // A run that wrote nothing (a re-import of unchanged data) leaves the statistics as they were.
+    const wrote = await db
+      .selectFrom('ingest_run')
+      .select(['inserted', 'updated'])
+      .where('id', '=', currentRun)
+      .executeTakeFirstOrThrow();
+    if (wrote.inserted + wrote.updated > 0)
+      await sql`ANALYZE source_person (source, id_number_hash)`.execute(db);
 
     const report = await db.transaction().execute(async (trx) => {
       const run = await trx
