@@ -1,8 +1,9 @@
 // Runs an import: detect the file, settle the column mapping, then stream rows through the normaliser in batches.
 // Each batch is one transaction holding its accepted records (staged with COPY, then one set-based insert or upsert;
 // rows unchanged since the last import are skipped), its quarantined rows and the run's checkpoint, so a killed
-// import leaves whole batches only and the next import of the same file continues after the last committed row. Nothing is dropped: every row read is
-// accepted (inserted, updated, unchanged or superseded by a later row with the same key) or quarantined.
+// import leaves whole batches only and the next import of the same file continues after the last committed row.
+// Nothing is dropped: every row read is accepted (inserted, updated, unchanged or superseded by a later row with
+// the same key) or quarantined.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { sql } from 'kysely';
