@@ -5,10 +5,13 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { expect, it } from 'vitest';
 import { makeIdNumber } from '../../lib/id-number.ts';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
+import type { CopyValue } from '../../platform/db/copy-format.ts';
 import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
 import { commandLineActor } from './import-actor.ts';
 import { type ImportOptions, runImport } from './import-runner.ts';
+import { STAGED_COLUMNS, upsertBatch } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import { type Figure, measure, measureAll, rulesFor } from './quality.ts';
 
@@ -374,6 +377,101 @@ describeEachBackend(
       // id1 agrees with q_b, id2's name differs there.
       expect(pick(qa, 'id_number', 'consistency')).toMatchObject({ checked: 3, passed: 2 });
       expect(pick(qa, 'phone', 'validity')).toMatchObject({ checked: 3, passed: 2 });
+    });
+
+    it('re-importing unchanged rows neither seals nor writes them; only the changed row is sealed again', async () => {
+      const { database, cipher } = ctx();
+      let sealed = 0;
+      const counting: FieldCipher = {
+        ...cipher,
+        seal: (plain) => {
+          sealed++;
+          return cipher.seal(plain);
+        },
+      };
+      const first = write([HEADER, ...GOOD_ROWS].join('\n'));
+      const opts = (file: string) => options(file, { source: 'unchanged', batchSize: 3 });
+      expect(await runImport(database, counting, opts(first))).toMatchObject({ inserted: 4 });
+      // Four records: three ID numbers, three phones, four addresses.
+      expect(sealed).toBe(10);
+      const stored = () =>
+        database.db
+          .selectFrom('source_person')
+          .select(['id', 'source_key', 'id_number_cipher', 'phone_cipher', 'address_cipher', 'updated_at'])
+          .where('source', '=', 'unchanged')
+          .orderBy('id')
+          .execute();
+      const before = await stored();
+
+      sealed = 0;
+      const again = write([HEADER, ...GOOD_ROWS].join('\n'));
+      expect(await runImport(database, counting, opts(again))).toMatchObject({
+        rowsRead: 4,
+        inserted: 0,
+        updated: 0,
+        unchanged: 4,
+      });
+      expect(sealed).toBe(0);
+      // Not even sealed again: the very same cipher texts (a new seal would draw a new IV).
+      expect(await stored()).toEqual(before);
+
+      const changed = write(
+        [
+          HEADER,
+          ...GOOD_ROWS.map((r) => (r.startsWith('A4,') ? r.replace('13700137000', '13700137009') : r)),
+        ].join('\n'),
+      );
+      expect(await runImport(database, counting, opts(changed))).toMatchObject({ updated: 1, unchanged: 3 });
+      // A4 has a phone and an address, no ID number.
+      expect(sealed).toBe(2);
+      const after = await stored();
+      expect(
+        after
+          .filter(
+            (r, i) =>
+              r.phone_cipher && !Buffer.from(r.phone_cipher).equals(Buffer.from(before[i]!.phone_cipher!)),
+          )
+          .map((r) => r.source_key),
+      ).toEqual(['A4']);
+      expect(cipher.open(after.find((r) => r.source_key === 'A4')!.phone_cipher!)).toBe('13700137009');
+    });
+
+    it('a batch of keys new to the source, one of which another import stored meanwhile, is upserted instead: no duplicate, no lost row', async () => {
+      const { database, cipher } = ctx();
+      const file = write([HEADER, ...GOOD_ROWS].join('\n'));
+      await runImport(database, cipher, options(file, { source: 'race' }));
+      const a1 = await database.db
+        .selectFrom('source_person')
+        .select([...STAGED_COLUMNS])
+        .where('source', '=', 'race')
+        .where('source_key', '=', 'A1')
+        .executeTakeFirstOrThrow();
+      const asRow = (over: Partial<typeof a1>) => {
+        const r = { ...a1, ...over } as Record<string, unknown>;
+        return STAGED_COLUMNS.map((c) => r[c] as CopyValue);
+      };
+      // As if the batch had looked its keys up (none stored) before another import stored A1.
+      const written = await database.bulk((session) =>
+        upsertBatch(
+          session,
+          [asRow({ name: '张建华', row_hash: 'changed' }), asRow({ source_key: 'Z1', row_hash: 'z1' })],
+          { keysAreNew: true },
+        ),
+      );
+      expect(written).toEqual({ inserted: 1, updated: 1 });
+      const rows = await database.db
+        .selectFrom('source_person')
+        .select(['source_key', 'name'])
+        .where('source', '=', 'race')
+        .orderBy('source_key')
+        .execute();
+      expect(rows).toEqual([
+        { source_key: 'A1', name: '张建华' },
+        { source_key: 'A2', name: '李秀英' },
+        { source_key: 'A3', name: '王浩然' },
+        { source_key: 'A4', name: '赵六' },
+        { source_key: 'Z1', name: '张建国' },
+      ]);
     });
   },
 );

@@ -1,7 +1,9 @@
 // Runs an import: detect the file, settle the column mapping, then stream rows through the normaliser in batches.
-// Each batch is one transaction holding its accepted records (one set-based upsert of the batch sent as JSON), its quarantined rows and the run's checkpoint, so a killed import leaves whole batches only and the
-// next import of the same file continues after the last committed row. Nothing is dropped: every row read is
-// accepted (inserted, updated, unchanged or superseded by a later row with the same key) or quarantined.
+// Each batch is one transaction holding its accepted records (staged with COPY, then one set-based insert or upsert;
+// rows unchanged since the last import are skipped), its quarantined rows and the run's checkpoint, so a killed
+// import leaves whole batches only and the next import of the same file continues after the last committed row.
+// Nothing is dropped: every row read is accepted (inserted, updated, unchanged or superseded by a later row with
+// the same key) or quarantined.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { sql } from 'kysely';
@@ -26,6 +28,7 @@ import {
   loadBuildings,
   type QuarantineInsert,
   type RunCounts,
+  storedRowHashes,
   upsertBatch,
 } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
@@ -312,15 +315,20 @@ export async function runImport(
       // One row per source key: the file's last row wins, earlier ones count as superseded.
       const latest = new Map<string, StagedPerson>();
       for (const r of batch) latest.set(r.sourceKey, r);
-      const rowsOut: CopyValue[][] = [];
-      for (const r of latest.values()) rowsOut.push(copyRow(r, source, currentRun, cipher));
       await database.bulk(async (session) => {
         // A batch commits without waiting for its WAL to reach the disk: after a server crash the last batches may
         // be lost, but each batch holds its own checkpoint, so the next import of the file resumes exactly after
         // the last batch that survived. Atomicity and isolation are unchanged.
         await session.exec('SET LOCAL synchronous_commit = off');
-        let written = { inserted: 0, updated: 0 };
-        if (rowsOut.length > 0) written = await upsertBatch(session, rowsOut);
+        // Unchanged rows (the same row hash, the test the upsert always made) are neither sealed nor written; a
+        // batch of keys all new to the source is inserted without the upsert's conflict handling.
+        const stored = await storedRowHashes(session, source, [...latest.keys()]);
+        const rowsOut: CopyValue[][] = [];
+        for (const r of latest.values()) {
+          const hash = stored.get(r.sourceKey);
+          if (hash !== r.rowHash) rowsOut.push(copyRow(r, source, currentRun, cipher));
+        }
+        const written = await upsertBatch(session, rowsOut, { keysAreNew: stored.size === 0 });
         await insertQuarantined(session, failed);
         const delta: RunCounts = {
           rowsRead: batch.length + failed.length,
@@ -374,7 +382,14 @@ export async function runImport(
     // Fresh statistics before the quality figures join source records on their ID numbers: planned on the counts
     // of an empty table, those joins run as nested scans whose time grows with the square of the rows imported.
     // Only the columns those joins and filters use: the sample is the same, the statistics of 30 columns are not.
-    await sql`ANALYZE source_person (source, id_number_hash)`.execute(db);
+    // A run that wrote nothing (a re-import of unchanged data) leaves the statistics as they were.
+    const wrote = await db
+      .selectFrom('ingest_run')
+      .select(['inserted', 'updated'])
+      .where('id', '=', currentRun)
+      .executeTakeFirstOrThrow();
+    if (wrote.inserted + wrote.updated > 0)
+      await sql`ANALYZE source_person (source, id_number_hash)`.execute(db);
 
     const report = await db.transaction().execute(async (trx) => {
       const run = await trx

@@ -48,20 +48,61 @@ const COLUMN_LIST = STAGED_COLUMNS.join(', ');
 const STAGE = 'ingest_stage_person';
 
 /**
- * Upserts a batch: the rows are loaded with COPY into a session-local temporary table (created on the connection's
- * first batch; each commit empties it), then moved with one INSERT … SELECT … ON CONFLICT. The caller gives one row
- * per source key (the file's last row wins, earlier ones count as superseded). A changed row hash updates, an equal
- * one is left alone, so re-importing a file changes nothing.
+ * The stored row hashes of a batch's source keys: a key absent here is new to the source, a key with the same hash
+ * is unchanged and needs neither sealing nor writing, so re-importing a file reads its keys and writes nothing.
+ */
+export async function storedRowHashes(
+  session: BulkSession,
+  source: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  const stored = new Map<string, string>();
+  if (keys.length === 0) return stored;
+  const rows = await session.exec(
+    'SELECT source_key, row_hash FROM source_person WHERE source = $1 AND source_key = ANY($2::text[])',
+    [source, keys],
+  );
+  for (const r of rows) stored.set(r['source_key'] as string, r['row_hash'] as string);
+  return stored;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * Writes a batch: the rows are loaded with COPY into a session-local temporary table (created on the connection's
+ * first batch; each commit empties it), then moved with one INSERT … SELECT. The caller gives one row per source
+ * key (the file's last row wins, earlier ones count as superseded).
+ *
+ * When the caller found none of the keys in the source (`keysAreNew`, a first import), a plain INSERT moves them,
+ * without the upsert's speculative insertion; should another import have stored one of the keys since, the unique
+ * key stops it, the batch rolls back to before that INSERT and upserts the same staged rows instead, so a race
+ * costs time, never a row or a half batch. Otherwise the upsert updates a key whose row hash changed and leaves an
+ * equal one alone, so re-importing a file changes nothing.
  */
 export async function upsertBatch(
   session: BulkSession,
   rows: ReadonlyArray<readonly CopyValue[]>,
+  options: { keysAreNew?: boolean } = {},
 ): Promise<{ inserted: number; updated: number }> {
+  if (rows.length === 0) return { inserted: 0, updated: 0 };
   await session.exec(
     `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS
        SELECT ${COLUMN_LIST} FROM source_person WITH NO DATA`,
   );
   await session.copy(STAGE, STAGED_COLUMNS, rows);
+  if (options.keysAreNew) {
+    await session.exec('SAVEPOINT ingest_insert_new');
+    try {
+      await session.exec(`INSERT INTO source_person (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM ${STAGE}`);
+      await session.exec('RELEASE SAVEPOINT ingest_insert_new');
+      return { inserted: rows.length, updated: 0 };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await session.exec('ROLLBACK TO SAVEPOINT ingest_insert_new');
+    }
+  }
   const result = await session.exec(
     `WITH up AS (
        INSERT INTO source_person (${COLUMN_LIST})
