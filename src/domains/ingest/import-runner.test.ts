@@ -8,6 +8,7 @@ import { makeIdNumber } from '../../lib/id-number.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { CopyValue } from '../../platform/db/copy-format.ts';
 import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
+import { fileReleased } from '../../testing/open-files.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
 import { commandLineActor } from './import-actor.ts';
 import { type ImportOptions, runImport } from './import-runner.ts';
@@ -329,6 +330,19 @@ describeEachBackend(
         .where('name', '=', '王五')
         .executeTakeFirstOrThrow();
       expect(w.extra).toEqual({ 备注: '=HYPERLINK("http://evil")' });
+    });
+
+    it('a refused mapping fails the run and releases the file it had opened', async () => {
+      const { database, cipher } = ctx();
+      // Many rows, so the reader is still mid-file when the mapping is checked.
+      const file = write([HEADER, ...Array.from({ length: 20_000 }, () => GOOD_ROWS[1])].join('\n'));
+      const error = await runImport(
+        database,
+        cipher,
+        options(file, { mapping: { name: '没有这一列' } }),
+      ).catch((e: unknown) => e);
+      expect((error as IngestFileError).code).toBe('INGEST_MAPPING_INVALID');
+      expect(await fileReleased(file)).toBe(true);
     });
 
     it('measures every quality rule in one query with the same figures as rule by rule', async () => {

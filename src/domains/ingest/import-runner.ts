@@ -238,6 +238,8 @@ export async function runImport(
   let detected: DetectedFile | null = null;
   /** The batch being written while the next one is read. */
   let writing: Promise<void> | null = null;
+  /** Releases the file; the run may stop before its rows are read to the end. */
+  let releaseFile = () => {};
   try {
     detected = await detectFile(options.file, options.fileName, {
       format: options.format,
@@ -245,6 +247,7 @@ export async function runImport(
     });
     const sha256 = await fileSha256(options.file);
     const table = await openTable(options.file, detected.format, detected.encoding);
+    releaseFile = () => table.close();
     const { head, rows } = await peek(table.rows, SUGGESTION_SAMPLE);
     await ensureSource(db, source);
     const saved = (await findSource(db, source))?.mapping ?? {};
@@ -456,6 +459,9 @@ export async function runImport(
       })
       .catch(() => {});
     throw error;
+  } finally {
+    // A refused mapping stops after the first rows were peeked: the file must not stay open.
+    releaseFile();
   }
 }
 

@@ -1,30 +1,14 @@
 // A department file is opened before its header is checked; whoever stops early (a missing column, a refused
 // mapping, an empty file) must not leave the file open — a server importing many files would run out of handles.
-import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileReleased, isFileOpen } from '../../testing/open-files.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import { openTable } from './table-reader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'table-reader-'));
-
-/** Whether this process holds `file` open (Linux: the links in /proc/self/fd). */
-function isOpen(file: string): boolean {
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === file) return true;
-    } catch {
-      // The descriptor closed while we looked.
-    }
-  }
-  return false;
-}
-
-async function released(file: string): Promise<boolean> {
-  for (let i = 0; i < 100 && isOpen(file); i++) await new Promise((r) => setTimeout(r, 10));
-  return !isOpen(file);
-}
 
 // Larger than one read-ahead chunk, so the stream is still open after the header.
 const manyRows = (n: number) => Array.from({ length: n }, (_, i) => `R${i},张三${i},2024-01-0${(i % 9) + 1}`);
@@ -35,10 +19,10 @@ describe('openTable', () => {
     writeFileSync(file, ['编号,姓名,日期', ...manyRows(40_000)].join('\n'));
     const table = await openTable(file, 'csv', 'utf-8');
     expect(table.header).toEqual(['编号', '姓名', '日期']);
-    expect(isOpen(file)).toBe(true);
+    expect(isFileOpen(file)).toBe(true);
     table.close();
     table.close();
-    expect(await released(file)).toBe(true);
+    expect(await fileReleased(file)).toBe(true);
   });
 
   it('JSON Lines: close() before the first row releases the file', async () => {
@@ -52,7 +36,7 @@ describe('openTable', () => {
     const table = await openTable(file, 'jsonl', 'utf-8');
     expect(table.header).toEqual(['id', 'name']);
     table.close();
-    expect(await released(file)).toBe(true);
+    expect(await fileReleased(file)).toBe(true);
   });
 
   it('reading every row releases the file without close()', async () => {
@@ -62,7 +46,7 @@ describe('openTable', () => {
     let rows = 0;
     for await (const _ of table.rows) rows++;
     expect(rows).toBe(30_000);
-    expect(await released(file)).toBe(true);
+    expect(await fileReleased(file)).toBe(true);
   });
 
   it('a header the reader refuses releases the file before the error reaches the caller', async () => {
@@ -72,6 +56,6 @@ describe('openTable', () => {
     const error = await openTable(file, 'csv', 'utf-8').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngestFileError);
     expect((error as IngestFileError).code).toBe('INGEST_TOO_MANY_COLUMNS');
-    expect(await released(file)).toBe(true);
+    expect(await fileReleased(file)).toBe(true);
   });
 });
