@@ -294,15 +294,25 @@ export async function hotspots(
 ) {
   const scopeFilter = scopeLike ? sql`AND scope_path LIKE ${scopeLike}` : sql``;
   const unitFilter = units ? sql`AND lead_unit_code = ANY(${sql.val(units)}::text[])` : sql``;
+  // Counted per cell and category first (one hashed pass over the orders), then the cells from those counts:
+  // mode() over the orders themselves sorted every order of the period by category, seconds over a million.
   const r = await sql<{ cx: number; cy: number; n: number; top_category: string | null; open_n: number }>`
-    SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, count(*) AS n,
-      mode() WITHIN GROUP (ORDER BY category_code) AS top_category,
-      count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned')) AS open_n
-    FROM work_order
-    WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
-      AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
-      AND status <> 'merged' ${scopeFilter} ${unitFilter}
-    GROUP BY 1, 2 HAVING count(*) >= ${minCount}
+    WITH per_category AS (
+      SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, category_code, count(*) AS n,
+        count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned'))
+          AS open_n
+      FROM work_order
+      WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
+        AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
+        AND status <> 'merged' ${scopeFilter} ${unitFilter}
+      GROUP BY 1, 2, 3
+    )
+    SELECT cx, cy, sum(n) AS n,
+      (array_agg(category_code ORDER BY n DESC, category_code) FILTER (WHERE category_code IS NOT NULL))[1]
+        AS top_category,
+      sum(open_n) AS open_n
+    FROM per_category
+    GROUP BY 1, 2 HAVING sum(n) >= ${minCount}
     ORDER BY n DESC LIMIT 2000`.execute(db);
   return r.rows.map((x) => ({
     lng: Number(x.cx),
