@@ -609,6 +609,17 @@ interface LeafData {
   neighbours: RequestCategory[];
 }
 
+/**
+ * How often each leaf category (by code) is heard in a month (0 = January) relative to the others: its major
+ * class's base frequency times its seasonal weight. The generator draws by these; the dashboard benchmark seeds
+ * its million orders with the same mix.
+ */
+export function categoryMonthWeights(month: number): Map<string, number> {
+  return new Map(
+    REQUEST_CATEGORIES.map((c) => [c.code, (MAJOR_WEIGHT[c.majorCode] ?? 1) * (SEASON[c.zh]?.[month] ?? 1)]),
+  );
+}
+
 function leafData(): LeafData[] {
   const neighboursOf = new Map<string, RequestCategory[]>();
   for (const [a, b] of NEIGHBOURS) {
@@ -670,9 +681,8 @@ export function generateRequestHistory(options: RequestHistoryOptions): Generate
     const day = new Date(startDay + d * DAY_MS);
     const month = day.getUTCMonth();
     const weekday = day.getUTCDay();
-    const weights = leaves.map(
-      (l) => (MAJOR_WEIGHT[l.category.majorCode] ?? 1) * (SEASON[l.category.zh]?.[month] ?? 1),
-    );
+    const byCode = categoryMonthWeights(month);
+    const weights = leaves.map((l) => byCode.get(l.category.code)!);
     const total = weights.reduce((s, w) => s + w, 0);
     const weighted = leaves.map((l, i) => [l, weights[i]!] as const);
     const mean = perDay * (weekday === 0 || weekday === 6 ? 0.8 : 1.05);
@@ -782,7 +792,7 @@ function composeRequest(
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** Hour-of-day weights of calls, China time: few at night, peaks in the morning and afternoon. */
-const HOURS: ReadonlyArray<readonly [number, number]> = Array.from({ length: 24 }, (_, h) => [
+export const HOURS: ReadonlyArray<readonly [number, number]> = Array.from({ length: 24 }, (_, h) => [
   h,
   h < 6 ? 0.3 : h < 8 ? 1 : h < 12 ? 3 : h < 14 ? 2 : h < 18 ? 2.8 : h < 22 ? 2 : 0.8,
 ]);

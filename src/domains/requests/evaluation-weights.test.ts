@@ -125,6 +125,74 @@ describeEachBackend(
       ]);
     });
 
+    it('counts each day at the ends of a period once, and no day outside it', async () => {
+      // Housing, in a summer no other test looks at: one order a day on the days around the period's edges.
+      const days = [
+        '2025-05-30',
+        '2025-05-31',
+        '2025-06-30',
+        '2025-07-01',
+        '2025-08-01',
+        '2025-08-05',
+        '2025-08-06',
+      ];
+      await ctx()
+        .database.db.insertInto('order_daily_rollup')
+        .values(
+          days.map((day) => ({
+            day,
+            street_code: STREET1,
+            community_code: `${STREET1}001`,
+            grid_id: 0,
+            unit_code: 'housing',
+            category_code: '0601',
+            received: 1,
+            dispatched: 1,
+            responded_on_time: day < '2025-07-01' ? 1 : 0,
+            resolved: 1,
+            resolved_on_time: 1,
+            visited: 1,
+            solved: 1,
+            satisfied: 1,
+          })),
+        )
+        .execute();
+      await rebuildMonthlyRollup(ctx().database.db, ['2025-05-01', '2025-06-01', '2025-07-01', '2025-08-01']);
+      const housing = async (period: string) => {
+        const res = await call('admin', 'GET', `/api/requests/evaluation?dimension=unit&${period}`);
+        expect(res.statusCode).toBe(200);
+        const row = (
+          res.json().items as Array<{ key: string; received: number; respondedOnTime: number }>
+        ).find((r) => r.key === 'housing');
+        return row ? [row.received, row.respondedOnTime] : null;
+      };
+      // 31 May (a day before the whole months), June and July (whole), 1 and 5 August (days after them).
+      expect(await housing('from=2025-05-31&to=2025-08-05')).toEqual([5, 2]);
+      // Whole months only, at both ends.
+      expect(await housing('from=2025-06-01&to=2025-07-31')).toEqual([2, 1]);
+      // Days only, no whole month: 30 and 31 May.
+      expect(await housing('from=2025-05-30&to=2025-06-29')).toEqual([2, 2]);
+      // A whole month then days: July, 1 August.
+      expect(await housing('from=2025-07-01&to=2025-08-04')).toEqual([2, 0]);
+      expect(await housing('from=2025-08-07&to=2025-08-31')).toBeNull();
+      const trend = await call(
+        'admin',
+        'GET',
+        '/api/requests/evaluation/trend?from=2025-05-31&to=2025-08-05',
+      );
+      expect(
+        trend
+          .json()
+          .items.filter((r: { key: string }) => r.key.startsWith('2025'))
+          .map((r: { key: string; received: number }) => [r.key, r.received]),
+      ).toEqual([
+        ['2025-05', 1],
+        ['2025-06', 1],
+        ['2025-07', 1],
+        ['2025-08', 2],
+      ]);
+    });
+
     it('scores with 10/45/45 until the district sets weights, and says so', async () => {
       const w = await call('street1', 'GET', '/api/requests/evaluation/weights');
       expect(w.statusCode).toBe(200);

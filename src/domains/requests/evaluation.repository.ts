@@ -46,6 +46,9 @@ export async function rebuildRollup(db: Db, days: string[] | null): Promise<numb
     WHERE status <> 'merged' AND ${dayFilter}
     GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
   await rebuildMonthlyRollup(db, days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))]);
+  // After a full rebuild the planner's statistics describe the tables before it (PGlite runs no autovacuum, and
+  // PostgreSQL's may come minutes later): without fresh ones a dashboard may be planned for an empty table.
+  if (days === null) await sql`ANALYZE order_daily_rollup, order_monthly_rollup`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
@@ -110,17 +113,27 @@ export function wholeMonths(from: string, to: string): { start: string; end: str
 /**
  * The roll-up rows of the period [from, to] as a table with a `day` column: whole months from the monthly
  * roll-up (`day` = the month's first day), the days at either end from the daily one. With `byDay`, daily rows
- * only (a trend per day).
+ * only (a trend per day). Each end is a range of its own, so the daily table's primary key (day first) reads only
+ * those days: one range over the period with the whole months filtered out afterwards read every daily row of a
+ * two-year period to keep none of them.
  */
 function rollupRows(from: string, to: string, byDay = false) {
-  const daily = sql`SELECT day, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_daily_rollup
-    WHERE day BETWEEN ${from}::date AND ${to}::date`;
+  const daily = (first: string, last: string) => sql`SELECT day, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS}
+    FROM order_daily_rollup WHERE day >= ${first}::date AND day <= ${last}::date`;
   const months = byDay ? null : wholeMonths(from, to);
-  if (!months) return sql`(${daily})`;
-  return sql`(${daily} AND (day < ${months.start}::date OR day >= ${months.end}::date)
-    UNION ALL
-    SELECT month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_monthly_rollup
-    WHERE month >= ${months.start}::date AND month < ${months.end}::date)`;
+  if (!months) return sql`(${daily(from, to)})`;
+  const parts = [
+    sql`SELECT month AS day, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS} FROM order_monthly_rollup
+      WHERE month >= ${months.start}::date AND month < ${months.end}::date`,
+  ];
+  if (from < months.start) parts.unshift(daily(from, dayBefore(months.start)));
+  if (months.end <= to) parts.push(daily(months.end, to));
+  return sql`(${sql.join(parts, sql` UNION ALL `)})`;
+}
+
+/** The ISO date before an ISO date. */
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
@@ -281,15 +294,25 @@ export async function hotspots(
 ) {
   const scopeFilter = scopeLike ? sql`AND scope_path LIKE ${scopeLike}` : sql``;
   const unitFilter = units ? sql`AND lead_unit_code = ANY(${sql.val(units)}::text[])` : sql``;
+  // Counted per cell and category first (one hashed pass over the orders), then the cells from those counts:
+  // mode() over the orders themselves sorted every order of the period by category, seconds over a million.
   const r = await sql<{ cx: number; cy: number; n: number; top_category: string | null; open_n: number }>`
-    SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, count(*) AS n,
-      mode() WITHIN GROUP (ORDER BY category_code) AS top_category,
-      count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned')) AS open_n
-    FROM work_order
-    WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
-      AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
-      AND status <> 'merged' ${scopeFilter} ${unitFilter}
-    GROUP BY 1, 2 HAVING count(*) >= ${minCount}
+    WITH per_category AS (
+      SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, category_code, count(*) AS n,
+        count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned'))
+          AS open_n
+      FROM work_order
+      WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
+        AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
+        AND status <> 'merged' ${scopeFilter} ${unitFilter}
+      GROUP BY 1, 2, 3
+    )
+    SELECT cx, cy, sum(n) AS n,
+      (array_agg(category_code ORDER BY n DESC, category_code) FILTER (WHERE category_code IS NOT NULL))[1]
+        AS top_category,
+      sum(open_n) AS open_n
+    FROM per_category
+    GROUP BY 1, 2 HAVING sum(n) >= ${minCount}
     ORDER BY n DESC LIMIT 2000`.execute(db);
   return r.rows.map((x) => ({
     lng: Number(x.cx),
