@@ -10,7 +10,8 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import bbox from '@turf/bbox';
@@ -212,6 +213,32 @@ async function spreadPoints(database: Database, n: number): Promise<Array<{ lng:
   return out;
 }
 
+/**
+ * REQUESTS_BENCH_PROFILE=DIR writes a CPU profile of the server process while the load runs (DIR/requests-<backend>
+ * .cpuprofile, for Chrome DevTools or speedscope), without the set-up before it.
+ */
+async function startProfile(backend: Backend): Promise<{ stop(): Promise<void> }> {
+  const dir = process.env['REQUESTS_BENCH_PROFILE'];
+  if (!dir) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `requests-${backend}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 export async function throughput(
   backend: Backend,
   database: Database,
@@ -235,7 +262,11 @@ export async function throughput(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   // The generator sends its first 100 bodies as a warm-up (JIT, connection pool, grid polygons), not counted.
+  const profile = await startProfile(backend);
+  const cpu0 = process.cpuUsage();
   const r = await loadGenerator(port, bodies, 30);
+  const cpu = process.cpuUsage(cpu0);
+  await profile.stop();
   const ok = (r.statuses.get(201) ?? 0) + (r.statuses.get(200) ?? 0);
   const merged = Number(
     (
@@ -261,6 +292,8 @@ export async function throughput(
       `(${CONCURRENCY} keep-alive clients), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; ` +
       `status ${JSON.stringify(Object.fromEntries(r.statuses))}; ${orders} orders for ${merged} requesters ` +
       `(${merged - orders} merged as the same incident); ${ok} answered 200/201; ` +
+      `server process CPU ${((cpu.user + cpu.system) / 1000 / (r.n + Math.min(100, Math.floor(n / 10)))).toFixed(2)} ms per request` +
+      `${backend === 'pglite' ? ' (with the embedded database)' : ''}; ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,

@@ -1,6 +1,7 @@
 // Intake from the portal, the hotline and grid patrols: what a good submission creates, and what every bad input
 // gets (400/413/415/429, never a partial write); idempotency; same-incident merging; the public lookup by number.
 import { expect, it } from 'vitest';
+import { verifyAuditChain } from '../../platform/audit/audit-log.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
 import { callAs, createRequestsTestApp, jpegOf, PLACES } from './requests-fixture.testing.ts';
 
@@ -303,6 +304,85 @@ describeEachBackend('requests: intake', createRequestsTestApp, (ctx) => {
       .where('number', '=', answers[0]!.json().order.number)
       .executeTakeFirstOrThrow();
     expect(order.requester_count).toBe(3);
+  });
+
+  it('reports of one incident arriving one after another while earlier ones are still being written all join one order, and each answer shows every step before its own', async () => {
+    const n = 24;
+    const sent = [];
+    // Staggered by a turn of the event loop each: they form several groups, later ones looked up while earlier
+    // ones are still being written, joining the order the first one opens.
+    for (let i = 0; i < n; i++) {
+      sent.push(
+        portal({
+          description: `文化路8号门前消防栓漏水，水一直往外冒（第${i + 1}位居民反映）`,
+          lng: 120.1155 + (i % 4) * 0.0001,
+          lat: 30.2855,
+          anonymous: true,
+        }),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const answers = (await Promise.all(sent)).map((a) => {
+      expect(a.statusCode).toBe(201);
+      return a.json();
+    });
+    expect(new Set(answers.map((a) => a.order.number)).size).toBe(1);
+    expect(answers.filter((a) => !a.merged)).toHaveLength(1);
+    // The k-th requester to join sees k joins: none is missing from an answer, none is shown twice.
+    const joinsShown = answers
+      .filter((a) => a.merged)
+      .map((a) => a.order.steps.filter((s: { action: string }) => s.action === 'join').length)
+      .sort((x, y) => x - y);
+    expect(joinsShown).toEqual(Array.from({ length: n - 1 }, (_, k) => k + 1));
+    for (const a of answers.filter((x) => x.merged)) expect(a.order.steps.at(-1).action).toBe('join');
+    const order = await db()
+      .selectFrom('work_order')
+      .select(['id', 'requester_count'])
+      .where('number', '=', answers[0]!.order.number)
+      .executeTakeFirstOrThrow();
+    expect(order.requester_count).toBe(n);
+    const joinEvents = await db()
+      .selectFrom('order_event')
+      .select('id')
+      .where('order_id', '=', order.id)
+      .where('action', '=', 'join')
+      .execute();
+    expect(joinEvents).toHaveLength(n - 1);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+  });
+
+  it('a group that fails while later ones are on their way fails none of them: the same key twice answers one order, the others are written', async () => {
+    const headers = { 'idempotency-key': 'portal-test-key-staggered' };
+    const texts = ['东门菜市场门口污水外溢', '西街公交站棚顶漏雨', '南湖公园健身器材损坏'];
+    const sent = [
+      portal({ description: '北桥下路面塌了一个大坑', ...PLACES.a1, anonymous: true }, headers),
+      portal({ description: '北桥下路面塌了一个大坑', ...PLACES.c1, anonymous: true }, headers),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const [i, description] of texts.entries()) {
+      sent.push(portal({ description, lng: 120.1105 + i * 0.004, lat: 30.2865, anonymous: true }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const answers = await Promise.all(sent);
+    const keyed = answers.slice(0, 2);
+    expect(keyed.map((a) => a.statusCode).sort()).toEqual([200, 201]);
+    expect(keyed[0]!.json().order.number).toBe(keyed[1]!.json().order.number);
+    expect(answers.slice(2).map((a) => a.statusCode)).toEqual([201, 201, 201]);
+    const withKey = await db()
+      .selectFrom('work_order')
+      .select('id')
+      .where('idempotency_key', 'like', '%portal-test-key-staggered')
+      .execute();
+    expect(withKey).toHaveLength(1);
+    for (const a of answers.slice(2)) {
+      const row = await db()
+        .selectFrom('work_order')
+        .select('id')
+        .where('number', '=', a.json().order.number)
+        .executeTakeFirst();
+      expect(row).toBeDefined();
+    }
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
   });
 
   it('the public lookup shows status, unit and steps without personal data', async () => {

@@ -456,6 +456,8 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   // Orders opened by recent groups: a group whose look-up ran before they were written still sees them.
   let groupsWritten = 0;
   let recentlyOpened: Array<{ group: number; candidate: IncidentCandidate; known: KnownOrder }> = [];
+  // How many groups had been written when each group now looking up or waiting for its turn ran its look-up.
+  const deciding: number[] = [];
   const intakeIds = createIntakeIdPool();
   // Bigrams of open orders' descriptions (which never change): the same orders are compared with report after
   // report. Dropped wholesale when large, which is cheaper than tracking which orders closed.
@@ -692,7 +694,10 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
     auditHead = result.head;
 
     groupsWritten += 1;
-    recentlyOpened = recentlyOpened.filter((r) => r.group > groupsWritten - maxGroups);
+    // An order stays until every group still deciding looked up after its group was written: a look-up slower
+    // than several writes must still see it.
+    const oldestSeen = Math.min(groupsWritten, ...deciding);
+    recentlyOpened = recentlyOpened.filter((r) => r.group > oldestSeen);
     for (const o of result.created) {
       const order = newOrders.get(Number(o.id))!;
       recentlyOpened.push({
@@ -768,6 +773,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
   /** Looks the group up (at once), then writes it when the group before it is written. */
   async function runGroup(batch: PendingWrite[]) {
     const seenGroups = groupsWritten;
+    deciding.push(seenGroups);
     const near = await lookUp(batch).catch((e: unknown) => e);
     const previous = writeTurn;
     let done!: () => void;
@@ -775,11 +781,15 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
       done = resolve;
     });
     await previous;
+    const decided = () => deciding.splice(deciding.indexOf(seenGroups), 1);
     try {
       if (near instanceof Error) throw near;
-      const results = await writeGroup(batch, near as Awaited<ReturnType<typeof lookUp>>, seenGroups);
+      const results = await writeGroup(batch, near as Awaited<ReturnType<typeof lookUp>>, seenGroups).finally(
+        decided,
+      );
       for (const [i, item] of batch.entries()) item.resolve(results[i]!);
     } catch (error) {
+      if (near instanceof Error) decided();
       intakeIds.clear();
       if (batch.length === 1) batch[0]!.reject(error);
       else {
