@@ -21,6 +21,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadDemo } from '../src/domains/demo/index.ts';
+import { generateRequestHistory } from '../src/domains/demo/request-history.ts';
 import { requestCategoryCatalog } from '../src/domains/requests/category-source.ts';
 import { rebuildRollup } from '../src/domains/requests/evaluation.repository.ts';
 import { type HistoricRequest, seededUniform } from '../src/domains/requests/order-history.ts';
@@ -32,7 +33,10 @@ import { BACKENDS, TEST_DATA_KEY, TEST_DATABASE_URL } from '../src/testing/test-
 import { seedOrders } from './requests-seed.ts';
 
 const SEED = 20261130;
-const CONCURRENCY = 32;
+/** Keep-alive clients of the load phase (REQUESTS_BENCH_CLIENTS): a district's channels submit concurrently. */
+const CONCURRENCY = Number(process.env['REQUESTS_BENCH_CLIENTS'] ?? 32);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1)
+  throw new Error('REQUESTS_BENCH_CLIENTS must be a whole number ≥ 1');
 
 export async function openBenchDatabase(
   backend: Backend,
@@ -67,16 +71,21 @@ function percentile(sorted: number[], p: number): number {
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const PROBLEMS: Array<[string, string]> = [
-  ['0106', '路灯不亮，晚上走路很危险'],
-  ['0201', '垃圾桶满了好几天没人清运'],
-  ['0302', '楼下商铺音响太吵'],
-  ['0401', '早上开始停水，到现在还没来水'],
-  ['0402', '水压太低，楼上用不了水'],
-  ['0501', '暖气不热，家里只有十几度'],
-  ['0102', '小区门口电动车乱停乱放堵住通道'],
-  ['0103', '楼道里贴满了小广告'],
-];
+/**
+ * What residents write, with its category: the demo generator's varied phrasings over a year of seasons, so the
+ * load mixes every category and the same-incident check merges only what is really alike (same place, category
+ * and wording within 72 hours), not a handful of fixed sentences.
+ */
+const PROBLEMS: Array<[string, string]> = generateRequestHistory({
+  seed: SEED,
+  start: new Date('2026-01-01'),
+  days: 365,
+  perDay: 80,
+  areas: [
+    { street: '湖滨街道', community: '柳岸社区' },
+    { street: '云溪街道', community: '桂花社区' },
+  ],
+}).map((r) => [r.categoryCode, r.text]);
 
 interface Place {
   lng: number;
@@ -246,7 +255,8 @@ export async function throughput(
 ) {
   const places = await placesOf(database);
   const points = await spreadPoints(database, 5000);
-  const n = backend === 'postgres' ? 6000 : 2000;
+  // Long enough to be a sustained rate (tens of seconds at the target), not a burst: REQUESTS_BENCH_SUBMISSIONS.
+  const n = Number(process.env['REQUESTS_BENCH_SUBMISSIONS'] ?? (backend === 'postgres' ? 20_000 : 4_000));
   const rand = seededUniform(SEED);
   const bodies = Array.from({ length: n }, (_, i) => {
     const p = points[Math.floor(rand() * points.length)]!;
@@ -465,7 +475,9 @@ function loadAverage(): string {
  * over 1,000,000 orders (the figures we quote; a few minutes of seeding a backend). Environment:
  * - REQUESTS_BENCH_ORDERS: another number of orders (0: submissions only);
  * - REQUESTS_BENCH_PARTS=dashboards (or submissions): one part only;
- * - REQUESTS_BENCH_BACKENDS=pglite (or postgres): one backend only (PostgreSQL needs TEST_DATABASE_URL).
+ * - REQUESTS_BENCH_BACKENDS=pglite (or postgres): one backend only (PostgreSQL needs TEST_DATABASE_URL);
+ * - REQUESTS_BENCH_CLIENTS: keep-alive clients of the load phase (32);
+ * - REQUESTS_BENCH_SUBMISSIONS: submissions sent (20,000 to PostgreSQL, 4,000 to PGlite).
  */
 export async function run(opts: { size: 'default' | 'large' }): Promise<void> {
   process.env['REQUESTS_RATE_PER_CLIENT'] = '100000000';
