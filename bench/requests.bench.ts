@@ -428,7 +428,7 @@ async function dashboards(
       urls: each((f, t) => `/api/requests/evaluation/top-problems?perMonth=1&from=${f}&to=${t}`),
     },
     {
-      label: 'hot spots (orders, not roll-ups)',
+      label: 'hot spots',
       account: district,
       urls: each((f, t) => `/api/requests/hotspots.geojson?minCount=2&from=${f}&to=${t}`),
     },

@@ -28,6 +28,8 @@ const DIMENSION_COLUMN: Record<Dimension, string> = {
 /** Rebuilds the roll-up rows of the given China dates (all dates when `days` is null). */
 export async function rebuildRollup(db: Db, days: string[] | null): Promise<number> {
   if (days !== null && days.length === 0) return 0;
+  // Taken before any order is read: an order updated while the rebuild runs is newer than the mark.
+  const started = days === null ? await databaseNow(db) : null;
   const dayFilter =
     days === null ? sql`true` : sql`${chinaDay('received_at')} = ANY(${sql.val(days)}::date[])`;
   if (days === null) await sql`DELETE FROM order_daily_rollup`.execute(db);
@@ -45,10 +47,24 @@ export async function rebuildRollup(db: Db, days: string[] | null): Promise<numb
     FROM work_order
     WHERE status <> 'merged' AND ${dayFilter}
     GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+  if (days === null) await sql`DELETE FROM order_hotspot_daily_rollup`.execute(db);
+  else
+    await sql`DELETE FROM order_hotspot_daily_rollup WHERE day = ANY(${sql.val(days)}::date[])`.execute(db);
+  await sql`
+    INSERT INTO order_hotspot_daily_rollup (day, ${HOTSPOT_KEYS}, received, open)
+    SELECT ${chinaDay('received_at')}, scope_path, coalesce(lead_unit_code, ''), ${HOTSPOT_CELL},
+      coalesce(category_code, ''), count(*), count(*) FILTER (WHERE ${OPEN_ORDER})
+    FROM work_order
+    WHERE lng IS NOT NULL AND status <> 'merged' AND ${dayFilter}
+    GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
   await rebuildMonthlyRollup(db, days === null ? null : [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))]);
+  if (started) await setRollupMark(db, started, null);
   // After a full rebuild the planner's statistics describe the tables before it (PGlite runs no autovacuum, and
   // PostgreSQL's may come minutes later): without fresh ones a dashboard may be planned for an empty table.
-  if (days === null) await sql`ANALYZE order_daily_rollup, order_monthly_rollup`.execute(db);
+  if (days === null) {
+    await sql`ANALYZE order_daily_rollup, order_monthly_rollup, order_hotspot_daily_rollup,
+      order_hotspot_monthly_rollup`.execute(db);
+  }
   return Number(r.numAffectedRows ?? 0);
 }
 
@@ -62,6 +78,53 @@ const ROLLUP_SUMS = sql.raw(
     'sum(resolved) AS resolved, sum(resolved_on_time) AS resolved_on_time, sum(visited) AS visited, ' +
     'sum(solved) AS solved, sum(satisfied) AS satisfied',
 );
+
+const HOTSPOT_KEYS = sql.raw('scope_path, unit_code, cx, cy, category_code');
+/** The hot-spot cell of an order: about 200 m, lng and lat rounded to 1/500 degree. */
+const HOTSPOT_CELL = sql.raw('round(lng * 500) / 500, round(lat * 500) / 500');
+const OPEN_ORDER = sql.raw(
+  "status IN ('received','classified','dispatched','accepted','in_progress','returned')",
+);
+
+/** The database's clock (the one work_order.updated_at is written with). */
+async function databaseNow(db: Db): Promise<Date> {
+  const r = await sql<{ now: Date }>`SELECT now() AS now`.execute(db);
+  return new Date(r.rows[0]!.now);
+}
+
+/**
+ * Records that the roll-ups hold every order updated up to `until`; with `since`, only when the mark already
+ * stood within (…, since], so that a refresh of a later window does not claim the orders before it.
+ */
+async function setRollupMark(db: Db, until: Date, since: Date | null): Promise<void> {
+  if (since === null) {
+    await sql`INSERT INTO order_rollup_mark (id, until) VALUES (true, ${until})
+      ON CONFLICT (id) DO UPDATE SET until = excluded.until`.execute(db);
+    return;
+  }
+  // A refresh from the beginning (the refresh job's first run) covers every order, mark or none.
+  if (since.getTime() <= 0) {
+    await setRollupMark(db, until, null);
+    return;
+  }
+  await sql`UPDATE order_rollup_mark SET until = ${until} WHERE until >= ${since}`.execute(db);
+}
+
+/** The China days in [from, to] with orders updated after the roll-ups' mark (every day of orders without one). */
+async function staleDays(db: Db, from: string, to: string): Promise<string[]> {
+  // The mark is read first and passed as a value, so that the planner sees how recent it is and reads the few
+  // orders after it by work_order_updated rather than every order of the period.
+  const mark = await db.selectFrom('order_rollup_mark').select('until').executeTakeFirst();
+  const r = await sql<{ day: string }>`
+    SELECT DISTINCT ${chinaDay('received_at')}::text AS day FROM work_order
+    WHERE received_at >= ${chinaStart(from)} AND received_at < ${chinaStart(dayAfter(to))}
+      ${mark ? sql`AND updated_at > ${mark.until}` : sql``}
+    ORDER BY 1`.execute(db);
+  return r.rows.map((x) => String(x.day).slice(0, 10));
+}
+
+/** The instant a China day (ISO date) begins. */
+const chinaStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 /** A row of `key` and ROLLUP_SUMS as the counts `withRates` takes. */
 function countsOf(x: Record<string, unknown>) {
@@ -86,6 +149,11 @@ export async function rebuildMonthlyRollup(db: Db, months: string[] | null): Pro
       INSERT INTO order_monthly_rollup (month, ${ROLLUP_KEYS}, ${ROLLUP_COUNTS})
       SELECT date_trunc('month', day)::date, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
       FROM order_daily_rollup GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+    await sql`DELETE FROM order_hotspot_monthly_rollup`.execute(db);
+    await sql`
+      INSERT INTO order_hotspot_monthly_rollup (month, ${HOTSPOT_KEYS}, received, open)
+      SELECT date_trunc('month', day)::date, ${HOTSPOT_KEYS}, sum(received), sum(open)
+      FROM order_hotspot_daily_rollup GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
     return;
   }
   if (months.length === 0) return;
@@ -96,6 +164,14 @@ export async function rebuildMonthlyRollup(db: Db, months: string[] | null): Pro
     SELECT m.month, ${ROLLUP_KEYS}, ${ROLLUP_SUMS}
     FROM unnest(${sql.val(months)}::date[]) AS m(month)
     JOIN order_daily_rollup d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+    GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
+  const monthList = sql.val(months);
+  await sql`DELETE FROM order_hotspot_monthly_rollup WHERE month = ANY(${monthList}::date[])`.execute(db);
+  await sql`
+    INSERT INTO order_hotspot_monthly_rollup (month, ${HOTSPOT_KEYS}, received, open)
+    SELECT m.month, ${HOTSPOT_KEYS}, sum(received), sum(open)
+    FROM unnest(${monthList}::date[]) AS m(month)
+    JOIN order_hotspot_daily_rollup d ON d.day >= m.month AND d.day < (m.month + interval '1 month')::date
     GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
 }
 
@@ -136,6 +212,11 @@ function dayBefore(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The ISO date after an ISO date. */
+function dayAfter(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
 export async function refreshRollup(db: Db, since: Date): Promise<{ days: number; until: Date }> {
   const until = new Date();
@@ -144,6 +225,7 @@ export async function refreshRollup(db: Db, since: Date): Promise<{ days: number
     WHERE updated_at > ${since} AND updated_at <= ${until}`.execute(db);
   const days = rows.rows.map((r) => String(r.day).slice(0, 10));
   await rebuildRollup(db, days);
+  await setRollupMark(db, until, since);
   return { days: days.length, until };
 }
 
@@ -283,7 +365,12 @@ export async function topProblems(db: Db, scope: RollupScope, from: string, to: 
   }));
 }
 
-/** Hot spots: orders in cells of about 200 m over the period, as GeoJSON points with counts. */
+/**
+ * Hot spots: orders in cells of about 200 m over the period, as GeoJSON points with counts. Read from the hot-spot
+ * roll-ups (whole months from the monthly one, other days from the daily one), except the days with orders
+ * updated since the roll-ups were last rebuilt (order_rollup_mark), which are counted from the orders: the
+ * answer is the one the orders give now, not the one of the last rebuild.
+ */
 export async function hotspots(
   db: Db,
   scopeLike: string | null,
@@ -292,23 +379,60 @@ export async function hotspots(
   to: string,
   minCount: number,
 ) {
-  const scopeFilter = scopeLike ? sql`AND scope_path LIKE ${scopeLike}` : sql``;
-  const unitFilter = units ? sql`AND lead_unit_code = ANY(${sql.val(units)}::text[])` : sql``;
-  // Counted per cell and category first (one hashed pass over the orders), then the cells from those counts:
-  // mode() over the orders themselves sorted every order of the period by category, seconds over a million.
+  const stale = await staleDays(db, from, to);
+  const staleMonths = new Set(stale.map((d) => `${d.slice(0, 7)}-01`));
+  const rollupFilter = sql.join(
+    [
+      ...(scopeLike ? [sql`scope_path LIKE ${scopeLike}`] : []),
+      ...(units ? [sql`unit_code = ANY(${sql.val(units)}::text[])`] : []),
+      sql`true`,
+    ],
+    sql` AND `,
+  );
+  const notStale = stale.length > 0 ? sql`AND day <> ALL(${sql.val(stale)}::date[])` : sql``;
+  const daily = (first: string, last: string) => sql`
+    SELECT cx, cy, category_code, received AS n, open AS open_n FROM order_hotspot_daily_rollup
+    WHERE day >= ${first}::date AND day <= ${last}::date ${notStale} AND ${rollupFilter}`;
+  // Whole months without a stale day from the monthly roll-up; the days of the others and those at either end
+  // of the period from the daily one, each a range of its own so that its primary key (day first) finds them.
+  const parts = [];
+  const months = wholeMonths(from, to);
+  if (!months) parts.push(daily(from, to));
+  else {
+    const fresh: string[] = [];
+    for (let m = months.start; m < months.end; m = nextMonth(m)) {
+      if (staleMonths.has(m)) parts.push(daily(m, dayBefore(nextMonth(m))));
+      else fresh.push(m);
+    }
+    if (fresh.length > 0) {
+      parts.push(sql`
+        SELECT cx, cy, category_code, received AS n, open AS open_n FROM order_hotspot_monthly_rollup
+        WHERE month = ANY(${sql.val(fresh)}::date[]) AND ${rollupFilter}`);
+    }
+    if (from < months.start) parts.push(daily(from, dayBefore(months.start)));
+    if (months.end <= to) parts.push(daily(months.end, to));
+  }
+  if (stale.length > 0) {
+    const scopeFilter = scopeLike ? sql`AND scope_path LIKE ${scopeLike}` : sql``;
+    const unitFilter = units ? sql`AND lead_unit_code = ANY(${sql.val(units)}::text[])` : sql``;
+    parts.push(sql`
+      SELECT round(lng * 500) / 500, round(lat * 500) / 500, coalesce(category_code, ''), 1,
+        CASE WHEN ${OPEN_ORDER} THEN 1 ELSE 0 END
+      FROM work_order
+      WHERE lng IS NOT NULL AND received_at >= ${chinaStart(from)} AND received_at < ${chinaStart(dayAfter(to))}
+        AND ${chinaDay('received_at')} = ANY(${sql.val(stale)}::date[])
+        AND status <> 'merged' ${scopeFilter} ${unitFilter}`);
+  }
+  // Counted per cell and category first, then the cells from those counts: mode() over the orders themselves
+  // sorted every order of the period by category, seconds over a million. '' is an order without a category.
   const r = await sql<{ cx: number; cy: number; n: number; top_category: string | null; open_n: number }>`
     WITH per_category AS (
-      SELECT round(lng * 500) / 500 AS cx, round(lat * 500) / 500 AS cy, category_code, count(*) AS n,
-        count(*) FILTER (WHERE status IN ('received','classified','dispatched','accepted','in_progress','returned'))
-          AS open_n
-      FROM work_order
-      WHERE lng IS NOT NULL AND received_at >= ${new Date(`${from}T00:00:00+08:00`)}
-        AND received_at < ${new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000)}
-        AND status <> 'merged' ${scopeFilter} ${unitFilter}
+      SELECT cx, cy, category_code, sum(n) AS n, sum(open_n) AS open_n
+      FROM (${sql.join(parts, sql` UNION ALL `)}) AS r(cx, cy, category_code, n, open_n)
       GROUP BY 1, 2, 3
     )
     SELECT cx, cy, sum(n) AS n,
-      (array_agg(category_code ORDER BY n DESC, category_code) FILTER (WHERE category_code IS NOT NULL))[1]
+      (array_agg(category_code ORDER BY n DESC, category_code) FILTER (WHERE category_code <> ''))[1]
         AS top_category,
       sum(open_n) AS open_n
     FROM per_category
@@ -321,6 +445,12 @@ export async function hotspots(
     open: Number(x.open_n),
     topCategory: x.top_category,
   }));
+}
+
+/** The first day of the month after the one of a month's first day (ISO). */
+function nextMonth(first: string): string {
+  const [y, m] = first.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
 }
 
 export type Weights = EvaluationQuery['weights'];

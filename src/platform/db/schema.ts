@@ -541,6 +541,9 @@ export interface DB extends SensingTables {
   order_daily_rollup: OrderDailyRollupTable;
   evaluation_weight: EvaluationWeightTable; // migration 0026
   order_monthly_rollup: OrderMonthlyRollupTable; // migration 0026
+  order_hotspot_daily_rollup: OrderHotspotDailyRollupTable; // migration 0034
+  order_hotspot_monthly_rollup: OrderHotspotMonthlyRollupTable; // migration 0034
+  order_rollup_mark: OrderRollupMarkTable; // migration 0034
   open311_client: Open311ClientTable;
   // ingest
   ingest_source: IngestSourceTable;
@@ -982,6 +985,26 @@ export interface OrderDailyRollupTable {
 /** The daily roll-up summed per month (migration 0026); `month` is the month's first day. */
 export interface OrderMonthlyRollupTable extends Omit<OrderDailyRollupTable, 'day'> {
   month: string;
+}
+
+export interface OrderHotspotDailyRollupTable {
+  day: string;
+  scope_path: string;
+  unit_code: string;
+  cx: number;
+  cy: number;
+  category_code: string;
+  received: number;
+  open: number;
+}
+
+export interface OrderHotspotMonthlyRollupTable extends Omit<OrderHotspotDailyRollupTable, 'day'> {
+  month: string;
+}
+
+export interface OrderRollupMarkTable {
+  id: Generated<boolean>;
+  until: Date;
 }
 
 /** Composite-score weights of one district (migration 0026); whole percentages adding up to 100. */
