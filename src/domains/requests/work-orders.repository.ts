@@ -87,11 +87,19 @@ export async function findOpenOrdersNear(
 /**
  * `findOpenOrdersNear` for several places in one statement (a group of submissions written together): the
  * candidates of place i come back with `probe` = i. Each place is looked up through the partial indexes of open
- * orders by place and by address, as the single lookup is.
+ * orders by place and by address, as the single lookup is. A place with a category gets only the orders that can
+ * be its same incident (that category or none): fewer rows to send and parse, and the limit keeps the most recent
+ * of those rather than of every category.
  */
 export async function findOpenOrdersNearMany(
   db: Db,
-  places: Array<{ lng: number | null; lat: number | null; address: string | null; since: Date }>,
+  places: Array<{
+    lng: number | null;
+    lat: number | null;
+    address: string | null;
+    since: Date;
+    categoryCode?: string | null;
+  }>,
   metres: number,
   limit = 200,
 ) {
@@ -103,7 +111,8 @@ export async function findOpenOrdersNearMany(
       const dLng = hasPoint ? metres / (111_000 * Math.cos((p.lat! * Math.PI) / 180)) : 0;
       return sql`(${i}::integer, ${hasPoint ? p.lng! - dLng : null}::double precision,
         ${hasPoint ? p.lng! + dLng : null}::double precision, ${hasPoint ? p.lat! - dLat : null}::double precision,
-        ${hasPoint ? p.lat! + dLat : null}::double precision, ${p.address}::text, ${p.since}::timestamptz)`;
+        ${hasPoint ? p.lat! + dLat : null}::double precision, ${p.address}::text, ${p.since}::timestamptz,
+        ${p.categoryCode ?? null}::text)`;
     }),
   );
   // The statuses as literals, so that the planner can use the partial indexes on open orders.
@@ -120,17 +129,19 @@ export async function findOpenOrdersNearMany(
     category_code: string | null;
     received_at: Date;
   }>`
-    select q.probe, c.* from (values ${rows}) q (probe, lng0, lng1, lat0, lat1, address, since)
+    select q.probe, c.* from (values ${rows}) q (probe, lng0, lng1, lat0, lat1, address, since, category)
     cross join lateral (
       select * from (
         select w.id, w.number, w.street_code, w.description, w.lng, w.lat, w.address, w.category_code,
           w.received_at from work_order w
         where w.status in (${open}) and w.received_at >= q.since
           and w.lng >= q.lng0 and w.lng <= q.lng1 and w.lat >= q.lat0 and w.lat <= q.lat1
+          and (q.category is null or w.category_code is null or w.category_code = q.category)
         union
         select w.id, w.number, w.street_code, w.description, w.lng, w.lat, w.address, w.category_code,
           w.received_at from work_order w
         where w.status in (${open}) and w.received_at >= q.since and w.address = q.address
+          and (q.category is null or w.category_code is null or w.category_code = q.category)
       ) u
       order by u.received_at desc
       limit ${limit}

@@ -765,6 +765,7 @@ export function createWorkOrderService(deps: WorkOrderDeps) {
         lat: it.query.lat,
         address: it.query.address,
         since: it.since,
+        categoryCode: it.query.categoryCode,
       })),
       DEFAULT_SAME_INCIDENT_RULE.radiusMetres,
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../location/seeded-random.ts';
 import { bigrams, findSameIncident, rankCandidates, textSimilarity } from './same-incident.ts';
 
 const t0 = new Date('2026-03-02T02:00:00Z');
@@ -61,5 +62,40 @@ describe('same-incident detection', () => {
       [other, pipe],
     );
     expect(ranked.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('finding the same incident among many candidates answers what ranking them all would', () => {
+    const rand = seededRandom(20261201);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const texts = [
+      '自来水管破裂水流到路上',
+      '水管爆了路上全是水',
+      '路灯不亮晚上很黑',
+      '楼下烧烤油烟太大',
+      '垃圾桶满了没人清运',
+    ];
+    const addresses = ['湖滨路1号', '湖滨路1号 ', '柳岸路8号', null];
+    const categories = ['water', 'light', 'smoke', null];
+    const candidate = (id: number) => ({
+      id,
+      description: pick(texts) + (rand() < 0.5 ? '，请尽快处理' : ''),
+      lng: rand() < 0.1 ? null : 120.1 + (rand() - 0.5) * 0.006,
+      lat: rand() < 0.1 ? null : 30.28 + (rand() - 0.5) * 0.006,
+      address: pick(addresses),
+      categoryCode: pick(categories),
+      receivedAt: hours(-rand() * 120),
+    });
+    let found = 0;
+    for (let round = 0; round < 300; round++) {
+      const q = candidate(0);
+      const query = { ...q, at: t0 };
+      const candidates = Array.from({ length: 40 }, (_, i) => candidate(i + 1));
+      const expected = rankCandidates(query, candidates).find((c) => c.sameIncident) ?? null;
+      expect(findSameIncident(query, candidates)).toEqual(expected);
+      if (expected) found++;
+    }
+    // Both outcomes occur often enough for the comparison to mean something.
+    expect(found).toBeGreaterThan(50);
+    expect(found).toBeLessThan(290);
   });
 });

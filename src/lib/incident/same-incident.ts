@@ -84,6 +84,30 @@ function normaliseAddress(a: string | null): string | null {
   return a ? a.replace(NOISE, '') : null;
 }
 
+/** What place, time and category say of a candidate: everything of the comparison but the text. */
+function placeAndTime(
+  query: IncidentQuery,
+  queryAddress: string | null,
+  c: IncidentCandidate,
+  rule: SameIncidentRule,
+) {
+  const distance =
+    query.lng !== null && query.lat !== null && c.lng !== null && c.lat !== null
+      ? haversine(query.lng, query.lat, c.lng, c.lat)
+      : null;
+  const sameAddress = queryAddress !== null && queryAddress === normaliseAddress(c.address);
+  const hours = Math.abs(query.at.getTime() - c.receivedAt.getTime()) / 3600_000;
+  const near = sameAddress || (distance !== null && distance <= rule.radiusMetres);
+  const categoryAgrees = !query.categoryCode || !c.categoryCode || query.categoryCode === c.categoryCode;
+  return {
+    distance,
+    sameAddress,
+    hours,
+    /** Could be the same incident if the texts are alike enough. */
+    possible: near && hours <= rule.windowHours && categoryAgrees,
+  };
+}
+
 /** Scores every candidate against the query and ranks them, best first. */
 export function rankCandidates(
   query: IncidentQuery,
@@ -95,39 +119,36 @@ export function rankCandidates(
   const out: ScoredCandidate[] = [];
   for (const c of candidates) {
     const text = textSimilarity(queryGrams, c.grams ?? c.description);
-    const distance =
-      query.lng !== null && query.lat !== null && c.lng !== null && c.lat !== null
-        ? haversine(query.lng, query.lat, c.lng, c.lat)
-        : null;
-    const sameAddress = queryAddress !== null && queryAddress === normaliseAddress(c.address);
-    const hours = Math.abs(query.at.getTime() - c.receivedAt.getTime()) / 3600_000;
-    const near = sameAddress || (distance !== null && distance <= rule.radiusMetres);
+    const { distance, sameAddress, hours, possible } = placeAndTime(query, queryAddress, c, rule);
     const closeness = sameAddress
       ? 1
       : distance === null
         ? 0.3
         : Math.max(0, 1 - distance / (4 * rule.radiusMetres));
     const recency = Math.max(0, 1 - hours / (4 * rule.windowHours));
-    const categoryAgrees = !query.categoryCode || !c.categoryCode || query.categoryCode === c.categoryCode;
-    const sameIncident =
-      near && hours <= rule.windowHours && text >= rule.minTextSimilarity && categoryAgrees;
     out.push({
       id: c.id,
       textSimilarity: text,
       distanceMetres: distance,
       hoursApart: hours,
       score: 0.6 * text + 0.3 * closeness + 0.1 * recency,
-      sameIncident,
+      sameIncident: possible && text >= rule.minTextSimilarity,
     });
   }
   return out.sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
-/** The open order the query is the same incident as, if any (the best-scoring one that qualifies). */
+/**
+ * The open order the query is the same incident as, if any (the best-scoring one that qualifies). Only candidates
+ * that agree in category, place and time can qualify, so the text — the dear part — is compared for those alone;
+ * the ranking among them, and so the answer, is the same as ranking every candidate.
+ */
 export function findSameIncident(
   query: IncidentQuery,
   candidates: readonly IncidentCandidate[],
   rule: SameIncidentRule = DEFAULT_SAME_INCIDENT_RULE,
 ): ScoredCandidate | null {
-  return rankCandidates(query, candidates, rule).find((c) => c.sameIncident) ?? null;
+  const queryAddress = normaliseAddress(query.address);
+  const eligible = candidates.filter((c) => placeAndTime(query, queryAddress, c, rule).possible);
+  return rankCandidates(query, eligible, rule).find((c) => c.sameIncident) ?? null;
 }
