@@ -314,7 +314,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
   async function originalValues(type: ResolvedEntityType) {
     const rows = await db
       .selectFrom('identity_entity_merge')
-      .select(['entity_id', 'previous'])
+      .select(['entity_id', 'previous', 'created_entity'])
       .where('entity_type', '=', type)
       .where('status', '=', 'applied')
       .orderBy('id')
@@ -322,8 +322,11 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     const out = new Map<number, { values: Values; observedAt: string | null }>();
     for (const m of rows) {
       if (out.has(m.entity_id)) continue;
-      const p = m.previous as { columns: Values; source_updated_at: string | null };
-      out.set(m.entity_id, { values: p.columns, observedAt: p.source_updated_at });
+      const p = m.previous as { columns: Values | null; source_updated_at: string | null };
+      // A row a merge created has no values of its own (its registers decide); a merge that absorbed a
+      // duplicate replaced no columns, so an earlier or later merge says what they were.
+      if (m.created_entity) out.set(m.entity_id, { values: {}, observedAt: null });
+      else if (p.columns) out.set(m.entity_id, { values: p.columns, observedAt: p.source_updated_at });
     }
     return out;
   }
