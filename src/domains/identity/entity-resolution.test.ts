@@ -4,7 +4,13 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { houseAddressParts, organizationNameCore, usccKey } from '../../lib/linkage/entity-normalise.ts';
+import {
+  buildingAddressParts,
+  houseAddressParts,
+  organizationNameCore,
+  roadNumberAfter,
+  usccKey,
+} from '../../lib/linkage/entity-normalise.ts';
 import { makeUscc } from '../../lib/uscc.ts';
 import type { ResolvedEntityType } from '../../platform/db/index.ts';
 import { authed, login } from '../../testing/http.ts';
@@ -29,6 +35,15 @@ describe('normal forms of houses and organisations', () => {
     const names = ['杭州云帆科技有限公司', '云帆科技有限责任公司', '云帆科技（杭州）有限公司'];
     expect(new Set(names.map(organizationNameCore))).toEqual(new Set(['云帆科技']));
     expect(usccKey('not a code')).toBe('');
+  });
+
+  it('an address names a building of a compound, or a road number', () => {
+    for (const a of ['文一路12号望湖苑二期3号楼底商', '望湖苑二期三幢201室', '望湖苑二期3-2-501'])
+      expect(buildingAddressParts(a)).toEqual({ compound: '望湖苑2期', building: '3' });
+    expect(buildingAddressParts('云溪大道8号')).toBeNull();
+    expect(roadNumberAfter('浙江省杭州市云溪区某街道文一路十二号', '文一路')).toBe('12');
+    expect(roadNumberAfter('文一路12号楼', '文一路')).toBe('');
+    expect(roadNumberAfter('文二路12号', '文一路')).toBe('');
   });
 });
 
@@ -547,7 +562,9 @@ describeEachBackend(
       // The next run finds the organisation once: no conflict for it.
       const next = await service.start(actor, { entityType: 'organization' });
       await service.wait(next.id);
-      expect((await service.readRun(actor, next.id)).conflicts).toBe(done.conflicts - 1);
+      const nextRun = await service.readRun(actor, next.id);
+      expect(nextRun.status, JSON.stringify(nextRun.error)).toBe('completed');
+      expect(nextRun.conflicts).toBe(done.conflicts - 1);
 
       // Only the latest merge is undone: a golden record the next run wrote goes first, then the absorb.
       for (;;) {
@@ -706,5 +723,244 @@ describeEachBackend(
         }),
       ).toMatchObject({ rowsRead: 1, accepted: 1 });
     }, 120_000);
+
+    it('a household created from a register links its head by ID number and its members by name, or says why not; undo unlinks them', async () => {
+      const { database, cipher } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const houses = await db
+        .selectFrom('house')
+        .select(['id', 'address', 'grid_id', 'street_code', 'scope_path'])
+        .where('address', 'like', '%单元%室')
+        .orderBy('id', 'desc')
+        .limit(3)
+        .execute();
+      const [home, second, third] = houses as [(typeof houses)[0], (typeof houses)[0], (typeof houses)[0]];
+      // Residents of the first house the platform knows but no household holds: the head (with an ID number),
+      // a member, and two of one name (which the register's member list cannot tell apart).
+      const headId = '330106190001010018';
+      const resident = (name: string, idNumber: string | null) => ({
+        street_code: home.street_code,
+        grid_id: home.grid_id,
+        scope_path: home.scope_path,
+        house_id: home.id,
+        name,
+        sex: '1' as const,
+        registration_type: 'household' as const,
+        source: 'manual',
+        id_number_cipher: idNumber ? cipher.seal(idNumber) : null,
+        id_number_hash: idNumber ? cipher.blindIndex(idNumber) : null,
+      });
+      const inserted = await db
+        .insertInto('person')
+        .values([
+          resident('柏新户', headId),
+          resident('柏新成', null),
+          resident('柏重名', null),
+          resident('柏重名', null),
+        ])
+        .returning('id')
+        .execute();
+      const [head, member, twinA, twinB] = inserted.map((r) => r.id) as [number, number, number, number];
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'entity-head-')), 'households.csv');
+      writeFileSync(
+        file,
+        '编号,户号,户主身份证号,住址,人数,成员\n' +
+          `P1,HH-HEAD-0001,${headId},${home.address},4,柏新户、柏新成、柏重名\n` +
+          `P2,HH-HEAD-0002,330106190001020016,${second.address},1,\n` +
+          `P3,HH-HEAD-0003,,${third.address},1,\n`,
+      );
+      const report = await importEntityRegister(database, cipher, {
+        file,
+        entityType: 'household',
+        source: 'head_register',
+        mapping: {
+          source_key: '编号',
+          household_no: '户号',
+          head_id: '户主身份证号',
+          address: '住址',
+          member_count: '人数',
+          members: '成员',
+        },
+        scopePath: scope,
+      });
+      expect(report.accepted).toBe(3);
+      const run = await service.start(actor, { entityType: 'household' });
+      await service.wait(run.id);
+      const done = await service.readRun(actor, run.id);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      expect(done.model['created']).toMatchObject({
+        head_linked: 1,
+        head_not_found: 1,
+        head_no_id_number: 1,
+        members_linked: 2,
+      });
+      const created = await db
+        .selectFrom('household')
+        .select(['id', 'household_no', 'head_person_id', 'house_id'])
+        .where('household_no', 'like', 'HH-HEAD-%')
+        .orderBy('household_no')
+        .execute();
+      expect(created.map((h) => [h.household_no, h.house_id, h.head_person_id])).toEqual([
+        ['HH-HEAD-0001', home.id, head],
+        ['HH-HEAD-0002', second.id, null],
+        ['HH-HEAD-0003', third.id, null],
+      ]);
+      const householdOf = async () =>
+        new Map(
+          (
+            await db
+              .selectFrom('person')
+              .select(['id', 'household_id'])
+              .where('id', 'in', [head, member, twinA, twinB])
+              .execute()
+          ).map((p) => [p.id, p.household_id]),
+        );
+      expect(await householdOf()).toEqual(
+        new Map([
+          [head, created[0]!.id],
+          [member, created[0]!.id],
+          [twinA, null],
+          [twinB, null],
+        ]),
+      );
+      // Each creation says what it linked, or why the head is empty.
+      const merges = await db
+        .selectFrom('identity_entity_merge')
+        .select(['id', 'entity_id', 'previous'])
+        .where('run_id', '=', run.id)
+        .where('created_entity', '=', true)
+        .execute();
+      const previousOf = (id: number) => merges.find((m) => m.entity_id === id)!.previous;
+      expect(previousOf(created[0]!.id)).toMatchObject({
+        head: { personId: head, problem: null },
+        linkedPersons: [head, member],
+      });
+      expect(previousOf(created[1]!.id)).toMatchObject({
+        head: { personId: null, problem: '平台中没有该身份证号的人员' },
+      });
+      expect(previousOf(created[2]!.id)).toMatchObject({
+        head: { personId: null, problem: '登记未提供户主身份证号' },
+      });
+      // Undoing the creation unlinks the residents it linked and removes the household.
+      await service.undoEntityMerge(
+        actor,
+        Number(merges.find((m) => m.entity_id === created[0]!.id)!.id),
+        '户主有误',
+      );
+      expect(await householdOf()).toEqual(
+        new Map([
+          [head, null],
+          [member, null],
+          [twinA, null],
+          [twinB, null],
+        ]),
+      );
+      expect(
+        await db.selectFrom('household').select('id').where('id', '=', created[0]!.id).executeTakeFirst(),
+      ).toBe(undefined);
+    }, 600_000);
+
+    it('an organisation created from a register is placed by the building or road number its address names, else in its street', async () => {
+      const { database, cipher } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const buildings = await db
+        .selectFrom('building')
+        .select(['id', 'grid_id', 'street_code', 'scope_path', 'address', 'road', 'road_no', 'lng', 'lat'])
+        .where('compound', 'is not', null)
+        .orderBy('id', 'desc')
+        .execute();
+      const building = buildings[0]!;
+      // A road number whose buildings all stand in one grid, other than the first building's.
+      const gridsOf = new Map<string, Set<number>>();
+      for (const b of buildings) {
+        const key = `${b.road}${b.road_no}`;
+        gridsOf.set(key, (gridsOf.get(key) ?? new Set()).add(b.grid_id));
+      }
+      const gate = buildings.find(
+        (b) =>
+          b.road &&
+          b.road_no &&
+          b.grid_id !== building.grid_id &&
+          gridsOf.get(`${b.road}${b.road_no}`)!.size === 1,
+      )!;
+      const streets = await db
+        .selectFrom('admin_division')
+        .select(['code', 'name', 'path'])
+        .where('level', '=', 4)
+        .execute();
+      const streetOf = (at: string) => streets.find((x) => at.startsWith(x.path))!;
+      const lastStreet = streets.sort((a, b) => b.code.localeCompare(a.code))[0]!;
+      const firstGrid = await db
+        .selectFrom('grid')
+        .select('id')
+        .where('path', 'like', `${lastStreet.path}%`)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const codes = ['PLACEA01', 'PLACEA02', 'PLACEA03', 'PLACEA04', 'PLACEA05', 'PLACEA06', 'PLACEA07']
+        .map((body) => makeUscc('91', '330106', body))
+        .filter((c): c is string => c !== null);
+      const district = '浙江省杭州市云溪区';
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'entity-org-')), 'orgs.csv');
+      writeFileSync(
+        file,
+        '编号,名称,代码,住所\n' +
+          `Q1,青禾咖啡有限公司,${codes[0]},${building.address}底商\n` +
+          `Q2,远山书店有限公司,${codes[1]},${district}${streetOf(gate.scope_path).name}${gate.road}${gate.road_no}\n` +
+          `Q3,白鹭文化传媒有限公司,${codes[2]},${district}${lastStreet.name}无此路9999号\n`,
+      );
+      const report = await importEntityRegister(database, cipher, {
+        file,
+        entityType: 'organization',
+        source: 'place_register',
+        mapping: { source_key: '编号', name: '名称', uscc: '代码', address: '住所' },
+        scopePath: scope,
+      });
+      expect(report.accepted).toBe(3);
+      const run = await service.start(actor, { entityType: 'organization' });
+      await service.wait(run.id);
+      const done = await service.readRun(actor, run.id);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      expect(done.model['created']).toMatchObject({
+        placed_building: 1,
+        placed_road_number: 1,
+        placed_street: 1,
+      });
+      const org = (uscc: string) =>
+        db
+          .selectFrom('organization')
+          .select(['id', 'grid_id', 'street_code', 'lng', 'lat'])
+          .where('uscc', '=', uscc)
+          .executeTakeFirstOrThrow();
+      const [atBuilding, atGate, inStreet] = [
+        await org(codes[0]!),
+        await org(codes[1]!),
+        await org(codes[2]!),
+      ];
+      expect(atBuilding).toMatchObject({
+        grid_id: building.grid_id,
+        street_code: building.street_code,
+        lng: building.lng,
+        lat: building.lat,
+      });
+      expect(atGate).toMatchObject({ grid_id: gate.grid_id, street_code: gate.street_code });
+      expect(inStreet).toMatchObject({ grid_id: firstGrid.id, lng: null, lat: null });
+      const placement = async (id: number) =>
+        (
+          await db
+            .selectFrom('identity_entity_merge')
+            .select('previous')
+            .where('entity_type', '=', 'organization')
+            .where('entity_id', '=', id)
+            .where('created_entity', '=', true)
+            .executeTakeFirstOrThrow()
+        ).previous['placement'];
+      expect(await placement(atBuilding.id)).toEqual({ by: 'building', buildingId: building.id });
+      expect(await placement(atGate.id)).toEqual({ by: 'road_number', buildingId: null });
+      expect(await placement(inStreet.id)).toEqual({ by: 'street', buildingId: null });
+    }, 600_000);
   },
 );

@@ -6,6 +6,7 @@
 // person merges them from the review queue, nothing is written); one of register records alone creates the
 // platform row when the registers place it, or goes to the review queue with the reason.
 import { sql } from 'kysely';
+import { buildingAddressParts, roadNumberAfter } from '../../lib/linkage/entity-normalise.ts';
 import { maskName, maskPhone } from '../../lib/masking.ts';
 import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
@@ -41,6 +42,9 @@ export interface EntityRecord {
   current: Values | null;
   platformSource: string | null;
   platformUpdatedAt: string | null;
+  /** A household register's head ID number (blind index) and member names, to link the persons of a created row. */
+  headIdHash?: Uint8Array | null;
+  memberNames?: string[];
 }
 
 export interface EntityOutcome {
@@ -52,6 +56,12 @@ export interface EntityOutcome {
   changedEntities: number[];
   /** Conflicts and unplaced clusters, for the review queue. */
   reviewItems: EntityReviewItem[];
+  /**
+   * How the created rows were placed and linked: organisations by `placed_building`, `placed_road_number` or
+   * `placed_street`; households' heads `head_linked` or why not (`head_no_id_number`, `head_not_found`,
+   * `head_conflicting`, `head_heads_other`), and `members_linked`.
+   */
+  createdFigures: Record<string, number>;
 }
 
 export interface EntityReviewItem {
@@ -69,7 +79,19 @@ interface Placement {
   scope_path: string;
   building_id?: number;
   house_id?: number;
+  /** What placed an organisation: a building its address names, a road number, or only the street. */
+  by?: 'building' | 'road_number' | 'street';
+  lng?: number;
+  lat?: number;
 }
+
+/** Why a created household has no head person, as the merge and the run's figures say it. */
+const HEAD_PROBLEM = {
+  no_id_number: '登记未提供户主身份证号',
+  not_found: '平台中没有该身份证号的人员',
+  conflicting: '登记的户主身份证号指向不同人员',
+  heads_other: '该人员已是其他户的户主',
+} as const;
 
 export const emptyEntityOutcome = (): EntityOutcome => ({
   updated: 0,
@@ -78,6 +100,7 @@ export const emptyEntityOutcome = (): EntityOutcome => ({
   unplaced: 0,
   changedEntities: [],
   reviewItems: [],
+  createdFigures: {},
 });
 
 /** The review item's second reference of a cluster of one record (a review row has two, the left one smaller). */
@@ -291,7 +314,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
   async function originalValues(type: ResolvedEntityType) {
     const rows = await db
       .selectFrom('identity_entity_merge')
-      .select(['entity_id', 'previous'])
+      .select(['entity_id', 'previous', 'created_entity'])
       .where('entity_type', '=', type)
       .where('status', '=', 'applied')
       .orderBy('id')
@@ -299,8 +322,11 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     const out = new Map<number, { values: Values; observedAt: string | null }>();
     for (const m of rows) {
       if (out.has(m.entity_id)) continue;
-      const p = m.previous as { columns: Values; source_updated_at: string | null };
-      out.set(m.entity_id, { values: p.columns, observedAt: p.source_updated_at });
+      const p = m.previous as { columns: Values | null; source_updated_at: string | null };
+      // A row a merge created has no values of its own (its registers decide); a merge that absorbed a
+      // duplicate replaced no columns, so an earlier or later merge says what they were.
+      if (m.created_entity) out.set(m.entity_id, { values: {}, observedAt: null });
+      else if (p.columns) out.set(m.entity_id, { values: p.columns, observedAt: p.source_updated_at });
     }
     return out;
   }
@@ -373,6 +399,15 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         current: null,
         platformSource: null,
         platformUpdatedAt: null,
+        ...(type === 'household'
+          ? {
+              headIdHash: s.head_id_hash,
+              memberNames: (f['members'] ?? '')
+                .split(/[、,，\s]+/)
+                .map((n) => n.trim())
+                .filter((n) => n !== ''),
+            }
+          : {}),
         candidate: {
           ref,
           source: s.source,
@@ -637,25 +672,181 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         if (type === 'household' && link['house_key'])
           byKey.set(link['house_key'], { ...at, house_id: h.id });
       }
-    } else {
-      // An organisation is placed in its street (named in its address) and that street's first grid.
-      const streets = await db
-        .selectFrom('admin_division')
-        .select(['name', 'path'])
-        .where('level', '=', 4)
-        .execute();
-      const grids = await db
-        .selectFrom('grid')
-        .select(['id', 'street_code', 'path'])
-        .where('path', 'like', like)
-        .orderBy('id')
-        .execute();
-      for (const street of streets) {
-        const g = grids.find((x) => x.path.startsWith(street.path));
-        if (g) byKey.set(street.name, { grid_id: g.id, street_code: g.street_code, scope_path: g.path });
-      }
     }
     return byKey;
+  }
+
+  /**
+   * Where an organisation's address puts it: the platform building of the compound and number it names (that
+   * building's grid and position); else the buildings at the road number it names, when they all stand in one
+   * grid; else the first grid of the street it names. A building or road number in another street than the one
+   * the address names is not taken.
+   */
+  async function organizationLocator(scopePath: string) {
+    const like = scopeLikePattern(scopePath);
+    const streets = await db
+      .selectFrom('admin_division')
+      .select(['name', 'path'])
+      .where('level', '=', 4)
+      .execute();
+    const grids = await db
+      .selectFrom('grid')
+      .select(['id', 'street_code', 'path'])
+      .where('path', 'like', like)
+      .orderBy('id')
+      .execute();
+    const streetGrid = new Map<string, Placement>();
+    for (const street of streets) {
+      const g = grids.find((x) => x.path.startsWith(street.path));
+      if (g)
+        streetGrid.set(street.name, {
+          grid_id: g.id,
+          street_code: g.street_code,
+          scope_path: g.path,
+          by: 'street',
+        });
+    }
+    const buildings = await db
+      .selectFrom('building')
+      .select(['id', 'grid_id', 'street_code', 'scope_path', 'address', 'road', 'road_no', 'lng', 'lat'])
+      .where('scope_path', 'like', like)
+      .orderBy('id')
+      .execute();
+    const byBuilding = new Map<string, Placement>();
+    const byRoadNumber = new Map<string, Placement | null>();
+    const roads = new Set<string>();
+    for (const b of buildings) {
+      const at = {
+        grid_id: b.grid_id,
+        street_code: b.street_code,
+        scope_path: b.scope_path,
+        lng: b.lng,
+        lat: b.lat,
+      };
+      const parts = buildingAddressParts(b.address);
+      if (parts)
+        byBuilding.set(`${parts.compound}|${parts.building}`, { ...at, building_id: b.id, by: 'building' });
+      const no = b.road && b.road_no ? roadNumberAfter(`${b.road}${b.road_no}`, b.road) : '';
+      if (!no) continue;
+      roads.add(b.road!);
+      const key = `${b.road}|${no}`;
+      const seen = byRoadNumber.get(key);
+      // Buildings of one road number in two grids do not say which grid the organisation is in.
+      if (seen === undefined) byRoadNumber.set(key, { ...at, by: 'road_number' });
+      else if (seen !== null && seen.grid_id !== b.grid_id) byRoadNumber.set(key, null);
+    }
+    return (address: string): Placement | undefined => {
+      const street = streets.find((x) => address.includes(x.name));
+      const inStreet = (p: Placement | null | undefined) =>
+        p && (!street || p.scope_path.startsWith(street.path)) ? p : undefined;
+      const parts = buildingAddressParts(address);
+      const building = parts ? inStreet(byBuilding.get(`${parts.compound}|${parts.building}`)) : undefined;
+      if (building) return building;
+      for (const road of roads) {
+        const no = roadNumberAfter(address, road);
+        const at = no ? inStreet(byRoadNumber.get(`${road}|${no}`)) : undefined;
+        if (at) return at;
+      }
+      return street ? streetGrid.get(street.name) : undefined;
+    };
+  }
+
+  /**
+   * The persons a created household links: its head by the register's head ID number (the blind index against
+   * the person's, in scope) when the cluster's records name exactly one person who heads no other household;
+   * its members by name among the persons of its house who belong to no household, where one person has the
+   * name. Read once for all the run's created households.
+   */
+  async function householdPersons(
+    scopePath: string,
+    records: EntityRecord[],
+    creations: { members: number[]; at: Placement }[],
+  ) {
+    const like = scopeLikePattern(scopePath);
+    const hashes = new Map<string, Uint8Array>();
+    for (const c of creations)
+      for (const m of c.members) {
+        const h = records[m]!.headIdHash;
+        if (h) hashes.set(Buffer.from(h).toString('base64'), h);
+      }
+    const byHash = new Map<string, { id: number; household_id: number | null }>();
+    const inHousehold = new Map<number, number | null>();
+    const heads = new Set<number>();
+    const list = [...hashes.values()];
+    for (let i = 0; i < list.length; i += 1000) {
+      const rows = await db
+        .selectFrom('person')
+        .select(['id', 'household_id', 'id_number_hash'])
+        .where('scope_path', 'like', like)
+        .where('id_number_hash', 'in', list.slice(i, i + 1000))
+        .execute();
+      for (const r of rows) {
+        byHash.set(Buffer.from(r.id_number_hash!).toString('base64'), r);
+        inHousehold.set(r.id, r.household_id);
+      }
+      if (rows.length > 0)
+        for (const h of await db
+          .selectFrom('household')
+          .select('head_person_id')
+          .where(
+            'head_person_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute())
+          heads.add(h.head_person_id!);
+    }
+    const houseIds = [...new Set(creations.map((c) => c.at.house_id).filter((h) => h !== undefined))];
+    const residents = new Map<string, number[]>();
+    for (let i = 0; i < houseIds.length; i += 1000)
+      for (const p of await db
+        .selectFrom('person')
+        .select(['id', 'name', 'house_id'])
+        .where('scope_path', 'like', like)
+        .where('house_id', 'in', houseIds.slice(i, i + 1000))
+        .where('household_id', 'is', null)
+        .execute()) {
+        const key = `${p.house_id}|${p.name}`;
+        residents.set(key, [...(residents.get(key) ?? []), p.id]);
+      }
+    const taken = new Set<number>();
+    return {
+      linksOf(members: number[], houseId: number) {
+        const named = new Set<number>();
+        let anyId = false;
+        for (const m of members) {
+          const h = records[m]!.headIdHash;
+          if (!h) continue;
+          anyId = true;
+          const p = byHash.get(Buffer.from(h).toString('base64'));
+          if (p) named.add(p.id);
+        }
+        let head: number | null = null;
+        let problem: keyof typeof HEAD_PROBLEM | null = null;
+        if (!anyId) problem = 'no_id_number';
+        else if (named.size === 0) problem = 'not_found';
+        else if (named.size > 1) problem = 'conflicting';
+        else {
+          const id = [...named][0]!;
+          if (heads.has(id) || taken.has(id)) problem = 'heads_other';
+          else head = id;
+        }
+        const linked: number[] = [];
+        if (head !== null) {
+          taken.add(head);
+          if (inHousehold.get(head) === null) linked.push(head);
+        }
+        const names = new Set(members.flatMap((m) => records[m]!.memberNames ?? []));
+        for (const name of names) {
+          const ids = residents.get(`${houseId}|${name}`) ?? [];
+          if (ids.length === 1 && !linked.includes(ids[0]!) && !taken.has(ids[0]!)) {
+            linked.push(ids[0]!);
+            taken.add(ids[0]!);
+          }
+        }
+        return { head, problem, members: linked };
+      },
+    };
   }
 
   /**
@@ -674,7 +865,8 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     entityOfRecord: Map<number, number | null>,
     outcome: EntityOutcome,
   ) {
-    const where = await placements(type, scopePath);
+    const where = type === 'organization' ? new Map<string, Placement>() : await placements(type, scopePath);
+    const locate = type === 'organization' ? await organizationLocator(scopePath) : null;
     const label = ENTITY_KINDS[type].label;
     const creations: {
       members: number[];
@@ -701,8 +893,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         if (!at) problem = '登记的住址在平台中找不到对应房屋，无法落位该户';
         else if (!values['household_no']) problem = '登记缺少户号，无法建立该户';
       } else {
-        const address = values['address'] ?? '';
-        at = [...where.entries()].find(([street]) => address.includes(street))?.[1];
+        at = locate!(values['address'] ?? '');
         if (!values['name'] || !values['uscc']) problem = '登记缺少组织名称或统一社会信用代码，无法建立组织';
         else if (usccHolder.has(values['uscc'])) problem = '统一社会信用代码已属于平台中的其他组织';
         else if (!at) problem = '住所中没有可识别的街道，无法落位该组织';
@@ -722,6 +913,11 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       if (type === 'organization') usccHolder.set(values['uscc']!, -1);
       creations.push({ members, golden, values, at });
     }
+    const figures = outcome.createdFigures;
+    const count = (key: string, n = 1) => {
+      figures[key] = (figures[key] ?? 0) + n;
+    };
+    const persons = type === 'household' ? await householdPersons(scopePath, records, creations) : null;
     const now = new Date();
     for (let i = 0; i < creations.length; i += 200) {
       const batch = creations.slice(i, i + 200);
@@ -767,6 +963,8 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
                     .insertInto('organization')
                     .values({
                       ...base,
+                      lng: c.at.lng ?? null,
+                      lat: c.at.lat ?? null,
                       name: v['name']!,
                       uscc: v['uscc']!,
                       kind: organizationKind(v['uscc']!),
@@ -776,6 +974,31 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
                     })
                     .returning('id')
                     .executeTakeFirstOrThrow();
+          // What placed the row and which persons it linked, kept with the creation (undo unlinks them).
+          const placed: Record<string, unknown> = {};
+          if (type === 'organization') {
+            placed['placement'] = { by: c.at.by, buildingId: c.at.building_id ?? null };
+            count(`placed_${c.at.by}`);
+          } else if (type === 'household') {
+            const links = persons!.linksOf(c.members, c.at.house_id!);
+            if (links.head !== null)
+              await trx
+                .updateTable('household')
+                .set({ head_person_id: links.head })
+                .where('id', '=', row.id)
+                .execute();
+            if (links.members.length > 0)
+              await trx
+                .updateTable('person')
+                .set({ household_id: row.id })
+                .where('id', 'in', links.members)
+                .where('household_id', 'is', null)
+                .execute();
+            placed['head'] = { personId: links.head, problem: links.problem && HEAD_PROBLEM[links.problem] };
+            placed['linkedPersons'] = links.members;
+            count(links.problem ? `head_${links.problem}` : 'head_linked');
+            count('members_linked', links.members.length);
+          }
           const merge = await trx
             .insertInto('identity_entity_merge')
             .values({
@@ -788,6 +1011,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
                 source: null,
                 source_updated_at: null,
                 provenance: [],
+                ...placed,
               }),
               changed_fields: [...c.golden.keys()],
               scope_path: c.at.scope_path,
@@ -1035,6 +1259,14 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         };
         if (merge.created_entity) {
           await restoreProvenance(trx, type, merge.entity_id, []);
+          const linked = (merge.previous as { linkedPersons?: number[] }).linkedPersons ?? [];
+          if (type === 'household' && linked.length > 0)
+            await trx
+              .updateTable('person')
+              .set({ household_id: null })
+              .where('id', 'in', linked)
+              .where('household_id', '=', merge.entity_id)
+              .execute();
           await trx.deleteFrom(TABLE[type]).where('id', '=', merge.entity_id).execute();
         } else {
           if (previous.columns)

@@ -616,10 +616,12 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
         person_id: entityOfRecord.get(i) ?? null,
       })),
     );
+    // How created rows were placed and linked goes beside the model in the run's figures.
+    const created = outcome.createdFigures;
     await completeRun(
       actor,
       runId,
-      summary,
+      Object.keys(created).length === 0 ? summary : { ...summary, model: { ...summary.model, created } },
       clusters.size,
       outcome,
       outcome.changedEntities.length === 0
@@ -628,7 +630,12 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
             action: `${entityType}.update`,
             entityType,
             entityIds: outcome.changedEntities.slice(0, 1000),
-            details: { identityRun: runId, updated: outcome.updated, created: outcome.created },
+            details: {
+              identityRun: runId,
+              updated: outcome.updated,
+              created: outcome.created,
+              figures: created,
+            },
           },
     );
   }

@@ -57,6 +57,35 @@ export function houseAddressParts(raw: string): HouseParts | null {
   };
 }
 
+const BUILDING_MARK = /(\d+)(?:号楼|栋|幢|座)/g;
+
+/**
+ * The compound and building number an address names (a shop at 望湖苑3号楼底商, an office at 3幢201室), null when
+ * it names no building of a compound. The compound is read as houseAddressParts reads it, so a building's own
+ * address (…望湖苑3号楼) and a room's give the same parts.
+ */
+export function buildingAddressParts(raw: string): { compound: string; building: string } | null {
+  const house = houseAddressParts(raw);
+  if (house?.compound) return { compound: house.compound, building: house.building };
+  const text = arabicNumerals(raw.normalize('NFKC').replace(/\s+/g, ''));
+  let m: RegExpExecArray | null = null;
+  for (const hit of text.matchAll(BUILDING_MARK)) m = hit;
+  if (!m) return null;
+  const head = text.slice(0, m.index);
+  const compound = head.slice(head.lastIndexOf('号') + 1);
+  return compound ? { compound, building: m[1]! } : null;
+}
+
+/** A road's number as an address writes it (云溪大道8号, 云溪大道八号): the digits, '' when it names none. */
+export function roadNumberAfter(address: string, road: string): string {
+  const text = arabicNumerals(address.normalize('NFKC').replace(/\s+/g, ''));
+  const name = arabicNumerals(road.normalize('NFKC').replace(/\s+/g, ''));
+  const at = name ? text.indexOf(name) : -1;
+  if (at < 0) return '';
+  const m = /^(\d+)号(?!楼)/.exec(text.slice(at + name.length));
+  return m ? String(Number(m[1])) : '';
+}
+
 /** The house's parts from an address and, where a register keeps them apart, its own columns. */
 export function houseParts(
   address: string,
