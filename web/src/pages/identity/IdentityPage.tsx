@@ -18,12 +18,14 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { type Account, api, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { type MessageKey, useFormat, useLang, useT } from '../../i18n/index.tsx';
 
 type EntityType = 'person' | 'house' | 'household' | 'organization';
 const ENTITY_TYPES: EntityType[] = ['person', 'house', 'household', 'organization'];
+const TABS = ['runs', 'reviews', 'golden'] as const;
 
 interface Run {
   id: number;
@@ -318,13 +320,24 @@ function ReviewsTab({ canReview, entityType }: { canReview: boolean; entityType:
   );
 }
 
-function GoldenTab({ canUndo, entityType }: { canUndo: boolean; entityType: EntityType }) {
+function GoldenTab({
+  canUndo,
+  entityType,
+  shownId,
+  onShow,
+}: {
+  canUndo: boolean;
+  entityType: EntityType;
+  /** The record shown (from the address); `onShow` asks for another. */
+  shownId: number | null;
+  onShow: (id: number | null) => void;
+}) {
   const t = useT();
   const f = useFormat();
   const lang = useLang();
   const { message } = App.useApp();
-  const [input, setInput] = useState<number | null>(null);
-  const [personId, setPersonId] = useState<number | null>(null);
+  const [input, setInput] = useState<number | null>(shownId);
+  const personId = shownId;
   const [undoReason, setUndoReason] = useState('');
   const isPerson = entityType === 'person';
   // Persons and the other entity types have their own golden-record and undo routes.
@@ -365,7 +378,7 @@ function GoldenTab({ canUndo, entityType }: { canUndo: boolean; entityType: Enti
           onChange={(v) => setInput(v)}
           data-testid="identity-person-id"
         />
-        <Button onClick={() => setPersonId(input)} data-testid="identity-show">
+        <Button onClick={() => onShow(input)} data-testid="identity-show">
           {t('identityShow')}
         </Button>
       </Space.Compact>
@@ -462,7 +475,21 @@ export function IdentityPage({ account }: { account: Account }) {
   // Reading is identity:read; deciding pairs identity:review; starting runs and undoing merges identity:run.
   const canRun = account.permissions.includes('identity:run');
   const canReview = account.permissions.includes('identity:review');
-  const [entityType, setEntityType] = useState<EntityType>('person');
+  // The type, the tab and the record shown live in the address: a reload, a remount or a shared link shows the
+  // same view, and the back button steps through what the user looked at.
+  const [params, setParams] = useSearchParams();
+  const typeParam = params.get('type') as EntityType | null;
+  const entityType: EntityType = typeParam && ENTITY_TYPES.includes(typeParam) ? typeParam : 'person';
+  const tabParam = params.get('tab');
+  const tab = tabParam && TABS.includes(tabParam as (typeof TABS)[number]) ? tabParam : 'runs';
+  const shownId = Number(params.get('id')) || null;
+  const setView = (type: EntityType, nextTab: string, id: number | null) => {
+    const next = new URLSearchParams();
+    if (type !== 'person') next.set('type', type);
+    if (nextTab !== 'runs') next.set('tab', nextTab);
+    if (id) next.set('id', String(id));
+    setParams(next);
+  };
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={3} style={{ margin: 0 }}>
@@ -475,7 +502,7 @@ export function IdentityPage({ account }: { account: Account }) {
         <Typography.Text>{t('identityEntityType')}</Typography.Text>
         <Segmented<EntityType>
           value={entityType}
-          onChange={setEntityType}
+          onChange={(type) => setView(type, 'runs', null)}
           data-testid="identity-entity-type"
           options={ENTITY_TYPES.map((x) => ({ value: x, label: t(`identity_t_${x}` as MessageKey) }))}
         />
@@ -483,6 +510,8 @@ export function IdentityPage({ account }: { account: Account }) {
       {/* Keyed by the type, so a tab's input and loaded data start afresh when the type changes. */}
       <Tabs
         key={entityType}
+        activeKey={tab}
+        onChange={(key) => setView(entityType, key, shownId)}
         items={[
           {
             key: 'runs',
@@ -497,7 +526,14 @@ export function IdentityPage({ account }: { account: Account }) {
           {
             key: 'golden',
             label: t('identityTabGolden'),
-            children: <GoldenTab canUndo={canRun} entityType={entityType} />,
+            children: (
+              <GoldenTab
+                canUndo={canRun}
+                entityType={entityType}
+                shownId={shownId}
+                onShow={(id) => setView(entityType, 'golden', id)}
+              />
+            ),
           },
         ]}
       />
