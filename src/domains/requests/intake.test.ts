@@ -3,7 +3,13 @@
 import { expect, it } from 'vitest';
 import { verifyAuditChain } from '../../platform/audit/audit-log.ts';
 import { describeEachBackend } from '../../testing/test-context.ts';
-import { callAs, createRequestsTestApp, jpegOf, PLACES } from './requests-fixture.testing.ts';
+import {
+  callAs,
+  createRequestsTestApp,
+  danglingOrderRows,
+  jpegOf,
+  PLACES,
+} from './requests-fixture.testing.ts';
 
 describeEachBackend('requests: intake', createRequestsTestApp, (ctx) => {
   const call = callAs(ctx);
@@ -496,5 +502,15 @@ describeEachBackend('requests: intake', createRequestsTestApp, (ctx) => {
       ...PLACES.a1,
     });
     expect(auditor.statusCode).toBe(403);
+  });
+
+  // Last in the file: every writer above has run.
+  it('leaves no requester, step, assignment, photo or notice pointing at a missing order', async () => {
+    const steps = await db()
+      .selectFrom('order_event')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(steps.n)).toBeGreaterThan(0);
+    expect(await danglingOrderRows(db())).toEqual([]);
   });
 });

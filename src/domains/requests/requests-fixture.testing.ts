@@ -1,8 +1,9 @@
 // Test fixture of the requests domain on top of the mini district: staff of the water company and of the urban
 // management bureau (unit_handler accounts with their unit memberships), signed-in tokens, and points inside
 // and outside the district's grids.
+import { sql } from 'kysely';
 import { createAccount } from '../../platform/auth/accounts.service.ts';
-import type { Backend } from '../../platform/db/index.ts';
+import type { Backend, Db } from '../../platform/db/index.ts';
 import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, type TestAppContext } from '../../testing/test-context.ts';
@@ -85,4 +86,31 @@ export function jpegOf(size: number): string {
   b[2] = 0xff;
   b[3] = 0xe0;
   return b.toString('base64');
+}
+
+/**
+ * Rows of an order's requesters, steps, assignments, photos and notices that point at an order, requester or step
+ * that does not exist. These tables keep no foreign keys (migration 0035: the statements that write them keep the
+ * references true), so the tests that exercise every writer end by asking for this list and expect it empty.
+ */
+export async function danglingOrderRows(db: Db): Promise<Array<{ table: string; id: string }>> {
+  const r = await sql<{ table: string; id: string }>`
+    select 'order_requester' as table, x.id::text as id from order_requester x
+      where not exists (select 1 from work_order w where w.id = x.order_id)
+    union all
+    select 'order_event', x.id::text from order_event x
+      where not exists (select 1 from work_order w where w.id = x.order_id)
+    union all
+    select 'order_assignment', x.order_id::text from order_assignment x
+      where not exists (select 1 from work_order w where w.id = x.order_id)
+    union all
+    select 'order_attachment', x.id::text from order_attachment x
+      where not exists (select 1 from work_order w where w.id = x.order_id)
+    union all
+    select 'notification_outbox', x.id::text from notification_outbox x
+      where not exists (select 1 from work_order w where w.id = x.order_id)
+        or (x.requester_id is not null and not exists (select 1 from order_requester q where q.id = x.requester_id))
+        or (x.event_id is not null and not exists (select 1 from order_event e where e.id = x.event_id))
+  `.execute(db);
+  return r.rows;
 }

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../testing/test-context.ts';
 import { rebuildRollup } from './evaluation.repository.ts';
 import { createOpen311Key } from './open311.routes.ts';
-import { callAs, createRequestsTestApp, PLACES } from './requests-fixture.testing.ts';
+import { callAs, createRequestsTestApp, danglingOrderRows, PLACES } from './requests-fixture.testing.ts';
 
 describeEachBackend('requests: work-order workflow', createRequestsTestApp, (ctx) => {
   const call = callAs(ctx);
@@ -401,6 +401,16 @@ describeEachBackend('requests: work-order workflow', createRequestsTestApp, (ctx
     expect(
       (await call('resident_a1', 'GET', `/api/requests/evaluation?from=2026-01-01&to=${today}`)).statusCode,
     ).toBe(401);
+  });
+
+  // Last in the file: every writer above has run.
+  it('leaves no requester, step, assignment, photo or notice pointing at a missing order', async () => {
+    const steps = await db()
+      .selectFrom('order_event')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(steps.n)).toBeGreaterThan(0);
+    expect(await danglingOrderRows(db())).toEqual([]);
   });
 });
 
