@@ -188,6 +188,30 @@ describeEachBackend(
       await agrees();
     });
 
+    it('counts at the next refresh an order whose write committed after the previous refresh had read', async () => {
+      const first = await refreshRollup(db(), mark);
+      // Its transaction began (and stamped updated_at) a minute before that refresh ended, and committed after.
+      await db()
+        .insertInto('work_order')
+        .values({
+          id: 29_002,
+          number: 'R29002',
+          scope_path: MINI.communityC.path,
+          channel: 'hotline' as const,
+          status: 'received',
+          category_code: '0501',
+          description: '迟到的写入',
+          lng: 120.11,
+          lat: 30.21,
+          lead_unit_code: 'water',
+          received_at: new Date('2025-05-11T02:00:00+08:00'),
+          updated_at: new Date(first.until.getTime() - 60_000),
+        })
+        .execute();
+      await refreshRollup(db(), first.until);
+      await rollupMatchesOrders();
+    });
+
     it('does not move the mark for a refresh of a later window than the one it stands at', async () => {
       const row = await db().selectFrom('order_rollup_mark').select('until').executeTakeFirstOrThrow();
       const later = new Date(new Date(row.until).getTime() + 60_000);

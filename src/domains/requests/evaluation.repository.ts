@@ -217,12 +217,22 @@ function dayAfter(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Rebuilds the days of orders changed after `since`; returns the new high-water mark. */
+/**
+ * How long a write may run between stamping `updated_at` (its transaction's start) and committing. An order
+ * committed after a refresh read the table, but stamped before that refresh's end, would otherwise fall between
+ * two refreshes; each refresh therefore reads this far back before its `since` (rebuilding a day is idempotent).
+ */
+export const LATE_COMMIT_MARGIN_MS = 15 * 60_000;
+
+/** Rebuilds the days of orders changed after `since` (less the late-commit margin); returns the new mark. */
 export async function refreshRollup(db: Db, since: Date): Promise<{ days: number; until: Date }> {
-  const until = new Date();
+  // The database's clock stamps updated_at, so the window ends on that clock, not on this process's.
+  const clock = await sql<{ now: Date | string }>`SELECT clock_timestamp() AS now`.execute(db);
+  const until = new Date(clock.rows[0]!.now);
+  const from = since.getTime() <= 0 ? since : new Date(since.getTime() - LATE_COMMIT_MARGIN_MS);
   const rows = await sql<{ day: string }>`
     SELECT DISTINCT ${chinaDay('received_at')}::text AS day FROM work_order
-    WHERE updated_at > ${since} AND updated_at <= ${until}`.execute(db);
+    WHERE updated_at > ${from} AND updated_at <= ${until}`.execute(db);
   const days = rows.rows.map((r) => String(r.day).slice(0, 10));
   await rebuildRollup(db, days);
   await setRollupMark(db, until, since);
