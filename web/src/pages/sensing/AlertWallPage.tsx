@@ -81,7 +81,7 @@ export function AlertWallPage({ account }: { account: Account }) {
     (event: FeedEvent) => {
       if (event.type === 'alert' && event.ruleCode)
         notification.warning({
-          message: t('sensingNewAlert', { kind: codedLabel(t, 'sensingRule_', event.ruleCode) }),
+          title: t('sensingNewAlert', { kind: codedLabel(t, 'sensingRule_', event.ruleCode) }),
           placement: 'bottomRight',
           duration: 6,
         });
@@ -255,7 +255,7 @@ export function AlertWallPage({ account }: { account: Account }) {
                   width: 150,
                   render: (_: unknown, r: SensingAlert) =>
                     r.status === 'closed' ? null : (
-                      <Space direction="vertical" size={4}>
+                      <Space orientation="vertical" size={4}>
                         {r.dispatch.some((d) => d.status === 'notified') && (
                           <Button
                             type="primary"
