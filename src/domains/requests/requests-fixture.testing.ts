@@ -89,11 +89,15 @@ export function jpegOf(size: number): string {
 }
 
 /**
- * Rows of an order's requesters, steps, assignments, photos and notices that point at an order, requester or step
- * that does not exist. These tables keep no foreign keys (migration 0035: the statements that write them keep the
- * references true), so the tests that exercise every writer end by asking for this list and expect it empty.
+ * How many order steps there are, and the rows of requesters, steps, assignments, photos and notices that point at
+ * an order, requester or step that does not exist. These tables keep no foreign keys (migration 0035: the
+ * statements that write them keep the references true), so the tests that exercise every writer end by asking for
+ * this and expect steps but nothing dangling.
  */
-export async function danglingOrderRows(db: Db): Promise<Array<{ table: string; id: string }>> {
+export async function danglingOrderRows(
+  db: Db,
+): Promise<{ steps: number; dangling: Array<{ table: string; id: string }> }> {
+  const steps = await sql<{ n: string }>`select count(*) as n from order_event`.execute(db);
   const r = await sql<{ table: string; id: string }>`
     select 'order_requester' as table, x.id::text as id from order_requester x
       where not exists (select 1 from work_order w where w.id = x.order_id)
@@ -112,5 +116,5 @@ export async function danglingOrderRows(db: Db): Promise<Array<{ table: string; 
         or (x.requester_id is not null and not exists (select 1 from order_requester q where q.id = x.requester_id))
         or (x.event_id is not null and not exists (select 1 from order_event e where e.id = x.event_id))
   `.execute(db);
-  return r.rows;
+  return { steps: Number(steps.rows[0]!.n), dangling: r.rows };
 }
