@@ -17,7 +17,7 @@
 import { categoryMonthWeights, HOURS } from '../src/domains/demo/request-history.ts';
 import type { CategoryCatalog, CategoryRule } from '../src/domains/requests/category-catalog.ts';
 import { dispatchClocks, NORMAL_RESPONSE, URGENT_RESPONSE } from '../src/domains/requests/order-clocks.ts';
-import { loadOrderHistory, seededUniform } from '../src/domains/requests/order-history.ts';
+import { firstFreeOrderId, loadOrderHistory, seededUniform } from '../src/domains/requests/order-history.ts';
 import type { DeadlineRule, WorkCalendar } from '../src/lib/calendar/working-time.ts';
 import type { FieldCipher } from '../src/platform/crypto/field-cipher.ts';
 import type { Database } from '../src/platform/db/index.ts';
@@ -114,15 +114,7 @@ export async function seedOrders(
   });
   const perDay = apportion(o.total, dayWeights);
   const dayRows: unknown[][] = [];
-  let firstId =
-    Number(
-      (
-        await database.db
-          .selectFrom('work_order')
-          .select((eb) => eb.fn.max('id').as('m'))
-          .executeTakeFirst()
-      )?.m ?? 0,
-    ) + 1;
+  let firstId = await firstFreeOrderId(database.db);
   for (let d = 0; d < o.days; d++) {
     const start = new Date(firstMs + d * DAY_MS);
     dayRows.push([d, start, new Date(start.getTime() + CHINA_MS).getUTCMonth() + 1, perDay[d], firstId]);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
 import { maskPhone } from '../../lib/masking.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { Database } from '../../platform/db/index.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
 import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
 import { dispatchClocks } from './order-clocks.ts';
 import { CENTRE_UNIT, orderNumber } from './work-orders.service.ts';
@@ -357,6 +357,15 @@ const WORK_ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** The id after the highest work order's: where generated history (or a bench's orders) may start numbering. */
+export async function firstFreeOrderId(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('work_order')
+    .select((eb) => eb.fn.max('id').as('m'))
+    .executeTakeFirst();
+  return Number(row?.m ?? 0) + 1;
+}
+
 /** Loads past requests as work orders in one transaction; returns the number of orders. */
 export async function loadOrderHistory(
   database: Database,
@@ -365,15 +374,7 @@ export async function loadOrderHistory(
 ): Promise<number> {
   const now = options.now ?? new Date();
   const rand = seededUniform(options.seed);
-  const firstId =
-    Number(
-      (
-        await database.db
-          .selectFrom('work_order')
-          .select((eb) => eb.fn.max('id').as('m'))
-          .executeTakeFirst()
-      )?.m ?? 0,
-    ) + 1;
+  const firstId = await firstFreeOrderId(database.db);
   // Units every order may point at must exist first (streets and communities by division code).
   const unitRows = new Map<string, { code: string; name: string; kind: string; scope_path: string | null }>();
   unitRows.set(CENTRE_UNIT.code, {

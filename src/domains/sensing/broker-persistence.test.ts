@@ -1,31 +1,20 @@
 // The embedded broker skips the per-message lookup of offline subscriptions only while no persistent session has
 // subscribed: a persistent session that subscribes later still gets what was published while it was away.
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipOfflineLookupWhileUnused } from './broker-persistence.ts';
+import { startTestBroker } from './sensing.testing.ts';
 
 describe('embedded broker persistence', () => {
-  let broker: Aedes;
-  let server: Server;
+  let test: Awaited<ReturnType<typeof startTestBroker>>;
   let url: string;
 
   beforeAll(async () => {
-    broker = await Aedes.createBroker();
-    skipOfflineLookupWhileUnused(broker);
-    server = createServer((socket) => broker.handle(socket));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    test = await startTestBroker(skipOfflineLookupWhileUnused);
+    url = test.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => test.close());
 
   const received = (client: mqtt.MqttClient) => {
     const got: string[] = [];

@@ -1,30 +1,20 @@
 // The subscribing client of an external broker: it asks for MQTT 5 (a receive maximum of its own) and, from a broker
 // that refuses MQTT 5 (aedes, as older brokers do), settles for MQTT 3.1.1 and still gets its QoS 1 messages.
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSubscriber } from './mqtt-subscriber.ts';
+import { startTestBroker } from './sensing.testing.ts';
 
 describe('MQTT subscriber of an external broker', () => {
-  let broker: Aedes;
-  let server: Server;
+  let test: Awaited<ReturnType<typeof startTestBroker>>;
   let url: string;
 
   beforeAll(async () => {
-    broker = await Aedes.createBroker();
-    server = createServer((socket) => broker.handle(socket));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    test = await startTestBroker();
+    url = test.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => test.close());
 
   it('falls back to MQTT 3.1.1 where the broker refuses MQTT 5, and receives QoS 1 messages', async () => {
     const client = await connectSubscriber(url, { clientId: 'test-subscriber', persistent: true });

@@ -1,4 +1,7 @@
 // Test helpers for the sensing domain: a mini district with devices and responders, a publisher, and waiting.
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { App } from '../../app.ts';
 import { MINI, type MiniDistrict, seedMiniDistrict } from '../../testing/fixtures.ts';
@@ -72,4 +75,23 @@ export async function waitFor<T>(
     if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** An embedded broker on an ephemeral loopback port, for tests of MQTT clients; `prepare` tunes it before it listens. */
+export async function startTestBroker(prepare?: (broker: Aedes) => void) {
+  const broker = await Aedes.createBroker();
+  prepare?.(broker);
+  const server = createServer((socket) => broker.handle(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    broker,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

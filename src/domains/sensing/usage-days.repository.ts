@@ -15,21 +15,7 @@ export async function insertClosedDay(
   closedBy: 'reading' | 'clock',
   closedAtMs: number,
 ): Promise<boolean> {
-  const row = await db
-    .insertInto('sensing_usage_day')
-    .values({
-      device_id: deviceId,
-      day: day.day,
-      total: day.total,
-      hourly: JSON.stringify(Array.from(day.hourly)),
-      readings: day.readings,
-      closed_by: closedBy,
-      closed_at: new Date(closedAtMs),
-    })
-    .onConflict((oc) => oc.columns(['device_id', 'day']).doNothing())
-    .returning('device_id')
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await insertClosedDays(db, [{ deviceId, day, closedAtMs }], closedBy)).size > 0;
 }
 
 /**
