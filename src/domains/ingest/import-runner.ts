@@ -6,19 +6,22 @@
 // the same key) or quarantined.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
-import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
-import {
-  type ColumnMapping,
-  createBuildingMatcher,
-  suggestMapping,
-  TARGET_FIELDS,
-} from '../../lib/normalise/index.ts';
+import { type ColumnMapping, suggestMapping, TARGET_FIELDS } from '../../lib/normalise/index.ts';
 import { canonicalJson } from '../../platform/audit/audit-log.ts';
-import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { CopyValue } from '../../platform/db/copy-format.ts';
+import { type FieldCipher, masterKeyOf } from '../../platform/crypto/field-cipher.ts';
 import type { Database, Db } from '../../platform/db/index.ts';
+import { startTsWorker } from '../../platform/worker/ts-worker.ts';
 import { type DetectedFile, detectFile, type FileFormat } from './file-format.ts';
+import {
+  contextFromBuildings,
+  copyRow,
+  type NormalisedBatch,
+  normaliseBatches,
+  stagedLineEncoder,
+} from './import-batches.ts';
+import type { ImportWorkerAck, ImportWorkerData, ImportWorkerMessage } from './import-worker.ts';
 import {
   advanceCheckpoint,
   ensureSource,
@@ -26,20 +29,32 @@ import {
   findSource,
   insertQuarantined,
   loadBuildings,
-  type QuarantineInsert,
   type RunCounts,
   storedRowHashes,
   upsertBatch,
 } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
 import { computeQualityFigures } from './quality.ts';
-import { hashOf, type NormaliseContext, normaliseRow, type StagedPerson } from './row-normaliser.ts';
+import { hashOf, type NormaliseContext } from './row-normaliser.ts';
 import { openTable, type TableRow } from './table-reader.ts';
+
+export { copyRow };
 
 // Larger batches spread each batch's fixed costs (staging table, planning the upsert, the checkpoint, the commit)
 // over more rows; two batches of this size in memory are a few MB.
 export const DEFAULT_BATCH_SIZE = 5000;
 const SUGGESTION_SAMPLE = 50;
+/**
+ * Files from this size up are normalised, sealed and encoded in a worker thread while this thread writes. Starting
+ * the worker (registering tsx, loading the normaliser's modules) costs about TODO ms of CPU, which a smaller file
+ * does not win back.
+ */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+/**
+ * Batches a worker may have handed over and not yet seen written: one being written, one waiting for it, one
+ * queued. Bounds memory on a file of any size (the worker builds at most one more meanwhile).
+ */
+export const MAX_BATCHES_IN_FLIGHT = 3;
 
 export interface ImportActor {
   username: string;
@@ -73,7 +88,16 @@ export interface ImportOptions {
   /** Called once the run row exists (new or resumed), before any row is read: a background caller answers then. */
   onRunStarted?: (runId: number, totalBytes: number) => void;
   /** Fault injection for tests: called inside each batch's transaction before it commits. */
-  beforeBatchCommit?: (batchNo: number) => void;
+  beforeBatchCommit?: (batchNo: number) => void | Promise<void>;
+  /**
+   * Where rows are normalised, sealed and encoded: in a worker thread (true) or on this thread (false). By default
+   * a worker for files of WORKER_MIN_BYTES or more, when the cipher can be made again there (masterKeyOf).
+   */
+  normaliseInWorker?: boolean | undefined;
+  /** For tests: the worker thread, once started. */
+  onWorkerStarted?: (worker: Worker) => void;
+  /** For tests: a batch arrived from the worker (numbered from 1). */
+  onBatchReceived?: (batchNo: number) => void;
 }
 
 export interface ImportReport {
@@ -149,43 +173,6 @@ async function peek(rows: AsyncIterable<TableRow>, n: number) {
   return { head, rows: all() };
 }
 
-export function copyRow(r: StagedPerson, source: string, runId: number, cipher: FieldCipher): CopyValue[] {
-  return [
-    source,
-    r.sourceKey,
-    r.rowHash,
-    r.streetCode,
-    r.scopePath,
-    r.gridId,
-    r.buildingId,
-    r.buildingMatch,
-    r.name,
-    r.sex,
-    r.birthDate,
-    r.idNumber ? cipher.seal(r.idNumber) : null,
-    r.idNumber ? cipher.blindIndex(r.idNumber) : null,
-    r.idNumber ? maskIdNumber(r.idNumber) : null,
-    r.idConvertedFrom15,
-    r.phone ? cipher.seal(r.phone) : null,
-    r.phone ? cipher.blindIndex(r.phone) : null,
-    r.phone ? maskPhone(r.phone) : null,
-    r.address ? cipher.seal(r.address) : null,
-    r.parts.street,
-    r.parts.community,
-    r.parts.road,
-    r.parts.roadNo,
-    r.parts.compound,
-    r.parts.building,
-    r.parts.unit,
-    r.parts.room,
-    r.recordDate,
-    r.extra,
-    r.warnings,
-    runId,
-    r.row,
-  ];
-}
-
 /** The normalising context of a source: the known buildings and the importer's scope. */
 export async function normaliseContext(
   db: Db,
@@ -195,33 +182,58 @@ export async function normaliseContext(
   scopePath: string,
   today: Date,
 ): Promise<NormaliseContext> {
-  const buildings = await loadBuildings(db);
-  const places = new Map(
-    buildings.map((b) => [b.id, { gridId: b.grid_id, scopePath: b.scope_path, streetCode: b.street_code }]),
-  );
-  const matcher = createBuildingMatcher(
-    buildings.map((b) => ({
-      id: b.id,
-      compound: b.compound,
-      road: b.road,
-      roadNo: b.road_no,
-      buildingNo: b.building_no,
-    })),
-  );
-  return {
-    header,
-    mapping,
-    matcher,
-    placeOf: (id) => places.get(id),
-    scopePath,
-    today,
-    idKey: (id) => Buffer.from(cipher.blindIndex(id)).toString('base64url').slice(0, 32),
-    addressMemo: new Map(),
-  };
+  return contextFromBuildings(await loadBuildings(db), cipher, header, mapping, scopePath, today);
 }
 
-function streetCodeOf(scopePath: string): string {
-  return scopePath.split('/')[2] ?? '';
+/** A worker normalising the rows of an import, and the batches it hands over, in file order. */
+interface BatchWorker {
+  batches: AsyncGenerator<NormalisedBatch>;
+  /** A batch was written: the worker may hand over one more. */
+  written(): void;
+  /** Ends the worker, whatever it is doing; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+function startBatchWorker(data: ImportWorkerData, options: ImportOptions): BatchWorker {
+  const worker = startTsWorker(new URL('./import-worker.ts', import.meta.url), data);
+  options.onWorkerStarted?.(worker);
+  type Event = ImportWorkerMessage | { type: 'failed'; error: Error };
+  const queue: Event[] = [];
+  let wake: (() => void) | null = null;
+  let received = 0;
+  const push = (event: Event) => {
+    if (event.type === 'batch') options.onBatchReceived?.(++received);
+    queue.push(event);
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', push);
+  worker.on('error', (error) => push({ type: 'failed', error }));
+  worker.on('exit', (code) =>
+    push({
+      type: 'failed',
+      error: new Error(`the import worker stopped before the end of the file (exit code ${code})`),
+    }),
+  );
+  async function* batches(): AsyncGenerator<NormalisedBatch> {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const event = queue.shift()!;
+      if (event.type === 'batch') yield event.batch;
+      else if (event.type === 'done') return;
+      else if (event.type === 'failed') throw event.error;
+      else if (event.code && event.messageZh)
+        throw new IngestFileError(event.code, event.messageZh, event.message, event.at);
+      else throw new Error(event.message);
+    }
+  }
+  return {
+    batches: batches(),
+    written: () => worker.postMessage({ type: 'ack' } satisfies ImportWorkerAck),
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 export async function runImport(
@@ -240,6 +252,8 @@ export async function runImport(
   let writing: Promise<void> | null = null;
   /** Releases the file; the run may stop before its rows are read to the end. */
   let releaseFile = () => {};
+  /** The worker normalising the rows, when one does. */
+  let worker: BatchWorker | null = null;
   try {
     detected = await detectFile(options.file, options.fileName, {
       format: options.format,
@@ -298,89 +312,95 @@ export async function runImport(
         .execute();
 
     options.onRunStarted?.(runId, detected.size);
-    const ctx = await normaliseContext(db, cipher, table.header, mapping, actor.scopePath, today);
     const currentRun = runId;
-    let accepted: StagedPerson[] = [];
-    let quarantined: QuarantineInsert[] = [];
-    let lastRow = resumedAfterRow;
+    const size = detected.size;
+    const buildings = await loadBuildings(db);
+    const masterKey = masterKeyOf(cipher);
+    const inWorker = options.normaliseInWorker ?? (size >= WORKER_MIN_BYTES && masterKey !== undefined);
+    const batchOptions = {
+      source,
+      runId: currentRun,
+      scopePath: actor.scopePath,
+      resumedAfterRow,
+      batchSize,
+    };
+    let batches: AsyncIterable<NormalisedBatch>;
+    if (inWorker) {
+      if (!masterKey)
+        throw new Error('a worker cannot seal with this cipher: it was not made by createFieldCipher');
+      // The worker reads the file again from its start; this thread's reader is done with it.
+      table.close();
+      worker = startBatchWorker(
+        {
+          ...batchOptions,
+          file: options.file,
+          format: detected.format,
+          encoding: detected.encoding,
+          mapping,
+          today: today.toISOString(),
+          maxInFlight: MAX_BATCHES_IN_FLIGHT,
+          masterKey,
+          buildings,
+        },
+        options,
+      );
+      batches = worker.batches;
+    } else {
+      const ctx = contextFromBuildings(buildings, cipher, table.header, mapping, actor.scopePath, today);
+      batches = normaliseBatches(rows, ctx, cipher, {
+        ...batchOptions,
+        encode: false,
+        bytesRead: table.bytesRead,
+      });
+    }
+    // Records normalised on this thread are sealed and encoded only when written (unchanged ones never are); a
+    // worker hands over lines it sealed and encoded already, on its own core.
+    const encode = stagedLineEncoder(source, currentRun, cipher);
     let batchNo = 0;
-    let rowsRead = 0;
-    // The write of batch n overlaps the reading and normalising of batch n+1 (PostgreSQL works in its own
-    // process meanwhile); batches still commit one after the other, in file order, each with its checkpoint, and
-    // at most two batches are held in memory.
-    const write = async (
-      batch: StagedPerson[],
-      failed: QuarantineInsert[],
-      checkpoint: number,
-      no: number,
-      readSoFar: number,
-    ) => {
-      // One row per source key: the file's last row wins, earlier ones count as superseded.
-      const latest = new Map<string, StagedPerson>();
-      for (const r of batch) latest.set(r.sourceKey, r);
+    // The write of batch n overlaps the normalising of batch n+1 (here or in the worker, while PostgreSQL works in
+    // its own process, or PGlite here); batches still commit one after the other, in file order, each with its
+    // checkpoint.
+    const write = async (batch: NormalisedBatch, no: number) => {
       await database.bulk(async (session) => {
         // A batch commits without waiting for its WAL to reach the disk: after a server crash the last batches may
         // be lost, but each batch holds its own checkpoint, so the next import of the file resumes exactly after
         // the last batch that survived. Atomicity and isolation are unchanged.
         await session.exec('SET LOCAL synchronous_commit = off');
-        // Unchanged rows (the same row hash, the test the upsert always made) are neither sealed nor written; a
-        // batch of keys all new to the source is inserted without the upsert's conflict handling.
-        const stored = await storedRowHashes(session, source, [...latest.keys()]);
-        const rowsOut: CopyValue[][] = [];
-        for (const r of latest.values()) {
-          const hash = stored.get(r.sourceKey);
-          if (hash !== r.rowHash) rowsOut.push(copyRow(r, source, currentRun, cipher));
+        // Unchanged rows (the same row hash, the test the upsert always made) are not written; a batch of keys all
+        // new to the source is inserted without the upsert's conflict handling.
+        const stored = await storedRowHashes(session, source, batch.keys);
+        const lines: string[] = [];
+        for (let i = 0; i < batch.keys.length; i++) {
+          if (stored.get(batch.keys[i]!) === batch.rowHashes[i]) continue;
+          lines.push(batch.lines ? batch.lines[i]! : encode(batch.records![i]!));
         }
-        const written = await upsertBatch(session, rowsOut, { keysAreNew: stored.size === 0 });
-        await insertQuarantined(session, failed);
+        const written = await upsertBatch(session, lines, { keysAreNew: stored.size === 0 });
+        await insertQuarantined(session, batch.quarantined);
         const delta: RunCounts = {
-          rowsRead: batch.length + failed.length,
+          rowsRead: batch.rows,
           inserted: written.inserted,
           updated: written.updated,
-          unchanged: latest.size - written.inserted - written.updated,
-          superseded: batch.length - latest.size,
-          quarantined: failed.length,
-          warnings: batch.filter((r) => r.warnings.length > 0).length,
+          unchanged: batch.keys.length - written.inserted - written.updated,
+          superseded: batch.superseded,
+          quarantined: batch.quarantined.length,
+          warnings: batch.warnings,
         };
-        await advanceCheckpoint(session, currentRun, source, delta, checkpoint);
-        options.beforeBatchCommit?.(no);
+        await advanceCheckpoint(session, currentRun, source, delta, batch.lastRow);
+        await options.beforeBatchCommit?.(no);
       });
-      options.onProgress?.(table.bytesRead(), detected!.size, readSoFar);
+      worker?.written();
+      options.onProgress?.(batch.bytesRead, size, batch.rowsRead);
     };
-    const flush = async () => {
-      if (accepted.length === 0 && quarantined.length === 0) return;
+    for await (const batch of batches) {
       const previous = writing;
       writing = null;
       if (previous) await previous;
       batchNo++;
-      const next = write(accepted, quarantined, lastRow, batchNo, rowsRead);
-      // Handled here so that a failure waiting for the next flush is not reported as unhandled; awaited there.
+      const next = write(batch, batchNo);
+      // Handled here so that a failure waiting for the next batch is not reported as unhandled; awaited there.
       next.catch(() => {});
       writing = next;
-      accepted = [];
-      quarantined = [];
-    };
-    for await (const row of rows) {
-      if (row.row <= resumedAfterRow) continue;
-      rowsRead++;
-      lastRow = row.row;
-      const result = normaliseRow(row, ctx);
-      if (result.ok) accepted.push(result.record);
-      else {
-        quarantined.push({
-          source,
-          runId: currentRun,
-          row: result.row,
-          rawHash: result.rawHash,
-          rawCipher: cipher.seal(JSON.stringify(result.raw)),
-          problems: result.problems,
-          streetCode: streetCodeOf(actor.scopePath),
-          scopePath: actor.scopePath,
-        });
-      }
-      if (accepted.length + quarantined.length >= batchSize) await flush();
     }
-    await flush();
     if (writing) await writing;
     // Fresh statistics before the quality figures join source records on their ID numbers: planned on the counts
     // of an empty table, those joins run as nested scans whose time grows with the square of the rows imported.
@@ -462,6 +482,8 @@ export async function runImport(
   } finally {
     // A refused mapping stops after the first rows were peeked: the file must not stay open.
     releaseFile();
+    // Done, failed or given up: the worker ends with the run (it also closes its own reader of the file).
+    await (worker as BatchWorker | null)?.stop();
   }
 }
 

@@ -83,7 +83,7 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export async function upsertBatch(
   session: BulkSession,
-  rows: ReadonlyArray<readonly CopyValue[]>,
+  rows: ReadonlyArray<readonly CopyValue[] | string>,
   options: { keysAreNew?: boolean } = {},
 ): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };

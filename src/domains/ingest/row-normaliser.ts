@@ -266,16 +266,17 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
     recordDate,
     extra,
   };
+  const rowHash = hashOf(fields);
   if (sourceKey === '') {
     // Without a key column the record is the person (by ID number) or, failing that, the row's content.
-    sourceKey = identity.idNumber ? `id:${ctx.idKey(identity.idNumber)}` : `row:${hashOf(fields)}`;
+    sourceKey = identity.idNumber ? `id:${ctx.idKey(identity.idNumber)}` : `row:${rowHash}`;
   }
   return {
     ok: true,
     record: {
       row: input.row,
       sourceKey,
-      rowHash: hashOf(fields),
+      rowHash,
       ...fields,
       idConvertedFrom15: identity.idConvertedFrom15,
       parts,

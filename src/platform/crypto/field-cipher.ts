@@ -17,8 +17,26 @@ export interface FieldCipher {
   blindIndex(plain: string): Uint8Array;
 }
 
+/** The master key of each cipher this module made, so that a worker thread can make the same cipher. */
+const masterKeys = new WeakMap<FieldCipher, Uint8Array>();
+
+/**
+ * The master key `cipher` was made from, to hand to a worker thread that seals with the same keys (a worker cannot
+ * share the cipher object itself); undefined for a cipher made elsewhere (a test's wrapper), which stays on its thread.
+ */
+export function masterKeyOf(cipher: FieldCipher): Uint8Array | undefined {
+  const key = masterKeys.get(cipher);
+  return key && Uint8Array.from(key);
+}
+
 export function createFieldCipher(masterKey: Uint8Array): FieldCipher {
   if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
+  const cipher = makeFieldCipher(masterKey);
+  masterKeys.set(cipher, Uint8Array.from(masterKey));
+  return cipher;
+}
+
+function makeFieldCipher(masterKey: Uint8Array): FieldCipher {
   // Separate keys for encryption and indexing, derived from the one master key.
   const encKey = Buffer.from(
     hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cbrain field encryption v1', 32),

@@ -12,9 +12,15 @@ import type { DB } from './schema.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
+/** A row for BulkSession.copy: its values, or its line already encoded (see encodeCopyRow). */
+export type CopyRow = readonly CopyValue[] | string;
+
 export interface BulkSession {
-  /** COPY rows into a table; rows are arrays in the order of `columns`. */
-  copy(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>;
+  /**
+   * COPY rows into a table; a row is an array in the order of `columns`, or a line already in COPY text format
+   * (encodeCopyRow's output, ending with its newline: one row per line), encoded where it was cheaper to do so.
+   */
+  copy(table: string, columns: readonly string[], rows: Iterable<CopyRow>): Promise<number>;
   /** A statement on the same connection and transaction. */
   exec(statement: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Several statements without parameters (a migration file). */
@@ -57,11 +63,11 @@ const keepString = (v: string) => v;
 
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
 
-function* copyChunks(rows: Iterable<readonly CopyValue[]>, counter: { n: number }): Generator<string> {
+function* copyChunks(rows: Iterable<CopyRow>, counter: { n: number }): Generator<string> {
   let parts: string[] = [];
   let size = 0;
   for (const row of rows) {
-    const line = encodeCopyRow(row);
+    const line = typeof row === 'string' ? row : encodeCopyRow(row);
     parts.push(line);
     size += line.length;
     counter.n++;

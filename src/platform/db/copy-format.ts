@@ -23,6 +23,17 @@ function arrayLiteral(items: readonly string[]): string {
   return `{${items.map((item) => `"${item.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 
+/** encodeCopyValue of a string or NULL, without the dispatch on the value's type (for rows encoded field by field). */
+export function encodeCopyText(value: string | null | undefined): string {
+  return value === null || value === undefined ? '\\N' : escapeText(value);
+}
+
+/** encodeCopyValue of bytes or NULL. */
+export function encodeCopyBytes(value: Uint8Array | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  return `\\\\x${(Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('hex')}`;
+}
+
 export function encodeCopyValue(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'string') return escapeText(value);

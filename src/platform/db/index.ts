@@ -1,4 +1,11 @@
-export { type Backend, type BulkSession, type Database, type OpenOptions, openDatabase } from './connect.ts';
+export {
+  type Backend,
+  type BulkSession,
+  type CopyRow,
+  type Database,
+  type OpenOptions,
+  openDatabase,
+} from './connect.ts';
 export { MigrationError, migrate, readMigrations } from './migrate.ts';
 export type * from './schema.ts';
 

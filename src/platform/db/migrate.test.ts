@@ -62,6 +62,30 @@ describeEachBackend('migrations and bulk loading', createTestDatabase, (ctx) => 
     expect(out.rows[1]).toMatchObject({ t: null, n: null, a: [], j: null, b: null });
   });
 
+  it('bulk-loads lines already encoded for COPY next to rows of values, in one COPY', async () => {
+    const { database } = ctx();
+    await database.bulk((s) => s.script('CREATE TABLE copy_lines (t text, n int, b bytea)'));
+    const n = await database.bulk((s) =>
+      s.copy(
+        'copy_lines',
+        ['t', 'n', 'b'],
+        [
+          encodeCopyRow(['encoded\ttab', 1, new Uint8Array([1, 2])]),
+          ['values', 2, null],
+          encodeCopyRow([null, 3, null]),
+        ],
+      ),
+    );
+    expect(n).toBe(3);
+    const out = await sql<{ t: string | null; n: number; b: Uint8Array | null }>`
+      select * from copy_lines order by n`.execute(database.db);
+    expect(out.rows.map((r) => [r.t, r.n, r.b && Array.from(r.b)])).toEqual([
+      ['encoded\ttab', 1, [1, 2]],
+      ['values', 2, null],
+      [null, 3, null],
+    ]);
+  });
+
   it('leaves nothing behind when a bulk load fails part-way', async () => {
     const { database } = ctx();
     await database.bulk((s) => s.script('CREATE TABLE copy_atomic (n int NOT NULL)'));
