@@ -524,8 +524,8 @@ for (const inWorker of [false, true]) {
           .executeTakeFirstOrThrow();
         expect(run.status).toBe('failed');
         expect(run.error).toMatchObject({ code: 'INGEST_ENCODING_MISMATCH' });
-        // Whole batches only, all of them counted by the checkpoint.
-        expect(run.checkpoint_row).toBeGreaterThan(0);
+        // Whole batches only (how many were read before the error depends on the reader's buffering), all of
+        // them counted by the checkpoint.
         expect(run.checkpoint_row % 1000).toBe(0);
         const staged = await database.db
           .selectFrom('source_person')
