@@ -101,7 +101,7 @@ function encodeStaged(r: StagedPerson, prefix: string, suffix: string, cipher: F
   const p = r.parts;
   const id = r.idNumber;
   const phone = r.phone;
-  return (
+  const line =
     prefix +
     encodeCopyText(r.sourceKey) +
     '\t' +
@@ -156,8 +156,11 @@ function encodeStaged(r: StagedPerson, prefix: string, suffix: string, cipher: F
     encodeCopyValue(r.warnings) +
     suffix +
     r.row +
-    '\n'
-  );
+    '\n';
+  // Built by concatenation, the line is a tree of some sixty string pieces; reading a character flattens it into
+  // one string in place, so a batch holds one object per line, not the tree.
+  line.charCodeAt(0);
+  return line;
 }
 
 /** Encodes the staged records of one run as COPY lines of source_person (STAGED_COLUMNS order). */
@@ -218,22 +221,33 @@ export async function* normaliseBatches(
   const { source, runId, scopePath, resumedAfterRow, batchSize } = options;
   const encode = options.encode ? stagedLineEncoder(source, runId, cipher) : null;
   const streetCode = streetCodeOf(scopePath);
-  let latest = new Map<string, StagedPerson>();
+  // One entry per source key. Encoding a record as soon as it is normalised lets the record die young: a batch
+  // keeps one string per row (the collector copies fewer objects), not the record and its parts.
+  let latest = new Map<string, { rowHash: string; line: string | null; record: StagedPerson | null }>();
   let quarantined: QuarantineInsert[] = [];
   let accepted = 0;
   let warnings = 0;
   let lastRow = resumedAfterRow;
   let rowsRead = 0;
   const take = (): NormalisedBatch => {
-    const records = [...latest.values()];
+    const keys: string[] = [];
+    const rowHashes: string[] = [];
+    const lines: string[] = [];
+    const records: StagedPerson[] = [];
+    for (const [key, r] of latest) {
+      keys.push(key);
+      rowHashes.push(r.rowHash);
+      if (r.line !== null) lines.push(r.line);
+      else records.push(r.record!);
+    }
     const batch: NormalisedBatch = {
-      keys: records.map((r) => r.sourceKey),
-      rowHashes: records.map((r) => r.rowHash),
-      lines: encode ? records.map(encode) : null,
+      keys,
+      rowHashes,
+      lines: encode ? lines : null,
       records: encode ? null : records,
       quarantined,
       rows: accepted + quarantined.length,
-      superseded: accepted - records.length,
+      superseded: accepted - keys.length,
       warnings,
       lastRow,
       rowsRead,
@@ -255,7 +269,12 @@ export async function* normaliseBatches(
       accepted++;
       if (r.warnings.length > 0) warnings++;
       // A key seen before keeps its place (its first appearance) and takes the later row's values.
-      latest.set(r.sourceKey, r);
+      latest.set(
+        r.sourceKey,
+        encode
+          ? { rowHash: r.rowHash, line: encode(r), record: null }
+          : { rowHash: r.rowHash, line: null, record: r },
+      );
     } else {
       quarantined.push({
         source,

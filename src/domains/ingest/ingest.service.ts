@@ -439,9 +439,11 @@ export function createIngestService(database: Database, cipher: FieldCipher, dat
               .execute();
             continue;
           }
+          // Sealed once per record, not once per column.
+          const record = copyRow(result.record, q.source, runId, cipher);
           const values = Object.fromEntries(
             STAGED_COLUMNS.map((c, i) => {
-              const v = copyRow(result.record, q.source, runId, cipher)[i];
+              const v = record[i];
               return [c, c === 'extra' ? JSON.stringify(v) : v];
             }),
           );

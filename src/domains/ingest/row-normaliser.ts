@@ -177,17 +177,37 @@ function streetCodeOf(scopePath: string): string {
   return scopePath.split('/')[2] ?? '';
 }
 
+function failed(input: TableRow, header: readonly string[], problems: RowProblem[]): NormalisedRow {
+  const raw = rawObject(header, input.cells);
+  return { ok: false as const, row: input.row, problems, raw, rawHash: hashOf(raw) };
+}
+
+/** The cell of a mapped field, if the field is mapped to a column of the file. */
+function cellOf(
+  field: keyof ColumnMapping,
+  mapping: ColumnMapping,
+  index: Map<string, number>,
+  cells: readonly string[],
+): string | undefined {
+  const column = mapping[field];
+  if (column === undefined) return undefined;
+  const i = index.get(column);
+  return i === undefined ? undefined : cells[i];
+}
+
+function columnOf(mapping: ColumnMapping, field: keyof ColumnMapping): string | null {
+  return mapping[field] ?? null;
+}
+
+// Helpers of normaliseRow are module functions, not closures made per row: a row is a hot loop, and the loader's
+// keep-names transform gives each closure made a property write of its own.
 export function normaliseRow(input: TableRow, ctx: NormaliseContext): NormalisedRow {
   const { header, mapping } = ctx;
   const problems: RowProblem[] = [];
-  const fail = () => {
-    const raw = rawObject(header, input.cells);
-    return { ok: false as const, row: input.row, problems, raw, rawHash: hashOf(raw) };
-  };
   if (input.problem) {
     problems.push(problem(null, 'row', input.problem.code));
     problems[0]!.messageEn += ` (${input.problem.detail})`;
-    return fail();
+    return failed(input, header, problems);
   }
   // Trailing empty cells (a spreadsheet's stray commas) do not make a row ragged.
   let cells = input.cells;
@@ -195,43 +215,42 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
     cells = cells.slice(0, header.length);
   if (cells.length !== header.length) {
     problems.push(problem(null, 'row', 'row_ragged'));
-    return fail();
+    return failed(input, header, problems);
   }
   for (let i = 0; i < cells.length; i++)
     if (cells[i]!.length > MAX_CELL_CHARS) problems.push(problem(header[i]!, 'cell', 'cell_too_long'));
-  if (problems.length > 0) return fail();
+  if (problems.length > 0) return failed(input, header, problems);
 
   const { indexOf: index, unmapped } = columnPlan(ctx);
-  const cellOf = (field: keyof ColumnMapping): string | undefined => {
-    const column = mapping[field];
-    if (column === undefined) return undefined;
-    const i = index.get(column);
-    return i === undefined ? undefined : cells[i];
-  };
-  const col = (field: keyof ColumnMapping) => mapping[field] ?? null;
 
-  const name = cleanName(cellOf('name'));
-  if (name === '') problems.push(problem(col('name'), 'name', 'required'));
-  else if (/\d/.test(name) || name.length > 64) problems.push(problem(col('name'), 'name', 'name_format'));
+  const name = cleanName(cellOf('name', mapping, index, cells));
+  if (name === '') problems.push(problem(columnOf(mapping, 'name'), 'name', 'required'));
+  else if (/\d/.test(name) || name.length > 64)
+    problems.push(problem(columnOf(mapping, 'name'), 'name', 'name_format'));
 
   const identity = reconcileIdentity(
-    { idNumber: cellOf('id_number'), sex: cellOf('sex'), birthDate: cellOf('birth_date') },
+    {
+      idNumber: cellOf('id_number', mapping, index, cells),
+      sex: cellOf('sex', mapping, index, cells),
+      birthDate: cellOf('birth_date', mapping, index, cells),
+    },
     ctx.today,
   );
-  for (const p of identity.problems) problems.push(problem(col(p.field), p.field, p.code));
+  for (const p of identity.problems) problems.push(problem(columnOf(mapping, p.field), p.field, p.code));
 
-  const phoneCell = cellOf('phone');
+  const phoneCell = cellOf('phone', mapping, index, cells);
   const phone = parsePhone(phoneCell);
-  if (!phone.ok && phone.problem !== 'empty') problems.push(problem(col('phone'), 'phone', 'phone_format'));
+  if (!phone.ok && phone.problem !== 'empty')
+    problems.push(problem(columnOf(mapping, 'phone'), 'phone', 'phone_format'));
 
   let recordDate: string | null = null;
-  const recordCell = cellOf('record_date');
+  const recordCell = cellOf('record_date', mapping, index, cells);
   const rd = parseLooseDate(recordCell);
   if (rd.ok) recordDate = rd.value;
   else if (rd.problem !== 'empty')
-    problems.push(problem(col('record_date'), 'record_date', `date_${rd.problem}`));
+    problems.push(problem(columnOf(mapping, 'record_date'), 'record_date', `date_${rd.problem}`));
 
-  const address = cleanText(cellOf('address')) || null;
+  const address = cleanText(cellOf('address', mapping, index, cells)) || null;
   const { parts, match } = placeAddress(address, ctx);
   const warnings: string[] = [];
   let scopePath = ctx.scopePath;
@@ -240,7 +259,7 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
     const place = ctx.placeOf(match.buildingId);
     if (place) {
       if (!place.scopePath.startsWith(ctx.scopePath))
-        problems.push(problem(col('address'), 'address', 'out_of_scope'));
+        problems.push(problem(columnOf(mapping, 'address'), 'address', 'out_of_scope'));
       scopePath = place.scopePath;
       gridId = place.gridId;
     }
@@ -249,10 +268,10 @@ export function normaliseRow(input: TableRow, ctx: NormaliseContext): Normalised
 
   let sourceKey = '';
   if (mapping.source_key !== undefined) {
-    sourceKey = cleanText(cellOf('source_key'));
-    if (sourceKey === '') problems.push(problem(col('source_key'), 'source_key', 'required'));
+    sourceKey = cleanText(cellOf('source_key', mapping, index, cells));
+    if (sourceKey === '') problems.push(problem(columnOf(mapping, 'source_key'), 'source_key', 'required'));
   }
-  if (problems.length > 0) return fail();
+  if (problems.length > 0) return failed(input, header, problems);
 
   const extra: Record<string, string> = {};
   for (const i of unmapped) if (cells[i]!.trim() !== '') extra[header[i]!] = cleanText(cells[i]);
