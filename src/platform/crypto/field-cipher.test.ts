@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFieldCipher, loadDataKey } from './field-cipher.ts';
+import { createFieldCipher, type FieldCipher, loadDataKey, masterKeyOf } from './field-cipher.ts';
 
 describe('field cipher', () => {
   const cipher = createFieldCipher(Buffer.alloc(32, 1));
@@ -23,6 +23,19 @@ describe('field cipher', () => {
     const ivs = new Set(sealed.map((s) => Buffer.from(s).subarray(1, 13).toString('hex')));
     expect(ivs.size).toBe(values.length);
     expect(sealed.map((s) => cipher.open(s))).toEqual(values);
+  });
+
+  it('gives the master key of its own ciphers only, so that a worker thread makes the same cipher', () => {
+    const key = masterKeyOf(cipher)!;
+    expect(Array.from(key)).toEqual(Array.from(Buffer.alloc(32, 1)));
+    const twin = createFieldCipher(key);
+    expect(cipher.open(twin.seal('13800138000'))).toBe('13800138000');
+    expect(Buffer.from(twin.blindIndex('x')).equals(Buffer.from(cipher.blindIndex('x')))).toBe(true);
+    // A copy: changing it changes neither cipher.
+    key.fill(0);
+    expect(Array.from(masterKeyOf(cipher)!)).toEqual(Array.from(Buffer.alloc(32, 1)));
+    const wrapped: FieldCipher = { ...cipher };
+    expect(masterKeyOf(wrapped)).toBeUndefined();
   });
 
   it('detects a tampered ciphertext', () => {
