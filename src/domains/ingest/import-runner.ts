@@ -41,7 +41,8 @@ import { openTable, type TableRow } from './table-reader.ts';
 export { copyRow };
 
 // Larger batches spread each batch's fixed costs (staging table, planning the upsert, the checkpoint, the commit)
-// over more rows; two batches of this size in memory are a few MB.
+// over more rows; a batch of this size is a few MB, and at most four are in memory (on this thread two: the one
+// being written and the one being read; with a worker MAX_BATCHES_IN_FLIGHT handed over and the one it builds).
 export const DEFAULT_BATCH_SIZE = 5000;
 const SUGGESTION_SAMPLE = 50;
 /**
