@@ -1197,19 +1197,19 @@ describeEachBackend(
           type,
         ).toEqual(REFERENCES[type].map((r) => `${r.table}.${r.column}`).sort());
 
-      // The platform has a household twice: a resident and a device were attached to the copy, a reviewer split
-      // a register record from it, and its head item is open.
+      // The platform has a household twice (entered again with the same head and number): a resident and a
+      // device were attached to the copy, a reviewer split a register record from it, and its head item is open.
       const original = await db
         .selectFrom('household')
         .selectAll()
-        .where('source', '<>', 'identity')
         .where('head_person_id', 'is not', null)
+        .where('member_count', '>', 2)
         .orderBy('id')
         .executeTakeFirstOrThrow();
       const { id: _id, ...copy } = original;
       const duplicate = await db
         .insertInto('household')
-        .values({ ...copy, head_person_id: null, source: 'manual' })
+        .values({ ...copy, source: 'manual' })
         .returning('id')
         .executeTakeFirstOrThrow();
       const movedPerson = await db

@@ -7,7 +7,7 @@
 // platform row when the registers place it, or goes to the review queue with the reason.
 import { sql } from 'kysely';
 import { buildingAddressParts, roadNumberAfter } from '../../lib/linkage/entity-normalise.ts';
-import { maskName, maskPhone } from '../../lib/masking.ts';
+import { maskAddress, maskName, maskPhone } from '../../lib/masking.ts';
 import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
@@ -1663,8 +1663,22 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       const ids = idsOf(prefix);
       if (ids.length === 0) continue;
       const rows = await executor.selectFrom(TABLE[type]).selectAll().where('id', 'in', ids).execute();
+      // A household shows the address of its house.
+      const houseIds = rows.map((r) => (r as { house_id?: number | null }).house_id).filter((h) => h != null);
+      const addressOf = new Map(
+        type === 'household' && houseIds.length > 0
+          ? (
+              await executor
+                .selectFrom('house')
+                .select(['id', 'address'])
+                .where('id', 'in', houseIds)
+                .execute()
+            ).map((h) => [h.id, h.address])
+          : [],
+      );
       for (const r of rows as Record<string, unknown>[]) {
         const f: Values = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(v)]));
+        if (type === 'household') f['house_address'] = addressOf.get(r['house_id'] as number) ?? null;
         out.set(`${prefix}${r['id']}`, {
           ...view(type, f, null),
           ref: `${prefix}${r['id']}`,
@@ -1753,7 +1767,12 @@ function view(
       name: f['head_name'] ? maskName(f['head_name']) : `户号 ${f['household_no'] ?? ''}`,
       idNumber: headIdMasked ? headIdMasked : null,
       phone: null,
-      address: f['household_no'] ? `户号 ${f['household_no']}` : null,
+      // Where a family lives is personal: the house's address to the building, as persons' addresses are shown.
+      address: f['house_address']
+        ? maskAddress(f['house_address'])
+        : f['household_no']
+          ? `户号 ${f['household_no']}`
+          : null,
     };
   return {
     ...base,
