@@ -324,6 +324,10 @@ describe('entity resolution in the console', () => {
       .selectFrom('house')
       .select(['id', 'address', 'grid_id', 'street_code', 'scope_path'])
       .where('address', 'like', '%单元%室')
+      // A house no household lives in, so the register's household is created, not matched.
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('household').select('id').whereRef('household.house_id', '=', 'house.id'))),
+      )
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     const person = await db

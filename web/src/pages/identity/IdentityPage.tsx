@@ -408,8 +408,15 @@ function GoldenTab({
   const lang = useLang();
   const { message } = App.useApp();
   const [input, setInput] = useState<number | null>(shownId);
-  // The address decides what is shown: back and forward (or a link) change it, and the input follows.
+  // The address decides what is shown: a link, back or forward changes it, and the input follows. Back and
+  // forward are also heard directly: navigations render as transitions, and when the user steps back before
+  // the record they asked for has rendered, the id shown never changes for React, though the typed one did.
   useEffect(() => setInput(shownId), [shownId]);
+  useEffect(() => {
+    const onPop = () => setInput(Number(new URLSearchParams(window.location.search).get('id')) || null);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
   const personId = shownId;
   const [undoReason, setUndoReason] = useState('');
   const isPerson = entityType === 'person';
@@ -556,7 +563,14 @@ export function IdentityPage({ account }: { account: Account }) {
   const tabParam = params.get('tab');
   const tab = tabParam && TABS.includes(tabParam as (typeof TABS)[number]) ? tabParam : 'runs';
   const shownId = Number(params.get('id')) || null;
-  const setView = (type: EntityType, nextTab: string, id: number | null) => {
+  // A change starts from the address as it is now, not as this render saw it: navigations are transitions, so a
+  // second click before the first has rendered (组织, then a tab at once) would otherwise build on the stale view
+  // and drop the type — the page fell back to 居民 on a busy machine.
+  const setView = (change: { type?: EntityType; tab?: string; id?: number | null }) => {
+    const now = new URLSearchParams(window.location.search);
+    const type = change.type ?? now.get('type') ?? 'person';
+    const nextTab = change.tab ?? now.get('tab') ?? 'runs';
+    const id = change.id === undefined ? now.get('id') : change.id;
     const next = new URLSearchParams();
     if (type !== 'person') next.set('type', type);
     if (nextTab !== 'runs') next.set('tab', nextTab);
@@ -575,7 +589,7 @@ export function IdentityPage({ account }: { account: Account }) {
         <Typography.Text>{t('identityEntityType')}</Typography.Text>
         <Segmented<EntityType>
           value={entityType}
-          onChange={(type) => setView(type, 'runs', null)}
+          onChange={(type) => setView({ type, tab: 'runs', id: null })}
           data-testid="identity-entity-type"
           options={ENTITY_TYPES.map((x) => ({ value: x, label: t(`identity_t_${x}` as MessageKey) }))}
         />
@@ -584,7 +598,7 @@ export function IdentityPage({ account }: { account: Account }) {
       <Tabs
         key={entityType}
         activeKey={tab}
-        onChange={(key) => setView(entityType, key, shownId)}
+        onChange={(key) => setView({ tab: key })}
         items={[
           {
             key: 'runs',
@@ -604,7 +618,7 @@ export function IdentityPage({ account }: { account: Account }) {
                 canUndo={canRun}
                 entityType={entityType}
                 shownId={shownId}
-                onShow={(id) => setView(entityType, 'golden', id)}
+                onShow={(id) => setView({ tab: 'golden', id })}
               />
             ),
           },
