@@ -18,7 +18,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { type Account, api, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
@@ -408,10 +408,15 @@ function GoldenTab({
   const lang = useLang();
   const { message } = App.useApp();
   const [input, setInput] = useState<number | null>(shownId);
-  // The address decides what is shown: a link, back or forward changes it, and the input follows. Back and
-  // forward are also heard directly: navigations render as transitions, and when the user steps back before
-  // the record they asked for has rendered, the id shown never changes for React, though the typed one did.
-  useEffect(() => setInput(shownId), [shownId]);
+  // The address decides what is shown: back, forward or a link changes it, and the input follows — but not when
+  // the change is the one this input asked for: navigations render as transitions, and on a slow machine the
+  // user may already be typing the next id when the last one renders. Back and forward are also heard directly:
+  // stepping back before the record asked for has rendered leaves the id the same for React, not the input.
+  const requested = useRef(shownId);
+  useEffect(() => {
+    if (shownId !== requested.current) setInput(shownId);
+    requested.current = shownId;
+  }, [shownId]);
   useEffect(() => {
     const onPop = () => setInput(Number(new URLSearchParams(window.location.search).get('id')) || null);
     window.addEventListener('popstate', onPop);
@@ -458,7 +463,13 @@ function GoldenTab({
           onChange={(v) => setInput(v)}
           data-testid="identity-person-id"
         />
-        <Button onClick={() => onShow(input)} data-testid="identity-show">
+        <Button
+          onClick={() => {
+            requested.current = input;
+            onShow(input);
+          }}
+          data-testid="identity-show"
+        >
           {t('identityShow')}
         </Button>
       </Space.Compact>
