@@ -40,7 +40,7 @@ export const IDENTITY_MESSAGES = {
   identityConflict: ['平台记录重复', 'Duplicate platform records'],
   identityUnplaced: ['登记记录无法落位', 'Register records not placed'],
   identityHouseholdHead: ['户主待定', 'Household head to choose'],
-  identityRecord: ['登记记录', 'Record'],
+  identityRecord: ['记录', 'Record'],
   identityPlaceCandidates: ['可落位的楼栋或房屋', 'Buildings or houses nearby'],
   identityHeadCandidates: ['候选户主', 'Candidate heads'],
   identityNoCandidates: ['平台中没有相近的候选', 'No candidates in the platform'],
