@@ -2,7 +2,7 @@
 // one identity run: the run with its progress, a pair of the review queue side by side (masked) with its
 // evidence and a split with a reason, and a golden record with the source of every field and the undo of its
 // merge. Screenshots go to test-results/screenshots/identity-*.png.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,15 @@ import { generateEntityExports } from '../../src/domains/demo/entity-exports.ts'
 import { importEntityRegister } from '../../src/domains/identity/entity-sources.ts';
 import { commandLineIdentityActor, createIdentityService } from '../../src/domains/identity/index.ts';
 import { commandLineActor, districtPath, runImport } from '../../src/domains/ingest/index.ts';
-import { bodyText, PLAIN_ID, PLAIN_PHONE, poll, SHOTS, startBrowserHarness } from './harness.ts';
+import {
+  bodyText,
+  chooseOption,
+  PLAIN_ID,
+  PLAIN_PHONE,
+  poll,
+  SHOTS,
+  startBrowserHarness,
+} from './harness.ts';
 
 const harness = startBrowserHarness();
 let reviewId = 0;
@@ -248,6 +256,186 @@ describe('entity resolution in the console', () => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(merge).toEqual({ members: [`o:${original.id}`, `o:${duplicate.id}`], status: 'applied' });
+    await page.close();
+  }, 300_000);
+
+  it('shows an unplaced register record as one record with its reason and the buildings considered, and dismisses it', async () => {
+    const { database, cipher } = harness.ctx;
+    const { db } = database;
+    const scope = await districtPath(db);
+    // A room in building 99 of a compound the platform has, which lacks that building.
+    const known = await db
+      .selectFrom('house')
+      .select('address')
+      .where('address', 'like', '%单元%室')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const address = known.address.replace(/\d+(?=(幢|栋|号楼))/, '99');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'identity-unplaced-')), 'houses.csv');
+    writeFileSync(file, `编号,地址\nU1,${address}\n`);
+    await importEntityRegister(database, cipher, {
+      file,
+      entityType: 'house',
+      source: 'unplaced_register',
+      mapping: { source_key: '编号', address: '地址' },
+      scopePath: scope,
+    });
+    const service = createIdentityService(database, cipher);
+    const run = await service.start(commandLineIdentityActor('tester', scope), { entityType: 'house' });
+    await service.wait(run.id);
+
+    const page = await harness.signIn('admin');
+    await page.getByRole('link', { name: '实体识别' }).first().click();
+    await page.getByTestId('identity-entity-type').getByText('房屋').click();
+    await page.getByRole('tab', { name: '待核对' }).click();
+    const card = page.getByTestId('identity-review').filter({ hasText: address }).first();
+    await card.waitFor({ timeout: 30_000 });
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('登记记录无法落位');
+    expect(text).toContain('楼栋在平台中不存在');
+    // One record: no second side, and the compound's buildings it could go to.
+    expect(text).not.toContain('记录乙');
+    expect(await card.getByTestId('identity-review-records').locator('thead th').allTextContents()).toEqual([
+      '项目',
+      '记录',
+    ]);
+    expect(await card.getByTestId('identity-candidates').textContent()).toContain('同一小区');
+    expect(await card.getByTestId('identity-split').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/identity-unplaced.png`, fullPage: true });
+    await card.getByTestId('identity-reason').fill('该楼栋尚未建成，仅保留登记');
+    await card.getByTestId('identity-dismiss').click();
+    await poll(
+      async () =>
+        (
+          await db
+            .selectFrom('identity_review')
+            .select('status')
+            .where('kind', '=', 'unplaced')
+            .where('problem', 'like', '%楼栋%')
+            .where('reason', '=', '该楼栋尚未建成，仅保留登记')
+            .executeTakeFirst()
+        )?.status,
+    ).toBe('dismissed');
+    await page.close();
+  }, 300_000);
+
+  it('lets a worker pick the head of a household created without one among its candidates', async () => {
+    const { database, cipher } = harness.ctx;
+    const { db } = database;
+    const scope = await districtPath(db);
+    const home = await db
+      .selectFrom('house')
+      .select(['id', 'address', 'grid_id', 'street_code', 'scope_path'])
+      .where('address', 'like', '%单元%室')
+      // A house no household lives in, so the register's household is created, not matched.
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('household').select('id').whereRef('household.house_id', '=', 'house.id'))),
+      )
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const person = await db
+      .insertInto('person')
+      .values({
+        street_code: home.street_code,
+        grid_id: home.grid_id,
+        scope_path: home.scope_path,
+        house_id: home.id,
+        name: '柏选户',
+        sex: '1',
+        birth_date: '1960-03-03',
+        registration_type: 'household',
+        source: 'manual',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'identity-head-')), 'households.csv');
+    writeFileSync(
+      file,
+      `编号,户号,住址,人数,成员\nC1,HH-BROWSER-0001,${home.address},1,柏选户(1960-03-03)\n`,
+    );
+    await importEntityRegister(database, cipher, {
+      file,
+      entityType: 'household',
+      source: 'head_register',
+      mapping: {
+        source_key: '编号',
+        household_no: '户号',
+        address: '住址',
+        member_count: '人数',
+        members: '成员',
+      },
+      scopePath: scope,
+    });
+    const service = createIdentityService(database, cipher);
+    const run = await service.start(commandLineIdentityActor('tester', scope), { entityType: 'household' });
+    await service.wait(run.id);
+    const household = await db
+      .selectFrom('household')
+      .select(['id', 'head_person_id'])
+      .where('household_no', '=', 'HH-BROWSER-0001')
+      .executeTakeFirstOrThrow();
+    expect(household.head_person_id).toBe(null);
+
+    const page = await harness.signIn('admin');
+    await page.getByRole('link', { name: '实体识别' }).first().click();
+    await page.getByTestId('identity-entity-type').getByText('户', { exact: true }).click();
+    await page.getByRole('tab', { name: '待核对' }).click();
+    const card = page.getByTestId('identity-review').filter({ hasText: '户主待定' }).first();
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toContain('登记未提供户主身份证号');
+    expect(await card.getByTestId('identity-candidates').textContent()).toContain('柏*户');
+    expect(await bodyText(page)).not.toContain('柏选户');
+    await chooseOption(page, card.getByTestId('identity-head'), '柏*户');
+    await card.getByTestId('identity-reason').fill('入户核实户主');
+    await page.screenshot({ path: `${SHOTS}/identity-household-head.png`, fullPage: true });
+    await card.getByTestId('identity-choose').click();
+    await poll(
+      async () =>
+        (
+          await db
+            .selectFrom('household')
+            .select('head_person_id')
+            .where('id', '=', household.id)
+            .executeTakeFirstOrThrow()
+        ).head_person_id,
+    ).toBe(person.id);
+    await page.close();
+  }, 300_000);
+
+  it('keeps the golden-record id in step with the address when the user goes back, and a full-page screenshot does not remount the page', async () => {
+    const ids = await harness.ctx.database.db
+      .selectFrom('organization')
+      .select('id')
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    const [first, second] = ids.map((r) => r.id) as [number, number];
+    const page = await harness.signIn('admin');
+    await page.getByRole('link', { name: '实体识别' }).first().click();
+    await page.getByTestId('identity-entity-type').getByText('组织').click();
+    await page.getByRole('tab', { name: '黄金记录' }).click();
+    const input = page.getByTestId('identity-person-id').locator('xpath=descendant-or-self::input').first();
+    for (const id of [first, second]) {
+      await input.fill(String(id), { timeout: 30_000 });
+      await page.getByTestId('identity-show').click();
+      await poll(() => new URL(page.url()).searchParams.get('id')).toBe(String(id));
+    }
+    await page.goBack();
+    await poll(() => new URL(page.url()).searchParams.get('id')).toBe(String(first));
+    await poll(() => input.inputValue()).toBe(String(first));
+    await page.goForward();
+    await poll(() => input.inputValue()).toBe(String(second));
+
+    // The page's DOM survives a full-page screenshot: a remount would replace the node (and, before the view
+    // lived in the address, reset the page to 居民 and the runs tab).
+    const title = page.getByRole('heading', { name: '实体识别与黄金记录' });
+    await title.evaluate((el) => {
+      (el as unknown as { probe: boolean }).probe = true;
+    });
+    await page.screenshot({ path: `${SHOTS}/identity-golden-history.png`, fullPage: true });
+    expect(await title.evaluate((el) => (el as unknown as { probe?: boolean }).probe === true)).toBe(true);
+    expect(new URL(page.url()).searchParams.get('type')).toBe('organization');
+    expect(await input.inputValue()).toBe(String(second));
     await page.close();
   }, 300_000);
 });

@@ -65,11 +65,13 @@ export function generateEntityExports(opts: EntityExportsOptions): EntityExports
   const buildingById = new Map(buildings.map((b) => [b.id, b]));
   const houseById = new Map(population.houses.map((h) => [h.id, h]));
   const personById = new Map(persons.map((p) => [p.id, p]));
+  // The police list each member with the birth date (张三(1980-02-03)), which tells two of one name apart.
   const membersOf = new Map<number, string[]>();
   for (const p of persons) {
+    const entry = `${p.name}(${p.birthDate})`;
     const list = membersOf.get(p.householdId);
-    if (list) list.push(p.name);
-    else membersOf.set(p.householdId, [p.name]);
+    if (list) list.push(entry);
+    else membersOf.set(p.householdId, [entry]);
   }
   const truth: string[][] = [['entity_type', 'source', 'source_key', 'entity_id']];
   const exports: EntityRegisterExport[] = [];
@@ -171,8 +173,8 @@ export function generateEntityExports(opts: EntityExportsOptions): EntityExports
   }
 
   // Households: 公安 户籍 register of the registered households, the head's ID number (sometimes the legacy
-  // 15-digit form), the address in another style and the member list as the police have it (one missing now and
-  // then, so the count differs).
+  // 15-digit form), the address in another style and the member list as the police have it, names with birth
+  // dates (one missing now and then, so the count differs).
   {
     const rng = new SeededRandom(opts.seed * 97 + 3);
     const rows = households

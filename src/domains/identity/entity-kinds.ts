@@ -131,6 +131,35 @@ export function entitySettings(
 }
 
 /** Member names as the comparison reads them: each name's pinyin, sorted, so order and homophones do not count. */
+/** A member as a household register lists them: the name, and the birth date and sex where it gives them. */
+export interface RegisterMember {
+  name: string;
+  birthDate: string | null;
+  sex: '1' | '2' | null;
+}
+
+/**
+ * A register's member list: names separated by 、 ; , or spaces, each optionally followed by its birth date and
+ * sex in brackets — 张三、李四(1990-05-01)、王五（女，19850312）.
+ */
+export function parseMembers(text: string | null | undefined): RegisterMember[] {
+  const out: RegisterMember[] = [];
+  for (const m of (text ?? '').matchAll(/([^、;；,，\s(（]+)\s*(?:[(（]([^)）]*)[)）])?/g)) {
+    const name = m[1]!.trim();
+    if (name === '') continue;
+    let birthDate: string | null = null;
+    let sex: '1' | '2' | null = null;
+    for (const part of (m[2] ?? '').split(/[,，、\s]+/)) {
+      const d = /^(\d{4})[-./年]?(\d{1,2})[-./月]?(\d{1,2})日?$/.exec(part);
+      if (d) birthDate = `${d[1]}-${d[2]!.padStart(2, '0')}-${d[3]!.padStart(2, '0')}`;
+      else if (part === '男' || part === '1') sex = '1';
+      else if (part === '女' || part === '2') sex = '2';
+    }
+    out.push({ name, birthDate, sex });
+  }
+  return out;
+}
+
 export function memberKey(names: readonly string[]): string {
   return names
     .map((n) => pinyinKey(n.trim()))

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildingAddressParts,
@@ -16,6 +17,7 @@ import type { ResolvedEntityType } from '../../platform/db/index.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
 import { type EntityExportsSummary, generateEntityExports } from '../demo/index.ts';
+import { REFERENCES } from './entity-resolution.ts';
 import { importEntityRegister } from './entity-sources.ts';
 import { completedRun, loadSmallDistrict, SEED, scoreRun, truthOfRecords } from './identity.fixture.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
@@ -795,6 +797,8 @@ describeEachBackend(
         head_not_found: 1,
         head_no_id_number: 1,
         members_linked: 2,
+        // The register names 柏重名 without a birth date, and two residents have the name: neither is picked.
+        members_ambiguous: 1,
       });
       const created = await db
         .selectFrom('household')
@@ -836,6 +840,7 @@ describeEachBackend(
       expect(previousOf(created[0]!.id)).toMatchObject({
         head: { personId: head, problem: null },
         linkedPersons: [head, member],
+        unlinkedMembers: [{ name: '柏*名', reason: 'ambiguous' }],
       });
       expect(previousOf(created[1]!.id)).toMatchObject({
         head: { personId: null, problem: '平台中没有该身份证号的人员' },
@@ -860,6 +865,513 @@ describeEachBackend(
       expect(
         await db.selectFrom('household').select('id').where('id', '=', created[0]!.id).executeTakeFirst(),
       ).toBe(undefined);
+    }, 600_000);
+
+    it('an unplaced register record is a single-record item with its reason and the buildings considered; dismissed, it stays dismissed over re-runs', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const admin = await login(app, 'admin', 'Admin@2026');
+      // A room in building 99 of a compound the platform has, but not that building: the compound's buildings
+      // are what a worker could place it in.
+      const known = await db
+        .selectFrom('house')
+        .select(['address', 'building_id'])
+        .where('address', 'like', '%单元%室')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const address = known.address.replace(/\d+(?=(幢|栋|号楼))/, '99');
+      expect(houseAddressParts(address)?.building).toBe('99');
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'entity-unplaced-')), 'houses.csv');
+      writeFileSync(file, `编号,地址\nU1,${address}\n`);
+      await importEntityRegister(database, cipher, {
+        file,
+        entityType: 'house',
+        source: 'unplaced_register',
+        mapping: { source_key: '编号', address: '地址' },
+        scopePath: scope,
+      });
+      const record = await db
+        .selectFrom('source_entity')
+        .select('id')
+        .where('source', '=', 'unplaced_register')
+        .executeTakeFirstOrThrow();
+      const ref = `se:${record.id}`;
+      const run = await service.start(actor, { entityType: 'house' });
+      await service.wait(run.id);
+      expect((await service.readRun(actor, run.id)).status).toBe('completed');
+      const queue = async (status: string) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/api/identity/reviews?entityType=house&status=${status}&limit=200`,
+            headers: authed(admin),
+          })
+        ).json().items as {
+          id: number;
+          kind: string;
+          single: boolean;
+          problem: string;
+          status: string;
+          left: { ref: string; address: string } | null;
+          right: unknown;
+          candidates: { ref: string; label: string; why: string }[];
+        }[];
+      const item = (await queue('open')).find((r) => r.left?.ref === ref)!;
+      expect(item).toMatchObject({ kind: 'unplaced', single: true, right: null });
+      expect(item.left?.address).toBe(address);
+      expect(item.problem).toContain('楼栋在平台中不存在');
+      expect(item.candidates.length).toBeGreaterThan(0);
+      expect(item.candidates.every((c) => /^b:\d+$/.test(c.ref) && c.why === 'same_compound')).toBe(true);
+      expect(item.candidates.map((c) => c.ref)).toContain(`b:${known.building_id}`);
+      // Stored as before: the second reference is the placeholder.
+      const stored = await db
+        .selectFrom('identity_review')
+        .select(['right_ref'])
+        .where('id', '=', item.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.right_ref).toBe(`${ref}~`);
+
+      const decide = (id: number, payload: Record<string, unknown>) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/identity/reviews/${id}/decision`,
+          headers: authed(admin),
+          payload,
+        });
+      for (const decision of ['confirm', 'split']) {
+        const refused = await decide(item.id, { decision, reason: '核对' });
+        expect(refused.statusCode, decision).toBe(409);
+        expect(refused.json().error.code).toBe('IDENTITY_REVIEW_NOT_PAIR');
+      }
+      const choose = await decide(item.id, { decision: 'choose', reason: '核对', personId: 1 });
+      expect(choose.statusCode).toBe(400);
+      expect(choose.json().error.code).toBe('IDENTITY_DECISION_INVALID');
+      const dismissed = await decide(item.id, { decision: 'dismiss', reason: '该楼栋尚未建成，仅保留登记' });
+      expect(dismissed.statusCode).toBe(200);
+      expect(dismissed.json()).toMatchObject({ status: 'dismissed', single: true, right: null });
+
+      // The next run finds the record unplaced again and keeps the decision.
+      const again = await service.start(actor, { entityType: 'house' });
+      await service.wait(again.id);
+      expect((await service.readRun(actor, again.id)).unplaced).toBeGreaterThanOrEqual(1);
+      expect((await queue('open')).some((r) => r.left?.ref === ref)).toBe(false);
+      expect((await queue('dismissed')).find((r) => r.id === item.id)?.candidates.length).toBeGreaterThan(0);
+
+      // A pair cannot be dismissed: it is confirmed or split.
+      const pair = await db
+        .insertInto('identity_review')
+        .values({
+          left_ref: ref,
+          right_ref: `${ref}0`,
+          run_id: again.id,
+          match_probability: 0.7,
+          match_weight: 1,
+          evidence: JSON.stringify([]),
+          scope_path: scope,
+          entity_type: 'house',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const notDismissed = await decide(Number(pair.id), { decision: 'dismiss', reason: '核对' });
+      expect(notDismissed.statusCode).toBe(400);
+      expect(notDismissed.json().error.code).toBe('IDENTITY_DECISION_INVALID');
+      await db.deleteFrom('identity_review').where('id', '=', pair.id).execute();
+    }, 600_000);
+
+    it('a household created without its head is queued: a worker picks the head among the candidates (undoable) or confirms none; members of one name are told apart by birth date', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const admin = await login(app, 'admin', 'Admin@2026');
+      const houses = await db
+        .selectFrom('house')
+        .select(['id', 'address', 'grid_id', 'street_code', 'scope_path'])
+        .where('address', 'like', '%单元%室')
+        // Houses no household lives in, so the registers' households are created, not matched.
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('household').select('id').whereRef('household.house_id', '=', 'house.id'))),
+        )
+        .orderBy('id', 'desc')
+        .offset(5)
+        .limit(2)
+        .execute();
+      const [home, other] = houses as [(typeof houses)[0], (typeof houses)[0]];
+      const resident = (name: string, sex: '1' | '2', birth: string) => ({
+        street_code: home.street_code,
+        grid_id: home.grid_id,
+        scope_path: home.scope_path,
+        house_id: home.id,
+        name,
+        sex,
+        birth_date: birth,
+        registration_type: 'household' as const,
+        source: 'manual',
+      });
+      const inserted = await db
+        .insertInto('person')
+        .values([
+          resident('柏选户', '1', '1960-03-03'),
+          resident('柏同名', '1', '1990-01-01'),
+          resident('柏同名', '2', '1992-02-02'),
+        ])
+        .returning('id')
+        .execute();
+      const [elder, twinOlder, twinYounger] = inserted.map((r) => r.id) as [number, number, number];
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'entity-choose-')), 'households.csv');
+      writeFileSync(
+        file,
+        '编号,户号,户主身份证号,住址,人数,成员\n' +
+          // No head ID number; the two of one name listed the other way round, with their birth dates.
+          `C1,HH-CHOOSE-0001,,${home.address},3,柏同名(1992-02-02)、柏选户(1960-03-03)、柏同名（男，1990-01-01）\n` +
+          `C2,HH-CHOOSE-0002,330106190001030018,${other.address},1,\n`,
+      );
+      await importEntityRegister(database, cipher, {
+        file,
+        entityType: 'household',
+        source: 'choose_register',
+        mapping: {
+          source_key: '编号',
+          household_no: '户号',
+          head_id: '户主身份证号',
+          address: '住址',
+          member_count: '人数',
+          members: '成员',
+        },
+        scopePath: scope,
+      });
+      const run = await service.start(actor, { entityType: 'household' });
+      await service.wait(run.id);
+      const done = await service.readRun(actor, run.id);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      const created = await db
+        .selectFrom('household')
+        .select(['id', 'household_no', 'head_person_id'])
+        .where('household_no', 'like', 'HH-CHOOSE-%')
+        .orderBy('household_no')
+        .execute();
+      expect(created.map((h) => h.head_person_id)).toEqual([null, null]);
+      const [withMembers, noHead] = created as [(typeof created)[0], (typeof created)[0]];
+      const householdOf = async (ids: number[]) =>
+        (
+          await db
+            .selectFrom('person')
+            .select(['id', 'household_id'])
+            .where('id', 'in', ids)
+            .orderBy('id')
+            .execute()
+        ).map((p) => p.household_id);
+      // Both of one name are linked, each by the birth date the register gives.
+      expect(await householdOf([elder, twinOlder, twinYounger])).toEqual([
+        withMembers.id,
+        withMembers.id,
+        withMembers.id,
+      ]);
+
+      const queue = (
+        await app.inject({
+          method: 'GET',
+          url: '/api/identity/reviews?entityType=household&limit=200',
+          headers: authed(admin),
+        })
+      ).json().items as {
+        id: number;
+        kind: string;
+        single: boolean;
+        problem: string;
+        left: { ref: string } | null;
+        right: unknown;
+        candidates: { ref: string; label: string; why: string }[];
+      }[];
+      const itemOf = (id: number) =>
+        queue.find((r) => r.kind === 'household_head' && r.left?.ref === `hh:${id}`)!;
+      const first = itemOf(withMembers.id);
+      expect(first).toMatchObject({ single: true, right: null });
+      expect(first.problem).toContain('登记未提供户主身份证号');
+      expect(first.candidates.map((c) => c.ref).sort()).toEqual(
+        [elder, twinOlder, twinYounger].map((id) => `p:${id}`).sort(),
+      );
+      expect(first.candidates.every((c) => c.why === 'member' && c.label.includes('*'))).toBe(true);
+      const second = itemOf(noHead.id);
+      expect(second.problem).toContain('平台中没有该身份证号的人员');
+
+      const decide = (id: number, payload: Record<string, unknown>) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/identity/reviews/${id}/decision`,
+          headers: authed(admin),
+          payload,
+        });
+      // Not a pair; a choice needs a person, and one of the candidates or the house's residents.
+      expect((await decide(first.id, { decision: 'confirm', reason: '核对' })).statusCode).toBe(409);
+      expect((await decide(first.id, { decision: 'choose', reason: '核对' })).json().error.code).toBe(
+        'IDENTITY_DECISION_INVALID',
+      );
+      const stranger = await db
+        .selectFrom('person')
+        .select('id')
+        .where('house_id', '<>', home.id)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const refused = await decide(first.id, { decision: 'choose', reason: '核对', personId: stranger.id });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('IDENTITY_HEAD_NOT_CANDIDATE');
+      const chosen = await decide(first.id, { decision: 'choose', reason: '入户核实户主', personId: elder });
+      expect(chosen.statusCode).toBe(200);
+      expect(chosen.json()).toMatchObject({ status: 'confirmed', chosenPersonId: elder });
+      const mergeId = chosen.json().mergeId as number;
+      expect(mergeId).toBeGreaterThan(0);
+      const headOf = async (id: number) =>
+        (
+          await db
+            .selectFrom('household')
+            .select('head_person_id')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).head_person_id;
+      expect(await headOf(withMembers.id)).toBe(elder);
+      const twice = await decide(first.id, { decision: 'choose', reason: '换人', personId: twinOlder });
+      expect(twice.statusCode).toBe(409);
+      expect(twice.json().error.code).toBe('IDENTITY_REVIEW_DECIDED');
+      const none = await decide(second.id, { decision: 'dismiss', reason: '户主已迁出，平台无此人' });
+      expect(none.json()).toMatchObject({ status: 'dismissed' });
+
+      // A later run keeps both decisions: the head stays, neither item comes back or goes obsolete.
+      const again = await service.start(actor, { entityType: 'household' });
+      await service.wait(again.id);
+      expect((await service.readRun(actor, again.id)).status).toBe('completed');
+      expect(await headOf(withMembers.id)).toBe(elder);
+      const statusOf = async (id: number) =>
+        (
+          await db
+            .selectFrom('identity_review')
+            .select('status')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).status;
+      expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['confirmed', 'dismissed']);
+
+      // Undoing the choice (the latest merge first) clears the head and reopens the item.
+      for (;;) {
+        const latest = await db
+          .selectFrom('identity_entity_merge')
+          .select('id')
+          .where('entity_type', '=', 'household')
+          .where('entity_id', '=', withMembers.id)
+          .where('status', '=', 'applied')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        if (Number(latest.id) === mergeId) break;
+        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
+      }
+      const undone = await app.inject({
+        method: 'POST',
+        url: `/api/identity/entity-merges/${mergeId}/undo`,
+        headers: authed(admin),
+        payload: { reason: '户主选错' },
+      });
+      expect(undone.statusCode).toBe(200);
+      expect(await headOf(withMembers.id)).toBe(null);
+      expect(await statusOf(first.id)).toBe('open');
+      expect(await householdOf([elder])).toEqual([withMembers.id]);
+    }, 600_000);
+
+    it('merging a duplicate household repoints every column that names it, review items included; undo puts them back', async () => {
+      const { database, cipher, app } = ctx();
+      const { db } = database;
+      const service = createIdentityService(database, cipher);
+      const actor = commandLineIdentityActor('tester', scope);
+      const admin = await login(app, 'admin', 'Admin@2026');
+      // The foreign keys the database knows are the ones a merge repoints.
+      const keys = await sql<{ referenced: string; table_name: string; column_name: string }>`
+        SELECT DISTINCT ref.relname AS referenced, cl.relname AS table_name, att.attname AS column_name
+        FROM pg_constraint c
+        JOIN pg_class cl ON cl.oid = c.conrelid
+        JOIN pg_class ref ON ref.oid = c.confrelid
+        JOIN pg_attribute att ON att.attrelid = c.conrelid AND att.attnum = ANY (c.conkey)
+        WHERE c.contype = 'f' AND ref.relname IN ('house', 'household', 'organization')`.execute(db);
+      for (const type of ['house', 'household', 'organization'] as const)
+        expect(
+          keys.rows
+            .filter((k) => k.referenced === type)
+            .map((k) => `${k.table_name}.${k.column_name}`)
+            .sort(),
+          type,
+        ).toEqual(REFERENCES[type].map((r) => `${r.table}.${r.column}`).sort());
+
+      // The platform has a household twice (entered again with the same head and number): a resident and a
+      // device were attached to the copy, a reviewer split a register record from it, and its head item is open.
+      const original = await db
+        .selectFrom('household')
+        .selectAll()
+        .where('head_person_id', 'is not', null)
+        .where('member_count', '>', 2)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const { id: _id, ...copy } = original;
+      const duplicate = await db
+        .insertInto('household')
+        .values({ ...copy, source: 'manual' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const movedPerson = await db
+        .selectFrom('person')
+        .select('id')
+        .where('household_id', '=', original.id)
+        .where('id', '<>', original.head_person_id!)
+        .orderBy('id')
+        .executeTakeFirst();
+      if (movedPerson)
+        await db
+          .updateTable('person')
+          .set({ household_id: duplicate.id })
+          .where('id', '=', movedPerson.id)
+          .execute();
+      const house = await db
+        .selectFrom('house')
+        .select(['street_code', 'scope_path'])
+        .where('id', '=', original.house_id!)
+        .executeTakeFirstOrThrow();
+      const device = await db
+        .insertInto('sensor_device')
+        .values({
+          device_uid: `dup-household-${duplicate.id}`,
+          kind: 'water_meter',
+          district_code: house.scope_path.split('/').filter(Boolean)[0] ?? '330106',
+          street_code: house.street_code,
+          scope_path: house.scope_path,
+          household_id: duplicate.id,
+          lng: 120.1,
+          lat: 30.2,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const register = await db
+        .selectFrom('source_entity')
+        .select('id')
+        .where('entity_type', '=', 'household')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const reviewRow = (
+        left: string,
+        right: string,
+        kind: 'pair' | 'household_head',
+        status: 'split' | 'open',
+      ) => ({
+        left_ref: left,
+        right_ref: right,
+        run_id: 0,
+        match_probability: 0.7,
+        match_weight: 1,
+        evidence: JSON.stringify([]),
+        scope_path: original.scope_path,
+        entity_type: 'household' as const,
+        kind,
+        status,
+      });
+
+      const run = await service.start(actor, { entityType: 'household' });
+      await service.wait(run.id);
+      expect((await service.readRun(actor, run.id)).status).toBe('completed');
+      const [split, head] = await db
+        .insertInto('identity_review')
+        .values([
+          { ...reviewRow(`hh:${duplicate.id}`, `se:${register.id}`, 'pair', 'split'), run_id: run.id },
+          {
+            ...reviewRow(`hh:${duplicate.id}`, `hh:${duplicate.id}~`, 'household_head', 'open'),
+            run_id: run.id,
+          },
+        ])
+        .returning('id')
+        .execute();
+      const conflict = await db
+        .selectFrom('identity_review')
+        .select('id')
+        .where('kind', '=', 'conflict')
+        .where('left_ref', 'in', [`hh:${original.id}`, `hh:${duplicate.id}`])
+        .where('right_ref', 'in', [`hh:${original.id}`, `hh:${duplicate.id}`])
+        .executeTakeFirstOrThrow();
+      const merged = await app.inject({
+        method: 'POST',
+        url: `/api/identity/reviews/${conflict.id}/decision`,
+        headers: authed(admin),
+        payload: { decision: 'confirm', reason: '同一户重复录入' },
+      });
+      expect(merged.statusCode).toBe(200);
+      const mergeId = merged.json().mergeId as number;
+
+      /** Every place that names the household by id: its foreign keys and the review queue's references. */
+      const naming = async (id: number) => {
+        const out: string[] = [];
+        for (const r of REFERENCES.household) {
+          const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(r.table)}
+            WHERE ${sql.ref(r.column)} = ${id}`.execute(db);
+          if (Number(n.rows[0]!.n) > 0) out.push(`${r.table}.${r.column}`);
+        }
+        for (const r of await db
+          .selectFrom('identity_review')
+          .select(['id'])
+          .where('entity_type', '=', 'household')
+          .where((eb) =>
+            eb.or([eb('left_ref', '=', `hh:${id}`), eb('right_ref', 'in', [`hh:${id}`, `hh:${id}~`])]),
+          )
+          .execute())
+          out.push(`identity_review.${r.id}`);
+        return out.sort();
+      };
+      // Only the merged conflict itself still names the absorbed row (undo reopens it).
+      expect(await naming(duplicate.id)).toEqual([`identity_review.${conflict.id}`]);
+      const refsOf = async (id: number | bigint) =>
+        await db
+          .selectFrom('identity_review')
+          .select(['left_ref', 'right_ref', 'status'])
+          .where('id', '=', Number(id))
+          .executeTakeFirstOrThrow();
+      expect(await refsOf(split!.id)).toEqual({
+        left_ref: `hh:${original.id}`,
+        right_ref: `se:${register.id}`,
+        status: 'split',
+      });
+      expect(await refsOf(head!.id)).toMatchObject({
+        left_ref: `hh:${original.id}`,
+        right_ref: `hh:${original.id}~`,
+      });
+      const deviceHousehold = async () =>
+        (
+          await db
+            .selectFrom('sensor_device')
+            .select('household_id')
+            .where('id', '=', device.id)
+            .executeTakeFirstOrThrow()
+        ).household_id;
+      expect(await deviceHousehold()).toBe(original.id);
+
+      // Undo (the latest merge of the survivor first) brings every reference back to the copy.
+      for (;;) {
+        const latest = await db
+          .selectFrom('identity_entity_merge')
+          .select('id')
+          .where('entity_type', '=', 'household')
+          .where('entity_id', '=', original.id)
+          .where('status', '=', 'applied')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        if (Number(latest.id) === mergeId) break;
+        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
+      }
+      await service.undoEntityMerge(actor, mergeId, '实为两户');
+      expect(await naming(duplicate.id)).toEqual(
+        [
+          `identity_review.${conflict.id}`,
+          `identity_review.${split!.id}`,
+          `identity_review.${head!.id}`,
+          'sensor_device.household_id',
+          ...(movedPerson ? ['person.household_id'] : []),
+        ].sort(),
+      );
+      expect(await deviceHousehold()).toBe(duplicate.id);
     }, 600_000);
 
     it('an organisation created from a register is placed by the building or road number its address names, else in its street', async () => {

@@ -7,20 +7,27 @@
 // platform row when the registers place it, or goes to the review queue with the reason.
 import { sql } from 'kysely';
 import { buildingAddressParts, roadNumberAfter } from '../../lib/linkage/entity-normalise.ts';
-import { maskName, maskPhone } from '../../lib/masking.ts';
+import { maskAddress, maskName, maskPhone } from '../../lib/masking.ts';
 import type { RequestAuditEntry } from '../../platform/audit/request-audit.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { Db, ResolvedEntityType, SurvivorshipRuleKind } from '../../platform/db/index.ts';
+import type {
+  Db,
+  IdentityReviewDetail,
+  ResolvedEntityType,
+  SurvivorshipRuleKind,
+} from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import {
   ENTITY_KINDS,
   householdLinkValues,
   houseLinkValues,
   organizationLinkValues,
+  parseMembers,
+  type RegisterMember,
   SOURCE_ENTITY_PREFIX,
 } from './entity-kinds.ts';
-import { iso, presentMerge, type RecordView } from './identity.presenter.ts';
+import { iso, presentMerge, type RecordView, singleRecordOf, UNPLACED_SUFFIX } from './identity.presenter.ts';
 import * as repo from './identity.repository.ts';
 import {
   type CandidateRecord,
@@ -42,9 +49,9 @@ export interface EntityRecord {
   current: Values | null;
   platformSource: string | null;
   platformUpdatedAt: string | null;
-  /** A household register's head ID number (blind index) and member names, to link the persons of a created row. */
+  /** A household register's head ID number (blind index) and members, to link the persons of a created row. */
   headIdHash?: Uint8Array | null;
-  memberNames?: string[];
+  members?: RegisterMember[];
 }
 
 export interface EntityOutcome {
@@ -65,12 +72,16 @@ export interface EntityOutcome {
 }
 
 export interface EntityReviewItem {
-  kind: 'conflict' | 'unplaced';
+  kind: 'conflict' | 'unplaced' | 'household_head';
   left_ref: string;
   right_ref: string;
   problem: string;
   scope_path: string;
+  /** What a single-record item is about: the buildings, houses or persons considered. */
+  detail?: IdentityReviewDetail;
 }
+
+type Candidate = NonNullable<IdentityReviewDetail['candidates']>[number];
 
 /** Where a created row sits in the administrative tree, and what it hangs from. */
 interface Placement {
@@ -103,8 +114,10 @@ export const emptyEntityOutcome = (): EntityOutcome => ({
   createdFigures: {},
 });
 
-/** The review item's second reference of a cluster of one record (a review row has two, the left one smaller). */
-export const UNPLACED_SUFFIX = '~';
+export { UNPLACED_SUFFIX };
+
+/** Candidates an item shows at most: enough to choose from, few enough to read. */
+const MAX_CANDIDATES = 10;
 
 /** USCC registration-authority and kind codes (GB 32100-2015) → the platform's organisation kind. */
 function organizationKind(
@@ -124,6 +137,12 @@ interface Actor {
 
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
 const area = (v: unknown) => (v === null || v === undefined ? null : Number(v).toFixed(2));
+const day = (v: unknown) =>
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v.toISOString().slice(0, 10)
+      : String(v).slice(0, 10);
 
 const TABLE: Record<ResolvedEntityType, 'house' | 'household' | 'organization'> = {
   house: 'house',
@@ -131,8 +150,17 @@ const TABLE: Record<ResolvedEntityType, 'house' | 'household' | 'organization'> 
   organization: 'organization',
 };
 
-/** The columns that reference a row of each type (its foreign keys), repointed when a duplicate is absorbed. */
-const REFERENCES: Record<ResolvedEntityType, { table: string; column: string }[]> = {
+/**
+ * The columns that reference a row of each type (its foreign keys), repointed when a duplicate is absorbed; a
+ * test checks them against the database's foreign keys. Columns that name a row by id without a foreign key:
+ * the review queue's references (`h:12`), repointed too (`repointReviews`); and history, which keeps the
+ * absorbed id because it says what was true then — audit_log.entity_ids (append-only), identity_pair and
+ * identity_cluster_member (what a run saw), identity_entity_merge (the absorbed row's own merges, and the
+ * absorbing merge that brings it back), the merged conflict's own review item (undo reopens it). The other
+ * domains hold these entities by foreign key only (persons, devices, facilities, providers); their jsonb
+ * (sensing alert details, planning results, profile evidence) names buildings and persons, not these rows.
+ */
+export const REFERENCES: Record<ResolvedEntityType, { table: string; column: string }[]> = {
   house: [
     { table: 'household', column: 'house_id' },
     { table: 'person', column: 'house_id' },
@@ -380,7 +408,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
                 headId: open(s.head_id_cipher),
                 headName: f['head_name'] ?? null,
                 address: f['address'] ?? null,
-                members: (f['members'] ?? '').split(/[、,，\s]+/),
+                members: parseMembers(f['members']).map((m) => m.name),
                 memberCount: f['member_count'] ?? null,
               })
             : organizationLinkValues({
@@ -402,10 +430,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         ...(type === 'household'
           ? {
               headIdHash: s.head_id_hash,
-              memberNames: (f['members'] ?? '')
-                .split(/[、,，\s]+/)
-                .map((n) => n.trim())
-                .filter((n) => n !== ''),
+              members: parseMembers(f['members']),
             }
           : {}),
         candidate: {
@@ -654,26 +679,57 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     return outcome;
   }
 
-  /** Where each type's created rows can hang: buildings by compound and number, houses by key, streets by name. */
+  /**
+   * Where each type's created rows can hang: buildings by compound and number, houses by key. Beside them, what
+   * an unplaced record's review item offers: the platform buildings of the compound it names (a house), the
+   * houses of the building it names (a household).
+   */
   async function placements(type: ResolvedEntityType, scopePath: string) {
     const like = scopeLikePattern(scopePath);
     const byKey = new Map<string, Placement>();
+    const near = new Map<string, Candidate[]>();
+    const offer = (key: string, c: Candidate) => {
+      const list = near.get(key) ?? [];
+      if (list.length < MAX_CANDIDATES && !list.some((x) => x.ref === c.ref)) list.push(c);
+      near.set(key, list);
+    };
     if (type === 'house' || type === 'household') {
       const houses = await db
         .selectFrom('house')
         .select(['id', 'building_id', 'grid_id', 'street_code', 'scope_path', 'address'])
         .where('scope_path', 'like', like)
+        .orderBy('id')
         .execute();
       for (const h of houses) {
         const link = houseLinkValues(h.address, {});
         const at = { grid_id: h.grid_id, street_code: h.street_code, scope_path: h.scope_path };
-        if (type === 'house' && link['compound'] && link['building'])
+        if (type === 'house' && link['compound'] && link['building']) {
           byKey.set(`${link['compound']}|${link['building']}`, { ...at, building_id: h.building_id });
-        if (type === 'household' && link['house_key'])
+          offer(link['compound'], {
+            ref: `b:${h.building_id}`,
+            label: `${link['compound']} ${link['building']}幢`,
+            why: 'same_compound',
+          });
+        }
+        if (type === 'household' && link['house_key']) {
           byKey.set(link['house_key'], { ...at, house_id: h.id });
+          offer(`${link['compound']}|${link['building']}`, {
+            ref: `h:${h.id}`,
+            label: h.address,
+            why: 'same_building',
+          });
+        }
       }
     }
-    return byKey;
+    /** The candidates of a record whose compound and building (house key for a household) are given. */
+    const candidatesOf = (link: (column: string) => string): Candidate[] => {
+      if (type === 'house') return link('compound') ? (near.get(link('compound')) ?? []) : [];
+      if (type !== 'household' || !link('house_key')) return [];
+      // A house key is compound-building-unit-room; the compound may hold a dash of its own.
+      const parts = link('house_key').split('-');
+      return near.get(`${parts.slice(0, -3).join('-')}|${parts.at(-3)}`) ?? [];
+    };
+    return { byKey, candidatesOf };
   }
 
   /**
@@ -754,8 +810,11 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
   /**
    * The persons a created household links: its head by the register's head ID number (the blind index against
    * the person's, in scope) when the cluster's records name exactly one person who heads no other household;
-   * its members by name among the persons of its house who belong to no household, where one person has the
-   * name. Read once for all the run's created households.
+   * its members among the persons of its house who belong to no household — by name with the birth date and sex
+   * where the register gives them, by name alone only where it does not — when exactly one person fits. A member
+   * two persons fit is not picked: it stays unlinked and counted ambiguous; one nobody fits is not found. A
+   * household left without a head gets the persons a reviewer can pick from. Read once for all the run's created
+   * households.
    */
   async function householdPersons(
     scopePath: string,
@@ -769,21 +828,22 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
         const h = records[m]!.headIdHash;
         if (h) hashes.set(Buffer.from(h).toString('base64'), h);
       }
-    const byHash = new Map<string, { id: number; household_id: number | null }>();
-    const inHousehold = new Map<number, number | null>();
+    type Resident = { id: number; name: string; birth_date: string | null; sex: string };
+    const byHash = new Map<string, Resident & { household_id: number | null }>();
     const heads = new Set<number>();
     const list = [...hashes.values()];
     for (let i = 0; i < list.length; i += 1000) {
       const rows = await db
         .selectFrom('person')
-        .select(['id', 'household_id', 'id_number_hash'])
+        .select(['id', 'name', 'birth_date', 'sex', 'household_id', 'id_number_hash'])
         .where('scope_path', 'like', like)
         .where('id_number_hash', 'in', list.slice(i, i + 1000))
         .execute();
-      for (const r of rows) {
-        byHash.set(Buffer.from(r.id_number_hash!).toString('base64'), r);
-        inHousehold.set(r.id, r.household_id);
-      }
+      for (const r of rows)
+        byHash.set(Buffer.from(r.id_number_hash!).toString('base64'), {
+          ...r,
+          birth_date: day(r.birth_date),
+        });
       if (rows.length > 0)
         for (const h of await db
           .selectFrom('household')
@@ -797,54 +857,109 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
           heads.add(h.head_person_id!);
     }
     const houseIds = [...new Set(creations.map((c) => c.at.house_id).filter((h) => h !== undefined))];
-    const residents = new Map<string, number[]>();
+    const residents = new Map<number, Resident[]>();
     for (let i = 0; i < houseIds.length; i += 1000)
       for (const p of await db
         .selectFrom('person')
-        .select(['id', 'name', 'house_id'])
+        .select(['id', 'name', 'birth_date', 'sex', 'house_id'])
         .where('scope_path', 'like', like)
         .where('house_id', 'in', houseIds.slice(i, i + 1000))
         .where('household_id', 'is', null)
-        .execute()) {
-        const key = `${p.house_id}|${p.name}`;
-        residents.set(key, [...(residents.get(key) ?? []), p.id]);
-      }
+        .orderBy('id')
+        .execute())
+        residents.set(p.house_id!, [
+          ...(residents.get(p.house_id!) ?? []),
+          { ...p, birth_date: day(p.birth_date) },
+        ]);
+    /** A person fits a register member by name, and by birth date and sex where both sides know them. */
+    const fits = (p: Resident, m: RegisterMember) =>
+      p.name === m.name &&
+      (m.birthDate === null || p.birth_date === null || p.birth_date === m.birthDate) &&
+      (m.sex === null || !['1', '2'].includes(p.sex) || p.sex === m.sex);
+    const label = (p: Resident) =>
+      `${maskName(p.name)}${p.birth_date ? ` ${p.birth_date.slice(0, 4)}年生` : ''}`;
     const taken = new Set<number>();
     return {
       linksOf(members: number[], houseId: number) {
-        const named = new Set<number>();
+        const named = new Map<number, Resident & { household_id: number | null }>();
         let anyId = false;
         for (const m of members) {
           const h = records[m]!.headIdHash;
           if (!h) continue;
           anyId = true;
           const p = byHash.get(Buffer.from(h).toString('base64'));
-          if (p) named.add(p.id);
+          if (p) named.set(p.id, p);
         }
-        let head: number | null = null;
+        let head: (Resident & { household_id: number | null }) | null = null;
         let problem: keyof typeof HEAD_PROBLEM | null = null;
         if (!anyId) problem = 'no_id_number';
         else if (named.size === 0) problem = 'not_found';
         else if (named.size > 1) problem = 'conflicting';
         else {
-          const id = [...named][0]!;
-          if (heads.has(id) || taken.has(id)) problem = 'heads_other';
-          else head = id;
+          const p = [...named.values()][0]!;
+          if (heads.has(p.id) || taken.has(p.id)) problem = 'heads_other';
+          else head = p;
         }
         const linked: number[] = [];
         if (head !== null) {
-          taken.add(head);
-          if (inHousehold.get(head) === null) linked.push(head);
+          taken.add(head.id);
+          if (head.household_id === null) linked.push(head.id);
         }
-        const names = new Set(members.flatMap((m) => records[m]!.memberNames ?? []));
-        for (const name of names) {
-          const ids = residents.get(`${houseId}|${name}`) ?? [];
-          if (ids.length === 1 && !linked.includes(ids[0]!) && !taken.has(ids[0]!)) {
-            linked.push(ids[0]!);
-            taken.add(ids[0]!);
+        // The cluster's records may list a member twice (two registers, one with the birth date): the fuller
+        // entry stands for the name.
+        const wanted = new Map<string, RegisterMember>();
+        for (const m of members)
+          for (const r of records[m]!.members ?? []) {
+            const key = `${r.name}|${r.birthDate ?? ''}|${r.sex ?? ''}`;
+            if (!wanted.has(key)) wanted.set(key, r);
           }
+        for (const [key, r] of wanted)
+          if (
+            (r.birthDate === null || r.sex === null) &&
+            [...wanted.values()].some(
+              (o) =>
+                o !== r &&
+                o.name === r.name &&
+                (o.birthDate ?? '') >= (r.birthDate ?? '') &&
+                (o.sex ?? '') >= (r.sex ?? ''),
+            )
+          )
+            wanted.delete(key);
+        const unlinked: { name: string; reason: 'ambiguous' | 'not_found' }[] = [];
+        const pool = residents.get(houseId) ?? [];
+        for (const r of wanted.values()) {
+          // The head is listed among the members too.
+          if (head !== null && fits(head, r)) continue;
+          const fitting = pool.filter((p) => !taken.has(p.id) && fits(p, r));
+          if (fitting.length === 1) {
+            linked.push(fitting[0]!.id);
+            taken.add(fitting[0]!.id);
+          } else
+            unlinked.push({ name: maskName(r.name), reason: fitting.length > 1 ? 'ambiguous' : 'not_found' });
         }
-        return { head, problem, members: linked };
+        // Who could head a household left without one: the persons its registers' ID numbers name, then its
+        // linked members and the house's other residents in no household.
+        const candidates: Candidate[] = [];
+        if (problem !== null) {
+          for (const p of named.values())
+            candidates.push({
+              ref: `p:${p.id}`,
+              label: label(p),
+              why: heads.has(p.id) || taken.has(p.id) ? 'heads_other' : 'id_number',
+            });
+          for (const p of pool)
+            if (
+              candidates.length < MAX_CANDIDATES &&
+              !named.has(p.id) &&
+              (linked.includes(p.id) || !taken.has(p.id))
+            )
+              candidates.push({
+                ref: `p:${p.id}`,
+                label: label(p),
+                why: linked.includes(p.id) ? 'member' : 'resident',
+              });
+        }
+        return { head: head?.id ?? null, problem, members: linked, unlinked, candidates };
       },
     };
   }
@@ -865,7 +980,10 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     entityOfRecord: Map<number, number | null>,
     outcome: EntityOutcome,
   ) {
-    const where = type === 'organization' ? new Map<string, Placement>() : await placements(type, scopePath);
+    const { byKey: where, candidatesOf } =
+      type === 'organization'
+        ? { byKey: new Map<string, Placement>(), candidatesOf: () => [] as Candidate[] }
+        : await placements(type, scopePath);
     const locate = type === 'organization' ? await organizationLocator(scopePath) : null;
     const label = ENTITY_KINDS[type].label;
     const creations: {
@@ -907,6 +1025,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
           right_ref: refs.length > 1 ? refs[refs.length - 1]! : `${refs[0]}${UNPLACED_SUFFIX}`,
           problem: `${label}：${problem}`,
           scope_path: records[members[0]!]!.scopePath,
+          detail: { candidates: at ? [] : candidatesOf(link) },
         });
         continue;
       }
@@ -996,8 +1115,21 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
                 .execute();
             placed['head'] = { personId: links.head, problem: links.problem && HEAD_PROBLEM[links.problem] };
             placed['linkedPersons'] = links.members;
+            placed['unlinkedMembers'] = links.unlinked;
             count(links.problem ? `head_${links.problem}` : 'head_linked');
             count('members_linked', links.members.length);
+            for (const u of links.unlinked) count(`members_${u.reason}`);
+            // A household without its head waits for a worker to pick one among the candidates, or to confirm
+            // it has none (a single-record item: its second reference is the placeholder).
+            if (links.problem)
+              outcome.reviewItems.push({
+                kind: 'household_head',
+                left_ref: `${ENTITY_KINDS.household.platformPrefix}${row.id}`,
+                right_ref: `${ENTITY_KINDS.household.platformPrefix}${row.id}${UNPLACED_SUFFIX}`,
+                problem: `户主未关联：${HEAD_PROBLEM[links.problem]}`,
+                scope_path: c.at.scope_path,
+                detail: { candidates: links.candidates },
+              });
           }
           const merge = await trx
             .insertInto('identity_entity_merge')
@@ -1181,6 +1313,13 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     if (rows.length !== 2 || !row) throw new AppError('IDENTITY_REVIEW_CLOSED');
     const absorbedProvenance = await provenanceOf(trx, type, absorbed);
     const references = await repoint(trx, type, absorbed, survivor);
+    const reviews = await repointReviews(
+      trx,
+      type,
+      `${prefix}${absorbed}`,
+      `${prefix}${survivor}`,
+      review.id,
+    );
     await trx
       .deleteFrom('identity_entity_provenance')
       .where('entity_type', '=', type)
@@ -1205,7 +1344,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
           source: null,
           source_updated_at: null,
           provenance: await provenanceOf(trx, type, survivor),
-          absorbed: { row, references, provenance: absorbedProvenance, reviewId: review.id },
+          absorbed: { row, references, provenance: absorbedProvenance, reviewId: review.id, reviews },
         }),
         scope_path: review.scope_path,
       })
@@ -1215,7 +1354,137 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       action: `${type}.update`,
       entityType: type,
       entityIds: [survivor, absorbed],
-      details: { mergeId: Number(merge.id), absorbed, references },
+      details: { mergeId: Number(merge.id), absorbed, references, reviews: reviews.map((r) => r.id) },
+    });
+    return Number(merge.id);
+  }
+
+  /**
+   * The review items that name an absorbed row (other than the conflict being merged) name the survivor: a
+   * reviewer's decision about the duplicate holds for the entity, and a household's head item follows it. One
+   * that would become the survivor paired with itself, or a pair the queue already has, stays as it is (the
+   * next run retires it when open). Answers the items moved with their old references, for undo.
+   */
+  async function repointReviews(
+    trx: Db,
+    type: ResolvedEntityType,
+    absorbedRef: string,
+    survivorRef: string,
+    reviewId: number,
+  ) {
+    const rows = await trx
+      .selectFrom('identity_review')
+      .select(['id', 'left_ref', 'right_ref'])
+      .where('entity_type', '=', type)
+      .where('id', '<>', reviewId)
+      .where((eb) =>
+        eb.or([
+          eb('left_ref', '=', absorbedRef),
+          eb('right_ref', '=', absorbedRef),
+          eb('right_ref', '=', `${absorbedRef}${UNPLACED_SUFFIX}`),
+        ]),
+      )
+      .orderBy('id')
+      .execute();
+    const moved: { id: number; left_ref: string; right_ref: string }[] = [];
+    for (const r of rows) {
+      let next: [string, string];
+      if (singleRecordOf(r.left_ref, r.right_ref)) next = [survivorRef, `${survivorRef}${UNPLACED_SUFFIX}`];
+      else {
+        const other = r.left_ref === absorbedRef ? r.right_ref : r.left_ref;
+        if (other === survivorRef) continue;
+        next = other < survivorRef ? [other, survivorRef] : [survivorRef, other];
+      }
+      const taken = await trx
+        .selectFrom('identity_review')
+        .select('id')
+        .where('left_ref', '=', next[0])
+        .where('right_ref', '=', next[1])
+        .executeTakeFirst();
+      if (taken) continue;
+      await trx
+        .updateTable('identity_review')
+        .set({ left_ref: next[0], right_ref: next[1], updated_at: new Date() })
+        .where('id', '=', r.id)
+        .execute();
+      moved.push({ id: Number(r.id), left_ref: r.left_ref, right_ref: r.right_ref });
+    }
+    return moved;
+  }
+
+  /**
+   * A reviewer picks the head of a household an identity run created without one: one of the item's candidate
+   * persons, who heads no other household, becomes its head (and joins it if in no household) in a merge that
+   * keeps what it replaced, so undo clears the head again and reopens the item.
+   */
+  async function chooseHead(
+    trx: Db,
+    actor: Actor,
+    review: { id: number; left_ref: string; scope_path: string; run_id: number; detail: unknown },
+    personId: number,
+  ) {
+    const prefix = ENTITY_KINDS.household.platformPrefix;
+    const householdId = Number(review.left_ref.slice(prefix.length));
+    const household = await trx
+      .selectFrom('household')
+      .select(['id', 'head_person_id', 'house_id', 'scope_path'])
+      .where('id', '=', householdId)
+      .executeTakeFirst();
+    if (!household) throw new AppError('IDENTITY_REVIEW_CLOSED');
+    const candidates = (review.detail as IdentityReviewDetail | null)?.candidates ?? [];
+    const person = await trx
+      .selectFrom('person')
+      .select(['id', 'household_id', 'house_id'])
+      .where('id', '=', personId)
+      .where('scope_path', 'like', scopeLikePattern(actor.scopePath))
+      .executeTakeFirst();
+    // A candidate of the item, or a resident of the household's house.
+    if (
+      !person ||
+      (!candidates.some((c) => c.ref === `p:${personId}`) &&
+        (person.house_id === null || person.house_id !== household.house_id))
+    )
+      throw new AppError('IDENTITY_HEAD_NOT_CANDIDATE');
+    const headsOther = await trx
+      .selectFrom('household')
+      .select('id')
+      .where('head_person_id', '=', personId)
+      .where('id', '<>', householdId)
+      .executeTakeFirst();
+    if (headsOther || (person.household_id !== null && person.household_id !== householdId))
+      throw new AppError('IDENTITY_HEAD_TAKEN');
+    const joined = person.household_id === null;
+    await trx
+      .updateTable('household')
+      .set({ head_person_id: personId, updated_at: new Date() })
+      .where('id', '=', householdId)
+      .execute();
+    if (joined)
+      await trx.updateTable('person').set({ household_id: householdId }).where('id', '=', personId).execute();
+    const merge = await trx
+      .insertInto('identity_entity_merge')
+      .values({
+        run_id: review.run_id,
+        entity_type: 'household',
+        entity_id: householdId,
+        members: [`${prefix}${householdId}`, `p:${personId}`],
+        previous: JSON.stringify({
+          columns: null,
+          source: null,
+          source_updated_at: null,
+          provenance: await provenanceOf(trx, 'household', householdId),
+          headChoice: { reviewId: review.id, personId, previousHead: household.head_person_id, joined },
+        }),
+        changed_fields: ['head_person_id'],
+        scope_path: household.scope_path,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await actor.audit(trx, {
+      action: 'household.update',
+      entityType: 'household',
+      entityIds: [householdId],
+      details: { mergeId: Number(merge.id), headPersonId: personId, reviewId: review.id },
     });
     return Number(merge.id);
   }
@@ -1255,7 +1524,10 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
             references: Record<string, number[]>;
             provenance: Record<string, unknown>[];
             reviewId: number;
+            /** Review items moved to the survivor (merges before migration 0037 have none). */
+            reviews?: { id: number; left_ref: string; right_ref: string }[];
           };
+          headChoice?: { reviewId: number; personId: number; previousHead: number | null; joined: boolean };
         };
         if (merge.created_entity) {
           await restoreProvenance(trx, type, merge.entity_id, []);
@@ -1267,6 +1539,18 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
               .where('id', 'in', linked)
               .where('household_id', '=', merge.entity_id)
               .execute();
+          // The household's head item goes with it.
+          await trx
+            .updateTable('identity_review')
+            .set({ status: 'obsolete', updated_at: new Date() })
+            .where('entity_type', '=', type)
+            .where('left_ref', '=', `${ENTITY_KINDS[type].platformPrefix}${merge.entity_id}`)
+            .where(
+              'right_ref',
+              '=',
+              `${ENTITY_KINDS[type].platformPrefix}${merge.entity_id}${UNPLACED_SUFFIX}`,
+            )
+            .execute();
           await trx.deleteFrom(TABLE[type]).where('id', '=', merge.entity_id).execute();
         } else {
           if (previous.columns)
@@ -1289,11 +1573,45 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
             .execute();
           await repoint(trx, type, merge.entity_id, id, a.references);
           await restoreProvenance(trx, type, id, a.provenance);
+          for (const r of a.reviews ?? [])
+            await trx
+              .updateTable('identity_review')
+              .set({ left_ref: r.left_ref, right_ref: r.right_ref, updated_at: new Date() })
+              .where('id', '=', r.id)
+              .execute();
           // The conflict is open again: the platform has the entity twice once more.
           await trx
             .updateTable('identity_review')
             .set({ status: 'open', updated_at: new Date() })
             .where('id', '=', a.reviewId)
+            .execute();
+        }
+        if (previous.headChoice) {
+          const h = previous.headChoice;
+          await trx
+            .updateTable('household')
+            .set({ head_person_id: h.previousHead, updated_at: new Date() })
+            .where('id', '=', merge.entity_id)
+            .execute();
+          if (h.joined)
+            await trx
+              .updateTable('person')
+              .set({ household_id: null })
+              .where('id', '=', h.personId)
+              .where('household_id', '=', merge.entity_id)
+              .execute();
+          // The household has no head again: its item is open for another choice.
+          await trx
+            .updateTable('identity_review')
+            .set({
+              status: 'open',
+              reason: null,
+              decided_by: null,
+              decided_at: null,
+              detail: sql`detail - 'personId' - 'mergeId'`,
+              updated_at: new Date(),
+            })
+            .where('id', '=', h.reviewId)
             .execute();
         }
         await repo.markMergeUndone(trx, 'identity_entity_merge', mergeId, actor.username, reason);
@@ -1345,8 +1663,22 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
       const ids = idsOf(prefix);
       if (ids.length === 0) continue;
       const rows = await executor.selectFrom(TABLE[type]).selectAll().where('id', 'in', ids).execute();
+      // A household shows the address of its house.
+      const houseIds = rows.map((r) => (r as { house_id?: number | null }).house_id).filter((h) => h != null);
+      const addressOf = new Map(
+        type === 'household' && houseIds.length > 0
+          ? (
+              await executor
+                .selectFrom('house')
+                .select(['id', 'address'])
+                .where('id', 'in', houseIds)
+                .execute()
+            ).map((h) => [h.id, h.address])
+          : [],
+      );
       for (const r of rows as Record<string, unknown>[]) {
         const f: Values = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, str(v)]));
+        if (type === 'household') f['house_address'] = addressOf.get(r['house_id'] as number) ?? null;
         out.set(`${prefix}${r['id']}`, {
           ...view(type, f, null),
           ref: `${prefix}${r['id']}`,
@@ -1405,7 +1737,7 @@ export function createEntityResolution(db: Db, cipher: FieldCipher) {
     });
   }
 
-  return { load, applyGolden, golden, undo, absorb, recordViews, listRules, updateRule };
+  return { load, applyGolden, golden, undo, absorb, chooseHead, recordViews, listRules, updateRule };
 }
 
 /** A golden value as lists show it: a contact phone masked, the rest as stored (not personal). */
@@ -1435,7 +1767,12 @@ function view(
       name: f['head_name'] ? maskName(f['head_name']) : `户号 ${f['household_no'] ?? ''}`,
       idNumber: headIdMasked ? headIdMasked : null,
       phone: null,
-      address: f['household_no'] ? `户号 ${f['household_no']}` : null,
+      // Where a family lives is personal: the house's address to the building, as persons' addresses are shown.
+      address: f['house_address']
+        ? maskAddress(f['house_address'])
+        : f['household_no']
+          ? `户号 ${f['household_no']}`
+          : null,
     };
   return {
     ...base,

@@ -1,7 +1,18 @@
 // Where identity data leaves the server: source records, golden fields and prefill values, masked with the
 // platform's display masking unless the viewer is the resident themself. No route hands a row out another way.
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../lib/masking.ts';
-import type { GoldenField, IdentityEvidence } from '../../platform/db/index.ts';
+import type { GoldenField, IdentityEvidence, IdentityReviewDetail } from '../../platform/db/index.ts';
+
+/**
+ * The review item's second reference of a cluster of one record (a review row has two, the left one smaller):
+ * `se:12~` names no record; the API shows such an item as single (`single: true`, no right side).
+ */
+export const UNPLACED_SUFFIX = '~';
+
+/** The single record a review item is about when its second reference is the placeholder, else null. */
+export function singleRecordOf(leftRef: string, rightRef: string): string | null {
+  return rightRef === `${leftRef}${UNPLACED_SUFFIX}` ? leftRef : null;
+}
 
 /** A golden or source value as a list shows it. Birth dates keep the year only, as resident lists do. */
 export function maskValue(field: GoldenField, value: string | null): string | null {
@@ -131,14 +142,19 @@ export function presentReview(
     decided_at: Date | string | null;
     kind?: string;
     problem?: string | null;
+    detail?: IdentityReviewDetail | null;
   },
   left: RecordView | null,
   right: RecordView | null,
 ) {
+  const single = singleRecordOf(r.left_ref, r.right_ref) !== null;
   return {
     id: Number(r.id),
     kind: r.kind ?? 'pair',
     problem: r.problem ?? null,
+    single,
+    candidates: r.detail?.candidates ?? [],
+    chosenPersonId: r.detail?.personId ?? null,
     status: r.status,
     runId: Number(r.run_id),
     matchProbability: r.match_probability,
@@ -148,7 +164,7 @@ export function presentReview(
     decidedBy: r.decided_by,
     decidedAt: iso(r.decided_at),
     left,
-    right,
+    right: single ? null : right,
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   GoldenField,
   IdentityEntityType,
   IdentityEvidence,
+  IdentityReviewDetail,
   SurvivorshipRuleKind,
 } from '../../platform/db/index.ts';
 
@@ -175,11 +176,15 @@ export function listRuns(db: Db, scopePath: string, limit: number, offset: numbe
 }
 
 export function decidedReviews(db: Db) {
-  return db
-    .selectFrom('identity_review')
-    .select(['left_ref', 'right_ref', 'status'])
-    .where('status', 'in', ['confirmed', 'split'])
-    .execute();
+  return (
+    db
+      .selectFrom('identity_review')
+      .select(['left_ref', 'right_ref', 'status'])
+      .where('status', 'in', ['confirmed', 'split'])
+      // Decisions about pairs only: an unplaced record's or a household head's item names one record.
+      .where('kind', 'in', ['pair', 'conflict'])
+      .execute()
+  );
 }
 
 export interface StoredPair {
@@ -262,11 +267,12 @@ export async function upsertProblemReviews(
   db: Db,
   runId: number,
   items: {
-    kind: 'conflict' | 'unplaced';
+    kind: 'conflict' | 'unplaced' | 'household_head';
     left_ref: string;
     right_ref: string;
     problem: string;
     scope_path: string;
+    detail?: IdentityReviewDetail;
     match_probability?: number;
     match_weight?: number;
     evidence?: IdentityEvidence[];
@@ -288,6 +294,7 @@ export async function upsertProblemReviews(
           entity_type: entityType,
           kind: p.kind,
           problem: p.problem,
+          detail: p.detail ? JSON.stringify(p.detail) : null,
         })),
       )
       .onConflict((oc) =>
@@ -295,6 +302,9 @@ export async function upsertProblemReviews(
           run_id: runId,
           kind: (eb) => eb.ref('excluded.kind'),
           problem: (eb) => eb.ref('excluded.problem'),
+          // What a decided item recorded (the head chosen) stays beside the fresh candidates.
+          detail: sql`CASE WHEN identity_review.detail IS NULL THEN excluded.detail
+            ELSE identity_review.detail || coalesce(excluded.detail, '{}'::jsonb) END`,
           match_probability: (eb) => eb.ref('excluded.match_probability'),
           match_weight: (eb) => eb.ref('excluded.match_weight'),
           evidence: (eb) => eb.ref('excluded.evidence'),
@@ -311,14 +321,18 @@ export function retireStaleReviews(
   scopePath: string,
   entityType: IdentityEntityType = 'person',
 ) {
-  return db
-    .updateTable('identity_review')
-    .set({ status: 'obsolete', updated_at: sql`now()` })
-    .where('status', '=', 'open')
-    .where('entity_type', '=', entityType)
-    .where('run_id', '<>', runId)
-    .where('scope_path', 'like', scopeLikePattern(scopePath))
-    .execute();
+  return (
+    db
+      .updateTable('identity_review')
+      .set({ status: 'obsolete', updated_at: sql`now()` })
+      .where('status', '=', 'open')
+      .where('entity_type', '=', entityType)
+      .where('run_id', '<>', runId)
+      // A household's head item is raised once, when the run creates the household: later runs keep it open.
+      .where('kind', '<>', 'household_head')
+      .where('scope_path', 'like', scopeLikePattern(scopePath))
+      .execute()
+  );
 }
 
 export function listReviews(

@@ -146,7 +146,7 @@ export async function identityRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: TAGS,
-        summary: '确认为同一人或拆分，并说明依据（以后每次识别都沿用）',
+        summary: '确认、拆分、不予落位或选定户主，并说明依据（以后每次识别都沿用）',
         params: IdParams,
         body: DecisionBody,
         response: { 200: ReviewOut },

@@ -51,7 +51,13 @@ export const ReviewQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     status: Type.Union(
-      [Type.Literal('open'), Type.Literal('confirmed'), Type.Literal('split'), Type.Literal('obsolete')],
+      [
+        Type.Literal('open'),
+        Type.Literal('confirmed'),
+        Type.Literal('split'),
+        Type.Literal('dismissed'),
+        Type.Literal('obsolete'),
+      ],
       { default: 'open' },
     ),
     entityType: Type.Optional(EntityTypeSchema),
@@ -61,8 +67,19 @@ export type ReviewQuery = Static<typeof ReviewQuery>;
 
 export const DecisionBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('confirm'), Type.Literal('split')]),
+    /**
+     * confirm / split a pair (confirm merges a conflict); dismiss a single-record item (an unplaced record kept
+     * as a source record only, a household confirmed to have no head in the platform); choose a household's
+     * head (`personId`).
+     */
+    decision: Type.Union([
+      Type.Literal('confirm'),
+      Type.Literal('split'),
+      Type.Literal('dismiss'),
+      Type.Literal('choose'),
+    ]),
     reason: Type.String({ minLength: 2, maxLength: 500, description: '核对依据' }),
+    personId: Type.Optional(Type.Integer({ minimum: 1, description: '选定的户主（decision: choose）' })),
   },
   { additionalProperties: false },
 );
@@ -160,10 +177,27 @@ const RecordView = Type.Object({
 
 export const ReviewOut = Type.Object({
   id: Type.Integer(),
-  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed. */
-  kind: Type.Union([Type.Literal('pair'), Type.Literal('conflict'), Type.Literal('unplaced')]),
-  /** Why a conflict or unplaced item is in the queue. */
+  /**
+   * pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed;
+   * household_head: a household an identity run created whose head could not be linked.
+   */
+  kind: Type.Union([
+    Type.Literal('pair'),
+    Type.Literal('conflict'),
+    Type.Literal('unplaced'),
+    Type.Literal('household_head'),
+  ]),
+  /** Why a conflict, unplaced or household_head item is in the queue. */
   problem: NStr,
+  /** The item is about one record (`left`); there is no second side (`right` is null). */
+  single: Type.Boolean(),
+  /**
+   * What a single-record item offers: the platform buildings (`b:`) or houses (`h:`) an unplaced record's
+   * address comes near, the persons (`p:`, names masked) who could head a household, with why each is listed.
+   */
+  candidates: Type.Array(Type.Object({ ref: Type.String(), label: Type.String(), why: Type.String() })),
+  /** The head a reviewer chose (household_head). */
+  chosenPersonId: NInt,
   /** The merge a confirmed conflict made (undo it like any merge). */
   mergeId: Type.Optional(Type.Integer()),
   status: Type.String(),

@@ -1168,20 +1168,43 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
   async function decide(
     actor: IdentityActor,
     id: number,
-    body: { decision: 'confirm' | 'split'; reason: string },
+    body: { decision: 'confirm' | 'split' | 'dismiss' | 'choose'; reason: string; personId?: number },
   ) {
     return db.transaction().execute(async (trx) => {
       const review = await repo.findReviewInScope(trx, actor.scopePath, id);
       if (!review) throw new AppError('IDENTITY_REVIEW_NOT_FOUND');
       if (review.status === 'obsolete') throw new AppError('IDENTITY_REVIEW_CLOSED');
-      const status = body.decision === 'confirm' ? 'confirmed' : 'split';
-      if (review.kind === 'unplaced' && body.decision === 'confirm')
+      // An unplaced record or a household without its head is one record: it is dismissed (kept as a source
+      // record only; no head in the platform) or, for a head, a person is chosen — never confirmed or split.
+      const single = review.kind === 'unplaced' || review.kind === 'household_head';
+      if (single && (body.decision === 'confirm' || body.decision === 'split'))
         throw new AppError('IDENTITY_REVIEW_NOT_PAIR');
-      // Confirming a conflict merges the platform's two rows of the entity (undoable like any merge).
+      if (
+        (!single && body.decision === 'dismiss') ||
+        (body.decision === 'choose' && (review.kind !== 'household_head' || body.personId === undefined))
+      )
+        throw new AppError('IDENTITY_DECISION_INVALID');
+      // A head already chosen stays until its merge is undone (which reopens the item).
+      if (review.kind === 'household_head' && review.status === 'confirmed')
+        throw new AppError('IDENTITY_REVIEW_DECIDED');
+      const status =
+        body.decision === 'confirm' || body.decision === 'choose'
+          ? 'confirmed'
+          : body.decision === 'split'
+            ? 'split'
+            : 'dismissed';
+      // Confirming a conflict merges the platform's two rows of the entity (undoable like any merge); choosing a
+      // head sets it in a merge too.
       const mergeId =
         review.kind === 'conflict' && status === 'confirmed' && review.status === 'open'
           ? await entities.absorb(trx, actor, review)
-          : null;
+          : body.decision === 'choose'
+            ? await entities.chooseHead(trx, actor, review, body.personId!)
+            : null;
+      const detail =
+        body.decision === 'choose'
+          ? { ...(review.detail ?? {}), personId: body.personId!, mergeId }
+          : (review.detail ?? null);
       const row = await trx
         .updateTable('identity_review')
         .set({
@@ -1190,6 +1213,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           decided_by: actor.username,
           decided_at: new Date(),
           updated_at: new Date(),
+          detail: detail === null ? null : JSON.stringify(detail),
         })
         .where('id', '=', id)
         .returningAll()
@@ -1204,6 +1228,7 @@ export function createIdentityService(database: Database, cipher: FieldCipher) {
           left: review.left_ref,
           right: review.right_ref,
           was: review.status,
+          ...(body.personId === undefined ? {} : { personId: body.personId }),
           ...(mergeId === null ? {} : { mergeId }),
         },
       });

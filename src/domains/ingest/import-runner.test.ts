@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import { makeIdNumber } from '../../lib/id-number.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { CopyValue } from '../../platform/db/copy-format.ts';
+import type { BulkSession } from '../../platform/db/index.ts';
 import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { fileReleased } from '../../testing/open-files.ts';
 import { createTestDatabase, describeEachBackend } from '../../testing/test-context.ts';
@@ -14,6 +15,7 @@ import { commandLineActor } from './import-actor.ts';
 import { type ImportOptions, runImport } from './import-runner.ts';
 import { STAGED_COLUMNS, upsertBatch } from './ingest.repository.ts';
 import { IngestFileError } from './ingest-errors.ts';
+import { danglingSourcePlaces } from './ingest-fixture.testing.ts';
 import { type Figure, measure, measureAll, rulesFor } from './quality.ts';
 
 const TODAY = new Date('2026-11-30T00:00:00Z');
@@ -54,6 +56,17 @@ const BAD_ROWS = [
   row('B3', '孙八', '男', '1960-04-05', `${id1.slice(0, 17)}${id1[17] === '0' ? '1' : '0'}`, '', ''),
   row('B4', '周九', '男', '1980-13-40', '', '12345', ''),
 ];
+
+/** The session, noting the table of every COPY made through it. */
+function recordingCopies(session: BulkSession, tables: string[]): BulkSession {
+  return {
+    ...session,
+    copy(table, columns, rows) {
+      tables.push(table);
+      return session.copy(table, columns, rows);
+    },
+  };
+}
 
 function options(file: string, extra: Partial<ImportOptions> = {}): ImportOptions {
   return {
@@ -464,15 +477,18 @@ describeEachBackend(
         const r = { ...a1, ...over } as Record<string, unknown>;
         return STAGED_COLUMNS.map((c) => r[c] as CopyValue);
       };
-      // As if the batch had looked its keys up (none stored) before another import stored A1.
+      // As if the batch had looked its keys up (none stored) before another import stored A1: the COPY straight
+      // into source_person stops on the unique key, and the same rows go through the staged upsert.
+      const copiedInto: string[] = [];
       const written = await database.bulk((session) =>
         upsertBatch(
-          session,
+          recordingCopies(session, copiedInto),
           [asRow({ name: '张建华', row_hash: 'changed' }), asRow({ source_key: 'Z1', row_hash: 'z1' })],
           { keysAreNew: true },
         ),
       );
       expect(written).toEqual({ inserted: 1, updated: 1 });
+      expect(copiedInto).toEqual(['source_person', 'ingest_stage_person']);
       const rows = await database.db
         .selectFrom('source_person')
         .select(['source_key', 'name'])
@@ -486,6 +502,48 @@ describeEachBackend(
         { source_key: 'A4', name: '赵六' },
         { source_key: 'Z1', name: '张建国' },
       ]);
+    });
+
+    it('a batch of keys new to the source is copied straight into source_person, without a staging table', async () => {
+      const { database, cipher } = ctx();
+      const file = write([HEADER, ...GOOD_ROWS].join('\n'));
+      await runImport(database, cipher, options(file, { source: 'straight' }));
+      const a1 = await database.db
+        .selectFrom('source_person')
+        .select([...STAGED_COLUMNS])
+        .where('source', '=', 'straight')
+        .where('source_key', '=', 'A1')
+        .executeTakeFirstOrThrow();
+      const fresh = ['N1', 'N2', 'N3'].map((key) =>
+        STAGED_COLUMNS.map((c) => ({ ...a1, source_key: key, row_hash: key })[c] as CopyValue),
+      );
+      const copiedInto: string[] = [];
+      const written = await database.bulk((session) =>
+        upsertBatch(recordingCopies(session, copiedInto), fresh, { keysAreNew: true }),
+      );
+      expect(written).toEqual({ inserted: 3, updated: 0 });
+      expect(copiedInto).toEqual(['source_person']);
+      const stored = await database.db
+        .selectFrom('source_person')
+        .select(['source_key', 'name', 'id_number_hash'])
+        .where('source', '=', 'straight')
+        .where('source_key', 'like', 'N%')
+        .orderBy('source_key')
+        .execute();
+      expect(stored.map((r) => [r.source_key, r.name])).toEqual([
+        ['N1', a1.name],
+        ['N2', a1.name],
+        ['N3', a1.name],
+      ]);
+      expect(
+        stored.every((r) => Buffer.from(r.id_number_hash!).equals(Buffer.from(a1.id_number_hash!))),
+      ).toBe(true);
+    });
+
+    it('after every import above, each placed source record points at an existing building and its grid', async () => {
+      const { placed, dangling } = await danglingSourcePlaces(ctx().database.db);
+      expect(placed).toBeGreaterThan(0);
+      expect(dangling).toEqual([]);
     });
   },
 );

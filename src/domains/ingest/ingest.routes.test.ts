@@ -5,6 +5,7 @@ import { makeIdNumber } from '../../lib/id-number.ts';
 import { MINI, seedMiniDistrict } from '../../testing/fixtures.ts';
 import { authed, login } from '../../testing/http.ts';
 import { createTestApp, describeEachBackend } from '../../testing/test-context.ts';
+import { danglingSourcePlaces } from './ingest-fixture.testing.ts';
 
 const id1 = makeIdNumber('330192', '1960-04-05', 11);
 const id2 = makeIdNumber('330192', '1975-12-01', 22);
@@ -148,6 +149,7 @@ describeEachBackend(
         payload: { source: 'police' },
       });
       expect(re.json()).toEqual({ checked: 1, reimported: 1, stillFailing: 0 });
+      expect((await danglingSourcePlaces(ctx().database.db)).dangling).toEqual([]);
       // The figures follow the re-imported row: its ID number is valid now, and it has no address.
       expect(await figure('id_number', 'validity')).toMatchObject({ checked: 3, passed: 3 });
       expect(await figure('address', 'completeness')).toMatchObject({ checked: 3, passed: 2 });

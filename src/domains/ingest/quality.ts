@@ -32,6 +32,9 @@ const PRESENT: Record<QualityField, string> = {
   record_date: 'record_date',
 };
 
+/** The columns of PRESENT whose values (not only whether they are filled) the figures of measureAll read. */
+const READ_BY_VALUE = new Set(['id_number_hash', 'record_date']);
+
 export interface QualityRule {
   field: string;
   dimension: Dimension;
@@ -217,6 +220,16 @@ export async function measureAll(
   if (rules.length === 0) return [];
   const tuple = (t: string) =>
     sql`concat_ws(chr(31), coalesce(${sql.ref(`${t}.birth_date`)}::text, chr(1)), coalesce(${sql.ref(`${t}.name`)}, chr(1)), coalesce(${sql.ref(`${t}.sex`)}::text, chr(1)))`;
+  // Only what the figures read, and a filled-in flag rather than the value where only that matters (the ciphers
+  // among them): the window over the ID numbers sorts these rows, and whole records made that sort spill far more
+  // (72,575 records, CPU: in-memory PGlite 1.3–1.6 s → 0.55–0.7 s, with a data directory 0.42–0.48 → 0.26–0.30 s,
+  // PostgreSQL's backend 0.48–0.50 → 0.39–0.44 s).
+  // A flag is true or NULL (x OR NULL), so the conditions test it with IS NULL as they would the value.
+  const present = [...new Set(Object.values(PRESENT))].map((c) =>
+    READ_BY_VALUE.has(c)
+      ? sql.ref(`sp.${c}`)
+      : sql`(${sql.ref(`sp.${c}`)} IS NOT NULL OR NULL) AS ${sql.ref(c)}`,
+  );
   const selections = rules.flatMap((rule, i) => {
     const c = flatConditions(rule, today);
     const out = [
@@ -230,7 +243,7 @@ export async function measureAll(
   });
   const result = await sql<Record<string, number>>`
     WITH mine AS (
-      SELECT sp.*, ${tuple('sp')} AS tuple,
+      SELECT ${sql.join(present)}, sp.building_id, ${tuple('sp')} AS tuple,
         count(*) OVER (PARTITION BY sp.id_number_hash) AS same_id
       FROM source_person sp WHERE sp.source = ${source}),
     others AS (

@@ -1132,7 +1132,8 @@ export interface IdentityReviewTable {
   id: Generated<number>;
   left_ref: string;
   right_ref: string;
-  status: Generated<'open' | 'confirmed' | 'split' | 'obsolete'>;
+  /** dismissed (migration 0037): an unplaced record kept as a source record only, a household with no head. */
+  status: Generated<'open' | 'confirmed' | 'split' | 'obsolete' | 'dismissed'>;
   run_id: number;
   match_probability: number;
   match_weight: number;
@@ -1144,10 +1145,26 @@ export interface IdentityReviewTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   entity_type: Generated<IdentityEntityType>;
-  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: a register-only cluster. */
-  kind: Generated<'pair' | 'conflict' | 'unplaced'>;
-  /** Why a conflict or unplaced item is in the queue. */
+  /**
+   * pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: a register-only cluster;
+   * household_head: a created household whose head could not be linked (migration 0037).
+   */
+  kind: Generated<IdentityReviewKind>;
+  /** Why a conflict, unplaced or household_head item is in the queue. */
   problem: string | null;
+  /** The candidates considered, and the decision's outcome (migration 0037; null on older rows). */
+  detail: Json<IdentityReviewDetail> | null;
+}
+
+export type IdentityReviewKind = 'pair' | 'conflict' | 'unplaced' | 'household_head';
+
+/** What a single-record review item is about (identity_review.detail). */
+export interface IdentityReviewDetail {
+  /** Buildings or houses an unplaced record could go to; persons who could head a household. */
+  candidates?: { ref: string; label: string; why: string }[];
+  /** The head a reviewer chose, and the merge that set them. */
+  personId?: number | null;
+  mergeId?: number | null;
 }
 
 export type GoldenField = 'name' | 'sex' | 'birth_date' | 'id_number' | 'phone' | 'address';

@@ -254,8 +254,28 @@ export const errors = {
   },
   IDENTITY_REVIEW_NOT_PAIR: {
     status: 409,
-    zh: '该项是无法落位的登记记录，不能确认为同一实体；请补全登记后重新识别',
-    en: 'This item is a register record that could not be placed, not a pair; complete the register and run again',
+    zh: '该项是单条记录（无法落位的登记记录或待定户主的户），不是记录对，不能确认或拆分',
+    en: 'This item is about one record (a register record not placed, or a household without its head), not a pair: it cannot be confirmed or split',
+  },
+  IDENTITY_DECISION_INVALID: {
+    status: 400,
+    zh: '该核对项不支持此处理方式（不予落位只用于无法落位的记录，选定户主需指定候选人员）',
+    en: 'This decision does not fit the item (dismiss is for records not placed and households without a head; choose needs a candidate person)',
+  },
+  IDENTITY_HEAD_NOT_CANDIDATE: {
+    status: 400,
+    zh: '该人员不是该户的候选户主（需为候选人员或同一房屋的居民）',
+    en: 'The person is not a candidate head of the household (a candidate, or a resident of its house)',
+  },
+  IDENTITY_REVIEW_DECIDED: {
+    status: 409,
+    zh: '该户已选定户主；如需更改，请先撤销选定户主的合并',
+    en: 'A head has been chosen for this household; undo that merge to choose again',
+  },
+  IDENTITY_HEAD_TAKEN: {
+    status: 409,
+    zh: '该人员已是其他户的户主或属于其他户',
+    en: 'The person already heads or belongs to another household',
   },
   IDENTITY_ENTITY_IN_USE: {
     status: 409,

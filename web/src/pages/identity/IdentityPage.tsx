@@ -11,13 +11,14 @@ import {
   InputNumber,
   Progress,
   Segmented,
+  Select,
   Space,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { type Account, api, errorText } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
@@ -62,16 +63,31 @@ interface Evidence {
   weight: number;
 }
 
+interface Candidate {
+  /** b:<building id>, h:<house id> or p:<person id>. */
+  ref: string;
+  label: string;
+  why: string;
+}
+
 interface Review {
   id: number;
-  /** pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed. */
-  kind: 'pair' | 'conflict' | 'unplaced';
+  /**
+   * pair: an uncertain pair; conflict: two platform rows of one entity; unplaced: register records not placed;
+   * household_head: a created household whose head could not be linked.
+   */
+  kind: 'pair' | 'conflict' | 'unplaced' | 'household_head';
   problem: string | null;
+  /** The item is about one record (`left`); there is no second side. */
+  single: boolean;
+  candidates: Candidate[];
   matchProbability: number;
   evidence: Evidence[];
   left: RecordView | null;
   right: RecordView | null;
 }
+
+type Decision = 'confirm' | 'split' | 'dismiss' | 'choose';
 
 /** A house's, household's or organisation's golden record: the person's shape without import runs. */
 interface EntityGolden {
@@ -208,15 +224,20 @@ function ReviewCard({
   const lang = useLang();
   const { message } = App.useApp();
   const [reason, setReason] = useState('');
-  const decide = async (decision: 'confirm' | 'split') => {
+  const [head, setHead] = useState<number | null>(null);
+  const decide = async (decision: Decision) => {
     if (reason.trim().length < 2) {
       message.warning(t('identityReasonRequired'));
+      return;
+    }
+    if (decision === 'choose' && head === null) {
+      message.warning(t('identityHeadRequired'));
       return;
     }
     try {
       await api(`/api/identity/reviews/${review.id}/decision`, {
         method: 'POST',
-        body: { decision, reason: reason.trim() },
+        body: { decision, reason: reason.trim(), ...(decision === 'choose' ? { personId: head } : {}) },
       });
       message.success(t('identityDecided'));
       onDone();
@@ -225,6 +246,11 @@ function ReviewCard({
     }
   };
   const sexLabel = (s: string | null) => (s === '1' ? '男' : s === '2' ? '女' : (s ?? ''));
+  const cell = (r: RecordView | null, key: keyof RecordView) =>
+    key === 'sex' ? sexLabel(r?.sex ?? null) : (r?.[key] ?? '—');
+  // A single-record item shows its one record; the fields it has no value for are left out.
+  const rows = ROWS.filter(([key]) => !review.single || review.left?.[key]);
+  const persons = review.candidates.filter((c) => c.ref.startsWith('p:'));
   return (
     <Card
       size="small"
@@ -232,11 +258,17 @@ function ReviewCard({
       title={
         review.kind === 'pair'
           ? t('identityProbability', { p: review.matchProbability.toFixed(3) })
-          : t(review.kind === 'conflict' ? 'identityConflict' : 'identityUnplaced')
+          : t(
+              review.kind === 'conflict'
+                ? 'identityConflict'
+                : review.kind === 'household_head'
+                  ? 'identityHouseholdHead'
+                  : 'identityUnplaced',
+            )
       }
     >
       {review.problem && (
-        <Alert type="warning" showIcon message={review.problem} style={{ marginBottom: 12 }} />
+        <Alert type="warning" showIcon title={review.problem} style={{ marginBottom: 12 }} />
       )}
       <Flex gap={16} wrap>
         <Table
@@ -244,41 +276,69 @@ function ReviewCard({
           style={{ flex: '1 1 360px' }}
           rowKey="key"
           pagination={false}
-          dataSource={ROWS.map(([key, label]) => ({
+          data-testid="identity-review-records"
+          dataSource={rows.map(([key, label]) => ({
             key,
             label: t(label),
-            left: key === 'sex' ? sexLabel(review.left?.sex ?? null) : (review.left?.[key] ?? '—'),
-            right: key === 'sex' ? sexLabel(review.right?.sex ?? null) : (review.right?.[key] ?? '—'),
+            left: cell(review.left, key),
+            right: cell(review.right, key),
           }))}
           columns={[
             { title: t('identityField'), dataIndex: 'label' },
-            { title: t('identityLeft'), dataIndex: 'left' },
-            { title: t('identityRight'), dataIndex: 'right' },
+            { title: t(review.single ? 'identityRecord' : 'identityLeft'), dataIndex: 'left' },
+            ...(review.single ? [] : [{ title: t('identityRight'), dataIndex: 'right' }]),
           ]}
         />
-        <Table<Evidence>
-          size="small"
-          style={{ flex: '1 1 280px' }}
-          rowKey="comparison"
-          pagination={false}
-          dataSource={review.evidence}
-          columns={[
-            { title: t('identityEvidence'), dataIndex: 'comparison' },
-            { title: t('identityLevel'), dataIndex: 'level' },
-            {
-              title: t('identityWeight'),
-              dataIndex: 'weight',
-              render: (w: number) => (
-                <Typography.Text type={w > 0 ? 'success' : w < 0 ? 'danger' : undefined}>
-                  {w.toFixed(2)}
+        {review.single ? (
+          <Flex vertical gap={4} style={{ flex: '1 1 280px' }} data-testid="identity-candidates">
+            <Typography.Text strong>
+              {t(review.kind === 'household_head' ? 'identityHeadCandidates' : 'identityPlaceCandidates')}
+            </Typography.Text>
+            {review.candidates.length === 0 ? (
+              <Typography.Text type="secondary">{t('identityNoCandidates')}</Typography.Text>
+            ) : (
+              review.candidates.map((c) => (
+                <Typography.Text key={c.ref}>
+                  {c.label} <Tag>{t(`identity_why_${c.why}` as MessageKey)}</Tag>
                 </Typography.Text>
-              ),
-            },
-          ]}
-        />
+              ))
+            )}
+          </Flex>
+        ) : (
+          <Table<Evidence>
+            size="small"
+            style={{ flex: '1 1 280px' }}
+            rowKey="comparison"
+            pagination={false}
+            dataSource={review.evidence}
+            columns={[
+              { title: t('identityEvidence'), dataIndex: 'comparison' },
+              { title: t('identityLevel'), dataIndex: 'level' },
+              {
+                title: t('identityWeight'),
+                dataIndex: 'weight',
+                render: (w: number) => (
+                  <Typography.Text type={w > 0 ? 'success' : w < 0 ? 'danger' : undefined}>
+                    {w.toFixed(2)}
+                  </Typography.Text>
+                ),
+              },
+            ]}
+          />
+        )}
       </Flex>
       {canReview && (
         <Space.Compact style={{ width: '100%', marginTop: 12 }}>
+          {review.kind === 'household_head' && (
+            <Select<number>
+              placeholder={t('identityChooseHead')}
+              value={head ?? undefined}
+              onChange={setHead}
+              style={{ minWidth: 200 }}
+              data-testid="identity-head"
+              options={persons.map((c) => ({ value: Number(c.ref.slice(2)), label: c.label }))}
+            />
+          )}
           <Input
             placeholder={t('identityReason')}
             value={reason}
@@ -286,14 +346,25 @@ function ReviewCard({
             onChange={(e) => setReason(e.target.value)}
             data-testid="identity-reason"
           />
-          {review.kind !== 'unplaced' && (
+          {review.kind === 'household_head' && (
+            <Button type="primary" onClick={() => decide('choose')} data-testid="identity-choose">
+              {t('identityChoose')}
+            </Button>
+          )}
+          {!review.single && (
             <Button onClick={() => decide('confirm')} data-testid="identity-confirm">
               {t(review.kind === 'conflict' ? 'identityMergeConflict' : 'identityConfirm')}
             </Button>
           )}
-          <Button danger onClick={() => decide('split')} data-testid="identity-split">
-            {t('identitySplit')}
-          </Button>
+          {review.single ? (
+            <Button danger onClick={() => decide('dismiss')} data-testid="identity-dismiss">
+              {t(review.kind === 'household_head' ? 'identityNoHead' : 'identityDismiss')}
+            </Button>
+          ) : (
+            <Button danger onClick={() => decide('split')} data-testid="identity-split">
+              {t('identitySplit')}
+            </Button>
+          )}
         </Space.Compact>
       )}
     </Card>
@@ -337,6 +408,20 @@ function GoldenTab({
   const lang = useLang();
   const { message } = App.useApp();
   const [input, setInput] = useState<number | null>(shownId);
+  // The address decides what is shown: back, forward or a link changes it, and the input follows — but not when
+  // the change is the one this input asked for: navigations render as transitions, and on a slow machine the
+  // user may already be typing the next id when the last one renders. Back and forward are also heard directly:
+  // stepping back before the record asked for has rendered leaves the id the same for React, not the input.
+  const requested = useRef(shownId);
+  useEffect(() => {
+    if (shownId !== requested.current) setInput(shownId);
+    requested.current = shownId;
+  }, [shownId]);
+  useEffect(() => {
+    const onPop = () => setInput(Number(new URLSearchParams(window.location.search).get('id')) || null);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
   const personId = shownId;
   const [undoReason, setUndoReason] = useState('');
   const isPerson = entityType === 'person';
@@ -378,7 +463,13 @@ function GoldenTab({
           onChange={(v) => setInput(v)}
           data-testid="identity-person-id"
         />
-        <Button onClick={() => onShow(input)} data-testid="identity-show">
+        <Button
+          onClick={() => {
+            requested.current = input;
+            onShow(input);
+          }}
+          data-testid="identity-show"
+        >
           {t('identityShow')}
         </Button>
       </Space.Compact>
@@ -483,7 +574,14 @@ export function IdentityPage({ account }: { account: Account }) {
   const tabParam = params.get('tab');
   const tab = tabParam && TABS.includes(tabParam as (typeof TABS)[number]) ? tabParam : 'runs';
   const shownId = Number(params.get('id')) || null;
-  const setView = (type: EntityType, nextTab: string, id: number | null) => {
+  // A change starts from the address as it is now, not as this render saw it: navigations are transitions, so a
+  // second click before the first has rendered (组织, then a tab at once) would otherwise build on the stale view
+  // and drop the type — the page fell back to 居民 on a busy machine.
+  const setView = (change: { type?: EntityType; tab?: string; id?: number | null }) => {
+    const now = new URLSearchParams(window.location.search);
+    const type = change.type ?? now.get('type') ?? 'person';
+    const nextTab = change.tab ?? now.get('tab') ?? 'runs';
+    const id = change.id === undefined ? now.get('id') : change.id;
     const next = new URLSearchParams();
     if (type !== 'person') next.set('type', type);
     if (nextTab !== 'runs') next.set('tab', nextTab);
@@ -502,7 +600,7 @@ export function IdentityPage({ account }: { account: Account }) {
         <Typography.Text>{t('identityEntityType')}</Typography.Text>
         <Segmented<EntityType>
           value={entityType}
-          onChange={(type) => setView(type, 'runs', null)}
+          onChange={(type) => setView({ type, tab: 'runs', id: null })}
           data-testid="identity-entity-type"
           options={ENTITY_TYPES.map((x) => ({ value: x, label: t(`identity_t_${x}` as MessageKey) }))}
         />
@@ -511,7 +609,7 @@ export function IdentityPage({ account }: { account: Account }) {
       <Tabs
         key={entityType}
         activeKey={tab}
-        onChange={(key) => setView(entityType, key, shownId)}
+        onChange={(key) => setView({ tab: key })}
         items={[
           {
             key: 'runs',
@@ -531,7 +629,7 @@ export function IdentityPage({ account }: { account: Account }) {
                 canUndo={canRun}
                 entityType={entityType}
                 shownId={shownId}
-                onShow={(id) => setView(entityType, 'golden', id)}
+                onShow={(id) => setView({ tab: 'golden', id })}
               />
             ),
           },
