@@ -278,20 +278,16 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
       const q = request.query as SimilarQuery;
       const place = { lng: q.lng ?? null, lat: q.lat ?? null, address: q.address ?? null };
       const units = await service.unitsOf(database.db, viewer);
-      const candidates = (
-        await findOpenOrdersNear(database.db, place, 600, new Date(Date.now() - 30 * 86_400_000), 300)
-      ).map((c) => ({ ...c, id: Number(c.id) }));
+      const candidates = await findOpenOrdersNear(
+        database.db,
+        place,
+        600,
+        new Date(Date.now() - 30 * 86_400_000),
+        300,
+      );
       const ranked = rankCandidates(
         { description: q.text, ...place, categoryCode: null, at: new Date() },
-        candidates.map((c) => ({
-          id: c.id,
-          description: c.description,
-          lng: c.lng,
-          lat: c.lat,
-          address: c.address,
-          categoryCode: c.category_code,
-          receivedAt: new Date(c.received_at),
-        })),
+        candidates,
       ).slice(0, q.limit * 3);
       const items = [];
       for (const r of ranked) {
