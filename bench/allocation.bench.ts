@@ -7,7 +7,7 @@
 import { allocate } from '../src/lib/allocation/allocate.ts';
 import type { AllocationProblem } from '../src/lib/allocation/problem.ts';
 import { tradeOffCurve } from '../src/lib/allocation/trade-off.ts';
-import { seededRandom } from '../src/lib/location/seeded-random.ts';
+import { seededRandom } from '../src/lib/random/seeded.ts';
 
 function district(residents: number, communities: number, distinctScores: boolean): AllocationProblem {
   const rnd = seededRandom(20261130);

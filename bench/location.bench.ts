@@ -5,7 +5,7 @@
 // the other three models at smaller sizes follow.
 import { solveLocation } from '../src/lib/location/location.ts';
 import type { LocationModel, LocationProblem, LocationResult } from '../src/lib/location/problem.ts';
-import { seededRandom } from '../src/lib/location/seeded-random.ts';
+import { seededRandom } from '../src/lib/random/seeded.ts';
 
 function district(nDemand: number, nSites: number, seed: number, clustered: boolean): LocationProblem {
   const rnd = seededRandom(seed);

@@ -17,8 +17,9 @@
 import { categoryMonthWeights, HOURS } from '../src/domains/demo/request-history.ts';
 import type { CategoryCatalog, CategoryRule } from '../src/domains/requests/category-catalog.ts';
 import { dispatchClocks, NORMAL_RESPONSE, URGENT_RESPONSE } from '../src/domains/requests/order-clocks.ts';
-import { firstFreeOrderId, loadOrderHistory, seededUniform } from '../src/domains/requests/order-history.ts';
+import { firstFreeOrderId, loadOrderHistory } from '../src/domains/requests/order-history.ts';
 import type { DeadlineRule, WorkCalendar } from '../src/lib/calendar/working-time.ts';
+import { seededRandom } from '../src/lib/random/seeded.ts';
 import type { FieldCipher } from '../src/platform/crypto/field-cipher.ts';
 import type { Database } from '../src/platform/db/index.ts';
 
@@ -97,7 +98,7 @@ export async function seedOrders(
     now: o.now,
     full: false,
   });
-  const rand = seededUniform(o.seed);
+  const rand = seededRandom(o.seed);
   const firstMs = Date.parse(`${o.firstDay}T00:00:00Z`) - CHINA_MS;
   // Units differ: each department, utility and street is late more or less often than the average (× 0.4–2.2),
   // so that the ranking has something to rank.

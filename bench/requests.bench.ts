@@ -24,8 +24,9 @@ import { loadDemo } from '../src/domains/demo/index.ts';
 import { generateRequestHistory } from '../src/domains/demo/request-history.ts';
 import { requestCategoryCatalog } from '../src/domains/requests/category-source.ts';
 import { rebuildRollup } from '../src/domains/requests/evaluation.repository.ts';
-import { type HistoricRequest, seededUniform } from '../src/domains/requests/order-history.ts';
+import type { HistoricRequest } from '../src/domains/requests/order-history.ts';
 import { createWorkCalendar } from '../src/lib/calendar/working-time.ts';
+import { seededRandom } from '../src/lib/random/seeded.ts';
 import { createFieldCipher } from '../src/platform/crypto/field-cipher.ts';
 import { type Backend, type Database, migrate, openDatabase } from '../src/platform/db/index.ts';
 import { authed, login } from '../src/testing/http.ts';
@@ -202,7 +203,7 @@ async function bareInsert(database: Database, places: Place[], n: number) {
 /** Points spread over the district's grids (inside each polygon), so that load is not one street corner. */
 async function spreadPoints(database: Database, n: number): Promise<Array<{ lng: number; lat: number }>> {
   const grids = await database.db.selectFrom('grid').select(['boundary']).execute();
-  const rand = seededUniform(SEED + 7);
+  const rand = seededRandom(SEED + 7);
   const out: Array<{ lng: number; lat: number }> = [];
   while (out.length < n) {
     const g = grids[out.length % grids.length]!;
@@ -257,7 +258,7 @@ export async function throughput(
   const points = await spreadPoints(database, 5000);
   // Long enough to be a sustained rate (tens of seconds at the target), not a burst: REQUESTS_BENCH_SUBMISSIONS.
   const n = Number(process.env['REQUESTS_BENCH_SUBMISSIONS'] ?? (backend === 'postgres' ? 20_000 : 4_000));
-  const rand = seededUniform(SEED);
+  const rand = seededRandom(SEED);
   const bodies = Array.from({ length: n }, (_, i) => {
     const p = points[Math.floor(rand() * points.length)]!;
     const [code, text] = PROBLEMS[Math.floor(rand() * PROBLEMS.length)]!;

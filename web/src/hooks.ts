@@ -134,3 +134,24 @@ export function useServerPaging(options: { pageSize?: number; sizeChanger?: bool
   });
   return { page: state.page, pageSize: state.pageSize, restart, pagination };
 }
+
+/**
+ * A form's send: `busy` while `run` awaits it, `error` what the last run threw (null from the start of a run), so
+ * that every form shows its spinner and its refusal the same way.
+ */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (send: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await send();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}

@@ -12,7 +12,15 @@ import {
 } from '../../lib/allocation/problem.ts';
 import { tradeOffCurve } from '../../lib/allocation/trade-off.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { type CellParse, numbers, parseColumn, printJson, readTable, texts } from './csv-input.ts';
+import {
+  type CellParse,
+  numberOption,
+  numbers,
+  parseColumn,
+  printJson,
+  readTable,
+  texts,
+} from './csv-input.ts';
 import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface AllocateOptions {
@@ -28,13 +36,6 @@ interface AllocateOptions {
   integer?: boolean;
   curve?: string;
   timeLimit: string;
-}
-
-function numberOption(value: string, option: string, check: (v: number) => boolean, rule: string) {
-  const v = Number(value);
-  if (value.trim() === '' || !check(v))
-    throw new CliError(`${option} must be ${rule}, got "${value}"`, EXIT.USAGE);
-  return v;
 }
 
 /** The option of an engine field: minShare is --min-share. */

@@ -20,7 +20,7 @@ import {
   trainTextClassifier,
 } from '../../lib/classify/index.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { printJson } from './csv-input.ts';
+import { columnList, printJson } from './csv-input.ts';
 
 interface Table {
   file: string;
@@ -102,15 +102,6 @@ function columnIndex(table: Table, name: string, option: string): number {
       EXIT.USAGE,
     );
   return i;
-}
-
-function columnList(value: string, option: string): string[] {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (names.length === 0) throw new CliError(`${option} needs at least one column name`, EXIT.USAGE);
-  return names;
 }
 
 /** Labelled texts of a table; rows with an empty label are left out and reported (line numbers). */

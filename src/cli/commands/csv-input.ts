@@ -112,3 +112,42 @@ export function cellError(
 export function printJson(value: unknown) {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** The column names an option lists, comma-separated (`--inputs staff,budget`); none is a usage error. */
+export function columnList(value: string, option: string): string[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 0) throw new CliError(`${option} needs at least one column name`, EXIT.USAGE);
+  return names;
+}
+
+/**
+ * A number option that must pass `check` (`rule` says what it must be, for the usage error); an option not given
+ * (undefined) stays undefined.
+ */
+export function numberOption(
+  value: string,
+  option: string,
+  check: (v: number) => boolean,
+  rule: string,
+): number;
+export function numberOption(
+  value: string | undefined,
+  option: string,
+  check: (v: number) => boolean,
+  rule: string,
+): number | undefined;
+export function numberOption(
+  value: string | undefined,
+  option: string,
+  check: (v: number) => boolean,
+  rule: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || !check(v))
+    throw new CliError(`${option} must be ${rule}, got "${value}"`, EXIT.USAGE);
+  return v;
+}

@@ -3,9 +3,8 @@
 import { type Command, Option } from 'commander';
 import { type DeaModel, type DeaOrientation, runDea } from '../../lib/dea/dea.ts';
 import { DeaDataError, type DeaProblem, validateDeaData } from '../../lib/dea/dea-data.ts';
-import { CliError, EXIT } from '../exit-codes.ts';
 import { progressBar } from '../progress.ts';
-import { numbers, printJson, readTable, texts } from './csv-input.ts';
+import { columnList, numbers, printJson, readTable, texts } from './csv-input.ts';
 import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface DeaCommandOptions {
@@ -16,15 +15,6 @@ interface DeaCommandOptions {
   model: DeaModel;
   orientation: DeaOrientation;
   superEfficiency?: boolean;
-}
-
-function columnList(value: string, option: string): string[] {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (names.length === 0) throw new CliError(`${option} needs at least one column name`, EXIT.USAGE);
-  return names;
 }
 
 export function registerDeaCommand(program: Command) {

@@ -13,7 +13,16 @@ import {
   validateLocationProblem,
 } from '../../lib/location/problem.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { type CellParse, hasColumn, numbers, parseColumn, printJson, readTable, texts } from './csv-input.ts';
+import {
+  type CellParse,
+  hasColumn,
+  numberOption,
+  numbers,
+  parseColumn,
+  printJson,
+  readTable,
+  texts,
+} from './csv-input.ts';
 import { type InputProblem, InputProblems } from './input-problems.ts';
 
 interface PlanOptions {
@@ -35,19 +44,6 @@ interface PlanOptions {
 
 const TRUE_FLAGS = new Set(['1', 'true', 'yes', 'y', 't', '是']);
 const FALSE_FLAGS = new Set(['', '0', 'false', 'no', 'n', 'f', '否']);
-
-function numberOption(
-  value: string | undefined,
-  option: string,
-  check: (v: number) => boolean,
-  rule: string,
-) {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === '' || !check(v))
-    throw new CliError(`${option} must be ${rule}, got "${value}"`, EXIT.USAGE);
-  return v;
-}
 
 /** Coordinate columns and metric: explicit --x/--y or --lat/--lng, else x/y or lat/lng(lon) found in both files. */
 function coordinates(opts: PlanOptions, demand: CsvTable, sites: CsvTable) {

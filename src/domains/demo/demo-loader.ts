@@ -1,5 +1,6 @@
 // Generates the demo district and loads it with COPY in one transaction, so an interrupted load leaves nothing.
 import { maskIdNumber, maskPhone } from '../../lib/masking.ts';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
@@ -8,7 +9,6 @@ import { seedDemoProfiles } from '../profiles/index.ts';
 import { DEMO_DISTRICT, type DemoLayout, type DemoSize, generateLayout } from './district-layout.ts';
 import { generatePopulation, type Population } from './population.ts';
 import { generateProviderCredentials, type ProviderCredentials } from './provider-credentials.ts';
-import { SeededRandom } from './random.ts';
 import { generateSupply, type Supply } from './services-supply.ts';
 import { type DemoStreetNetwork, generateStreetNetwork } from './street-network.ts';
 import { generateSupplyHistory, type SupplyHistory } from './supply-history.ts';

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 import { generateDemoDistrict } from './demo-loader.ts';
 import type { DemoSize } from './district-layout.ts';
 import type { BuildingRow, HouseRow, PersonRow } from './population.ts';
-import { SeededRandom } from './random.ts';
 
 export interface DepartmentExport {
   source: string;

@@ -7,7 +7,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { featureCollection, polygon } from '@turf/helpers';
 import union from '@turf/union';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import type { SeededRandom } from './random.ts';
+import type { SeededRandom } from '../../lib/random/seeded.ts';
 
 export type DemoSize = 'small' | 'medium' | 'large';
 

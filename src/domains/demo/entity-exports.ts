@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import { runTsWorkerJob } from '../../platform/worker/ts-worker.ts';
 import { generateDemoDistrict } from './demo-loader.ts';
 import type { DemoSize } from './district-layout.ts';
-import { SeededRandom } from './random.ts';
 
 export type RegisterEntityType = 'house' | 'household' | 'organization';
 

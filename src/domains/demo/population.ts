@@ -3,9 +3,9 @@
 // three-generation homes; elderly people living alone, disabled and low-income residents occur at realistic
 // rates. ID numbers are valid (GB 11643), unique, and agree with sex and birth date.
 import { makeIdNumber } from '../../lib/id-number.ts';
+import type { SeededRandom } from '../../lib/random/seeded.ts';
 import { DEMO_DISTRICT, type DemoGrid, type DemoSize, pointInGrid, pointNear } from './district-layout.ts';
 import { ETHNICITIES, givenNameFor, SURNAMES } from './names.ts';
-import type { SeededRandom } from './random.ts';
 
 export interface BuildingRow {
   id: number;

@@ -2,7 +2,7 @@
 // serves, what it charges and its licences with their validity. Most licences are valid, some run out within two
 // months and a few have lapsed, so the demo's rankings show eligible providers beside blocked ones with the reason.
 // A seeded generator of its own, so that adding these leaves every other part of the demo district unchanged.
-import { SeededRandom } from './random.ts';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import type { OrganizationRow, ProviderRow } from './services-supply.ts';
 
 export interface QualificationRow {

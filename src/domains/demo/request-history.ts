@@ -10,8 +10,8 @@
 // Seasonality follows a city south of the Huai river with district heating (heating in winter, noise, water
 // pressure and mosquitoes in summer, typhoon branches in late summer).
 
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import { REQUEST_CATEGORIES, type RequestCategory, requestCategoryByName } from '../requests/categories.ts';
-import { SeededRandom } from './random.ts';
 
 export type RequestChannel = 'hotline' | 'app' | 'wechat' | 'grid_patrol';
 

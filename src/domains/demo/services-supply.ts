@@ -3,6 +3,8 @@
 // ones per grid (a grid cell is about 390 m across, so one facility in it serves most of the cell within 300 m),
 // and block facilities per residential compound. Two gaps are left on purpose so that coverage analysis has
 // something to find; `serviceGaps` names them and the grids they affect.
+
+import type { SeededRandom } from '../../lib/random/seeded.ts';
 import { makeUscc } from '../../lib/uscc.ts';
 import {
   DEMO_DISTRICT,
@@ -14,7 +16,6 @@ import {
 } from './district-layout.ts';
 import { givenNameFor, SURNAMES } from './names.ts';
 import type { BuildingRow } from './population.ts';
-import type { SeededRandom } from './random.ts';
 
 export interface FacilityRow {
   id: number;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { haversine } from '../../lib/location/geometry.ts';
 import { buildWalkGraph, nearestWalk, snapToNetwork } from '../../lib/network/walk-network.ts';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import { generateLayout } from './district-layout.ts';
-import { SeededRandom } from './random.ts';
 import { generateStreetNetwork } from './street-network.ts';
 
 describe('demo street network', () => {

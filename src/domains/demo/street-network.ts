@@ -3,8 +3,8 @@
 // its sides. About a third of the lanes are missing, as gated compounds and walls block them in a real district,
 // so walking distances differ from straight lines by varying amounts. Every cell keeps at least one lane.
 import { haversine } from '../../lib/location/geometry.ts';
+import type { SeededRandom } from '../../lib/random/seeded.ts';
 import type { DemoLayout } from './district-layout.ts';
-import type { SeededRandom } from './random.ts';
 
 export interface DemoWalkNode {
   id: number;

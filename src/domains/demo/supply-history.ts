@@ -3,9 +3,10 @@
 // rating). Communities differ in how well they turn budget and staff into services, and providers in price and
 // quality, so efficiency (DEA) has a real spread to find. Deliveries here are caused by a policy (the home-care
 // subsidy) or the community's service plan; those caused by resident requests are added once requests exist.
+
+import type { SeededRandom } from '../../lib/random/seeded.ts';
 import type { DemoLayout } from './district-layout.ts';
 import type { PersonRow } from './population.ts';
-import type { SeededRandom } from './random.ts';
 import type { ProviderRow } from './services-supply.ts';
 
 export interface CommunityResourceRow {

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { likeContains } from '../../lib/like-pattern.ts';
 import { scopeLikePattern } from '../../platform/auth/viewer.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { providersServing } from '../supply/index.ts';
 
 export interface ListWindow {
   scopePath: string;
@@ -108,21 +109,6 @@ export function findFacilityTypes(db: Db) {
 export interface ProviderFilter extends ListWindow {
   q?: string;
   category?: string;
-}
-
-/**
- * Providers serve an area, usually a whole street. A viewer sees those whose area lies inside their scope and
- * those whose area contains it: a community worker needs the providers serving their street.
- */
-function providersServing(db: Db, scopePath: string) {
-  return db
-    .selectFrom('service_provider as s')
-    .where((eb) =>
-      eb.or([
-        eb('s.scope_path', 'like', scopeLikePattern(scopePath)),
-        sql<boolean>`starts_with(${scopePath}, s.scope_path)`,
-      ]),
-    );
 }
 
 export async function countProvidersServing(db: Db, scopePath: string): Promise<number> {

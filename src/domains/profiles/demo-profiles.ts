@@ -2,21 +2,13 @@
 // benefit grants for most (not all) residents who qualify, and a first evaluation so the review queue is not
 // empty. Deterministic: which grant or grade is left out depends on the person id only. The residents left without
 // a grant are exactly the "qualifies but receives nothing" cases the platform exists to find.
+import { hashUniform } from '../../lib/random/seeded.ts';
 import { quickDecide, quickEvaluate } from '../../lib/rules/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { type RunSummary, runProfiles } from './profile-evaluation.ts';
 import { RESIDENT_FIELDS, residentFacts } from './resident-fields.ts';
 import { streamResidents } from './resident-records.repository.ts';
 import { ensureRuleSet } from './rule-set.repository.ts';
-
-/** A stable pseudo-random number in [0, 1) from an id and a salt (murmur3 finaliser: salts are independent). */
-function unit(id: number, salt: number): number {
-  let h = Math.imul(id ^ Math.imul(salt, 0x9e3779b9), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2 ** 32;
-}
 
 /** Share of qualifying residents who receive each benefit in the demo; the rest are the gaps to find. */
 const SERVED_SHARE = 0.85;
@@ -41,8 +33,8 @@ export async function seedDemoProfiles(database: Database, today: string): Promi
   for await (const batch of streamResidents(db, { scopePath: '/', asOf: today, batchSize: 5000 })) {
     for (const r of batch) {
       let extra = r.record.extra;
-      if (r.record.tags?.includes('disabled') && unit(r.id, 1) < GRADED_SHARE) {
-        const grade = 1 + Math.floor(unit(r.id, 2) * 4);
+      if (r.record.tags?.includes('disabled') && hashUniform(r.id, 1) < GRADED_SHARE) {
+        const grade = 1 + Math.floor(hashUniform(r.id, 2) * 4);
         extra = { ...extra, disability_grade: grade };
         gradeRows.push({
           person_id: r.id,
@@ -56,7 +48,7 @@ export async function seedDemoProfiles(database: Database, today: string): Promi
       }
       const d = quickDecide(rules.document, residentFacts({ ...r.record, extra }, today), RESIDENT_FIELDS);
       rules.document.policies.forEach((p, i) => {
-        if (d.statuses[i] !== 'eligible' || unit(r.id, 10 + i) >= SERVED_SHARE) return;
+        if (d.statuses[i] !== 'eligible' || hashUniform(r.id, 10 + i) >= SERVED_SHARE) return;
         grantRows.push({
           person_id: r.id,
           street_code: r.streetCode,

@@ -5,12 +5,13 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { createWorkCalendar } from '../../lib/calendar/working-time.ts';
+import { seededRandom } from '../../lib/random/seeded.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { type GeneratedRequest, generateRequestHistory, type RequestArea } from '../demo/request-history.ts';
 import type { CategoryCatalog } from './category-catalog.ts';
 import { rebuildRollup } from './evaluation.repository.ts';
-import { type HistoricRequest, loadOrderHistory, seededUniform } from './order-history.ts';
+import { type HistoricRequest, loadOrderHistory } from './order-history.ts';
 import type { Channel, WorkOrderService } from './work-orders.service.ts';
 
 interface DemoGrid {
@@ -145,7 +146,7 @@ export async function loadRequestDemo(
     perDay: options.perDay,
     areas: places.areas,
   }).filter((g) => g.receivedAt.getTime() <= now.getTime());
-  const rand = seededUniform(options.seed + 1);
+  const rand = seededRandom(options.seed + 1);
   const requests = generated
     .map((g) => toHistoric(g, places, rand))
     .filter((r): r is HistoricRequest => r !== null);
@@ -170,7 +171,7 @@ export function createLiveArrivals(database: Database, service: WorkOrderService
   let places: DemoPlaces | null = null;
   let queue: GeneratedRequest[] = [];
   let day = 0;
-  const rand = seededUniform(seed);
+  const rand = seededRandom(seed);
   return async function arrive(): Promise<void> {
     places ??= await demoPlaces(database);
     if (places.areas.length === 0) return;

@@ -10,7 +10,7 @@ import { describeDeadline } from '../../lib/calendar/working-time.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
 import type { RequestsContext } from './context.ts';
-import { callerOf } from './requests.routes.ts';
+import { callerOf, idempotencyKeyOf } from './requests.routes.ts';
 import { eventsOf, findOrderByNumber, type OrderRow, unitNames } from './work-orders.repository.ts';
 import { type OrderStatus, open311Status } from './workflow.ts';
 
@@ -304,7 +304,7 @@ export async function open311Routes(app: FastifyInstance, ctx: RequestsContext) 
             phone: body.phone ?? null,
             anonymous: !name && !body.phone,
           },
-          (request.headers['idempotency-key'] as string | undefined) ?? null,
+          idempotencyKeyOf(request),
         );
         reply.status(result.created ? 201 : 200);
         return send(reply, format, 'service_requests', 'request', [

@@ -202,9 +202,9 @@ export async function orderConsoleRoutes(app: FastifyInstance, ctx: RequestsCont
       const mergedInto = row.merged_into ? await findOrder(db, Number(row.merged_into)) : undefined;
       const place = { lng: row.lng, lat: row.lat, address: row.address };
       const since = new Date(new Date(row.received_at).getTime() - 30 * 86_400_000);
-      const candidates = (await findOpenOrdersNear(db, place, 600, since, 300))
-        .map((c) => ({ ...c, id: Number(c.id) }))
-        .filter((c) => c.id !== Number(row.id));
+      const candidates = (await findOpenOrdersNear(db, place, 600, since, 300)).filter(
+        (c) => c.id !== Number(row.id),
+      );
       const ranked = rankCandidates(
         {
           description: row.description,
@@ -212,15 +212,7 @@ export async function orderConsoleRoutes(app: FastifyInstance, ctx: RequestsCont
           categoryCode: row.category_code,
           at: new Date(row.received_at),
         },
-        candidates.map((c) => ({
-          id: c.id,
-          description: c.description,
-          lng: c.lng,
-          lat: c.lat,
-          address: c.address,
-          categoryCode: c.category_code,
-          receivedAt: new Date(c.received_at),
-        })),
+        candidates,
       ).slice(0, 15);
       const similar: Array<{ row: OrderRow; score: number; distance: number | null }> = [];
       const taken = new Set([Number(row.id), ...mergedIn.map((m) => Number(m.id))]);

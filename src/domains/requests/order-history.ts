@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkCalendar } from '../../lib/calendar/working-time.ts';
 import { maskPhone } from '../../lib/masking.ts';
+import { seededRandom } from '../../lib/random/seeded.ts';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
 import type { Database, Db } from '../../platform/db/index.ts';
 import type { CategoryCatalog, CategoryRule } from './category-catalog.ts';
@@ -21,18 +22,6 @@ export interface HistoricRequest {
   grid: { id: number; path: string; streetCode: string; communityCode: string };
   /** Requester; null for anonymous. */
   requester: { name: string; phone: string } | null;
-}
-
-/** A small deterministic generator (mulberry32), so outcomes do not depend on Math.random. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Outcome {
@@ -373,7 +362,7 @@ export async function loadOrderHistory(
   options: LoadHistoryOptions,
 ): Promise<number> {
   const now = options.now ?? new Date();
-  const rand = seededUniform(options.seed);
+  const rand = seededRandom(options.seed);
   const firstId = await firstFreeOrderId(database.db);
   // Units every order may point at must exist first (streets and communities by division code).
   const unitRows = new Map<string, { code: string; name: string; kind: string; scope_path: string | null }>();

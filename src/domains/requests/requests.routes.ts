@@ -37,7 +37,7 @@ import {
   requestersOf,
   unitNames,
 } from './work-orders.repository.ts';
-import type { Caller, IntakeResult, PhotoInput } from './work-orders.service.ts';
+import type { Caller, IntakeInput, IntakeResult, PhotoInput } from './work-orders.service.ts';
 import {
   type Action,
   type ActionName,
@@ -51,6 +51,28 @@ export const INTAKE_BODY_LIMIT = 10 * 1024 * 1024;
 
 export function callerOf(request: FastifyRequest): Caller {
   return { viewer: request.viewer, audit: { requestId: request.id, ip: request.ip } };
+}
+
+/** The request's Idempotency-Key header: a resubmission under the same key answers with the same order. */
+export function idempotencyKeyOf(request: FastifyRequest): string | null {
+  return (request.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null;
+}
+
+/** What every channel's form says the same way: the text, the category when known, and the place. */
+function textAndPlace(body: {
+  description: string;
+  categoryCode?: string | undefined;
+  address?: string | undefined;
+  lat?: number | undefined;
+  lng?: number | undefined;
+}) {
+  return {
+    description: body.description,
+    categoryCode: body.categoryCode,
+    address: body.address,
+    lat: body.lat,
+    lng: body.lng,
+  };
 }
 
 function decodePhotos(
@@ -115,6 +137,11 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
   }
   ctx.throttle = throttle;
 
+  /** A submission through the intake path under the request's Idempotency-Key: 201 with a new order, else 200. */
+  async function submit(request: FastifyRequest, reply: FastifyReply, input: IntakeInput) {
+    return submitReply(ctx, reply, await service.intake(callerOf(request), input, idempotencyKeyOf(request)));
+  }
+
   app.post(
     '/api/requests',
     {
@@ -131,23 +158,14 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
     async (request, reply) => {
       const body = request.body as PortalSubmitBody;
       await throttle(reply, `ip:${request.ip}`, body.anonymous ? null : body.phone);
-      const result = await service.intake(
-        callerOf(request),
-        {
-          channel: 'portal',
-          description: body.description,
-          categoryCode: body.categoryCode,
-          address: body.address,
-          lat: body.lat,
-          lng: body.lng,
-          anonymous: body.anonymous,
-          name: body.name,
-          phone: body.phone,
-          photos: decodePhotos(body.photos),
-        },
-        (request.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null,
-      );
-      return submitReply(ctx, reply, result);
+      return submit(request, reply, {
+        channel: 'portal',
+        ...textAndPlace(body),
+        anonymous: body.anonymous,
+        name: body.name,
+        phone: body.phone,
+        photos: decodePhotos(body.photos),
+      });
     },
   );
 
@@ -163,26 +181,16 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
       },
     },
     async (request, reply) => {
-      const viewer = requirePermission(request, 'request:intake');
-      if (!viewer) throw new AppError('UNAUTHENTICATED');
+      requirePermission(request, 'request:intake');
       const body = request.body as HotlineSubmitBody;
-      const result = await service.intake(
-        callerOf(request),
-        {
-          channel: 'hotline',
-          description: body.description,
-          categoryCode: body.categoryCode,
-          address: body.address,
-          lat: body.lat,
-          lng: body.lng,
-          anonymous: body.anonymous,
-          name: body.callerName,
-          phone: body.callerPhone,
-          personId: body.personId ?? null,
-        },
-        (request.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null,
-      );
-      return submitReply(ctx, reply, result);
+      return submit(request, reply, {
+        channel: 'hotline',
+        ...textAndPlace(body),
+        anonymous: body.anonymous,
+        name: body.callerName,
+        phone: body.callerPhone,
+        personId: body.personId ?? null,
+      });
     },
   );
 
@@ -210,21 +218,12 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
           },
         ]);
       }
-      const result = await service.intake(
-        callerOf(request),
-        {
-          channel: 'patrol',
-          description: body.description,
-          eventCode: body.eventCode,
-          categoryCode: body.categoryCode,
-          address: body.address,
-          lat: body.lat,
-          lng: body.lng,
-          photos: decodePhotos(body.photos),
-        },
-        (request.headers as { 'idempotency-key'?: string })['idempotency-key'] ?? null,
-      );
-      return submitReply(ctx, reply, result);
+      return submit(request, reply, {
+        channel: 'patrol',
+        ...textAndPlace(body),
+        eventCode: body.eventCode,
+        photos: decodePhotos(body.photos),
+      });
     },
   );
 
@@ -278,20 +277,16 @@ export async function requestsRoutes(app: FastifyInstance, ctx: RequestsContext)
       const q = request.query as SimilarQuery;
       const place = { lng: q.lng ?? null, lat: q.lat ?? null, address: q.address ?? null };
       const units = await service.unitsOf(database.db, viewer);
-      const candidates = (
-        await findOpenOrdersNear(database.db, place, 600, new Date(Date.now() - 30 * 86_400_000), 300)
-      ).map((c) => ({ ...c, id: Number(c.id) }));
+      const candidates = await findOpenOrdersNear(
+        database.db,
+        place,
+        600,
+        new Date(Date.now() - 30 * 86_400_000),
+        300,
+      );
       const ranked = rankCandidates(
         { description: q.text, ...place, categoryCode: null, at: new Date() },
-        candidates.map((c) => ({
-          id: c.id,
-          description: c.description,
-          lng: c.lng,
-          lat: c.lat,
-          address: c.address,
-          categoryCode: c.category_code,
-          receivedAt: new Date(c.received_at),
-        })),
+        candidates,
       ).slice(0, q.limit * 3);
       const items = [];
       for (const r of ranked) {

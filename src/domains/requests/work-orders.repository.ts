@@ -1,6 +1,7 @@
 // SQL of the work-order loop. Every function takes the database or the caller's transaction first, so the service
 // decides what commits together (state change + event + notification + audit).
 import { type RawBuilder, type Selectable, sql } from 'kysely';
+import type { IncidentCandidate } from '../../lib/incident/same-incident.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { WorkOrderTable } from '../../platform/db/schema.ts';
 import type { EventRecord } from './order.presenter.ts';
@@ -49,17 +50,20 @@ export async function findOrderByIdempotencyKey(db: Db, key: string): Promise<Or
     .executeTakeFirst()) as OrderRow | undefined;
 }
 
-/** Open orders near a place (a bounding box of about `metres`) or at the same address, received since `since`. */
+/**
+ * Open orders near a place (a bounding box of about `metres`) or at the same address, received since `since`, as
+ * candidates for the same-incident ranking.
+ */
 export async function findOpenOrdersNear(
   db: Db,
   place: { lng: number | null; lat: number | null; address: string | null },
   metres: number,
   since: Date,
   limit = 200,
-) {
+): Promise<IncidentCandidate[]> {
   const dLat = metres / 111_000;
   const dLng = place.lat !== null ? metres / (111_000 * Math.cos((place.lat * Math.PI) / 180)) : 0;
-  return db
+  const rows = await db
     .selectFrom('work_order')
     .select(['id', 'description', 'lng', 'lat', 'address', 'category_code', 'received_at'])
     .where('status', 'in', [...OPEN_STATUSES])
@@ -82,6 +86,15 @@ export async function findOpenOrdersNear(
     .orderBy('received_at', 'desc')
     .limit(limit)
     .execute();
+  return rows.map((c) => ({
+    id: Number(c.id),
+    description: c.description,
+    lng: c.lng,
+    lat: c.lat,
+    address: c.address,
+    categoryCode: c.category_code,
+    receivedAt: new Date(c.received_at),
+  }));
 }
 
 /**

@@ -4,8 +4,8 @@
 import { sql } from 'kysely';
 import type { MqttClient } from 'mqtt';
 import type { Labelled } from '../../lib/anomaly/precision.ts';
+import { SeededRandom } from '../../lib/random/seeded.ts';
 import type { Database } from '../../platform/db/index.ts';
-import { SeededRandom } from '../demo/random.ts';
 import type { DeviceKind } from './device-kinds.ts';
 import { deviceTopic } from './payload.ts';
 

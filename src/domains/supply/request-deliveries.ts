@@ -3,6 +3,7 @@
 // that serves the area and offers the category, to a resident of the request's grid, with
 // source_kind = 'request' and source_id = the work order number. So a request can be traced to the service it
 // caused and what that cost. Runs once, after the request history is loaded.
+import { xorshift32 } from '../../lib/random/seeded.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { REQUEST_CATEGORIES } from '../requests/categories.ts';
 
@@ -68,14 +69,8 @@ export async function addRequestDeliveries(db: Db, seed: number): Promise<number
       else residentsByGrid.set(r.grid_id!, [r.id]);
     }
   }
-  // A small deterministic generator: the same seed gives the same deliveries.
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
+  // The same seed gives the same deliveries (xorshift32: the demo's deliveries were generated with it).
+  const next = xorshift32(seed);
   const rows = orders.flatMap((o) => {
     const category = categoryOf.get(o.category_code!)!;
     const serving = providers.filter(

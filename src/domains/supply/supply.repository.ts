@@ -8,7 +8,8 @@ import type { MatchComponent } from '../../platform/db/schema.ts';
 
 /**
  * Providers serve an area, usually a whole street. A viewer sees those whose area lies inside their scope and
- * those whose area contains it (the same rule as the places lists).
+ * those whose area contains it: a community worker needs the providers serving their street. The supply lists
+ * and the places lists both count providers this way.
  */
 export function providersServing(db: Db, scopePath: string) {
   return db

@@ -5,6 +5,7 @@
 //    and is worth weight_i · x_i (priority); the objective maximises the total worth of the need met.
 //  - the equity constraint asks every group with need to have at least `minShare` of its need met.
 //  - `optimal` is true only when HiGHS proved it; a time-limited MIP answer comes with its bound and gap.
+import { idProblems } from '../id-problems.ts';
 
 export interface AllocationProblem {
   ids: string[];
@@ -164,20 +165,7 @@ export function validateAllocationProblem(problem: AllocationProblem, maxProblem
         messageZh: `有 ${len} 个值，对象却有 ${n} 个`,
       });
   }
-  const first = new Map<string, number>();
-  problem.ids.forEach((id, i) => {
-    if (id.trim() === '') add({ index: i, field: 'id', message: 'the id is empty', messageZh: '编号为空' });
-    const seen = first.get(id);
-    if (seen !== undefined)
-      add({
-        index: i,
-        field: 'id',
-        message: `duplicate id "${id}"`,
-        messageZh: `编号 "${id}" 重复`,
-        duplicateOf: seen,
-      });
-    else first.set(id, i);
-  });
+  for (const p of idProblems(problem.ids)) add(p);
   problem.group.forEach((g, i) => {
     if (g.trim() === '')
       add({ index: i, field: 'group', message: 'the group is empty', messageZh: '分组为空' });

@@ -2,7 +2,7 @@
 // logistic regression (softmax-regression.ts) with temperature-calibrated probabilities (calibrate.ts), and a
 // complement naive Bayes second opinion (complement-nb.ts) mixed in with a weight chosen on validation data.
 // Everything here is pure and deterministic given the seed.
-import { seededRandom } from '../linkage/random.ts';
+import { seededRandom } from '../random/seeded.ts';
 import { fitTemperature } from './calibrate.ts';
 import { classFeatureSums, complementNbModel } from './complement-nb.ts';
 import {

@@ -1,7 +1,7 @@
 // Multinomial logistic regression over sparse TF-IDF vectors, trained by per-example AdaGrad with L2
 // regularisation, class weights against imbalance and early stopping on a validation split. Pure: the same
 // data, options and seed give the same weights.
-import { type Random, seededRandom } from '../linkage/random.ts';
+import { type Random, seededRandom } from '../random/seeded.ts';
 import type { SparseVector } from './features.ts';
 import { macroF1 } from './metrics.ts';
 

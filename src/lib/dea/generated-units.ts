@@ -1,6 +1,6 @@
 // Deterministic synthetic DEA data for tests and benchmarks: each unit has a size (1–10) that scales its inputs,
 // and an efficiency (0.3–1) that scales what it makes of them, with ±50 % noise per column.
-import { seededRandom } from '../location/seeded-random.ts';
+import { seededRandom } from '../random/seeded.ts';
 import type { DeaData } from './dea-data.ts';
 
 export function generatedDeaUnits(opts: {

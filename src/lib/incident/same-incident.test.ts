@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../location/seeded-random.ts';
+import { seededRandom } from '../random/seeded.ts';
 import { bigrams, findSameIncident, rankCandidates, textSimilarity } from './same-incident.ts';
 
 const t0 = new Date('2026-03-02T02:00:00Z');

@@ -1,6 +1,8 @@
 // "auto" settings: comparisons inferred from each column's name and values, and blocking rules chosen by
 // measuring, on a sample, how many candidate pairs each possible rule would make. This is how unseen data
 // (a new department export, a public benchmark) is linked without writing settings by hand.
+
+import { randomInt, seededRandom } from '../random/seeded.ts';
 import { ruleKeys } from './blocking.ts';
 import { ColumnEncoder } from './encode.ts';
 import {
@@ -13,7 +15,6 @@ import {
   phoneDigits,
   wordTokens,
 } from './normalise.ts';
-import { randomInt, seededRandom } from './random.ts';
 import type { LinkType } from './settings.ts';
 
 export type ColumnKind =

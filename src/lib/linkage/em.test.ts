@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random/seeded.ts';
 import { NULL_LEVEL } from './compare.ts';
 import {
   type EmOptions,
@@ -9,7 +10,6 @@ import {
   patternHistogram,
   patternPosteriors,
 } from './em.ts';
-import { seededRandom } from './random.ts';
 
 // A known two-class mixture: three comparisons, each with levels null (0), strong (1), weak (2), else (3).
 const LEVEL_COUNTS = [4, 4, 4];

@@ -1,5 +1,7 @@
 // The record-linkage engine: encode columns, block, compare, fit the Fellegi–Sunter model by EM, score every
 // candidate pair in one pass, then cluster (dedupe) or pick matches (link). Pure: records in, result out.
+
+import { randomInt, seededRandom } from '../random/seeded.ts';
 import { BlockingError, type BlockingRuleStats, candidatePairs } from './blocking.ts';
 import { CONFIRMED, clusterPairs, oneToOneMatches, SPLIT } from './cluster.ts';
 import { type CompiledComparison, comparePairs, compileComparison, NULL_LEVEL } from './compare.ts';
@@ -13,7 +15,6 @@ import {
   patternPosteriors,
 } from './em.ts';
 import { ColumnEncoder } from './encode.ts';
-import { randomInt, seededRandom } from './random.ts';
 import { type LinkageSettings, LinkageSettingsError } from './settings.ts';
 
 export { BlockingError };

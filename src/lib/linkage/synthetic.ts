@@ -3,8 +3,8 @@
 // exports show (typos, homophone and pinyin forms of names, 15-digit IDs, other date and address styles,
 // changed phones, moves, missing fields). Every name, number and address is generated: no real person.
 import { makeIdNumber } from '../id-number.ts';
+import { type Random, randomInt, seededRandom } from '../random/seeded.ts';
 import { charPinyin } from './normalise.ts';
-import { type Random, randomInt, seededRandom } from './random.ts';
 
 export interface SyntheticDataset {
   header: string[];

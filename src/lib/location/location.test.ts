@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random/seeded.ts';
 import { coverage, EARTH_RADIUS_M, haversine, isWithin, type Metric } from './geometry.ts';
 import { solveLocation } from './location.ts';
 import { LocationInputError, type LocationProblem } from './problem.ts';
-import { seededRandom } from './seeded-random.ts';
 
 // ---- brute force: every p-subset of the sites (fixed sites included), the reference the solvers must meet ----
 

@@ -3,6 +3,7 @@
 //  - p counts every open site, existing ("fixed") ones included; fixed sites are always open.
 //  - a site covers a demand point within the radius R, inclusive (see isWithin).
 //  - `optimal` is true only with a proof: HiGHS proved it, or a valid bound equals the solution's objective.
+import { idProblems } from '../id-problems.ts';
 import type { Metric, SparseRows } from './geometry.ts';
 
 export type LocationModel = 'mclp' | 'pmedian' | 'lscp' | 'pcenter';
@@ -230,22 +231,7 @@ export function validateLocationProblem(
 }
 
 function checkIds(set: 'demand' | 'sites', ids: string[], add: (p: LocationInputProblem) => void) {
-  const first = new Map<string, number>();
-  ids.forEach((id, i) => {
-    if (id.trim() === '')
-      add({ set, index: i, field: 'id', message: 'the id is empty', messageZh: '编号为空' });
-    const seen = first.get(id);
-    if (seen !== undefined)
-      add({
-        set,
-        index: i,
-        field: 'id',
-        message: `duplicate id "${id}"`,
-        messageZh: `编号 "${id}" 重复`,
-        duplicateOf: seen,
-      });
-    else first.set(id, i);
-  });
+  for (const p of idProblems(ids)) add({ set, ...p });
 }
 
 function checkPositions(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../location/seeded-random.ts';
+import { seededRandom } from '../random/seeded.ts';
 import { LinearProgramBuilder, relativeGap, solveLinearProgram } from './highs.ts';
 
 describe('solveLinearProgram', () => {

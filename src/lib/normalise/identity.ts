@@ -56,26 +56,20 @@ export function reconcileIdentity(
   if (date.ok) statedBirth = date.value;
   else if (date.problem !== 'empty') problems.push({ field: 'birth_date', code: `date_${date.problem}` });
 
+  // Without a usable ID number, sex and birth date are what the record states.
+  const stated = (): Identity => ({
+    idNumber: null,
+    idConvertedFrom15: false,
+    sex: statedSex ?? null,
+    birthDate: statedBirth,
+    problems,
+  });
   const idText = cleanText(raw.idNumber);
-  if (idText === '') {
-    return {
-      idNumber: null,
-      idConvertedFrom15: false,
-      sex: statedSex ?? null,
-      birthDate: statedBirth,
-      problems,
-    };
-  }
+  if (idText === '') return stated();
   const id = parseIdNumber(idText, today);
   if (!id.ok) {
     problems.push({ field: 'id_number', code: `id_${id.problem}` });
-    return {
-      idNumber: null,
-      idConvertedFrom15: false,
-      sex: statedSex ?? null,
-      birthDate: statedBirth,
-      problems,
-    };
+    return stated();
   }
   if (statedSex && (statedSex === '1' || statedSex === '2') && statedSex !== id.sex)
     problems.push({ field: 'sex', code: 'sex_mismatch' });

@@ -232,8 +232,9 @@ export const ROLE_RULES: Record<Role, RoleRule> = {
 // requests: who may do what with work orders. Hotline operators are the dispatch centre (受理、派单、回访);
 // streets, communities and grids handle orders in their area; unit_handler staff handle what is dispatched to
 // their unit; street officers and district administrators supervise (督办); evaluation figures carry no
-// personal data, so auditors may read them too; the district administrator sets the district's composite-score
-// weights.
+// personal data, so auditors may read them too, and unit staff read their own unit's (the evaluation routes
+// count only the units they belong to: the three rates are what a unit is judged on); the district administrator
+// sets the district's composite-score weights.
 const REQUEST_PERMISSIONS: Record<Role, readonly Permission[]> = {
   district_admin: ['request:read', 'request:supervise', 'request:evaluate', 'request:weights'],
   street_officer: ['request:read', 'request:handle', 'request:supervise', 'request:evaluate'],
@@ -243,7 +244,7 @@ const REQUEST_PERMISSIONS: Record<Role, readonly Permission[]> = {
   service_provider: [],
   resident: [],
   auditor: ['request:evaluate'],
-  unit_handler: ['request:read', 'request:handle'],
+  unit_handler: ['request:read', 'request:handle', 'request:evaluate'],
 };
 for (const role of ROLES) {
   ROLE_RULES[role] = {

@@ -3,7 +3,8 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useChart } from './use-chart.ts';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -14,11 +15,8 @@ export function AgeChart({
   bands: Array<{ band: string; count: number }>;
   height?: number;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+  const option = useMemo((): echarts.EChartsCoreOption => {
+    return {
       animation: false,
       tooltip: { trigger: 'axis' },
       grid: { left: 8, right: 8, top: 28, bottom: 8, containLabel: true },
@@ -33,13 +31,8 @@ export function AgeChart({
           barMaxWidth: 64,
         },
       ],
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [bands]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height }} data-testid="age-chart" />;
 }

@@ -3,6 +3,7 @@
 import { Alert, Checkbox, Flex, Form, Input, Modal, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../api.ts';
+import { useSubmit } from '../hooks.ts';
 import { type MessageKey, useLang, useT } from '../i18n/index.tsx';
 
 export type UnmaskedValues = Partial<Record<string, string | string[] | null>>;
@@ -42,23 +43,16 @@ export function UnmaskDialog({
   const lang = useLang();
   const [fields, setFields] = useState<string[]>([]);
   const [purpose, setPurpose] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const purposeOk = purpose.trim().length >= MIN_PURPOSE;
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const res = await api<{ values: UnmaskedValues; purpose: string }>(`/api/persons/${personId}/unmask`, {
         method: 'POST',
         body: { fields, purpose: purpose.trim() },
       });
       onUnmasked(res.values, res.purpose);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

@@ -21,7 +21,7 @@ import {
 import { useState } from 'react';
 import { type Account, api, errorText, type Page, withQuery } from '../api.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
-import { useApi, useIsPhone } from '../hooks.ts';
+import { useApi, useIsPhone, useSubmit } from '../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../i18n/index.tsx';
 import { ROLES } from '../roles.ts';
 
@@ -40,19 +40,12 @@ function CreateAccountDialog({ onClose, onCreated }: { onClose: () => void; onCr
   const lang = useLang();
   const [form] = Form.useForm<NewAccount>();
   const role = Form.useWatch('role', form);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const submit = async (values: NewAccount) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('/api/accounts', { method: 'POST', body: values });
       onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const required = [{ required: true, message: t('required') }];
   return (

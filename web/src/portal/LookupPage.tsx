@@ -4,7 +4,7 @@ import { Alert, Button, Card, Flex, Form, Input, Radio, Rate, Spin } from 'antd'
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api.ts';
-import { useApi } from '../hooks.ts';
+import { useApi, useSubmit } from '../hooks.ts';
 import { useLang, useT } from '../i18n/index.tsx';
 import { OrderCard } from './OrderCard.tsx';
 import { PageHeading } from './PortalApp.tsx';
@@ -109,8 +109,7 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
   const t = useT();
   const lang = useLang();
   const [form] = Form.useForm();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const solved = Form.useWatch('solved', form);
   const stars = Form.useWatch('satisfaction', form);
   const reasonNeeded = solved === false || (typeof stars === 'number' && stars < 4);
@@ -120,9 +119,7 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
     satisfaction: number;
     reason?: string;
   }) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const next = await api<PublicOrder>(`/api/public/requests/${order.number}/rating`, {
         method: 'POST',
         body: {
@@ -133,11 +130,7 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
         },
       });
       onDone(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card title={t('portalRateTitle')} data-testid="rate-form">
@@ -200,22 +193,15 @@ function RateForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrd
 function ReopenForm({ order, onDone }: { order: PublicOrder; onDone: (o: PublicOrder) => void }) {
   const t = useT();
   const lang = useLang();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (v: { accessCode: string; reason: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const next = await api<PublicOrder>(`/api/public/requests/${order.number}/reopen`, {
         method: 'POST',
         body: { accessCode: v.accessCode, reason: v.reason.trim() },
       });
       onDone(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Card title={t('portalReopenTitle')} data-testid="reopen-form">

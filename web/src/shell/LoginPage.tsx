@@ -1,8 +1,8 @@
 // Sign-in: username and password, the server's own message on failure (the same text for a wrong username
 // and a wrong password, so accounts cannot be guessed; the lockout message when the account is locked).
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
 import { type Account, api, errorText, setToken } from '../api.ts';
+import { useSubmit } from '../hooks.ts';
 import { useLang, useT } from '../i18n/index.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
@@ -21,20 +21,13 @@ export function LoginPage({
 }) {
   const t = useT();
   const lang = useLang();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const submit = async (values: { username: string; password: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const res = await api<SignedIn>('/api/auth/login', { method: 'POST', body: values });
       setToken(res.token);
       onSignedIn(res);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Flex

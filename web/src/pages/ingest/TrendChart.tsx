@@ -4,7 +4,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useChart } from '../../components/use-chart.ts';
 
 echarts.use([LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
@@ -23,12 +24,9 @@ export function TrendChart({
   runLabel: (runId: number) => string;
   height?: number;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
+  const option = useMemo((): echarts.EChartsCoreOption => {
     const runs = [...new Set(series.flatMap((s) => s.points.map((p) => p.runId)))].sort((a, b) => a - b);
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+    return {
       animation: false,
       tooltip: {
         trigger: 'axis',
@@ -60,13 +58,8 @@ export function TrendChart({
             : {}),
         };
       }),
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [series, runLabel]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height }} data-testid="ingest-trend" />;
 }

@@ -9,9 +9,10 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, errorText, withQuery } from '../../api.ts';
+import { useChart } from '../../components/use-chart.ts';
 import { useApi, useIsPhone } from '../../hooks.ts';
 import { codedLabel } from '../../i18n/coded-label.ts';
 import { useFormat, useLang, useT } from '../../i18n/index.tsx';
@@ -26,12 +27,9 @@ const DIMENSIONS = ['unit', 'street', 'community', 'grid', 'category'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
 function TrendChart({ rows, labels }: { rows: RateRow[]; labels: string[] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
+  const option = useMemo((): echarts.EChartsCoreOption => {
     const pct = (v: number | null) => (v === null ? null : Number((v * 100).toFixed(1)));
-    chart.setOption({
+    return {
       animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v === null ? '—' : `${v}`) },
       legend: { top: 0 },
@@ -55,14 +53,9 @@ function TrendChart({ rows, labels }: { rows: RateRow[]; labels: string[] }) {
           connectNulls: true,
         },
       ],
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [rows, labels]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height: 300 }} data-testid="evaluation-trend" />;
 }
 

@@ -7,7 +7,7 @@ import { Alert, App, Button, Flex, Form, Input, Result, Select, Typography } fro
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../../api.ts';
-import { useApi } from '../../hooks.ts';
+import { useApi, useSubmit } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 import { type PickedPlace, PlaceMap } from '../../portal/PlaceMap.tsx';
 import { MAX_PHOTOS, PhotoProblem, type PreparedPhoto, preparePhoto } from '../../portal/photos.ts';
@@ -35,8 +35,7 @@ export function PatrolPage() {
   const [place, setPlace] = useState<PickedPlace | null>(null);
   const [photos, setPhotos] = useState<PreparedPhoto[]>([]);
   const [placeMissing, setPlaceMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit();
   const [done, setDone] = useState<SubmitOut | null>(null);
   const [key, setKey] = useState(() => crypto.randomUUID());
   const fileInput = useRef<HTMLInputElement>(null);
@@ -80,9 +79,7 @@ export function PatrolPage() {
       setPlaceMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const out = await api<SubmitOut>('/api/requests/patrol', {
         method: 'POST',
         headers: { 'idempotency-key': key },
@@ -101,11 +98,7 @@ export function PatrolPage() {
         },
       });
       setDone(out);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const again = () => {

@@ -4,6 +4,7 @@
 import { Alert, Flex, InputNumber, Modal, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api.ts';
+import { useSubmit } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 import type { DistrictWeights } from './types.ts';
 
@@ -28,8 +29,7 @@ export function WeightsModal({
   const t = useT();
   const lang = useLang();
   const [parts, setParts] = useState<Parts>(current);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   useEffect(() => {
     if (open) {
       setParts({
@@ -39,19 +39,13 @@ export function WeightsModal({
       });
       setError(null);
     }
-  }, [open, current]);
+  }, [open, current, setError]);
   const sum = parts.response + parts.resolution + parts.satisfaction;
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onSaved(await api<DistrictWeights>('/api/requests/evaluation/weights', { method: 'PUT', body: parts }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

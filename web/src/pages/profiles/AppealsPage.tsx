@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { type Account, api, errorText, type Page, withQuery } from '../../api.ts';
-import { useApi, useIsPhone, useServerPaging } from '../../hooks.ts';
+import { useApi, useIsPhone, useServerPaging, useSubmit } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 import { CaseDrawer } from './CaseDrawer.tsx';
 import { codedLabel } from './labels.ts';
@@ -165,13 +165,10 @@ function ResolveDialog({
   const t = useT();
   const lang = useLang();
   const [form] = Form.useForm<ResolveValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const action = Form.useWatch('action', form);
   const submit = async (v: ResolveValues) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api(`/api/eligibility/appeals/${appeal.id}/resolve`, {
         method: 'POST',
         body: {
@@ -184,11 +181,7 @@ function ResolveDialog({
         },
       });
       onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal

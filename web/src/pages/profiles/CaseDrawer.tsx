@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type Account, api, errorText, withQuery } from '../../api.ts';
 import { PlainList } from '../../components/PlainList.tsx';
-import { useApi, useCodes, useIsPhone } from '../../hooks.ts';
+import { useApi, useCodes, useIsPhone, useSubmit } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 import { ExplanationTree, type ValueName } from './ExplanationTree.tsx';
 import { codedLabel, REVIEW_COLOURS, STATUS_COLOURS } from './labels.ts';
@@ -73,8 +73,7 @@ function CaseBody({
   const [purposeInput, setPurposeInput] = useState('');
   const loaded = useApi<CaseDetail>(withQuery(`/api/eligibility/cases/${caseId}`, { purpose }));
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const [reasonError, setReasonError] = useState<string | null>(null);
   const canReview = account.permissions.includes('eligibility:review');
   const valueName = useValueNames();
@@ -95,20 +94,14 @@ function CaseBody({
       return;
     }
     setReasonError(null);
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api(`/api/eligibility/cases/${caseId}/review`, {
         method: 'POST',
         body: { decision, ...(text ? { reason: text } : {}) },
       });
       loaded.reload();
       onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, errorText } from '../../api.ts';
 import { PlainList } from '../../components/PlainList.tsx';
-import { useApi } from '../../hooks.ts';
+import { useApi, useSubmit } from '../../hooks.ts';
 import { useFormat, useLang, usePick, useT } from '../../i18n/index.tsx';
 
 interface Profile {
@@ -58,24 +58,17 @@ export function PersonTagsPage() {
   );
   const [revealed, setRevealed] = useState<Profile | null>(null);
   const [purpose, setPurpose] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const profile = revealed ?? loaded.data;
   const reveal = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setRevealed(
         await api<Profile>(`/api/profiles/persons/${id}/unmask`, {
           method: 'POST',
           body: { purpose: purpose.trim() },
         }),
       );
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (loaded.error) return <Alert type="error" showIcon title={errorText(loaded.error, lang)} />;
   if (!profile) return null;

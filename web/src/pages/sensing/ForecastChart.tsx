@@ -4,7 +4,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useChart } from '../../components/use-chart.ts';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -16,9 +17,7 @@ export interface ForecastChartProps {
 }
 
 export function ForecastChart({ observed, forecast, names, height = 320 }: ForecastChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
+  const option = useMemo((): echarts.EChartsCoreOption => {
     const periods = [...observed.map((p) => p.period), ...forecast.map((p) => p.period)];
     const pad = (n: number) => Array<null>(n).fill(null);
     const last = observed.at(-1);
@@ -30,8 +29,7 @@ export function ForecastChart({ observed, forecast, names, height = 320 }: Forec
     ];
     const lower = [...pad(observed.length), ...forecast.map((p) => Math.max(0, p.lower))];
     const width = [...pad(observed.length), ...forecast.map((p) => p.upper - Math.max(0, p.lower))];
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+    return {
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { top: 0, data: [names.history, names.forecast, names.band] },
@@ -73,13 +71,8 @@ export function ForecastChart({ observed, forecast, names, height = 320 }: Forec
           itemStyle: { color: 'rgba(212, 56, 13, 0.4)' },
         },
       ],
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [observed, forecast, names]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height }} data-testid="forecast-chart" />;
 }

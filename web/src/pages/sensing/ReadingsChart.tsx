@@ -4,7 +4,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useChart } from '../../components/use-chart.ts';
 import type { Readings } from './types.ts';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -19,9 +20,7 @@ export function ReadingsChart({
   metricName: (metric: string) => string;
   height?: number;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
+  const option = useMemo((): echarts.EChartsCoreOption => {
     // The API answers newest first; the chart reads left to right.
     const ordered = [...readings].reverse();
     const metrics = [
@@ -33,8 +32,7 @@ export function ReadingsChart({
         ),
       ),
     ];
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+    return {
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
@@ -50,13 +48,8 @@ export function ReadingsChart({
           .filter((r) => r.values[m] !== undefined)
           .map((r) => [r.ts, typeof r.values[m] === 'boolean' ? (r.values[m] ? 1 : 0) : r.values[m]]),
       })),
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [readings, metricName]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height }} data-testid="readings-chart" />;
 }

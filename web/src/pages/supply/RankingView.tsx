@@ -6,9 +6,10 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Explained, RankedProvider } from '../../../../src/domains/supply/provider-score.ts';
 import { errorText } from '../../api.ts';
+import { useChart } from '../../components/use-chart.ts';
 import { type Lang, type MessageKey, useLang, useT } from '../../i18n/index.tsx';
 import { CATEGORIES, categoryLabel } from './supply-labels.ts';
 
@@ -57,13 +58,10 @@ const explained = (e: Explained, lang: Lang) =>
 
 function ScoreChart({ ranking }: { ranking: RankedProvider[] }) {
   const t = useT();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
+  const option = useMemo((): echarts.EChartsCoreOption => {
     // Best at the top: a horizontal bar chart draws its first category at the bottom.
     const rows = [...ranking].reverse();
-    chart.setOption({
+    return {
       animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0, textStyle: { fontSize: 13 } },
@@ -83,14 +81,9 @@ function ScoreChart({ ranking }: { ranking: RankedProvider[] }) {
           (r) => Math.round((r.components.find((x) => x.component === c)?.contribution ?? 0) * 1000) / 1000,
         ),
       })),
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [ranking, t]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height: 90 + 40 * ranking.length }} data-testid="supply-score-chart" />;
 }
 

@@ -17,8 +17,9 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, download, errorText } from '../../api.ts';
+import { useChart } from '../../components/use-chart.ts';
 import { useApi } from '../../hooks.ts';
 import { useLang, useT } from '../../i18n/index.tsx';
 
@@ -46,11 +47,8 @@ interface Dea {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function CurveChart({ points }: { points: NonNullable<Allocation['curve']> }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+  const option = useMemo((): echarts.EChartsCoreOption => {
+    return {
       animation: false,
       tooltip: { trigger: 'axis' },
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
@@ -62,14 +60,9 @@ function CurveChart({ points }: { points: NonNullable<Allocation['curve']> }) {
       },
       yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 13 } },
       series: [{ type: 'line', data: points.map((p) => p.objective), symbolSize: 8, color: '#1f6feb' }],
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [points]);
+  const ref = useChart(option);
   return <div ref={ref} style={{ height: 260 }} data-testid="supply-curve" />;
 }
 
@@ -83,12 +76,10 @@ function IndicatorChart({ data }: { data: Indicators }) {
   const t = useT();
   const lang = useLang();
   const [index, setIndex] = useState(0);
-  const ref = useRef<HTMLDivElement>(null);
   const series = data.series[index] ?? data.series[0];
-  useEffect(() => {
-    if (!ref.current || !series) return;
-    const chart = echarts.init(ref.current);
-    chart.setOption({
+  const option = useMemo((): echarts.EChartsCoreOption | null => {
+    if (!series) return null;
+    return {
       animation: false,
       tooltip: { trigger: 'axis' },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -106,14 +97,9 @@ function IndicatorChart({ data }: { data: Indicators }) {
           name: lang === 'en' ? series.nameEn : series.name,
         },
       ],
-    });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
     };
   }, [data, series, lang]);
+  const ref = useChart(option);
   return (
     <Flex vertical gap={8}>
       <Space>
