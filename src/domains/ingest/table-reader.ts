@@ -89,9 +89,38 @@ function utf8Decoder(): ChunkDecoder {
   };
 }
 
-function iconvDecoder(encoding: 'utf-16le' | 'gb18030'): ChunkDecoder {
-  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
+function utf16Decoder(): ChunkDecoder {
+  const decoder = iconv.getDecoder('utf-16le', { stripBOM: true });
   return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
+}
+
+/**
+ * iconv-lite's GB18030 decoder drops characters when a chunk starts with the end of a 4-byte sequence (it sizes
+ * its output at two bytes per input byte, and a character outside the BMP, such as 𠮷 in a name, takes four):
+ * it is handed the bytes up to the last line break of each chunk instead, since CR and LF never occur inside a
+ * multi-byte sequence; the rest waits for the next chunk.
+ */
+function gb18030Decoder(): ChunkDecoder {
+  const decoder = iconv.getDecoder('gb18030', { stripBOM: true });
+  let held: Buffer[] = [];
+  return {
+    write(bytes) {
+      const cut = Math.max(bytes.lastIndexOf(0x0a), bytes.lastIndexOf(0x0d)) + 1;
+      if (cut === 0) {
+        held.push(bytes);
+        return '';
+      }
+      const whole =
+        held.length > 0 ? Buffer.concat([...held, bytes.subarray(0, cut)]) : bytes.subarray(0, cut);
+      held = cut < bytes.length ? [bytes.subarray(cut)] : [];
+      return decoder.write(whole);
+    },
+    end() {
+      const rest = held.length > 0 ? decoder.write(Buffer.concat(held)) : '';
+      held = [];
+      return rest + (decoder.end() ?? '');
+    },
+  };
 }
 
 interface DecodedText {
@@ -108,7 +137,12 @@ interface DecodedText {
 function decodedText(file: string, encoding: TextEncoding, chunkBytes = READ_CHUNK_BYTES): DecodedText {
   const stream = createReadStream(file, { highWaterMark: chunkBytes });
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const decoder = encoding === 'utf-8' || encoding === 'utf-8-bom' ? utf8Decoder() : iconvDecoder(encoding);
+  const decoder =
+    encoding === 'utf-8' || encoding === 'utf-8-bom'
+      ? utf8Decoder()
+      : encoding === 'utf-16le'
+        ? utf16Decoder()
+        : gb18030Decoder();
   let bytes = 0;
   let finished = false;
   let closed = false;
