@@ -102,23 +102,29 @@ function utf16Decoder(): ChunkDecoder {
 
 /**
  * iconv-lite's GB18030 decoder drops characters when a chunk starts with the end of a 4-byte sequence (it sizes
- * its output at two bytes per input byte, and a character outside the BMP, such as 𠮷 in a name, takes four):
- * it is handed the bytes up to the last line break of each chunk instead, since CR and LF never occur inside a
- * multi-byte sequence; the rest waits for the next chunk.
+ * its output at two bytes per input byte, and a character outside the BMP, such as 𠮷 in a name, takes four).
+ * So it is handed each chunk only up to its last byte below 0x30 (a comma, quote, space or line break), which is
+ * never part of a multi-byte sequence; the rest waits for the next chunk. A run of that many bytes without one is
+ * a record the splitter refuses anyway, so it is decoded as it is rather than held without end.
  */
 function gb18030Decoder(): ChunkDecoder {
   const decoder = iconv.getDecoder('gb18030', { stripBOM: true });
   let held: Buffer[] = [];
+  let heldBytes = 0;
   return {
     write(bytes) {
-      const cut = Math.max(bytes.lastIndexOf(0x0a), bytes.lastIndexOf(0x0d)) + 1;
-      if (cut === 0) {
+      let cut = bytes.length;
+      while (cut > 0 && bytes[cut - 1]! >= 0x30) cut--;
+      if (cut === 0 && heldBytes + bytes.length <= MAX_RECORD_BYTES) {
         held.push(bytes);
+        heldBytes += bytes.length;
         return '';
       }
+      if (cut === 0) cut = bytes.length;
       const whole =
         held.length > 0 ? Buffer.concat([...held, bytes.subarray(0, cut)]) : bytes.subarray(0, cut);
       held = cut < bytes.length ? [bytes.subarray(cut)] : [];
+      heldBytes = bytes.length - cut;
       return decoder.write(whole);
     },
     end() {
