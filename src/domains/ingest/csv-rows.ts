@@ -33,7 +33,7 @@ const EOL_CRLF = 2;
 const EOL_CR = 3;
 
 export interface CsvSplitterLimits {
-  /** A record larger than this (as UTF-8, cells only) is refused as a file error. */
+  /** A record larger than this (its text as it stands in the file, quotes and commas included, as UTF-8) is refused. */
   maxRecordBytes: number;
   /** The first record (the header) is refused as soon as it has more cells than this. */
   maxHeaderCells: number;
@@ -41,7 +41,7 @@ export interface CsvSplitterLimits {
 
 export class CsvRecordSplitter {
   readonly #maxRecordBytes: number;
-  /** Below this many UTF-16 units a record cannot exceed maxRecordBytes (3 UTF-8 bytes per unit at most). */
+  /** Below this many UTF-16 units a text cannot exceed maxRecordBytes (3 UTF-8 bytes per unit at most). */
   readonly #safeUnits: number;
   readonly #maxHeaderCells: number;
   #eol = EOL_UNKNOWN;
@@ -49,7 +49,8 @@ export class CsvRecordSplitter {
   #rest = '';
   /** Cells of the record being read, and the text of its current cell read so far (from earlier chunks). */
   #record: string[] = [];
-  #recordUnits = 0;
+  /** UTF-8 bytes of the current record's text in earlier chunks (counted once per chunk, never re-read). */
+  #spanBytes = 0;
   #field = '';
   #quoting = false;
   /** The current cell was quoted (so an empty line holding "" is a record, not a skipped line). */
@@ -118,7 +119,8 @@ export class CsvRecordSplitter {
           if (nextQuote === -1 || nextQuote >= end) {
             this.#line++;
             if (end > i) {
-              if (end - i > this.#safeUnits) this.#checkSize(text.slice(i, end), this.#line - 1);
+              if (end - i > this.#safeUnits)
+                this.#checkSize(Buffer.byteLength(text.slice(i, end)), this.#line - 1);
               // Split a copy of the line, not the chunk: a cell cut from the chunk would keep the whole chunk
               // (about 0.3 MB) alive for as long as the caller keeps the cell, in a memo of addresses say.
               const cells = `,${text.slice(i, end)}`.split(',');
@@ -158,7 +160,7 @@ export class CsvRecordSplitter {
           i = q;
           continue;
         }
-        if (i + 1 >= len && !final) return this.#suspend(text, i, runStart);
+        if (i + 1 >= len && !final) return this.#suspend(text, start, i, runStart);
         const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
         if (n === QUOTE) {
           // "" inside quotes: one quote.
@@ -170,7 +172,7 @@ export class CsvRecordSplitter {
         let closes = n === -1 || n === 0 || n === COMMA;
         if (!closes) {
           const d = this.#delimiterAt(text, i + 1, final);
-          if (d < 0) return this.#suspend(text, i, runStart);
+          if (d < 0) return this.#suspend(text, start, i, runStart);
           closes = d > 0;
         }
         this.#field += text.slice(runStart, i);
@@ -199,11 +201,13 @@ export class CsvRecordSplitter {
       }
       if (c === LF || c === CR) {
         const d = this.#delimiterAt(text, i, final);
-        if (d < 0) return this.#suspend(text, i, runStart);
+        if (d < 0) return this.#suspend(text, start, i, runStart);
         if (d > 0) {
           this.#line++;
           const cell = this.#field + text.slice(runStart, i);
           if (!this.#wasQuoting && this.#record.length === 0 && cell.length === 0) return i + d;
+          if (this.#spanBytes + (i - start) * 3 > this.#maxRecordBytes)
+            this.#checkSize(this.#spanBytes + Buffer.byteLength(text.slice(start, i)), this.#recordLine);
           this.#endRecord(cell, out);
           return i + d;
         }
@@ -211,16 +215,22 @@ export class CsvRecordSplitter {
       i++;
     }
     this.#field += text.slice(runStart, len);
-    if (this.#recordUnits + this.#field.length > this.#safeUnits)
-      this.#checkSize(this.#field, this.#recordLine);
+    this.#countSpan(text, start, len);
     return len;
   }
 
   /** Stops before `i` until the next chunk tells what the character there means. */
-  #suspend(text: string, i: number, runStart: number): number {
+  #suspend(text: string, start: number, i: number, runStart: number): number {
     this.#field += text.slice(runStart, i);
     this.#rest = text.slice(i);
+    this.#countSpan(text, start, i);
     return text.length;
+  }
+
+  /** Adds the record's text from `start` to `end` of this chunk to its size, refusing it once over the limit. */
+  #countSpan(text: string, start: number, end: number): void {
+    this.#spanBytes += Buffer.byteLength(text.slice(start, end));
+    if (this.#spanBytes > this.#maxRecordBytes) this.#checkSize(this.#spanBytes, this.#recordLine);
   }
 
   /** Length of the record delimiter at `j` (learning the file's delimiter from the first one), 0, or -1: wait. */
@@ -254,7 +264,6 @@ export class CsvRecordSplitter {
   #endField(cell: string): void {
     // A copy, for the same reason as in the fast path (V8 cuts strings of 13 characters or more as views).
     this.#record.push(cell.length < 13 ? cell : ` ${cell}`.slice(1));
-    this.#recordUnits += cell.length;
     this.#field = '';
     this.#wasQuoting = false;
     if (this.#records === 0 && this.#record.length > this.#maxHeaderCells) throw this.#tooManyHeaderCells();
@@ -263,16 +272,13 @@ export class CsvRecordSplitter {
   #endRecord(cell: string, out: string[][]): void {
     this.#endField(cell);
     const record = this.#record;
-    if (this.#recordUnits > this.#safeUnits) this.#checkSize('', this.#recordLine);
     this.#record = [];
-    this.#recordUnits = 0;
+    this.#spanBytes = 0;
     this.#records++;
     out.push(record);
   }
 
-  #checkSize(field: string, line: number): void {
-    let bytes = Buffer.byteLength(field);
-    for (const cell of this.#record) bytes += Buffer.byteLength(cell);
+  #checkSize(bytes: number, line: number): void {
     if (bytes <= this.#maxRecordBytes) return;
     const mb = Math.round((this.#maxRecordBytes / 1024 / 1024) * 100) / 100;
     throw new IngestFileError(

@@ -10,7 +10,7 @@ import { fileReleased, isFileOpen } from '../../testing/open-files.ts';
 import { csvParseRecords, trickyCsv } from '../../testing/tricky-csv.ts';
 import type { TextEncoding } from './file-format.ts';
 import { IngestFileError } from './ingest-errors.ts';
-import { type OpenedTable, openTable, type TableRow } from './table-reader.ts';
+import { MAX_RECORD_BYTES, type OpenedTable, openTable, type TableRow } from './table-reader.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'table-reader-'));
 
@@ -188,6 +188,23 @@ describe('openTable, CSV', () => {
       'INGEST_CSV_MALFORMED',
     );
     expect(await fileReleased(small)).toBe(true);
+  });
+
+  it('a record over MAX_RECORD_BYTES refuses the file without reading the rest, a 10 MB cell is a row', async () => {
+    const file = path.join(dir, 'huge-record.csv');
+    const big = 'x'.repeat(10 * 1024 * 1024);
+    writeFileSync(file, `姓名,备注\n张三,${big}\n李四,"${big}\n${big}\n${big}\n${big}"\n王五,x\n`);
+    const table = await openTable(file, 'csv', 'utf-8');
+    const rows: TableRow[] = [];
+    const error = await failure(async () => {
+      for await (const r of table.rows) rows.push(r);
+    });
+    expect(error.code).toBe('INGEST_CSV_MALFORMED');
+    expect(error.at).toBe(3);
+    expect(error.message).toContain(`exceeds the ${MAX_RECORD_BYTES / 1024 / 1024} MB row limit`);
+    expect(rows.map((r) => [r.row, r.cells[0], r.cells[1]!.length])).toEqual([[1, '张三', big.length]]);
+    expect(table.bytesRead()).toBeLessThan(45 * 1024 * 1024);
+    expect(await fileReleased(file)).toBe(true);
   });
 
   it('a file of empty lines only is empty', async () => {

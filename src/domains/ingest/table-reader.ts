@@ -17,7 +17,7 @@ import { MAX_COLUMNS } from './file-format.ts';
 import { IngestFileError } from './ingest-errors.ts';
 
 export { MAX_COLUMNS };
-/** A CSV record (one row, all cells) larger than this is refused as a file error. */
+/** A CSV record (one row, all cells, as UTF-8 text) larger than this is refused as a file error. */
 export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 export type RowProblem = 'csv_syntax' | 'bad_json' | 'not_an_object';
