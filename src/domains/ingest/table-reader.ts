@@ -1,18 +1,23 @@
-// Streams a department file as a header and rows of strings, whatever its format: CSV in any supported encoding,
-// XLSX through exceljs's streaming reader, JSON Lines. Memory stays constant: rows are yielded one at a time and
-// nothing but the current row is held. A row that cannot be read as a row (bad JSON, a broken quote) is yielded
-// with its problem so the caller quarantines it; only a file that cannot be read at all throws IngestFileError.
+// Streams a department file as a header and rows of strings, whatever its format: CSV in any supported encoding
+// (split by csv-rows.ts), XLSX through exceljs's streaming reader, JSON Lines. Memory stays constant: rows are
+// yielded one at a time, and nothing but the rows of the current chunk of the file (256 KB) is held. A row that
+// cannot be read as a row (bad JSON) is yielded with its problem so the caller quarantines it; CSV quotes are read
+// leniently, so that a stray quote never breaks a row; only a file that cannot be read at all (a quote left open
+// to its end, a record over MAX_RECORD_BYTES, a wrong encoding) throws IngestFileError.
+//
+// Reading the 72,575 rows of the police register (UTF-8 with BOM) through openTable(...).rows costs 1.1-1.5 µs of
+// CPU per row (83-108 ms), against 9.3-11.8 µs (677-854 ms) with the csv-parse pipeline it replaced (load average
+// 12-16 on 2 cores; the wall times, 0.1-1 s, mostly waited for a core).
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
-import { type Options, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { CsvRecordSplitter } from './csv-rows.ts';
 import type { FileFormat, TextEncoding } from './file-format.ts';
 import { MAX_COLUMNS } from './file-format.ts';
 import { IngestFileError } from './ingest-errors.ts';
 
 export { MAX_COLUMNS };
-/** A CSV record (one row, all cells) larger than this is refused as a file error. */
+/** A CSV record (one row, all cells, as UTF-8 text) larger than this is refused as a file error. */
 export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 export type RowProblem = 'csv_syntax' | 'bad_json' | 'not_an_object';
@@ -37,7 +42,7 @@ export interface OpenedTable {
 }
 
 function countingStream(file: string) {
-  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   let bytes = 0;
   stream.on('data', (chunk) => {
     bytes += chunk.length;
@@ -45,64 +50,143 @@ function countingStream(file: string) {
   return { stream, bytesRead: () => bytes };
 }
 
-class Utf8Decoder extends Transform {
-  #decoder = new TextDecoder('utf-8', { fatal: true });
-  #bytes = 0;
-  #first = true;
-  constructor() {
-    super({ readableObjectMode: false, decodeStrings: true });
-    this.setEncoding('utf8');
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-    try {
-      let text = this.#decoder.decode(chunk, { stream: true });
-      if (this.#first && text.length > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        this.#first = false;
-      }
-      this.#bytes += chunk.length;
-      done(null, text);
-    } catch {
-      done(
-        new IngestFileError(
+/** Bytes read from the file at a time: large enough that the per-chunk costs (a promise, a decode call) vanish. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
+interface ChunkDecoder {
+  /** Text of these bytes (a character cut at the chunk's end waits for the next); `at` is the chunk's file offset. */
+  write(bytes: Buffer, at: number): string;
+  end(): string;
+}
+
+function utf8Decoder(): ChunkDecoder {
+  // The decoder drops a leading BOM itself; a second one right after it is dropped too (as the reader always has).
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  return {
+    write(bytes, at) {
+      let text: string;
+      try {
+        text = decoder.decode(bytes, { stream: true });
+      } catch {
+        throw new IngestFileError(
           'INGEST_ENCODING_MISMATCH',
-          `文件在第 ${this.#bytes} 字节附近不是有效的 UTF-8，请确认编码（GBK 文件请选择 GBK）`,
-          `The file is not valid UTF-8 near byte ${this.#bytes}; check the encoding (choose GBK for GBK files)`,
-        ),
-      );
-    }
-  }
-  override _flush(done: TransformCallback) {
-    try {
-      done(null, this.#decoder.decode());
-    } catch {
-      done(
-        new IngestFileError(
+          `文件在第 ${at} 字节附近不是有效的 UTF-8，请确认编码（GBK 文件请选择 GBK）`,
+          `The file is not valid UTF-8 near byte ${at}; check the encoding (choose GBK for GBK files)`,
+        );
+      }
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      return text;
+    },
+    end() {
+      try {
+        return decoder.decode();
+      } catch {
+        throw new IngestFileError(
           'INGEST_ENCODING_MISMATCH',
           '文件末尾的字符不完整（不是有效的 UTF-8）',
           'The file ends inside a character (not valid UTF-8)',
-        ),
-      );
-    }
-  }
+        );
+      }
+    },
+  };
 }
 
-function decodedText(
-  file: string,
-  encoding: TextEncoding,
-): { text: NodeJS.ReadableStream; bytesRead: () => number; close: () => void } {
-  const { stream: bytes, bytesRead } = countingStream(file);
+function utf16Decoder(): ChunkDecoder {
+  const decoder = iconv.getDecoder('utf-16le', { stripBOM: true });
+  return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
+}
+
+/**
+ * iconv-lite's GB18030 decoder drops characters when a chunk starts with the end of a 4-byte sequence (it sizes
+ * its output at two bytes per input byte, and a character outside the BMP, such as 𠮷 in a name, takes four).
+ * So it is handed each chunk only up to its last byte below 0x30 (a comma, quote, space or line break), which is
+ * never part of a multi-byte sequence; the rest waits for the next chunk. A run of that many bytes without one is
+ * a record the splitter refuses anyway, so it is decoded as it is rather than held without end.
+ */
+function gb18030Decoder(): ChunkDecoder {
+  const decoder = iconv.getDecoder('gb18030', { stripBOM: true });
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  return {
+    write(bytes) {
+      let cut = bytes.length;
+      while (cut > 0 && bytes[cut - 1]! >= 0x30) cut--;
+      if (cut === 0 && heldBytes + bytes.length <= MAX_RECORD_BYTES) {
+        held.push(bytes);
+        heldBytes += bytes.length;
+        return '';
+      }
+      if (cut === 0) cut = bytes.length;
+      const whole =
+        held.length > 0 ? Buffer.concat([...held, bytes.subarray(0, cut)]) : bytes.subarray(0, cut);
+      held = cut < bytes.length ? [bytes.subarray(cut)] : [];
+      heldBytes = bytes.length - cut;
+      return decoder.write(whole);
+    },
+    end() {
+      const rest = held.length > 0 ? decoder.write(Buffer.concat(held)) : '';
+      held = [];
+      return rest + (decoder.end() ?? '');
+    },
+  };
+}
+
+interface DecodedText {
+  /** The next piece of the file's text, '' when a chunk held only part of a character, null at the end. */
+  next(): Promise<string | null>;
+  bytesRead(): number;
+  close(): void;
+}
+
+/**
+ * The file's text, chunk by chunk: the read stream is iterated directly and each chunk decoded in place, with no
+ * Transform between them (each stream layer cost about a microsecond per row of a department file).
+ */
+function decodedText(file: string, encoding: TextEncoding, chunkBytes = READ_CHUNK_BYTES): DecodedText {
+  const stream = createReadStream(file, { highWaterMark: chunkBytes });
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const decoder =
     encoding === 'utf-8' || encoding === 'utf-8-bom'
-      ? new Utf8Decoder()
-      : iconv.decodeStream(encoding === 'utf-16le' ? 'utf-16le' : 'gb18030', { stripBOM: true });
-  bytes.on('error', (error) => (decoder as unknown as Transform).destroy(error));
-  const text = bytes.pipe(decoder);
-  const close = () => {
-    bytes.destroy();
-    (decoder as unknown as Transform).destroy();
+      ? utf8Decoder()
+      : encoding === 'utf-16le'
+        ? utf16Decoder()
+        : gb18030Decoder();
+  let bytes = 0;
+  let finished = false;
+  let closed = false;
+  return {
+    async next() {
+      if (finished || closed) return null;
+      let chunk: IteratorResult<Buffer>;
+      try {
+        chunk = await chunks.next();
+      } catch (error) {
+        if (closed) return null;
+        throw new IngestFileError(
+          'INGEST_FILE_UNREADABLE',
+          `无法读取文件：${String((error as Error)?.message ?? error).slice(0, 120)}`,
+          `Cannot read the file: ${String((error as Error)?.message ?? error).slice(0, 120)}`,
+        );
+      }
+      if (closed) return null;
+      if (chunk.done) {
+        finished = true;
+        return decoder.end();
+      }
+      const at = bytes;
+      bytes += chunk.value.length;
+      return decoder.write(chunk.value, at);
+    },
+    bytesRead: () => bytes,
+    close() {
+      closed = true;
+      stream.destroy();
+    },
   };
-  return { text, bytesRead, close };
 }
 
 function tooManyColumns(n: number): IngestFileError {
@@ -125,104 +209,53 @@ function checkHeader(header: string[]): string[] {
   });
 }
 
-async function openCsv(file: string, encoding: TextEncoding): Promise<OpenedTable> {
-  const { text, bytesRead, close: closeFile } = decodedText(file, encoding);
-  // Records the parser had to skip, yielded in file order among the good ones as quarantined rows.
-  const skipped: Array<{ line: number; detail: string }> = [];
-  let row = 0;
-  const parser = parse({
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    relax_quotes: true,
-    max_record_size: MAX_RECORD_BYTES,
-    // A header of a million columns is refused as soon as the parser has seen the limit plus one.
-    on_record: (record: string[], context: { lines: number }) => ({ cells: record, line: context.lines }),
-  } as unknown as Options);
-  let fatal: IngestFileError | null = null;
-  parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-      // The quote swallowed the rest of the file: no row boundary after it can be trusted.
-      fatal = new IngestFileError(
-        'INGEST_CSV_MALFORMED',
-        `CSV 引号不配对：引号打开后直到文件结束（第 ${error.lines ?? '?'} 行）都没有闭合`,
-        `Unbalanced quote: a quote is still open at the end of the file (line ${error.lines ?? '?'})`,
-        error.lines,
-      );
-      return;
-    }
-    skipped.push({
-      line: error.lines ?? Number.MAX_SAFE_INTEGER,
-      detail: `${error.code ?? 'CSV'}: ${error.message.slice(0, 200)}`,
-    });
-  });
-  (text as unknown as NodeJS.EventEmitter).on('error', (error: Error) => parser.destroy(error));
-  text.pipe(parser);
-  const iterator = (parser as AsyncIterable<CsvRecord>)[Symbol.asyncIterator]();
+async function openCsv(file: string, encoding: TextEncoding, chunkBytes?: number): Promise<OpenedTable> {
+  const text = decodedText(file, encoding, chunkBytes);
+  const splitter = new CsvRecordSplitter({ maxRecordBytes: MAX_RECORD_BYTES, maxHeaderCells: MAX_COLUMNS });
+  let closed = false;
   const close = () => {
-    parser.destroy();
-    closeFile();
+    closed = true;
+    text.close();
   };
+  /** The records completed by the next chunks of the file (never an empty batch), or null at its end. */
+  const nextRecords = async (): Promise<string[][] | null> => {
+    for (;;) {
+      const chunk = await text.next();
+      if (closed) return null;
+      const out: string[][] = [];
+      if (chunk === null) {
+        splitter.finish(out);
+        return out.length > 0 ? out : null;
+      }
+      if (chunk.length > 0) splitter.push(chunk, out);
+      if (out.length > 0) return out;
+    }
+  };
+  let batch: string[][] = [];
+  let next = 0;
   const header = await closingOnError(close, async () => {
-    const first = await nextCsv(iterator);
-    if (fatal) throw fatal;
-    if (first.done) throw new IngestFileError('INGEST_FILE_EMPTY', '文件为空', 'The file is empty');
-    return checkHeader(first.value.cells);
+    const first = await nextRecords();
+    if (first === null) throw new IngestFileError('INGEST_FILE_EMPTY', '文件为空', 'The file is empty');
+    batch = first;
+    next = 1;
+    return checkHeader(first[0]!);
   });
+  // Records come in batches of one chunk (about 1,700 rows of a department file) and leave one at a time.
   async function* rows(): AsyncGenerator<TableRow> {
-    const skippedRow = (s: { detail: string }): TableRow => ({
-      row: ++row,
-      cells: [],
-      problem: { code: 'csv_syntax', detail: s.detail },
-    });
+    let row = 0;
     try {
       for (;;) {
-        const next = await nextCsv(iterator);
-        if (fatal) throw fatal;
-        while (skipped.length > 0 && (next.done || skipped[0]!.line < next.value.line))
-          yield skippedRow(skipped.shift()!);
-        if (next.done) break;
-        yield { row: ++row, cells: next.value.cells };
+        while (next < batch.length) yield { row: ++row, cells: batch[next++]! };
+        const more = await nextRecords();
+        if (more === null) return;
+        batch = more;
+        next = 0;
       }
     } finally {
       close();
     }
   }
-  return { header, rows: rows(), bytesRead, close };
-}
-
-interface CsvRecord {
-  cells: string[];
-  line: number;
-}
-
-async function nextCsv(iterator: AsyncIterator<CsvRecord>): Promise<IteratorResult<CsvRecord>> {
-  try {
-    return await iterator.next();
-  } catch (error) {
-    if (error instanceof IngestFileError) throw error;
-    const e = error as Error & { code?: string; lines?: number };
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED')
-      throw new IngestFileError(
-        'INGEST_CSV_MALFORMED',
-        `CSV 引号不配对：第 ${e.lines ?? '?'} 行开始的引号直到文件结束都没有闭合`,
-        `Unbalanced quote: a quote opened before line ${e.lines ?? '?'} is never closed`,
-        e.lines,
-      );
-    if (e.code === 'CSV_MAX_RECORD_SIZE')
-      throw new IngestFileError(
-        'INGEST_CSV_MALFORMED',
-        `第 ${e.lines ?? '?'} 行超过单行上限 ${MAX_RECORD_BYTES / 1024 / 1024} MB`,
-        `Line ${e.lines ?? '?'} exceeds the ${MAX_RECORD_BYTES / 1024 / 1024} MB row limit`,
-        e.lines,
-      );
-    throw new IngestFileError(
-      'INGEST_CSV_MALFORMED',
-      `CSV 格式错误：${e.message.slice(0, 200)}`,
-      `Malformed CSV: ${e.message.slice(0, 200)}`,
-      e.lines,
-    );
-  }
+  return { header, rows: rows(), bytesRead: text.bytesRead, close };
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -296,10 +329,10 @@ async function openXlsx(file: string): Promise<OpenedTable> {
   return { header, rows: rows(), bytesRead, close };
 }
 
-async function* lines(text: NodeJS.ReadableStream): AsyncGenerator<string> {
+async function* lines(text: DecodedText): AsyncGenerator<string> {
   let rest = '';
-  for await (const chunk of text as AsyncIterable<string | Buffer>) {
-    rest += String(chunk);
+  for (let chunk = await text.next(); chunk !== null; chunk = await text.next()) {
+    rest += chunk;
     if (rest.length > MAX_RECORD_BYTES)
       throw new IngestFileError(
         'INGEST_CSV_MALFORMED',
@@ -322,7 +355,8 @@ function jsonCell(v: unknown): string {
 }
 
 async function openJsonLines(file: string, encoding: TextEncoding): Promise<OpenedTable> {
-  const { text, bytesRead, close } = decodedText(file, encoding);
+  const text = decodedText(file, encoding);
+  const { bytesRead, close } = text;
   const source = lines(text);
   let header: string[] | undefined;
   let row = 0;
@@ -390,8 +424,10 @@ export async function openTable(
   file: string,
   format: FileFormat,
   encoding: TextEncoding | null,
+  /** Tests read with tiny chunks so that chunk boundaries fall inside quotes, line breaks and characters. */
+  options: { chunkBytes?: number } = {},
 ): Promise<OpenedTable> {
   if (format === 'xlsx') return openXlsx(file);
   if (format === 'jsonl') return openJsonLines(file, encoding ?? 'utf-8');
-  return openCsv(file, encoding ?? 'utf-8');
+  return openCsv(file, encoding ?? 'utf-8', options.chunkBytes);
 }
