@@ -3,7 +3,7 @@
 // test checks the splitter against csv-parse itself on generated files full of quotes, line breaks of every kind and
 // chunk boundaries in awkward places.
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../lib/location/seeded-random.ts';
+import { seededRandom } from '../../lib/random/seeded.ts';
 import { csvParseRecords, trickyCsv } from '../../testing/tricky-csv.ts';
 import { CsvRecordSplitter, type CsvSplitterLimits } from './csv-rows.ts';
 import { IngestFileError } from './ingest-errors.ts';

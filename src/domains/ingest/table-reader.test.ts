@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../lib/location/seeded-random.ts';
+import { seededRandom } from '../../lib/random/seeded.ts';
 import { fileReleased, isFileOpen } from '../../testing/open-files.ts';
 import { csvParseRecords, trickyCsv } from '../../testing/tricky-csv.ts';
 import type { TextEncoding } from './file-format.ts';
