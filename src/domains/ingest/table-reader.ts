@@ -9,7 +9,7 @@
 // CPU per row (83-108 ms), against 9.3-11.8 µs (677-854 ms) with the csv-parse pipeline it replaced (load average
 // 12-16 on 2 cores; the wall times, 0.1-1 s, mostly waited for a core).
 import { createReadStream } from 'node:fs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { CsvRecordSplitter } from './csv-rows.ts';
 import type { FileFormat, TextEncoding } from './file-format.ts';
@@ -276,8 +276,11 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function openXlsx(file: string): Promise<OpenedTable> {
+  // Loaded here, not with the module: exceljs takes about 0.25 s to load, which every CSV import (and each import
+  // worker thread) would otherwise pay for a format it does not read.
+  const { default: excel } = await import('exceljs');
   const { stream: input, bytesRead } = countingStream(file);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
