@@ -94,7 +94,9 @@ describe('entity resolution in the console', () => {
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('记录甲');
-    expect(text).toContain('name');
+    // The evidence names each comparison in words (the name comparison's row: 姓名, then its level).
+    expect(text).toMatch(/姓名(exact|pinyin)/);
+    expect(text).not.toContain('id_number');
     expect(text).toMatch(/\*/);
     expect(await bodyText(page)).not.toMatch(PLAIN_ID);
     expect(await bodyText(page)).not.toMatch(PLAIN_PHONE);
@@ -237,6 +239,15 @@ describe('entity resolution in the console', () => {
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('指向同一实体');
     expect(text).toContain(original.name);
+    // The rows say what an organisation's record holds: its credit code is not an ID number.
+    expect(text).toContain('统一社会信用代码');
+    expect(text).not.toContain('身份证号');
+    // Person-only rows are left out; the evidence names its comparisons and levels in words, not setting names.
+    expect(text).not.toContain('出生日期');
+    expect(text).toContain('名称主干');
+    expect(text).toContain('法定代表人');
+    expect(text).not.toContain('name_core');
+    expect(text).toContain('拆分（不是同一个）');
     await page.screenshot({ path: `${SHOTS}/identity-conflict.png`, fullPage: true });
     await card.getByTestId('identity-reason').fill('同一家企业重复录入');
     await card.getByRole('button', { name: '合并为一条（可撤销）' }).click();
@@ -383,6 +394,8 @@ describe('entity resolution in the console', () => {
     const card = page.getByTestId('identity-review').filter({ hasText: '户主待定' }).first();
     await card.waitFor({ timeout: 30_000 });
     expect(await card.textContent()).toContain('登记未提供户主身份证号');
+    expect(await card.textContent()).toContain('户主（或户号）');
+    expect(await card.textContent()).not.toContain('姓名');
     expect(await card.getByTestId('identity-candidates').textContent()).toContain('柏*户');
     expect(await bodyText(page)).not.toContain('柏选户');
     await chooseOption(page, card.getByTestId('identity-head'), '柏*户');

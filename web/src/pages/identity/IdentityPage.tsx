@@ -211,12 +211,62 @@ const ROWS: [keyof RecordView, MessageKey][] = [
   ['recordDate', 'identityRecordDate'],
 ];
 
+/**
+ * A record view has the person's fields; other types fill them with their own (a house's unit and room as its
+ * name, an organisation's credit code as its number), so the rows say what they hold for that type.
+ */
+const ROW_LABELS: Record<Exclude<EntityType, 'person'>, Partial<Record<keyof RecordView, MessageKey>>> = {
+  house: { name: 'identityHouseRoom' },
+  household: { name: 'identityHouseholdName', idNumber: 'identityHeadIdNumber' },
+  organization: { name: 'identityOrgName', idNumber: 'identity_f_uscc', phone: 'identityOrgPhone' },
+};
+
+/** Comparisons of the linkage settings by the column they compare; a column not listed shows its own name. */
+const COMPARISON_LABELS: Record<string, MessageKey> = {
+  name: 'identity_f_name',
+  sex: 'identity_f_sex',
+  birth_date: 'identity_f_birth_date',
+  id_number: 'identity_f_id_number',
+  phone: 'identity_f_phone',
+  address: 'identity_f_address',
+  uscc: 'identity_f_uscc',
+  name_core: 'identity_c_name_core',
+  legal_rep_name: 'identity_f_legal_rep_name',
+  contact_phone: 'identity_f_contact_phone',
+  compound: 'identity_c_compound',
+  building: 'identity_c_building',
+  unit: 'identity_f_unit_no',
+  room: 'identity_f_room_no',
+  house_key: 'identity_c_house_key',
+  household_no: 'identity_f_household_no',
+  head_id: 'identity_c_head_id',
+  head_name: 'identity_c_head_name',
+  members: 'identity_c_members',
+  member_count: 'identity_f_member_count',
+  area_m2: 'identity_f_area_m2',
+};
+
+/** The engine's two levels that are not a kind of agreement: a value missing on a side, and disagreement. */
+const LEVEL_LABELS: Record<string, MessageKey> = { null: 'identityLevelMissing', else: 'identityLevelElse' };
+
+function rowsOf(entityType: EntityType): [keyof RecordView, MessageKey][] {
+  if (entityType === 'person') return ROWS;
+  const labels = ROW_LABELS[entityType];
+  // Sex and birth date are a person's; the other types leave them empty.
+  return ROWS.filter(([key]) => key !== 'sex' && key !== 'birthDate').map(([key, label]) => [
+    key,
+    labels[key] ?? label,
+  ]);
+}
+
 function ReviewCard({
   review,
+  entityType,
   onDone,
   canReview,
 }: {
   review: Review;
+  entityType: EntityType;
   onDone: () => void;
   canReview: boolean;
 }) {
@@ -249,7 +299,7 @@ function ReviewCard({
   const cell = (r: RecordView | null, key: keyof RecordView) =>
     key === 'sex' ? sexLabel(r?.sex ?? null) : (r?.[key] ?? '—');
   // A single-record item shows its one record; the fields it has no value for are left out.
-  const rows = ROWS.filter(([key]) => !review.single || review.left?.[key]);
+  const rows = rowsOf(entityType).filter(([key]) => !review.single || review.left?.[key]);
   const persons = review.candidates.filter((c) => c.ref.startsWith('p:'));
   return (
     <Card
@@ -312,8 +362,16 @@ function ReviewCard({
             pagination={false}
             dataSource={review.evidence}
             columns={[
-              { title: t('identityEvidence'), dataIndex: 'comparison' },
-              { title: t('identityLevel'), dataIndex: 'level' },
+              {
+                title: t('identityEvidence'),
+                dataIndex: 'comparison',
+                render: (c: string) => (COMPARISON_LABELS[c] ? t(COMPARISON_LABELS[c]) : c),
+              },
+              {
+                title: t('identityLevel'),
+                dataIndex: 'level',
+                render: (l: string) => (LEVEL_LABELS[l] ? t(LEVEL_LABELS[l]) : l),
+              },
               {
                 title: t('identityWeight'),
                 dataIndex: 'weight',
@@ -362,7 +420,7 @@ function ReviewCard({
             </Button>
           ) : (
             <Button danger onClick={() => decide('split')} data-testid="identity-split">
-              {t('identitySplit')}
+              {t(entityType === 'person' ? 'identitySplit' : 'identitySplitEntity')}
             </Button>
           )}
         </Space.Compact>
@@ -385,7 +443,13 @@ function ReviewsTab({ canReview, entityType }: { canReview: boolean; entityType:
         </Typography.Text>
       )}
       {reviews.data?.items.map((r) => (
-        <ReviewCard key={r.id} review={r} onDone={reviews.reload} canReview={canReview} />
+        <ReviewCard
+          key={r.id}
+          review={r}
+          entityType={entityType}
+          onDone={reviews.reload}
+          canReview={canReview}
+        />
       ))}
     </Flex>
   );
