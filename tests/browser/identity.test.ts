@@ -189,6 +189,9 @@ describe('entity resolution in the console', () => {
     await golden.waitFor();
     const text = (await golden.textContent()) ?? '';
     expect(text).toContain('统一社会信用代码');
+    // An organisation's name is labelled 名称, not a person's 姓名.
+    expect(text).toContain('名称');
+    expect(text).not.toContain('姓名');
     expect(text).toMatch(/market_regulation|tax|platform/);
     expect(await bodyText(page)).not.toMatch(PLAIN_PHONE);
     await page.screenshot({ path: `${SHOTS}/identity-organization-golden.png`, fullPage: true });

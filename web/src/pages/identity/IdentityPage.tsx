@@ -249,6 +249,12 @@ const COMPARISON_LABELS: Record<string, MessageKey> = {
 /** The engine's two levels that are not a kind of agreement: a value missing on a side, and disagreement. */
 const LEVEL_LABELS: Record<string, MessageKey> = { null: 'identityLevelMissing', else: 'identityLevelElse' };
 
+/** A golden field's label; an organisation's name is 名称, not a person's 姓名. */
+function fieldLabel(entityType: EntityType, field: string): MessageKey {
+  if (entityType === 'organization' && field === 'name') return 'identityOrgName';
+  return `identity_f_${field}` as MessageKey;
+}
+
 function rowsOf(entityType: EntityType): [keyof RecordView, MessageKey][] {
   if (entityType === 'person') return ROWS;
   const labels = ROW_LABELS[entityType];
@@ -553,7 +559,7 @@ function GoldenTab({
             {
               title: t('identityField'),
               dataIndex: 'field',
-              render: (x: string) => t(`identity_f_${x}` as MessageKey),
+              render: (x: string) => t(fieldLabel(entityType, x)),
             },
             { title: t('identityValue'), dataIndex: 'value' },
             { title: t('identitySource'), dataIndex: 'source' },
@@ -605,7 +611,7 @@ function GoldenTab({
               {
                 title: t('identityChanged'),
                 dataIndex: 'changedFields',
-                render: (x: string[]) => x.map((k) => t(`identity_f_${k}` as MessageKey)).join('、'),
+                render: (x: string[]) => x.map((k) => t(fieldLabel(entityType, k))).join('、'),
               },
               { title: t('identityStartedAt'), dataIndex: 'appliedAt', render: (d: string) => f.dateTime(d) },
               {
