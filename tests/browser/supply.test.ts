@@ -239,6 +239,9 @@ describe('precise supply in the console', () => {
     const page = await harness.signIn('admin');
     await page.getByRole('link', { name: '采购与匹配' }).first().click();
     await page.getByTestId('supply-request-ref').fill('GD-20261201-0001');
+    // The default place comes from the registry after the page shows; it must not wipe the number typed meanwhile.
+    await poll(() => page.getByTestId('supply-match-lng').inputValue()).not.toBe('');
+    expect(await page.getByTestId('supply-request-ref').inputValue()).toBe('GD-20261201-0001');
     await page.getByTestId('supply-run-match').click();
     await poll(
       async () => await page.locator('[data-testid="supply-match"] [data-testid^="supply-choose-"]').count(),

@@ -15,7 +15,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, errorText, type Page } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
@@ -160,6 +160,15 @@ function RequestMatch() {
   const [chosen, setChosen] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The default point arrives after the first render: it fills in the place where none is set yet, instead of the
+  // form being remounted, which wiped a request number already typed.
+  const defaultLng = point?.lng;
+  const defaultLat = point?.lat;
+  useEffect(() => {
+    if (defaultLng === undefined || defaultLat === undefined) return;
+    if (form.getFieldValue('lng') == null && form.getFieldValue('lat') == null)
+      form.setFieldsValue({ lng: defaultLng, lat: defaultLat });
+  }, [form, defaultLng, defaultLat]);
 
   const run = async (values: MatchForm) => {
     setBusy(true);
@@ -201,7 +210,6 @@ function RequestMatch() {
         layout="inline"
         onFinish={run}
         initialValues={{ category: 'elderly_care', hours: 2, ...(point ?? {}) }}
-        key={point ? 'located' : 'none'}
         style={{ rowGap: 8, marginBottom: 12 }}
       >
         <Form.Item name="requestRef" label={t('supplyRequestRef')}>
@@ -215,7 +223,13 @@ function RequestMatch() {
           />
         </Form.Item>
         <Form.Item name="lng" label={t('supplyLng')} rules={[{ required: true }]}>
-          <InputNumber min={-180} max={180} step={0.001} style={{ width: 120 }} />
+          <InputNumber
+            min={-180}
+            max={180}
+            step={0.001}
+            style={{ width: 120 }}
+            data-testid="supply-match-lng"
+          />
         </Form.Item>
         <Form.Item name="lat" label={t('supplyLat')} rules={[{ required: true }]}>
           <InputNumber min={-90} max={90} step={0.001} style={{ width: 110 }} />
