@@ -19,7 +19,14 @@ import { createTestApp, describeEachBackend } from '../../testing/test-context.t
 import { type EntityExportsSummary, generateEntityExports } from '../demo/index.ts';
 import { REFERENCES } from './entity-resolution.ts';
 import { importEntityRegister } from './entity-sources.ts';
-import { completedRun, loadSmallDistrict, SEED, scoreRun, truthOfRecords } from './identity.fixture.ts';
+import {
+  completedRun,
+  loadSmallDistrict,
+  SEED,
+  scoreRun,
+  truthOfRecords,
+  undoMergesAfter,
+} from './identity.fixture.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
 import { createIdentityService } from './identity.service.ts';
 
@@ -569,18 +576,7 @@ describeEachBackend(
       expect(nextRun.conflicts).toBe(done.conflicts - 1);
 
       // Only the latest merge is undone: a golden record the next run wrote goes first, then the absorb.
-      for (;;) {
-        const latest = await db
-          .selectFrom('identity_entity_merge')
-          .select('id')
-          .where('entity_type', '=', 'organization')
-          .where('entity_id', '=', original.id)
-          .where('status', '=', 'applied')
-          .orderBy('id', 'desc')
-          .executeTakeFirstOrThrow();
-        if (Number(latest.id) === mergeId) break;
-        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
-      }
+      await undoMergesAfter(database, service, actor, { type: 'organization', id: original.id }, mergeId);
       const undone = await app.inject({
         method: 'POST',
         url: `/api/identity/entity-merges/${mergeId}/undo`,
@@ -1154,18 +1150,7 @@ describeEachBackend(
       expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['confirmed', 'dismissed']);
 
       // Undoing the choice (the latest merge first) clears the head and reopens the item.
-      for (;;) {
-        const latest = await db
-          .selectFrom('identity_entity_merge')
-          .select('id')
-          .where('entity_type', '=', 'household')
-          .where('entity_id', '=', withMembers.id)
-          .where('status', '=', 'applied')
-          .orderBy('id', 'desc')
-          .executeTakeFirstOrThrow();
-        if (Number(latest.id) === mergeId) break;
-        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
-      }
+      await undoMergesAfter(database, service, actor, { type: 'household', id: withMembers.id }, mergeId);
       const undone = await app.inject({
         method: 'POST',
         url: `/api/identity/entity-merges/${mergeId}/undo`,
@@ -1349,18 +1334,7 @@ describeEachBackend(
       expect(await deviceHousehold()).toBe(original.id);
 
       // Undo (the latest merge of the survivor first) brings every reference back to the copy.
-      for (;;) {
-        const latest = await db
-          .selectFrom('identity_entity_merge')
-          .select('id')
-          .where('entity_type', '=', 'household')
-          .where('entity_id', '=', original.id)
-          .where('status', '=', 'applied')
-          .orderBy('id', 'desc')
-          .executeTakeFirstOrThrow();
-        if (Number(latest.id) === mergeId) break;
-        await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
-      }
+      await undoMergesAfter(database, service, actor, { type: 'household', id: original.id }, mergeId);
       await service.undoEntityMerge(actor, mergeId, '实为两户');
       expect(await naming(duplicate.id)).toEqual(
         [

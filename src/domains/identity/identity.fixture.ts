@@ -3,7 +3,7 @@
 // them. identity.test.ts (persons) and entity-resolution.test.ts (houses, households, organisations) use it.
 import { expect } from 'vitest';
 import type { FieldCipher } from '../../platform/crypto/field-cipher.ts';
-import type { Database } from '../../platform/db/index.ts';
+import type { Database, ResolvedEntityType } from '../../platform/db/index.ts';
 import { loadDemo } from '../demo/index.ts';
 import { districtPath } from '../ingest/index.ts';
 import { commandLineIdentityActor } from './identity.routes.ts';
@@ -28,4 +28,29 @@ export async function completedRun(database: Database, cipher: FieldCipher, scop
   const run = await service.readRun({ scopePath: scope }, started.id);
   expect(run.status, JSON.stringify(run.error)).toBe('completed');
   return { run, service };
+}
+
+/**
+ * Undoes, latest first, the applied merges of an entity that came after `mergeId` (golden records written by later
+ * runs, later decisions), so that `mergeId` is the latest and may itself be undone.
+ */
+export async function undoMergesAfter(
+  database: Database,
+  service: ReturnType<typeof createIdentityService>,
+  actor: ReturnType<typeof commandLineIdentityActor>,
+  entity: { type: ResolvedEntityType; id: number },
+  mergeId: number,
+): Promise<void> {
+  for (;;) {
+    const latest = await database.db
+      .selectFrom('identity_entity_merge')
+      .select('id')
+      .where('entity_type', '=', entity.type)
+      .where('entity_id', '=', entity.id)
+      .where('status', '=', 'applied')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    if (Number(latest.id) === mergeId) return;
+    await service.undoEntityMerge(actor, Number(latest.id), '先撤销后来的合并');
+  }
 }
