@@ -196,45 +196,56 @@ describeEachBackend(
       expect(cipher.open(a2.phone_cipher!)).toBe('13600136000');
     });
 
-    it('a killed import leaves whole batches only and the next import continues after the last one', async () => {
-      const { database, cipher } = ctx();
-      const rows = Array.from({ length: 9 }, (_, i) =>
-        row(`K${i}`, `测试${'甲乙丙丁戊己庚辛壬'[i]}`, '女', '', '', '', ''),
-      );
-      const file = write([HEADER, ...rows].join('\n'));
-      const killed = options(file, {
-        source: 'resume',
-        batchSize: 2,
-        beforeBatchCommit: (n) => {
-          if (n === 3) throw new Error('killed');
-        },
-      });
-      await expect(runImport(database, cipher, killed)).rejects.toThrow('killed');
-      const staged = await database.db
-        .selectFrom('source_person')
-        .select('source_key')
-        .where('source', '=', 'resume')
-        .execute();
-      expect(staged.map((s) => s.source_key).sort()).toEqual(['K0', 'K1', 'K2', 'K3']);
-      const run = await database.db
-        .selectFrom('ingest_run')
-        .selectAll()
-        .where('source', '=', 'resume')
-        .executeTakeFirstOrThrow();
-      expect(run).toMatchObject({ status: 'failed', checkpoint_row: 4, rows_read: 4 });
+    // On this thread and in a worker (import-worker.test.ts forces the worker for the rest of its behaviours).
+    for (const inWorker of [false, true])
+      it(`a killed import leaves whole batches only and the next import continues after the last one (${inWorker ? 'in a worker' : 'this thread'})`, async () => {
+        const { database, cipher } = ctx();
+        const rows = Array.from({ length: 9 }, (_, i) =>
+          row(`K${i}`, `测试${'甲乙丙丁戊己庚辛壬'[i]}`, '女', '', '', '', ''),
+        );
+        const file = write([HEADER, ...rows].join('\n'));
+        const killed = options(file, {
+          source: `resume_${inWorker}`,
+          batchSize: 2,
+          normaliseInWorker: inWorker,
+          beforeBatchCommit: (n) => {
+            if (n === 3) throw new Error('killed');
+          },
+        });
+        await expect(runImport(database, cipher, killed)).rejects.toThrow('killed');
+        const staged = await database.db
+          .selectFrom('source_person')
+          .select('source_key')
+          .where('source', '=', `resume_${inWorker}`)
+          .execute();
+        expect(staged.map((s) => s.source_key).sort()).toEqual(['K0', 'K1', 'K2', 'K3']);
+        const run = await database.db
+          .selectFrom('ingest_run')
+          .selectAll()
+          .where('source', '=', `resume_${inWorker}`)
+          .executeTakeFirstOrThrow();
+        expect(run).toMatchObject({ status: 'failed', checkpoint_row: 4, rows_read: 4 });
 
-      const resumed = await runImport(database, cipher, options(file, { source: 'resume', batchSize: 2 }));
-      expect(resumed).toMatchObject({
-        runId: run.id,
-        resumedAfterRow: 4,
-        rowsRead: 9,
-        inserted: 9,
-        quarantined: 0,
+        const resumed = await runImport(
+          database,
+          cipher,
+          options(file, { source: `resume_${inWorker}`, batchSize: 2, normaliseInWorker: inWorker }),
+        );
+        expect(resumed).toMatchObject({
+          runId: run.id,
+          resumedAfterRow: 4,
+          rowsRead: 9,
+          inserted: 9,
+          quarantined: 0,
+        });
+        expect(
+          await database.db
+            .selectFrom('source_person')
+            .select('id')
+            .where('source', '=', `resume_${inWorker}`)
+            .execute(),
+        ).toHaveLength(9);
       });
-      expect(
-        await database.db.selectFrom('source_person').select('id').where('source', '=', 'resume').execute(),
-      ).toHaveLength(9);
-    });
 
     it('reads XLSX (dates as date cells, formulas kept as text) and JSON Lines', async () => {
       const { database, cipher } = ctx();

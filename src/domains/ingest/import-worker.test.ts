@@ -1,6 +1,6 @@
 // The import path of large files: rows read, normalised, sealed and COPY-encoded in a worker thread while the main
 // thread writes. Forced here on small files (normaliseInWorker); import-runner.test.ts covers the same behaviours on
-// the main thread, where small files stay by default.
+// the main thread, where small files stay by default, and runs its killed-and-resumed import on both paths.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,36 +125,6 @@ describeEachBackend(
       const after = await stored();
       expect(cipher.open(after.find((r) => r.source_key === 'A2')!.phone_cipher!)).toBe('13600136000');
       expect(cipher.open(after.find((r) => r.source_key === 'A4')!.phone_cipher!)).toBe('13700137001');
-    });
-
-    it('a killed import leaves whole batches only and the next import continues after the last one', async () => {
-      const { database, cipher } = ctx();
-      const rows = Array.from({ length: 9 }, (_, i) =>
-        row(`K${i}`, `测试${'甲乙丙丁戊己庚辛壬'[i]}`, '女', '', '', '', ''),
-      );
-      const file = write([HEADER, ...rows].join('\n'));
-      const killed = options(file, {
-        source: 'resume',
-        batchSize: 2,
-        beforeBatchCommit: (n) => {
-          if (n === 3) throw new Error('killed');
-        },
-      });
-      await expect(runImport(database, cipher, killed)).rejects.toThrow('killed');
-      const staged = await database.db
-        .selectFrom('source_person')
-        .select('source_key')
-        .where('source', '=', 'resume')
-        .execute();
-      expect(staged.map((s) => s.source_key).sort()).toEqual(['K0', 'K1', 'K2', 'K3']);
-      const run = await database.db
-        .selectFrom('ingest_run')
-        .selectAll()
-        .where('source', '=', 'resume')
-        .executeTakeFirstOrThrow();
-      expect(run).toMatchObject({ status: 'failed', checkpoint_row: 4, rows_read: 4 });
-      const resumed = await runImport(database, cipher, options(file, { source: 'resume', batchSize: 2 }));
-      expect(resumed).toMatchObject({ runId: run.id, resumedAfterRow: 4, rowsRead: 9, inserted: 9 });
     });
 
     it('reads XLSX and JSON Lines in the worker too', async () => {
